@@ -1,0 +1,71 @@
+package dev.reelmark.http;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.Javalin;
+import io.javalin.http.HandlerType;
+import io.javalin.http.staticfiles.Location;
+import io.javalin.json.JavalinJackson;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Builds the Javalin server from an {@link ApiRouter}: JSON errors everywhere under /api, the OpenAPI document at
+ * /api/openapi.json, and the web UI's static files at / when the jar carries them.
+ */
+public final class HttpServer {
+    private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
+
+    private HttpServer() {
+    }
+
+    public static Javalin create(ApiRouter router, String version) {
+        router.get("/api/openapi.json").tag("meta").summary("This OpenAPI 3.1 document")
+                .response(ApiRouter.type("object"))
+                .handle(ctx -> ctx.json(OpenApi.document(router, version)));
+        boolean hasWebUi = HttpServer.class.getResource("/public/index.html") != null;
+        return Javalin.create(cfg -> {
+            cfg.startup.showJavalinBanner = false;
+            cfg.startup.showOldJavalinVersionWarning = false;
+            cfg.jsonMapper(new JavalinJackson(Json.MAPPER, false));
+            cfg.http.maxRequestSize = 8L * 1024 * 1024;
+            if (hasWebUi) {
+                cfg.staticFiles.add("/public", Location.CLASSPATH);
+                cfg.spaRoot.addFile("/", "/public/index.html", Location.CLASSPATH);
+            }
+            for (ApiRouter.Route route : router.routes()) {
+                if (route.sse() != null) {
+                    cfg.routes.sse(route.path(), route.sse());
+                } else {
+                    cfg.routes.addHttpHandler(route.method(), route.path(), route.handler());
+                }
+            }
+            cfg.routes.exception(ApiError.class, (e, ctx) -> ctx.status(e.status()).json(e.body()));
+            cfg.routes.exception(Exception.class, (e, ctx) -> {
+                LOG.error("unhandled error on {} {}", ctx.method(), ctx.path(), e);
+                ctx.status(500).json(new ApiError.ErrorBody(500, "internal_error",
+                        "internal error: " + e.getClass().getSimpleName() + ": " + e.getMessage(), null));
+            });
+            cfg.routes.error(404, ctx -> {
+                if (ctx.path().startsWith("/api") && !isJson(ctx.result())) {
+                    ctx.json(new ApiError.ErrorBody(404, "not_found",
+                            "no endpoint " + ctx.method() + " " + ctx.path(), null));
+                }
+            });
+            cfg.routes.error(405, ctx -> ctx.json(new ApiError.ErrorBody(405, "method_not_allowed",
+                    "method " + ctx.method() + " is not allowed on " + ctx.path(), null)));
+        });
+    }
+
+    private static boolean isJson(String result) {
+        return result != null && result.startsWith("{");
+    }
+
+    /** The served document, for tests and the CLI. */
+    public static ObjectNode openApi(ApiRouter router, String version) {
+        return OpenApi.document(router, version);
+    }
+
+    static boolean isRouted(HandlerType type) {
+        return type != null;
+    }
+}
