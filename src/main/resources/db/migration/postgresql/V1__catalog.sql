@@ -67,7 +67,8 @@ CREATE TABLE scene_types (
 CREATE TABLE scenes (
     id            BIGSERIAL PRIMARY KEY,
     character_id  BIGINT NOT NULL REFERENCES characters(id) ON DELETE CASCADE,
-    scene_type_id BIGINT NOT NULL REFERENCES scene_types(id) ON DELETE RESTRICT,
+    -- NO ACTION (checked at the end of the statement), not RESTRICT: a project delete cascades to both sides.
+    scene_type_id BIGINT NOT NULL REFERENCES scene_types(id) ON DELETE NO ACTION,
     name          TEXT NOT NULL,
     status        TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'generating', 'complete', 'approved', 'rejected')),
     created_at    TIMESTAMPTZ NOT NULL DEFAULT clock_timestamp(),

@@ -1,0 +1,84 @@
+package dev.reelmark.app;
+
+import dev.reelmark.catalog.CatalogRoutes;
+import dev.reelmark.catalog.CatalogService;
+import dev.reelmark.db.Database;
+import dev.reelmark.http.ApiRouter;
+import dev.reelmark.http.HttpServer;
+import io.javalin.Javalin;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+
+/**
+ * The composition root: opens the database, builds every service and wires their routes. Nothing else creates
+ * services, so this file is the map of what depends on what.
+ */
+public final class Reelmark implements AutoCloseable {
+    public static final String VERSION = "0.1.0";
+
+    private final AppConfig config;
+    private final Database db;
+    private final boolean ownsDb;
+    private final CatalogService catalog;
+    private Javalin server;
+
+    private Reelmark(AppConfig config, Database db, boolean ownsDb) {
+        this.config = config;
+        this.db = db;
+        this.ownsDb = ownsDb;
+        try {
+            Files.createDirectories(config.dataDir());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the data directory " + config.dataDir(), e);
+        }
+        this.catalog = new CatalogService(db);
+    }
+
+    /** Opens (and migrates) the configured database. */
+    public static Reelmark open(AppConfig config) {
+        Database db = Database.openAndMigrate(config.effectiveDbUrl());
+        try {
+            return new Reelmark(config, db, true);
+        } catch (RuntimeException e) {
+            db.close();
+            throw e;
+        }
+    }
+
+    /** Uses a database someone else opened and migrated (tests); it stays open on close. */
+    public static Reelmark withDatabase(AppConfig config, Database db) {
+        return new Reelmark(config, db, false);
+    }
+
+    public ApiRouter router() {
+        ApiRouter router = new ApiRouter();
+        new CatalogRoutes(catalog).register(router);
+        return router;
+    }
+
+    /** Starts the HTTP server; port 0 picks a free one (see {@link Javalin#port()}). */
+    public Javalin startServer(String host, int port) {
+        server = HttpServer.create(router(), VERSION).start(host, port);
+        return server;
+    }
+
+    public AppConfig config() {
+        return config;
+    }
+
+    public Database database() {
+        return db;
+    }
+
+    public CatalogService catalog() {
+        return catalog;
+    }
+
+    @Override
+    public void close() {
+        if (server != null) server.stop();
+        if (ownsDb) db.close();
+    }
+}

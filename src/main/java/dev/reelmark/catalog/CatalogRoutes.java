@@ -1,0 +1,96 @@
+package dev.reelmark.catalog;
+
+import dev.reelmark.http.ApiError;
+import dev.reelmark.http.ApiRouter;
+import dev.reelmark.http.Requests;
+import io.javalin.http.Context;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+import static dev.reelmark.http.ApiRouter.arrayOf;
+import static dev.reelmark.http.ApiRouter.pageOf;
+import static dev.reelmark.http.ApiRouter.ref;
+
+/** CRUD and list endpoints for every catalog entity, plus version chains for assets and images. */
+public final class CatalogRoutes {
+    static final int DEFAULT_LIMIT = 50;
+    static final int MAX_LIMIT = 500;
+
+    private final CatalogService catalog;
+
+    public CatalogRoutes(CatalogService catalog) {
+        this.catalog = catalog;
+    }
+
+    public void register(ApiRouter router) {
+        for (EntityType type : CatalogModel.ALL) {
+            registerEntity(router, type);
+        }
+        registerVersions(router, CatalogModel.ASSETS, CatalogService.ASSET_VERSION_FIELDS);
+        registerVersions(router, CatalogModel.IMAGES, CatalogService.IMAGE_VERSION_FIELDS);
+    }
+
+    private void registerEntity(ApiRouter router, EntityType type) {
+        String name = type.schemaName();
+        router.schema(name, CatalogSchemas.entity(type));
+        router.schema(name + "Create", CatalogSchemas.create(type));
+        router.schema(name + "Update", CatalogSchemas.update(type));
+
+        var list = router.get(type.path()).tag("catalog").summary("List " + type.label() + " records in id order")
+                .query("limit", "integer", "Page size, 1.." + MAX_LIMIT + " (default " + DEFAULT_LIMIT + ")")
+                .query("after", "integer", "Return records with an id greater than this (use next_after of the previous page)");
+        for (Field field : type.fields()) {
+            if (field.filterable()) list.query(field.name(), field.type().jsonType, "Only records whose " + field.name() + " equals this");
+        }
+        list.response(pageOf(ref(name))).errors(400).handle(ctx -> listHandler(ctx, type));
+
+        router.post(type.path()).tag("catalog").summary("Create a " + type.label())
+                .request(ref(name + "Create")).response(201, ref(name)).errors(400, 409)
+                .handle(ctx -> ctx.status(201).json(catalog.create(type, Requests.jsonObject(ctx))));
+        router.get(type.path() + "/{id}").tag("catalog").summary("Read a " + type.label())
+                .response(ref(name)).errors(400, 404)
+                .handle(ctx -> ctx.json(catalog.get(type, Requests.pathId(ctx, "id"))));
+        router.patch(type.path() + "/{id}").tag("catalog").summary("Change some fields of a " + type.label())
+                .request(ref(name + "Update")).response(ref(name)).errors(400, 404, 409)
+                .handle(ctx -> ctx.json(catalog.update(type, Requests.pathId(ctx, "id"), Requests.jsonObject(ctx))));
+        router.delete(type.path() + "/{id}").tag("catalog").summary("Delete a " + type.label() + " and what it owns")
+                .response(204, null).errors(400, 404, 409)
+                .handle(ctx -> {
+                    catalog.delete(type, Requests.pathId(ctx, "id"));
+                    ctx.status(204);
+                });
+    }
+
+    private void registerVersions(ApiRouter router, EntityType type, java.util.List<String> fields) {
+        String name = type.schemaName();
+        router.schema(name + "NewVersion", CatalogSchemas.subset(type, fields));
+        router.post(type.path() + "/{id}/versions").tag("catalog")
+                .summary("Add a new version to this " + type.label() + "'s chain; it becomes the current one")
+                .request(ref(name + "NewVersion")).response(201, ref(name)).errors(400, 404, 409)
+                .handle(ctx -> ctx.status(201).json(catalog.createVersion(type, Requests.pathId(ctx, "id"), Requests.jsonObject(ctx))));
+        router.get(type.path() + "/{id}/versions").tag("catalog")
+                .summary("The version chain this " + type.label() + " belongs to, oldest first")
+                .response(arrayOf(ref(name))).errors(400, 404)
+                .handle(ctx -> ctx.json(catalog.versionHistory(type, Requests.pathId(ctx, "id"))));
+    }
+
+    private void listHandler(Context ctx, EntityType type) {
+        Map<String, Object> filters = new LinkedHashMap<>();
+        for (String param : ctx.queryParamMap().keySet()) {
+            if (Set.of("limit", "after").contains(param)) continue;
+            Field field = type.field(param).filter(Field::filterable)
+                    .orElseThrow(() -> ApiError.badField(param, "is not a filter of " + type.label() + " lists"));
+            String raw = ctx.queryParam(param);
+            filters.put(param, switch (field.type()) {
+                case REF -> Requests.positiveLong(param, raw);
+                case BOOLEAN -> Requests.queryBoolean(ctx, param, false);
+                default -> CatalogValidator.convert(field, com.fasterxml.jackson.databind.node.TextNode.valueOf(raw));
+            });
+        }
+        int limit = Requests.queryInt(ctx, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
+        Long after = Requests.queryLong(ctx, "after");
+        ctx.json(catalog.list(type, filters, limit, after));
+    }
+}

@@ -1,0 +1,219 @@
+package dev.reelmark.catalog;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.reelmark.db.Database;
+import dev.reelmark.db.SqlErrors;
+import dev.reelmark.http.ApiError;
+import dev.reelmark.http.Page;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
+/**
+ * The catalog's public service: create, read, update, delete and list every core entity, and version chains for
+ * assets and images. Every write runs in one transaction after validation, so a rejected request writes nothing.
+ * Other features read the catalog only through this class.
+ */
+public final class CatalogService {
+    /** Fields a new asset version may set; kind and name identify the chain and are copied. */
+    static final List<String> ASSET_VERSION_FIELDS = List.of("version_label", "checksum_sha256", "file_path", "description");
+    /** Fields a new image version may set; the character, type and source are copied. */
+    static final List<String> IMAGE_VERSION_FIELDS = List.of("filename", "path", "content_hash");
+
+    private final Jdbi jdbi;
+    private final List<Consumer<CatalogChange>> listeners = new CopyOnWriteArrayList<>();
+
+    public CatalogService(Database db) {
+        this.jdbi = db.jdbi();
+    }
+
+    /** What changed, for features that react to catalog writes (metadata regeneration, ledger mirroring). */
+    public record CatalogChange(EntityType type, long id, String action) {
+    }
+
+    public void onChange(Consumer<CatalogChange> listener) {
+        listeners.add(listener);
+    }
+
+    public ObjectNode create(EntityType type, ObjectNode body) {
+        Map<String, Object> values = CatalogValidator.forCreate(type, body);
+        ObjectNode created = write(type, h -> {
+            checkReferences(h, type, values);
+            checkRules(h, type, values);
+            long id = CatalogRepository.insert(h, type, values);
+            return CatalogRepository.find(h, type, id).orElseThrow();
+        });
+        notify(type, created.get("id").longValue(), "created");
+        return created;
+    }
+
+    public ObjectNode get(EntityType type, long id) {
+        return find(type, id).orElseThrow(() -> ApiError.notFound(type.label(), id));
+    }
+
+    public Optional<ObjectNode> find(EntityType type, long id) {
+        return jdbi.withHandle(h -> CatalogRepository.find(h, type, id));
+    }
+
+    public ObjectNode update(EntityType type, long id, ObjectNode body) {
+        Map<String, Object> values = CatalogValidator.forUpdate(type, body);
+        ObjectNode updated = write(type, h -> {
+            ObjectNode existing = CatalogRepository.find(h, type, id).orElseThrow(() -> ApiError.notFound(type.label(), id));
+            Map<String, Object> merged = new HashMap<>();
+            for (Field field : type.fields()) {
+                var node = existing.get(field.name());
+                merged.put(field.name(), node == null || node.isNull() ? null
+                        : node.isNumber() ? (Object) node.numberValue() : node.asText());
+            }
+            merged.putAll(values);
+            checkReferences(h, type, values);
+            checkRules(h, type, merged);
+            CatalogRepository.update(h, type, id, values);
+            return CatalogRepository.find(h, type, id).orElseThrow();
+        });
+        notify(type, id, "updated");
+        return updated;
+    }
+
+    /** Deletes a row (and its owned children). Deleting the current version of a chain makes the previous one current. */
+    public void delete(EntityType type, long id) {
+        write(type, h -> {
+            ObjectNode existing = CatalogRepository.find(h, type, id).orElseThrow(() -> ApiError.notFound(type.label(), id));
+            CatalogRepository.delete(h, type, id);
+            if (type.versioned() && existing.get("is_current_version").booleanValue()
+                    && !existing.get("previous_version_id").isNull()) {
+                CatalogRepository.update(h, type, existing.get("previous_version_id").longValue(),
+                        Map.of("is_current_version", true));
+            }
+            return existing;
+        });
+        notify(type, id, "deleted");
+    }
+
+    public Page<ObjectNode> list(EntityType type, Map<String, Object> filters, int limit, Long after) {
+        return jdbi.withHandle(h -> CatalogRepository.list(h, type, filters, limit, after));
+    }
+
+    /**
+     * Adds a version to the chain that {@code id} belongs to: the new row copies the chain's identity from the
+     * current version, links to it, and takes over the current flag in the same transaction.
+     */
+    public ObjectNode createVersion(EntityType type, long id, ObjectNode body) {
+        if (!type.versioned()) throw new IllegalArgumentException(type.label() + " has no versions");
+        List<String> allowed = type == CatalogModel.ASSETS ? ASSET_VERSION_FIELDS : IMAGE_VERSION_FIELDS;
+        Map<String, Object> changes = CatalogValidator.forSubset(type, body, allowed);
+        ObjectNode created = write(type, h -> {
+            CatalogRepository.find(h, type, id).orElseThrow(() -> ApiError.notFound(type.label(), id));
+            ObjectNode current = CatalogRepository.find(h, type, latestInChain(h, type, id)).orElseThrow();
+            Map<String, Object> values = new HashMap<>();
+            for (Field field : type.writableOnCreate()) {
+                var node = current.get(field.name());
+                if (node == null || node.isNull()) continue;
+                values.put(field.name(), field.type().isJson() ? node.toString()
+                        : node.isNumber() ? (Object) node.numberValue() : node.asText());
+            }
+            if (type == CatalogModel.ASSETS) {
+                values.remove("checksum_sha256");
+                values.remove("file_path");
+            } else {
+                values.remove("content_hash");
+            }
+            values.putAll(changes);
+            CatalogRepository.update(h, type, current.get("id").longValue(), Map.of("is_current_version", false));
+            values.put("version_number", current.get("version_number").longValue() + 1);
+            values.put("previous_version_id", current.get("id").longValue());
+            values.put("is_current_version", true);
+            long newId = CatalogRepository.insert(h, type, values);
+            return CatalogRepository.find(h, type, newId).orElseThrow();
+        });
+        notify(type, created.get("id").longValue(), "versioned");
+        return created;
+    }
+
+    /** The whole chain {@code id} belongs to, oldest first. */
+    public List<ObjectNode> versionHistory(EntityType type, long id) {
+        return jdbi.withHandle(h -> {
+            CatalogRepository.find(h, type, id).orElseThrow(() -> ApiError.notFound(type.label(), id));
+            List<ObjectNode> chain = new ArrayList<>();
+            Long cursor = latestInChain(h, type, id);
+            while (cursor != null && chain.size() < 10_000) {
+                ObjectNode row = CatalogRepository.find(h, type, cursor).orElseThrow();
+                chain.add(row);
+                cursor = row.get("previous_version_id").isNull() ? null : row.get("previous_version_id").longValue();
+            }
+            Collections.reverse(chain);
+            return chain;
+        });
+    }
+
+    private static long latestInChain(Handle h, EntityType type, long id) {
+        long cursor = id;
+        for (int hops = 0; hops < 10_000; hops++) {
+            Optional<Long> next = h.createQuery("SELECT id FROM " + type.table()
+                            + " WHERE previous_version_id = :id ORDER BY version_number DESC, id DESC LIMIT 1")
+                    .bind("id", cursor).mapTo(Long.class).findOne();
+            if (next.isEmpty()) return cursor;
+            cursor = next.get();
+        }
+        throw new IllegalStateException("version chain of " + type.label() + " " + id + " does not end");
+    }
+
+    private <T> T write(EntityType type, org.jdbi.v3.core.HandleCallback<T, RuntimeException> work) {
+        try {
+            return jdbi.inTransaction(work);
+        } catch (ApiError e) {
+            throw e;
+        } catch (RuntimeException e) {
+            if (SqlErrors.isUniqueViolation(e)) {
+                throw ApiError.conflict("conflicts with an existing " + type.label() + ": " + uniqueHint(type));
+            }
+            if (SqlErrors.isForeignKeyViolation(e)) {
+                throw ApiError.conflict("this " + type.label() + " is still referenced by other records; delete or re-point them first");
+            }
+            if (SqlErrors.isCheckViolation(e)) {
+                throw ApiError.badRequest("rejected by a database constraint of " + type.table() + ": " + e.getMessage());
+            }
+            throw e;
+        }
+    }
+
+    private static String uniqueHint(EntityType type) {
+        if (type == CatalogModel.ASSETS) return "an asset with this kind and name exists; add a version with POST /api/assets/{id}/versions";
+        if (type == CatalogModel.SCENE_TYPES) return "the project already has a scene type with this name";
+        if (type == CatalogModel.SEGMENT_QUALITY) return "the segment already has a quality record; update it instead";
+        if (type == CatalogModel.FRAME_METRICS) return "the segment already has metrics for this frame";
+        return "a unique value is taken";
+    }
+
+    private static void checkReferences(Handle h, EntityType type, Map<String, Object> values) {
+        for (Field field : type.fields()) {
+            if (field.type() != FieldType.REF || field.access() == Field.Access.SERVER) continue;
+            Object value = values.get(field.name());
+            if (value != null && !CatalogRepository.exists(h, field.refTable(), ((Number) value).longValue())) {
+                throw ApiError.badField(field.name(), "no " + field.refLabel() + " with id " + value);
+            }
+        }
+    }
+
+    private static void checkRules(Handle h, EntityType type, Map<String, Object> merged) {
+        for (ConsistencyRule rule : type.rules()) {
+            if (rule.uses().stream().anyMatch(name -> merged.get(name) == null)) continue;
+            var query = h.createQuery(rule.sql());
+            rule.uses().forEach(name -> query.bind(name, merged.get(name)));
+            if (query.mapTo(Integer.class).findOne().isEmpty()) throw ApiError.badField(rule.field(), rule.message());
+        }
+    }
+
+    private void notify(EntityType type, long id, String action) {
+        CatalogChange change = new CatalogChange(type, id, action);
+        listeners.forEach(l -> l.accept(change));
+    }
+}
