@@ -63,6 +63,12 @@ public final class CatalogService {
         return jdbi.withHandle(h -> CatalogRepository.find(h, type, id));
     }
 
+    /** The first project with exactly this name, if any. */
+    public Optional<ObjectNode> findProjectByName(String name) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM projects WHERE name = :name ORDER BY id LIMIT 1")
+                .bind("name", name).map(CatalogRepository.rowMapper(CatalogModel.PROJECTS)).findOne());
+    }
+
     public ObjectNode update(EntityType type, long id, ObjectNode body) {
         Map<String, Object> values = CatalogValidator.forUpdate(type, body);
         ObjectNode updated = write(type, h -> {

@@ -1,0 +1,44 @@
+package dev.reelmark.cli;
+
+import dev.reelmark.app.DemoStudio;
+import dev.reelmark.app.Reelmark;
+import dev.reelmark.media.FfmpegTools;
+import me.tongfei.progressbar.ProgressBar;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+import java.util.concurrent.Callable;
+
+@Command(name = "demo", description = "Build a small demo studio (real clips made with ffmpeg) in the data directory. Safe to run again.")
+final class DemoCommand implements Callable<Integer> {
+    @Mixin
+    CommonOptions common;
+
+    @Override
+    public Integer call() {
+        try (Reelmark app = Reelmark.open(common.config(0))) {
+            FfmpegTools tools = FfmpegTools.locate(common.ffmpeg, common.ffprobe);
+            DemoStudio.Summary s;
+            try (ProgressBar bar = new ProgressBar("demo media", 1)) {
+                s = new DemoStudio(app.catalog(), app.config().dataDir(), tools).build((done, total) -> {
+                    bar.maxHint(total);
+                    bar.stepTo(done);
+                });
+            }
+            System.out.println(s.created() ? "Built the demo studio." : "The demo studio was already there; missing files were re-created.");
+            System.out.printf("  project #%d \"%s\": %d characters, %d scenes, %d segments (%d with quality scores, %d frame metrics)%n",
+                    s.projectId(), DemoStudio.PROJECT_NAME, s.characters(), s.scenes(), s.segments(), s.segmentsWithQuality(), s.frameMetrics());
+            System.out.printf("  %d asset versions; %d media files written this run; ffmpeg: %s (%s)%n",
+                    s.assets(), s.clipsWritten(), tools.ffmpeg(), tools.source());
+            System.out.println("  data:     " + app.config().dataDir());
+            System.out.println("  database: " + app.database().displayUrl());
+            System.out.println();
+            System.out.println("Start the server:  ./reelmark serve" + dataArg() + "   then open http://127.0.0.1:8080/ (API docs at /api/openapi.json)");
+            return 0;
+        }
+    }
+
+    private String dataArg() {
+        return common.data == null ? "" : " --data " + common.data;
+    }
+}

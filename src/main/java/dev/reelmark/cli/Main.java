@@ -1,0 +1,33 @@
+package dev.reelmark.cli;
+
+import dev.reelmark.app.Reelmark;
+import dev.reelmark.http.ApiError;
+import dev.reelmark.media.MediaException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code reelmark} command line. Bad arguments and bad input exit with code 2 and a one-line message. */
+@Command(name = "reelmark", mixinStandardHelpOptions = true, version = "reelmark " + Reelmark.VERSION,
+        description = "Metadata and provenance hub for AI-generated video production.",
+        subcommands = {ServeCommand.class, DemoCommand.class, ProbeCommand.class, DbCommand.class, BenchCommand.class,
+                CommandLine.HelpCommand.class})
+public final class Main {
+    public static final int USAGE = 2;
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs a command line and returns its exit code (tests call this instead of main). */
+    public static int run(String... args) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            if (e instanceof ApiError || e instanceof IllegalArgumentException || e instanceof MediaException) {
+                cmd.getErr().println("reelmark: " + e.getMessage());
+                return USAGE;
+            }
+            throw e;
+        });
+        return cli.execute(args);
+    }
+}
