@@ -1,0 +1,55 @@
+# Shared helpers for Reelmark's scripts. Source it; do not run it.
+
+log() { echo "[reelmark] $*" >&2; }
+
+# apt_install PKG...: installs Debian packages that are missing (root + apt-get only), updating the index once.
+apt_install() {
+  local missing=()
+  for pkg in "$@"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if ! command -v apt-get >/dev/null 2>&1; then
+    log "missing packages ${missing[*]} and no apt-get here: install them with your package manager"; return 1
+  fi
+  local sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  log "installing ${missing[*]} with apt-get"
+  if [ -z "${RM_APT_UPDATED:-}" ]; then $sudo apt-get update -qq >&2 && RM_APT_UPDATED=1; fi
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >&2
+}
+
+# The bundled ffmpeg (Maven Central) links libpulse.so.0; Debian images without audio libraries lack it.
+ensure_media_runtime() {
+  if [ -n "${REELMARK_FFMPEG:-}" ] || command -v ffmpeg >/dev/null 2>&1; then return 0; fi
+  ldconfig -p 2>/dev/null | grep -q 'libpulse\.so\.0' && return 0
+  apt_install libpulse0
+}
+
+# PostgreSQL for the test suite: start it if installed and stopped, install it if absent, then wait until ready.
+ensure_postgres() {
+  if pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then return 0; fi
+  if ! command -v pg_ctlcluster >/dev/null 2>&1; then
+    apt_install postgresql postgresql-client
+  fi
+  local version
+  version=$(ls /etc/postgresql 2>/dev/null | sort -V | tail -n 1)
+  if [ -z "$version" ]; then log "PostgreSQL is not installed and could not be installed"; return 1; fi
+  if ! pg_lsclusters -h 2>/dev/null | grep -q " main "; then
+    log "creating PostgreSQL cluster $version/main"
+    pg_createcluster "$version" main >&2
+  fi
+  # Tests connect over TCP as user postgres without a password (trust), as on the project's machines.
+  local hba="/etc/postgresql/$version/main/pg_hba.conf"
+  if [ -w "$hba" ] && ! grep -qE '^host\s+all\s+all\s+127\.0\.0\.1/32\s+trust' "$hba"; then
+    log "allowing trust auth on 127.0.0.1 in $hba"
+    sed -i '1i host all all 127.0.0.1/32 trust' "$hba"
+  fi
+  log "starting PostgreSQL $version/main"
+  pg_ctlcluster --skip-systemctl-redirect "$version" main start >&2 || true
+  for _ in $(seq 1 30); do
+    pg_isready -q -h 127.0.0.1 -p 5432 && return 0
+    sleep 1
+  done
+  log "PostgreSQL did not become ready on 127.0.0.1:5432"; return 1
+}

@@ -1,0 +1,103 @@
+package dev.reelmark.cli;
+
+import dev.reelmark.media.ClipSpec;
+import dev.reelmark.media.ClipSynth;
+import dev.reelmark.testing.TestHttp;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The CLI as a user runs it: a separate JVM, real arguments, exit codes and output. */
+class CliTest {
+    @TempDir
+    Path dir;
+
+    record Run(int exit, String out, String err) {
+    }
+
+    private Run reelmark(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).redirectErrorStream(false).start();
+        var out = p.getInputStream().readAllBytes();
+        var err = p.getErrorStream().readAllBytes();
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        return new Run(p.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void badArgumentsExitWithCode2AndAClearMessage() throws Exception {
+        Run unknown = reelmark("frobnicate");
+        assertThat(unknown.exit()).isEqualTo(2);
+        assertThat(unknown.err()).contains("frobnicate");
+
+        Run badPort = reelmark("serve", "--port", "70000", "--data", dir.toString());
+        assertThat(badPort.exit()).isEqualTo(2);
+        assertThat(badPort.err()).contains("--port");
+
+        Run badDb = reelmark("db", "migrate", "--db", "jdbc:mysql://nowhere/x");
+        assertThat(badDb.exit()).isEqualTo(2);
+        assertThat(badDb.err()).contains("unsupported database URL");
+
+        Run missingFile = reelmark("probe", dir.resolve("nope.mp4").toString());
+        assertThat(missingFile.exit()).isEqualTo(2);
+        assertThat(missingFile.err()).contains("no such file");
+    }
+
+    @Test
+    void dbMigrateCreatesTheEmbeddedDatabaseInTheDataDirectory() throws Exception {
+        Path data = dir.resolve("data");
+        Run run = reelmark("db", "migrate", "--data", data.toString());
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.out()).contains("applied");
+        assertThat(Files.isRegularFile(data.resolve("reelmark.db"))).isTrue();
+        Run again = reelmark("db", "migrate", "--data", data.toString());
+        assertThat(again.out()).contains("applied 0 migration(s)");
+    }
+
+    @Test
+    void probePrintsTheTechnicalInfoOfARealClip() throws Exception {
+        Path clip = new ClipSynth().synthesize(ClipSpec.of(320, 240, 25, 1).withVideoCodec("mpeg4")
+                .withTag("comment", "People: Ava"), dir.resolve("clip.mkv"));
+        Run run = reelmark("probe", clip.toString());
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.out()).contains("320x240").contains("mpeg4").contains("25.000 fps").contains("comment = People: Ava");
+    }
+
+    @Test
+    void servePrintsTheUrlOfAFreePortAndServesTheApi() throws Exception {
+        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                "serve", "--port", "0", "--data", dir.resolve("data").toString());
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+            Pattern url = Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)/");
+            Integer port = null;
+            for (String line; port == null && (line = out.readLine()) != null; ) {
+                Matcher m = url.matcher(line);
+                if (m.find()) port = Integer.parseInt(m.group(1));
+            }
+            assertThat(port).isNotNull().isPositive();
+            var http = new TestHttp(port);
+            assertThat(http.get("/api/openapi.json").status()).isEqualTo(200);
+            assertThat(http.post("/api/projects", "{\"name\":\"from the CLI test\"}").status()).isEqualTo(201);
+        } finally {
+            p.destroy();
+            assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        }
+    }
+}
