@@ -2,6 +2,9 @@ package dev.reelmark.app;
 
 import dev.reelmark.catalog.CatalogRoutes;
 import dev.reelmark.catalog.CatalogService;
+import dev.reelmark.catalog.SegmentMedia;
+import dev.reelmark.media.FfmpegTools;
+import dev.reelmark.media.MediaRoots;
 import dev.reelmark.db.Database;
 import dev.reelmark.http.ApiRouter;
 import dev.reelmark.http.HttpServer;
@@ -22,6 +25,7 @@ public final class Reelmark implements AutoCloseable {
     private final Database db;
     private final boolean ownsDb;
     private final CatalogService catalog;
+    private final SegmentMedia segmentMedia;
     private Javalin server;
 
     private Reelmark(AppConfig config, Database db, boolean ownsDb) {
@@ -34,6 +38,8 @@ public final class Reelmark implements AutoCloseable {
             throw new UncheckedIOException("cannot create the data directory " + config.dataDir(), e);
         }
         this.catalog = new CatalogService(db);
+        this.segmentMedia = new SegmentMedia(catalog, MediaRoots.of(config.dataDir()), this::ffmpegTools,
+                config.dataDir().resolve("thumbnails"));
     }
 
     /** Opens (and migrates) the configured database. */
@@ -54,7 +60,7 @@ public final class Reelmark implements AutoCloseable {
 
     public ApiRouter router() {
         ApiRouter router = new ApiRouter();
-        new CatalogRoutes(catalog).register(router);
+        new CatalogRoutes(catalog, segmentMedia).register(router);
         return router;
     }
 
@@ -70,6 +76,17 @@ public final class Reelmark implements AutoCloseable {
 
     public Database database() {
         return db;
+    }
+
+    /** The configured ffmpeg, else REELMARK_FFMPEG, PATH, then the bundled build (found once, on first use). */
+    public FfmpegTools ffmpegTools() {
+        return config.ffmpeg() == null && config.ffprobe() == null
+                ? FfmpegTools.defaults() : FfmpegTools.locate(config.ffmpeg(), config.ffprobe());
+    }
+
+    /** The running server, once {@link #startServer} was called. */
+    public Javalin server() {
+        return server;
     }
 
     public CatalogService catalog() {

@@ -19,9 +19,11 @@ public final class CatalogRoutes {
     static final int MAX_LIMIT = 500;
 
     private final CatalogService catalog;
+    private final SegmentMedia media;
 
-    public CatalogRoutes(CatalogService catalog) {
+    public CatalogRoutes(CatalogService catalog, SegmentMedia media) {
         this.catalog = catalog;
+        this.media = media;
     }
 
     public void register(ApiRouter router) {
@@ -30,6 +32,18 @@ public final class CatalogRoutes {
         }
         registerVersions(router, CatalogModel.ASSETS, CatalogService.ASSET_VERSION_FIELDS);
         registerVersions(router, CatalogModel.IMAGES, CatalogService.IMAGE_VERSION_FIELDS);
+        router.get("/api/segments/{id}/media").tag("catalog")
+                .summary("Technical info of the segment's video (ffprobe): resolution, fps, codec, duration, streams, tags")
+                .response(ApiRouter.type("object")).errors(400, 404, 422)
+                .handle(ctx -> ctx.json(media.technicalInfo(Requests.pathId(ctx, "id"))));
+        router.get("/api/segments/{id}/thumbnail").tag("catalog")
+                .summary("A JPEG thumbnail of the segment's video, made by ffmpeg on first request")
+                .produces("image/jpeg").errors(400, 404, 422)
+                .handle(ctx -> {
+                    var jpeg = media.thumbnail(Requests.pathId(ctx, "id"));
+                    ctx.contentType("image/jpeg").header("Cache-Control", "max-age=60")
+                            .result(java.nio.file.Files.readAllBytes(jpeg));
+                });
     }
 
     private void registerEntity(ApiRouter router, EntityType type) {

@@ -59,9 +59,7 @@ class OpenApiTest {
         }
     }
 
-    private static Javalin serverOf(ApiHarness h) throws Exception {
-        var field = h.app.getClass().getDeclaredField("server");
-        field.setAccessible(true);
-        return (Javalin) field.get(h.app);
+    private static Javalin serverOf(ApiHarness h) {
+        return h.app.server();
     }
 }

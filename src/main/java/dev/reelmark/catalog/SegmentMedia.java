@@ -1,0 +1,108 @@
+package dev.reelmark.catalog;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.reelmark.http.ApiError;
+import dev.reelmark.http.Json;
+import dev.reelmark.media.FfmpegTools;
+import dev.reelmark.media.MediaException;
+import dev.reelmark.media.MediaProbe;
+import dev.reelmark.media.MediaRoots;
+import dev.reelmark.media.ProbeResult;
+import dev.reelmark.media.Thumbnailer;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * A segment's video as people see it: technical info from ffprobe and a JPEG thumbnail made by ffmpeg. Both are
+ * cached by file identity (path, size, modification time), so an edited or replaced clip is probed again.
+ */
+public final class SegmentMedia {
+    static final int THUMBNAIL_WIDTH = 320;
+
+    private final CatalogService catalog;
+    private final MediaRoots roots;
+    private final Supplier<FfmpegTools> tools;
+    private final Path thumbnailDir;
+    private final ConcurrentHashMap<String, ProbeResult> probes = new ConcurrentHashMap<>();
+
+    /** {@code tools} is asked for on first use, so a server without a working ffmpeg still serves everything else. */
+    public SegmentMedia(CatalogService catalog, MediaRoots roots, Supplier<FfmpegTools> tools, Path thumbnailDir) {
+        this.catalog = catalog;
+        this.roots = roots;
+        this.tools = tools;
+        this.thumbnailDir = thumbnailDir;
+    }
+
+    /** Technical info of the segment's output video. */
+    public ObjectNode technicalInfo(long segmentId) {
+        Path video = videoOf(segmentId);
+        ProbeResult r = probed(video);
+        ObjectNode info = Json.object();
+        info.put("segment_id", segmentId);
+        info.put("path", video.toString());
+        info.put("container", r.formatName());
+        info.put("duration_seconds", r.durationSeconds());
+        info.put("width", r.width());
+        info.put("height", r.height());
+        info.put("resolution", r.resolution());
+        info.put("codec", r.videoCodec());
+        info.put("fps", r.fps());
+        info.put("pixel_format", r.pixelFormat());
+        info.put("color_space", r.colorSpace());
+        info.put("frame_count", r.frameCount());
+        info.put("size_bytes", r.sizeBytes());
+        info.put("bit_rate", r.bitRate());
+        info.set("streams", Json.MAPPER.valueToTree(r.streams()));
+        info.set("tags", Json.MAPPER.valueToTree(r.tags()));
+        return info;
+    }
+
+    /** The path of a JPEG thumbnail of the segment's video, made on first request. */
+    public Path thumbnail(long segmentId) {
+        Path video = videoOf(segmentId);
+        String key = identity(video);
+        Path jpeg = thumbnailDir.resolve("segment-" + segmentId + "-" + Integer.toHexString(key.hashCode()) + ".jpg");
+        if (Files.isRegularFile(jpeg)) return jpeg;
+        try {
+            return new Thumbnailer(tools.get()).thumbnail(probed(video), jpeg, THUMBNAIL_WIDTH);
+        } catch (MediaException e) {
+            throw new ApiError(422, "unreadable_media", "output_video_path", "cannot make a thumbnail: " + e.getMessage());
+        }
+    }
+
+    private ProbeResult probed(Path video) {
+        String key = identity(video);
+        try {
+            return probes.computeIfAbsent(key, k -> new MediaProbe(tools.get()).probe(video));
+        } catch (MediaException e) {
+            throw new ApiError(422, "unreadable_media", "output_video_path", "cannot read " + video.getFileName() + ": " + e.getMessage());
+        }
+    }
+
+    private Path videoOf(long segmentId) {
+        ObjectNode segment = catalog.get(CatalogModel.SEGMENTS, segmentId);
+        var stored = segment.get("output_video_path");
+        if (stored.isNull()) throw new ApiError(404, "no_video", "output_video_path", "segment " + segmentId + " has no output video yet");
+        Path video = roots.resolve(stored.asText()).orElseThrow(() -> new ApiError(422, "path_outside_roots", "output_video_path",
+                "output_video_path '" + stored.asText() + "' is outside the configured media roots"));
+        if (!Files.isRegularFile(video)) {
+            throw new ApiError(404, "file_missing", "output_video_path", "the video of segment " + segmentId + " is missing: " + stored.asText());
+        }
+        return video;
+    }
+
+    private static String identity(Path file) {
+        try {
+            BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
+            return file + "|" + a.size() + "|" + a.lastModifiedTime().toMillis();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
