@@ -3,6 +3,10 @@ package dev.reelmark.app;
 import dev.reelmark.catalog.CatalogRoutes;
 import dev.reelmark.catalog.CatalogService;
 import dev.reelmark.catalog.SegmentMedia;
+import dev.reelmark.catalog.ThumbnailsJob;
+import dev.reelmark.jobs.JobRoutes;
+import dev.reelmark.jobs.JobRunner;
+import dev.reelmark.jobs.JobService;
 import dev.reelmark.media.FfmpegTools;
 import dev.reelmark.media.MediaRoots;
 import dev.reelmark.db.Database;
@@ -26,6 +30,8 @@ public final class Reelmark implements AutoCloseable {
     private final boolean ownsDb;
     private final CatalogService catalog;
     private final SegmentMedia segmentMedia;
+    private final JobService jobs;
+    private final JobRunner jobRunner;
     private Javalin server;
 
     private Reelmark(AppConfig config, Database db, boolean ownsDb) {
@@ -40,6 +46,12 @@ public final class Reelmark implements AutoCloseable {
         this.catalog = new CatalogService(db);
         this.segmentMedia = new SegmentMedia(catalog, MediaRoots.of(config.dataDir()), this::ffmpegTools,
                 config.dataDir().resolve("thumbnails"));
+        this.jobs = new JobService(db);
+        jobs.register(new ThumbnailsJob(catalog, segmentMedia));
+        // Each process runs the jobs it has handlers for; with PostgreSQL several processes share the queue.
+        this.jobRunner = config.jobWorkers() > 0
+                ? new JobRunner(jobs, JobRunner.Options.defaults().withWorkers(config.jobWorkers())).start()
+                : null;
     }
 
     /** Opens (and migrates) the configured database. */
@@ -60,7 +72,8 @@ public final class Reelmark implements AutoCloseable {
 
     public ApiRouter router() {
         ApiRouter router = new ApiRouter();
-        new CatalogRoutes(catalog, segmentMedia).register(router);
+        new CatalogRoutes(catalog, segmentMedia, jobs).register(router);
+        new JobRoutes(jobs).register(router);
         return router;
     }
 
@@ -93,9 +106,14 @@ public final class Reelmark implements AutoCloseable {
         return catalog;
     }
 
+    public JobService jobs() {
+        return jobs;
+    }
+
     @Override
     public void close() {
         if (server != null) server.stop();
+        if (jobRunner != null) jobRunner.close();
         if (ownsDb) db.close();
     }
 }

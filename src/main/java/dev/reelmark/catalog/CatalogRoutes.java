@@ -3,6 +3,7 @@ package dev.reelmark.catalog;
 import dev.reelmark.http.ApiError;
 import dev.reelmark.http.ApiRouter;
 import dev.reelmark.http.Requests;
+import dev.reelmark.jobs.JobService;
 import io.javalin.http.Context;
 
 import java.util.LinkedHashMap;
@@ -20,10 +21,12 @@ public final class CatalogRoutes {
 
     private final CatalogService catalog;
     private final SegmentMedia media;
+    private final JobService jobs;
 
-    public CatalogRoutes(CatalogService catalog, SegmentMedia media) {
+    public CatalogRoutes(CatalogService catalog, SegmentMedia media, JobService jobs) {
         this.catalog = catalog;
         this.media = media;
+        this.jobs = jobs;
     }
 
     public void register(ApiRouter router) {
@@ -36,6 +39,15 @@ public final class CatalogRoutes {
                 .summary("Technical info of the segment's video (ffprobe): resolution, fps, codec, duration, streams, tags")
                 .response(ApiRouter.type("object")).errors(400, 404, 422)
                 .handle(ctx -> ctx.json(media.technicalInfo(Requests.pathId(ctx, "id"))));
+        router.post("/api/projects/{id}/thumbnails").tag("catalog")
+                .summary("Start a background job that makes the thumbnail of every segment of the project")
+                .response(202, ref("Job")).errors(400, 404)
+                .handle(ctx -> {
+                    long project = Requests.pathId(ctx, "id");
+                    catalog.get(CatalogModel.PROJECTS, project);
+                    ctx.status(202).json(jobs.submit(ThumbnailsJob.KIND,
+                            dev.reelmark.http.Json.object().put("project_id", project)));
+                });
         router.get("/api/segments/{id}/thumbnail").tag("catalog")
                 .summary("A JPEG thumbnail of the segment's video, made by ffmpeg on first request")
                 .produces("image/jpeg").errors(400, 404, 422)

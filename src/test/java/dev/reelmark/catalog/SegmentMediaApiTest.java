@@ -50,4 +50,32 @@ class SegmentMediaApiTest {
             assertThat(h.http.get("/api/segments/999999/media").status()).isEqualTo(404);
         }
     }
+
+    @ParameterizedTest
+    @MethodSource("dev.reelmark.testing.TestDatabases#vendors")
+    void aBackgroundJobMakesEveryThumbnailOfAProjectAndReportsTheFailures(Vendor vendor) throws Exception {
+        try (var h = new ApiHarness(vendor, dir)) {
+            var s = new CatalogApiTest.Studio(h.http);
+            for (int i = 1; i <= 3; i++) {
+                new ClipSynth().synthesize(ClipSpec.of(160, 120, 24, 1).withVideoCodec("mpeg4"),
+                        h.app.config().dataDir().resolve("media/s" + i + ".mp4"));
+                h.http.post("/api/segments", "{\"scene_id\":" + s.scene + ",\"sequence_index\":" + i
+                        + ",\"output_video_path\":\"media/s" + i + ".mp4\"}");
+            }
+            // The studio's first segment points at media/a.mp4, which does not exist.
+            var started = h.http.post("/api/projects/" + s.project + "/thumbnails", "");
+            assertThat(started.status()).as(started.body()).isEqualTo(202);
+            long job = started.json().get("id").longValue();
+            var done = h.app.jobs().awaitTerminal(job, java.time.Duration.ofSeconds(60));
+            assertThat(done.status().value()).isEqualTo("completed");
+            assertThat(done.progressDone()).isEqualTo(4);
+            assertThat(done.result().get("failed").intValue()).isEqualTo(1);
+            assertThat(done.result().get("failures").get(0).get("segment_id").longValue()).isEqualTo(s.segment);
+            try (var files = java.nio.file.Files.list(h.app.config().dataDir().resolve("thumbnails"))) {
+                assertThat(files.filter(f -> f.toString().endsWith(".jpg")).count()).isEqualTo(3);
+            }
+            assertThat(h.http.get("/api/jobs/" + job).json().get("status").asText()).isEqualTo("completed");
+            assertThat(h.http.post("/api/projects/999999/thumbnails", "").status()).isEqualTo(404);
+        }
+    }
 }
