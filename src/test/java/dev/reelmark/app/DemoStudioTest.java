@@ -32,7 +32,7 @@ class DemoStudioTest {
     void buildsASmallRealStudioAndIsSafeToRunTwice(Vendor vendor) throws Exception {
         try (var t = TestDatabases.fresh(vendor, dir)) {
             Path data = dir.resolve("data");
-            var app = Reelmark.withDatabase(AppConfig.defaults(data), t.db());
+            var app = Reelmark.withDatabase(AppConfig.defaults(data).withJobWorkers(0), t.db());
             var demo = new DemoStudio(app.catalog(), data, FfmpegTools.defaults());
             var first = demo.build((done, total) -> { });
             assertThat(first.created()).isTrue();

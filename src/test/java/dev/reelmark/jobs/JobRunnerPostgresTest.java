@@ -17,7 +17,6 @@ import static dev.reelmark.jobs.JobTestSupport.RUN_ONCE;
 import static dev.reelmark.jobs.JobTestSupport.awaitTerminal;
 import static dev.reelmark.jobs.JobTestSupport.fastOptions;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** Several runners in separate pools (as separate processes would be) sharing one PostgreSQL queue. */
 class JobRunnerPostgresTest {
@@ -25,9 +24,8 @@ class JobRunnerPostgresTest {
     Path dir;
 
     @ParameterizedTest
-    @MethodSource("dev.reelmark.testing.TestDatabases#vendors")
+    @MethodSource("dev.reelmark.testing.TestDatabases#postgresOnly")
     void twoRunnersWithSeparatePoolsShareTheQueueAndRunEveryJobOnce(Vendor vendor) throws Exception {
-        assumeTrue(vendor == Vendor.POSTGRESQL, "runners in separate processes share a database only on PostgreSQL");
         try (var t = TestDatabases.fresh(vendor, dir)) {
             JobTestSupport.createTables(t.db());
             String base = t.pgBaseUrl();

@@ -31,6 +31,11 @@ public final class TestDatabases {
         return vendors.stream();
     }
 
+    /** PostgreSQL only, for behaviour SQLite cannot have (several pools sharing one queue); never skipped under CI. */
+    public static Stream<Vendor> postgresOnly() {
+        return vendors().filter(v -> v == Vendor.POSTGRESQL);
+    }
+
     public static String pgUrl() {
         String url = System.getenv(PG_ENV);
         return url == null || url.isBlank() ? null : url.trim();
