@@ -12,6 +12,7 @@ import dev.reelmark.media.MediaRoots;
 import dev.reelmark.db.Database;
 import dev.reelmark.http.ApiRouter;
 import dev.reelmark.http.HttpServer;
+import dev.reelmark.http.OpenApi;
 import io.javalin.Javalin;
 
 import java.io.IOException;
@@ -74,6 +75,7 @@ public final class Reelmark implements AutoCloseable {
         ApiRouter router = new ApiRouter();
         new CatalogRoutes(catalog, segmentMedia, jobs).register(router);
         new JobRoutes(jobs).register(router);
+        OpenApi.register(router, VERSION);
         return router;
     }
 

@@ -1,8 +1,6 @@
 package dev.reelmark.http;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.Javalin;
-import io.javalin.http.HandlerType;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
 import org.slf4j.Logger;
@@ -18,10 +16,8 @@ public final class HttpServer {
     private HttpServer() {
     }
 
+    /** Builds the server; {@code router} should already hold the OpenAPI route ({@link OpenApi#register}). */
     public static Javalin create(ApiRouter router, String version) {
-        router.get("/api/openapi.json").tag("meta").summary("This OpenAPI 3.1 document")
-                .response(ApiRouter.type("object"))
-                .handle(ctx -> ctx.json(OpenApi.document(router, version)));
         boolean hasWebUi = HttpServer.class.getResource("/public/index.html") != null;
         return Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
@@ -58,14 +54,5 @@ public final class HttpServer {
 
     private static boolean isJson(String result) {
         return result != null && result.startsWith("{");
-    }
-
-    /** The served document, for tests and the CLI. */
-    public static ObjectNode openApi(ApiRouter router, String version) {
-        return OpenApi.document(router, version);
-    }
-
-    static boolean isRouted(HandlerType type) {
-        return type != null;
     }
 }

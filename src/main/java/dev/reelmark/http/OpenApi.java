@@ -22,6 +22,13 @@ public final class OpenApi {
     private OpenApi() {
     }
 
+    /** Declares GET /api/openapi.json, which serves the document of every route on {@code router}. */
+    public static void register(ApiRouter router, String version) {
+        router.get("/api/openapi.json").tag("meta").summary("This OpenAPI 3.1 document")
+                .response(ApiRouter.type("object"))
+                .handle(ctx -> ctx.json(document(router, version)));
+    }
+
     public static ObjectNode document(ApiRouter router, String version) {
         ObjectNode doc = Json.object();
         doc.put("openapi", "3.1.0");

@@ -59,6 +59,20 @@ class OpenApiTest {
         }
     }
 
+    /** The web app's typed client is generated from web/src/api/openapi.json; it must be the document served now. */
+    @Test
+    void theWebClientIsGeneratedFromTheDocumentTheServerServes() throws Exception {
+        Path snapshot = Path.of("web", "src", "api", "openapi.json");
+        assertThat(snapshot).as("run from the project root").exists();
+        try (var h = new ApiHarness(Vendor.SQLITE, dir)) {
+            JsonNode served = h.http.get("/api/openapi.json").json();
+            JsonNode committed = Json.MAPPER.readTree(snapshot.toFile());
+            assertThat(committed)
+                    .as("web/src/api/openapi.json is out of date: regenerate it with ./reelmark openapi > web/src/api/openapi.json")
+                    .isEqualTo(served);
+        }
+    }
+
     private static Javalin serverOf(ApiHarness h) {
         return h.app.server();
     }
