@@ -62,7 +62,11 @@ public final class ApiRouter {
     public record Route(HandlerType method, String path, String tag, String summary, String description,
                         JsonNode requestSchema, JsonNode responseSchema, int successStatus, String responseType,
                         List<Param> queryParams, List<Integer> errorStatuses, Handler handler,
-                        Consumer<SseClient> sse) {
+                        Consumer<SseClient> sse, Map<String, Param> pathParams) {
+        /** The declared path parameter, or a positive integer id by default. */
+        public Param pathParam(String name) {
+            return pathParams.getOrDefault(name, new Param(name, "integer", null));
+        }
     }
 
     public final class RouteBuilder {
@@ -77,6 +81,7 @@ public final class ApiRouter {
         private String responseType = "application/json";
         private final List<Param> params = new ArrayList<>();
         private final List<Integer> errors = new ArrayList<>();
+        private final Map<String, Param> pathParams = new LinkedHashMap<>();
 
         private RouteBuilder(HandlerType method, String path) {
             this.method = method;
@@ -125,6 +130,12 @@ public final class ApiRouter {
             return this;
         }
 
+        /** Documents a path parameter that is not a numeric id (e.g. a string key). */
+        public RouteBuilder pathParam(String name, String type, String description) {
+            pathParams.put(name, new Param(name, type, description));
+            return this;
+        }
+
         public RouteBuilder errors(Integer... statuses) {
             errors.addAll(List.of(statuses));
             return this;
@@ -132,14 +143,14 @@ public final class ApiRouter {
 
         public void handle(Handler handler) {
             routes.add(new Route(method, path, tag, summary, description, request, response, status, responseType,
-                    List.copyOf(params), List.copyOf(errors), handler, null));
+                    List.copyOf(params), List.copyOf(errors), handler, null, Map.copyOf(pathParams)));
         }
 
         /** A Server-Sent Events stream (GET only). */
         public void sse(Consumer<SseClient> client) {
             if (method != HandlerType.GET) throw new IllegalStateException("SSE routes are GET routes: " + path);
             routes.add(new Route(method, path, tag, summary, description, null, response, 200, "text/event-stream",
-                    List.copyOf(params), List.copyOf(errors), null, client));
+                    List.copyOf(params), List.copyOf(errors), null, client, Map.copyOf(pathParams)));
         }
     }
 

@@ -64,8 +64,11 @@ public final class OpenApi {
         ArrayNode params = op.putArray("parameters");
         Matcher m = PATH_PARAM.matcher(route.path());
         while (m.find()) {
+            ApiRouter.Param declared = route.pathParam(m.group(1));
             ObjectNode p = params.addObject().put("name", m.group(1)).put("in", "path").put("required", true);
-            p.putObject("schema").put("type", "integer").put("minimum", 1);
+            if (declared.description() != null) p.put("description", declared.description());
+            ObjectNode schema = p.putObject("schema").put("type", declared.type());
+            if (declared.type().equals("integer")) schema.put("minimum", 1);
         }
         for (ApiRouter.Param q : route.queryParams()) {
             ObjectNode p = params.addObject().put("name", q.name()).put("in", "query").put("required", false);
