@@ -46,6 +46,7 @@ class JobRoutesTest {
                     .register(new JobTestSupport.FailingHandler());
             ApiRouter router = new ApiRouter();
             new JobRoutes(service).register(router);
+            dev.reelmark.http.OpenApi.register(router, "test");
             Javalin app = HttpServer.create(router, "test").start("127.0.0.1", 0);
             try (var runner = new JobRunner(service, fastOptions()).start()) {
                 TestHttp http = new TestHttp(app.port());
