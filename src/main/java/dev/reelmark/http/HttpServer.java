@@ -26,7 +26,15 @@ public final class HttpServer {
             cfg.http.maxRequestSize = 8L * 1024 * 1024;
             if (hasWebUi) {
                 cfg.staticFiles.add("/public", Location.CLASSPATH);
-                cfg.spaRoot.addFile("/", "/public/index.html", Location.CLASSPATH);
+                // Client-side routes (/catalog/projects/3) get the app's index.html; unknown /api paths stay JSON 404s.
+                cfg.spaRoot.addHandler("/", ctx -> {
+                    if (ctx.path().equals("/api") || ctx.path().startsWith("/api/")) {
+                        ctx.status(404).json(new ApiError.ErrorBody(404, "not_found",
+                                "no endpoint " + ctx.method() + " " + ctx.path(), null));
+                    } else {
+                        ctx.html(indexHtml());
+                    }
+                });
             }
             for (ApiRouter.Route route : router.routes()) {
                 if (route.sse() != null) {
@@ -50,6 +58,14 @@ public final class HttpServer {
             cfg.routes.error(405, ctx -> ctx.json(new ApiError.ErrorBody(405, "method_not_allowed",
                     "method " + ctx.method() + " is not allowed on " + ctx.path(), null)));
         });
+    }
+
+    private static String indexHtml() {
+        try (var in = HttpServer.class.getResourceAsStream("/public/index.html")) {
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static boolean isJson(String result) {

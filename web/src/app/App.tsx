@@ -1,0 +1,43 @@
+import { useEffect, type ReactNode } from 'react';
+import { AssetsPage } from '../features/catalog/AssetsPage';
+import { CharacterPage } from '../features/catalog/CharacterPage';
+import { ProjectPage } from '../features/catalog/ProjectPage';
+import { ProjectsPage } from '../features/catalog/ProjectsPage';
+import { ScenePage } from '../features/catalog/ScenePage';
+import { JobsPage } from '../features/jobs/JobsPage';
+import { UpcomingFeaturePage } from '../features/upcoming/UpcomingFeaturePage';
+import { UPCOMING } from '../features/upcoming/upcoming';
+import { AppShell } from './AppShell';
+import { NotFoundPage } from './NotFoundPage';
+import { matchRoute, navigate, useLocation, type Route } from './router';
+
+/** Parses an id path segment; a page given a bad id shows the not-found page instead of asking the API. */
+const withId = (render: (id: number) => ReactNode) => (params: Record<string, string>) => {
+  const raw = params.id ?? '';
+  return /^[1-9]\d{0,15}$/.test(raw) ? render(Number(raw)) : <NotFoundPage />;
+};
+
+export const ROUTES: readonly Route<ReactNode>[] = [
+  { pattern: '/', render: () => <Redirect to="/catalog" /> },
+  { pattern: '/catalog', render: () => <ProjectsPage /> },
+  { pattern: '/catalog/assets', render: () => <AssetsPage /> },
+  { pattern: '/catalog/projects/:id', render: withId((id) => <ProjectPage key={id} id={id} />) },
+  { pattern: '/catalog/characters/:id', render: withId((id) => <CharacterPage key={id} id={id} />) },
+  { pattern: '/catalog/scenes/:id', render: withId((id) => <ScenePage key={id} id={id} />) },
+  { pattern: '/jobs', render: () => <JobsPage /> },
+  ...Object.entries(UPCOMING).map(([path, feature]) => ({
+    pattern: `/${path}`,
+    render: () => <UpcomingFeaturePage feature={feature} />,
+  })),
+];
+
+function Redirect({ to }: { to: string }) {
+  useEffect(() => navigate(to, { replace: true }), [to]);
+  return null;
+}
+
+export function App() {
+  const location = useLocation();
+  const match = matchRoute(ROUTES, location.pathname);
+  return <AppShell>{match ? match.route.render(match.params, location) : <NotFoundPage />}</AppShell>;
+}

@@ -1,0 +1,22 @@
+/** The main navigation: the screens that exist, and the feature screens that arrive with their features. */
+export interface Section {
+  path: string;
+  label: string;
+  /** False while the feature behind the screen is not built yet. */
+  available: boolean;
+}
+
+export const SECTIONS: readonly Section[] = [
+  { path: '/catalog', label: 'Catalog', available: true },
+  { path: '/metadata', label: 'Metadata', available: false },
+  { path: '/provenance', label: 'Provenance', available: false },
+  { path: '/exports', label: 'Exports', available: false },
+  { path: '/tagging', label: 'Tagging', available: false },
+  { path: '/ledger', label: 'Ledger', available: false },
+  { path: '/jobs', label: 'Jobs', available: true },
+];
+
+/** The section a path belongs to (for the nav's current marker). */
+export function sectionOf(pathname: string): Section | undefined {
+  return SECTIONS.find((s) => pathname === s.path || pathname.startsWith(`${s.path}/`));
+}

@@ -1,0 +1,108 @@
+import { useApiData } from '../../api/useApiData';
+import { usePaginated } from '../../api/usePaginated';
+import { Link } from '../../app/router';
+import { ErrorNotice } from '../../components/ErrorNotice';
+import { Loading } from '../../components/Loading';
+import { PagedSection } from '../../components/PagedSection';
+import { PageHeader } from '../../components/PageHeader';
+import { formatDateTime } from '../../components/format';
+import { useDocumentTitle } from '../../components/useDocumentTitle';
+import { catalogApi } from './api';
+import { routes } from './routes';
+import { Tags } from './Tags';
+import { ThumbnailsJobButton } from './ThumbnailsJobButton';
+
+export function ProjectPage({ id }: { id: number }) {
+  const project = useApiData((signal) => catalogApi.project(id, signal), [id]);
+  const characters = usePaginated((after, signal) => catalogApi.characters(id, after, signal), [id]);
+  const sceneTypes = useApiData((signal) => catalogApi.sceneTypes(id, signal), [id]);
+  useDocumentTitle(project.data?.name ?? `Project ${id}`);
+
+  if (project.status === 'loading') return <Loading label="Loading the project…" />;
+  if (project.status === 'error') {
+    return (
+      <>
+        <PageHeader title={`Project ${id}`} crumbs={[{ label: 'Projects', to: routes.projects() }]} />
+        <ErrorNotice error={project.error} title="Could not load the project" onRetry={project.reload} />
+      </>
+    );
+  }
+  const p = project.data;
+  return (
+    <>
+      <PageHeader
+        title={p.name}
+        kicker="Project"
+        crumbs={[{ label: 'Projects', to: routes.projects() }]}
+        actions={<ThumbnailsJobButton projectId={p.id} />}
+      >
+        {p.description ? <p>{p.description}</p> : null}
+        <p className="meta">
+          <span className="mono">#{p.id}</span> · created <time dateTime={p.created_at}>{formatDateTime(p.created_at)}</time>
+        </p>
+      </PageHeader>
+
+      <section aria-labelledby="characters-heading">
+        <h2 id="characters-heading" className="section-title">
+          Characters
+        </h2>
+        <PagedSection paged={characters} noun="characters" empty={<p>This project has no characters yet.</p>}>
+          {(items) => (
+            <div className="table-wrap">
+              <table className="data-table stack-on-phone">
+                <thead>
+                  <tr>
+                    <th scope="col">Name</th>
+                    <th scope="col">Tags</th>
+                    <th scope="col">Look</th>
+                    <th scope="col">Updated</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {items.map((c) => (
+                    <tr key={c.id}>
+                      <th scope="row" data-label="Name">
+                        <Link to={routes.character(c.id)}>{c.name}</Link>
+                      </th>
+                      <td data-label="Tags">
+                        <Tags tags={c.tags} />
+                      </td>
+                      <td data-label="Look">{[c.build, c.hair_color && `${c.hair_color} hair`].filter(Boolean).join(', ') || '—'}</td>
+                      <td data-label="Updated">
+                        <time dateTime={c.updated_at}>{formatDateTime(c.updated_at)}</time>
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </PagedSection>
+      </section>
+
+      <section aria-labelledby="scene-types-heading">
+        <h2 id="scene-types-heading" className="section-title">
+          Scene types
+        </h2>
+        {sceneTypes.status === 'loading' ? <Loading label="Loading scene types…" /> : null}
+        {sceneTypes.status === 'error' ? (
+          <ErrorNotice error={sceneTypes.error} title="Could not load the scene types" onRetry={sceneTypes.reload} />
+        ) : null}
+        {sceneTypes.status === 'ready' ? (
+          sceneTypes.data.items.length === 0 ? (
+            <p className="empty">No scene types yet.</p>
+          ) : (
+            <ul className="plain-list">
+              {sceneTypes.data.items.map((t) => (
+                <li key={t.id}>
+                  <strong>{t.name}</strong>
+                  {t.description ? <span className="muted"> — {t.description}</span> : null}
+                </li>
+              ))}
+            </ul>
+          )
+        ) : null}
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,73 @@
+import { useApiData } from '../../api/useApiData';
+import { usePaginated } from '../../api/usePaginated';
+import { ErrorNotice } from '../../components/ErrorNotice';
+import { Loading } from '../../components/Loading';
+import { PagedSection } from '../../components/PagedSection';
+import { PageHeader } from '../../components/PageHeader';
+import { StatusBadge } from '../../components/StatusBadge';
+import { formatDateTime } from '../../components/format';
+import { useDocumentTitle } from '../../components/useDocumentTitle';
+import { catalogApi } from './api';
+import { routes } from './routes';
+import { SegmentCard } from './SegmentCard';
+
+export function ScenePage({ id }: { id: number }) {
+  const chain = useApiData(async (signal) => {
+    const scene = await catalogApi.scene(id, signal);
+    const [character, sceneType] = await Promise.all([
+      catalogApi.character(scene.character_id, signal),
+      catalogApi.sceneType(scene.scene_type_id, signal),
+    ]);
+    const project = await catalogApi.project(character.project_id, signal);
+    return { scene, sceneType, character, project };
+  }, [id]);
+  const segments = usePaginated((after, signal) => catalogApi.segments(id, after, signal), [id]);
+  useDocumentTitle(chain.data?.scene.name ?? `Scene ${id}`);
+
+  if (chain.status === 'loading') return <Loading label="Loading the scene…" />;
+  if (chain.status === 'error') {
+    return (
+      <>
+        <PageHeader title={`Scene ${id}`} crumbs={[{ label: 'Projects', to: routes.projects() }]} />
+        <ErrorNotice error={chain.error} title="Could not load the scene" onRetry={chain.reload} />
+      </>
+    );
+  }
+  const { scene, sceneType, character, project } = chain.data;
+  return (
+    <>
+      <PageHeader
+        title={scene.name}
+        kicker="Scene"
+        crumbs={[
+          { label: 'Projects', to: routes.projects() },
+          { label: project.name, to: routes.project(project.id) },
+          { label: character.name, to: routes.character(character.id) },
+        ]}
+      >
+        <p className="meta">
+          <StatusBadge status={scene.status} /> · type <strong>{sceneType.name}</strong> ·{' '}
+          <span className="mono">#{scene.id}</span> · updated{' '}
+          <time dateTime={scene.updated_at}>{formatDateTime(scene.updated_at)}</time>
+        </p>
+      </PageHeader>
+
+      <section aria-labelledby="segments-heading">
+        <h2 id="segments-heading" className="section-title">
+          Segments
+        </h2>
+        <PagedSection paged={segments} noun="segments" empty={<p>This scene has no segments yet.</p>}>
+          {(items) => (
+            <ol className="segment-grid" aria-label="Segments in order">
+              {items.map((segment) => (
+                <li key={segment.id}>
+                  <SegmentCard segment={segment} />
+                </li>
+              ))}
+            </ol>
+          )}
+        </PagedSection>
+      </section>
+    </>
+  );
+}

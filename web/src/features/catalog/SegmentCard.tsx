@@ -1,0 +1,25 @@
+import { StatusBadge } from '../../components/StatusBadge';
+import type { Segment } from './api';
+import { QualityScore } from './QualityScore';
+import { SegmentMediaInfo } from './SegmentMediaInfo';
+import { SegmentThumbnail } from './SegmentThumbnail';
+
+/** One generated segment: its thumbnail, status, quality score and the technical info of its video. */
+export function SegmentCard({ segment }: { segment: Segment }) {
+  const titleId = `segment-${segment.id}-title`;
+  return (
+    <article className="segment-card" aria-labelledby={titleId} data-segment-id={segment.id}>
+      <SegmentThumbnail key={`${segment.id}:${segment.output_video_path ?? ''}`} segment={segment} />
+      <div className="segment-body">
+        <header className="segment-header">
+          <h3 id={titleId}>
+            Segment {segment.sequence_index} <span className="mono muted">#{segment.id}</span>
+          </h3>
+          <StatusBadge status={segment.status} />
+        </header>
+        <QualityScore segmentId={segment.id} />
+        <SegmentMediaInfo segmentId={segment.id} />
+      </div>
+    </article>
+  );
+}

@@ -1,0 +1,161 @@
+import { useEffect, useRef, useState } from 'react';
+import type { ApiError } from '../../api/client';
+import { toApiError } from '../../api/useApiData';
+import { Link } from '../../app/router';
+import { ErrorNotice } from '../../components/ErrorNotice';
+import { StatusBadge } from '../../components/StatusBadge';
+import { formatDateTime } from '../../components/format';
+import { jobsApi, type Job, type JobAction } from './api';
+import { ACTION_LABELS, allowedActions } from './jobStatus';
+import { ProgressBar } from './ProgressBar';
+import { useJobEvents } from './useJobEvents';
+
+/** Human names of the job kinds the server runs; an unknown kind shows as the server names it. */
+const KIND_LABELS: Record<string, string> = { 'catalog.thumbnails': 'Thumbnails' };
+
+const TRANSPORT_LABELS = { stream: 'live', polling: 'polling', done: null } as const;
+
+/** One job, followed live, with its pause/resume/cancel buttons. */
+export function JobCard({ initial, highlighted = false }: { initial: Job; highlighted?: boolean }) {
+  const { job, transport, pollError, update } = useJobEvents(initial);
+  const [pending, setPending] = useState<JobAction | null>(null);
+  const [actionError, setActionError] = useState<ApiError | null>(null);
+  const allowed = allowedActions(job.status);
+  const titleId = `job-${job.id}-title`;
+  const cardRef = useRef<HTMLElement>(null);
+
+  useEffect(() => {
+    if (highlighted) cardRef.current?.scrollIntoView?.({ block: 'nearest' });
+  }, [highlighted]);
+
+  const act = async (action: JobAction) => {
+    setPending(action);
+    setActionError(null);
+    try {
+      update(await jobsApi.act(job.id, action));
+    } catch (error) {
+      setActionError(toApiError(error));
+    } finally {
+      setPending(null);
+    }
+  };
+
+  const transportLabel = TRANSPORT_LABELS[transport];
+  return (
+    <article
+      ref={cardRef}
+      className={highlighted ? 'card job-card highlighted' : 'card job-card'}
+      aria-labelledby={titleId}
+      data-job-id={job.id}
+      data-status={job.status}
+    >
+      <header className="job-header">
+        <h3 id={titleId} className="card-title">
+          {KIND_LABELS[job.kind] ?? job.kind} <span className="mono muted">#{job.id}</span>
+        </h3>
+        <StatusBadge status={job.status} />
+        {transportLabel ? (
+          <span className={`transport transport-${transport}`} title="How this page follows the job">
+            {transportLabel}
+          </span>
+        ) : null}
+      </header>
+      <JobSubject params={job.params} />
+      <ProgressBar job={job} />
+      <CurrentItem job={job} />
+      {job.error ? <p className="error-text">Failed: {job.error}</p> : null}
+      <JobResult result={job.result} />
+      <p className="meta">
+        Created <time dateTime={job.created_at}>{formatDateTime(job.created_at)}</time>
+        {job.started_at ? (
+          <>
+            {' · started '}
+            <time dateTime={job.started_at}>{formatDateTime(job.started_at)}</time>
+          </>
+        ) : null}
+        {job.finished_at ? (
+          <>
+            {' · finished '}
+            <time dateTime={job.finished_at}>{formatDateTime(job.finished_at)}</time>
+          </>
+        ) : null}
+        {job.attempts > 1 ? ` · ${job.attempts} attempts` : null}
+      </p>
+      <div className="job-actions" role="group" aria-label={`Actions for job #${job.id}`}>
+        {(['pause', 'resume', 'cancel'] as const).map((action) => (
+          <button
+            key={action}
+            type="button"
+            className={action === 'cancel' ? 'button button-danger button-small' : 'button button-small'}
+            disabled={!allowed[action] || pending !== null}
+            aria-busy={pending === action}
+            onClick={() => act(action)}
+          >
+            {pending === action ? `${ACTION_LABELS[action]}…` : ACTION_LABELS[action]}
+          </button>
+        ))}
+      </div>
+      {actionError ? (
+        <ErrorNotice
+          error={actionError}
+          title={actionError.status === 409 ? 'The job cannot do that now' : 'The action failed'}
+          inline
+        />
+      ) : null}
+      {pollError ? <ErrorNotice error={pollError} title="Lost track of this job; still retrying" inline /> : null}
+    </article>
+  );
+}
+
+/** The item the job is on (running) or stopped at (paused, failed). */
+function CurrentItem({ job }: { job: Job }) {
+  if (!job.current_item || job.status === 'completed' || job.status === 'cancelled') return null;
+  const label = job.status === 'running' ? 'Now' : job.status === 'failed' ? 'Failed at' : 'Stopped at';
+  return (
+    <p className="meta">
+      {label}: {job.current_item}
+    </p>
+  );
+}
+
+/** What the job works on, when its parameters name a catalog entity. */
+function JobSubject({ params }: { params: Job['params'] }) {
+  const projectId = (params as Record<string, unknown> | null | undefined)?.project_id;
+  if (typeof projectId !== 'number') return null;
+  return (
+    <p className="meta job-subject">
+      For <Link to={`/catalog/projects/${projectId}`}>project #{projectId}</Link>
+    </p>
+  );
+}
+
+/** A completed job's result: its scalar fields as facts (the full JSON stays one click away in the API). */
+function JobResult({ result }: { result: Job['result'] }) {
+  if (!result || typeof result !== 'object' || Array.isArray(result)) return null;
+  const facts = Object.entries(result as Record<string, unknown>).filter(
+    ([, value]) => ['string', 'number', 'boolean'].includes(typeof value),
+  );
+  const failures = (result as Record<string, unknown>).failures;
+  return (
+    <>
+      {facts.length > 0 ? (
+        <dl className="facts facts-inline" aria-label="Result">
+          {facts.map(([key, value]) => (
+            <div key={key}>
+              <dt>{key.replace(/_/g, ' ')}</dt>
+              <dd>{String(value)}</dd>
+            </div>
+          ))}
+        </dl>
+      ) : null}
+      {Array.isArray(failures) && failures.length > 0 ? (
+        <details className="failures">
+          <summary>
+            {failures.length} {failures.length === 1 ? 'item' : 'items'} failed
+          </summary>
+          <pre>{JSON.stringify(failures, null, 2)}</pre>
+        </details>
+      ) : null}
+    </>
+  );
+}
