@@ -7,6 +7,10 @@ import dev.reelmark.catalog.ThumbnailsJob;
 import dev.reelmark.jobs.JobRoutes;
 import dev.reelmark.jobs.JobRunner;
 import dev.reelmark.jobs.JobService;
+import dev.reelmark.ledger.LedgerConfig;
+import dev.reelmark.ledger.LedgerGenerateJob;
+import dev.reelmark.ledger.LedgerRoutes;
+import dev.reelmark.ledger.LedgerService;
 import dev.reelmark.media.FfmpegTools;
 import dev.reelmark.media.MediaRoots;
 import dev.reelmark.db.Database;
@@ -32,6 +36,7 @@ public final class Reelmark implements AutoCloseable {
     private final CatalogService catalog;
     private final SegmentMedia segmentMedia;
     private final JobService jobs;
+    private final LedgerService ledger;
     private final JobRunner jobRunner;
     private Javalin server;
 
@@ -49,6 +54,9 @@ public final class Reelmark implements AutoCloseable {
                 config.dataDir().resolve("thumbnails"));
         this.jobs = new JobService(db);
         jobs.register(new ThumbnailsJob(catalog, segmentMedia));
+        this.ledger = LedgerService.create(LedgerConfig.fromEnvironment(config.dataDir()), catalog, config.dataDir(), this::ffmpegTools);
+        catalog.onChange(ledger::onCatalogChange);
+        jobs.register(new LedgerGenerateJob(ledger));
         // Each process runs the jobs it has handlers for; with PostgreSQL several processes share the queue.
         this.jobRunner = config.jobWorkers() > 0
                 ? new JobRunner(jobs, JobRunner.Options.defaults().withWorkers(config.jobWorkers())).start()
@@ -75,6 +83,7 @@ public final class Reelmark implements AutoCloseable {
         ApiRouter router = new ApiRouter();
         new CatalogRoutes(catalog, segmentMedia, jobs).register(router);
         new JobRoutes(jobs).register(router);
+        new LedgerRoutes(ledger, jobs).register(router);
         OpenApi.register(router, VERSION);
         return router;
     }
@@ -110,6 +119,10 @@ public final class Reelmark implements AutoCloseable {
 
     public JobService jobs() {
         return jobs;
+    }
+
+    public LedgerService ledger() {
+        return ledger;
     }
 
     @Override

@@ -35,9 +35,10 @@ public final class CatalogRoutes {
         }
         registerVersions(router, CatalogModel.ASSETS, CatalogService.ASSET_VERSION_FIELDS);
         registerVersions(router, CatalogModel.IMAGES, CatalogService.IMAGE_VERSION_FIELDS);
+        router.schema("SegmentMedia", SegmentMedia.schema());
         router.get("/api/segments/{id}/media").tag("catalog")
                 .summary("Technical info of the segment's video (ffprobe): resolution, fps, codec, duration, streams, tags")
-                .response(ApiRouter.type("object")).errors(400, 404, 422)
+                .response(ref("SegmentMedia")).errors(400, 404, 422)
                 .handle(ctx -> ctx.json(media.technicalInfo(Requests.pathId(ctx, "id"))));
         router.post("/api/projects/{id}/thumbnails").tag("catalog")
                 .summary("Start a background job that makes the thumbnail of every segment of the project")

@@ -2,6 +2,7 @@ package dev.reelmark.catalog;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.reelmark.http.ApiError;
+import dev.reelmark.http.ApiRouter;
 import dev.reelmark.http.Json;
 import dev.reelmark.media.FfmpegTools;
 import dev.reelmark.media.MediaException;
@@ -58,9 +59,31 @@ public final class SegmentMedia {
         info.put("frame_count", r.frameCount());
         info.put("size_bytes", r.sizeBytes());
         info.put("bit_rate", r.bitRate());
-        info.set("streams", Json.MAPPER.valueToTree(r.streams()));
+        var streams = info.putArray("streams");
+        for (var stream : r.streams()) {
+            var node = streams.addObject().put("index", stream.index()).put("codec_type", stream.codecType())
+                    .put("codec_name", stream.codecName());
+            node.set("tags", Json.MAPPER.valueToTree(stream.tags()));
+        }
         info.set("tags", Json.MAPPER.valueToTree(r.tags()));
         return info;
+    }
+
+    /** The OpenAPI schema of {@link #technicalInfo}. */
+    static ObjectNode schema() {
+        var nullableString = Json.object();
+        nullableString.putArray("type").add("string").add("null");
+        var stream = ApiRouter.objectOf("index", ApiRouter.type("integer"), "codec_type", ApiRouter.type("string"),
+                "codec_name", nullableString, "tags", ApiRouter.type("object").put("additionalProperties", true));
+        return ApiRouter.objectOf(
+                "segment_id", ApiRouter.type("integer"), "path", ApiRouter.type("string"),
+                "container", ApiRouter.type("string"), "duration_seconds", ApiRouter.type("number"),
+                "width", ApiRouter.type("integer"), "height", ApiRouter.type("integer"),
+                "resolution", ApiRouter.type("string"), "codec", nullableString, "fps", ApiRouter.type("number"),
+                "pixel_format", nullableString, "color_space", nullableString, "frame_count", ApiRouter.type("integer"),
+                "size_bytes", ApiRouter.type("integer"), "bit_rate", ApiRouter.type("integer"),
+                "streams", ApiRouter.arrayOf(stream),
+                "tags", ApiRouter.type("object").set("additionalProperties", ApiRouter.type("string")));
     }
 
     /** The path of a JPEG thumbnail of the segment's video, made on first request. */

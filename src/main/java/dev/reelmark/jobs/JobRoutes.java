@@ -139,7 +139,7 @@ public final class JobRoutes {
                 "id", type("integer"),
                 "kind", type("string"),
                 "status", status,
-                "params", type("object"),
+                "params", type("object").put("additionalProperties", true),
                 "state", describe(Json.object(), "the handler's last checkpoint (any JSON), null before the first"),
                 "result", describe(Json.object(), "what the handler reported on completion (any JSON) or null"),
                 "error", nullable("string"),
