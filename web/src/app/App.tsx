@@ -5,6 +5,7 @@ import { ProjectPage } from '../features/catalog/ProjectPage';
 import { ProjectsPage } from '../features/catalog/ProjectsPage';
 import { ScenePage } from '../features/catalog/ScenePage';
 import { JobsPage } from '../features/jobs/JobsPage';
+import { LedgerPage } from '../features/ledger/LedgerPage';
 import { UpcomingFeaturePage } from '../features/upcoming/UpcomingFeaturePage';
 import { UPCOMING } from '../features/upcoming/upcoming';
 import { AppShell } from './AppShell';
@@ -25,6 +26,7 @@ export const ROUTES: readonly Route<ReactNode>[] = [
   { pattern: '/catalog/characters/:id', render: withId((id) => <CharacterPage key={id} id={id} />) },
   { pattern: '/catalog/scenes/:id', render: withId((id) => <ScenePage key={id} id={id} />) },
   { pattern: '/jobs', render: () => <JobsPage /> },
+  { pattern: '/ledger', render: () => <LedgerPage /> },
   ...Object.entries(UPCOMING).map(([path, feature]) => ({
     pattern: `/${path}`,
     render: () => <UpcomingFeaturePage feature={feature} />,

@@ -29,7 +29,7 @@ describe('AppShell', () => {
       'Provenancesoon',
       'Exportssoon',
       'Taggingsoon',
-      'Ledgersoon',
+      'Ledger',
       'Jobs',
       'API reference (OpenAPI)',
     ]);

@@ -12,7 +12,7 @@ export const SECTIONS: readonly Section[] = [
   { path: '/provenance', label: 'Provenance', available: false },
   { path: '/exports', label: 'Exports', available: false },
   { path: '/tagging', label: 'Tagging', available: false },
-  { path: '/ledger', label: 'Ledger', available: false },
+  { path: '/ledger', label: 'Ledger', available: true },
   { path: '/jobs', label: 'Jobs', available: true },
 ];
 

@@ -21,8 +21,4 @@ export const UPCOMING: Record<string, UpcomingFeature> = {
     title: 'Tagging',
     summary: 'the tags Reelmark writes into the video files themselves.',
   },
-  ledger: {
-    title: 'Ledger',
-    summary: 'the generation ledger, the record of every generation.',
-  },
 };

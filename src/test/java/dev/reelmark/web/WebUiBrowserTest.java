@@ -401,13 +401,13 @@ class WebUiBrowserTest {
     @Test
     void featureScreensThatAreNotBuiltYetSaySoHonestly() {
         page.navigate("/catalog");
-        for (String section : List.of("Metadata", "Provenance", "Exports", "Tagging", "Ledger")) {
+        for (String section : List.of("Metadata", "Provenance", "Exports", "Tagging")) {
             navLink(section).click();
             assertThat(h1()).hasText(section);
             assertThat(page.getByRole(AriaRole.MAIN)).containsText("arrives with the " + section.toLowerCase() + " feature");
             assertThat(navLink(section)).hasAttribute("aria-current", "page");
         }
-        screenshot("upcoming-ledger");
+        screenshot("upcoming-tagging");
     }
 
     // ---- helpers ----
