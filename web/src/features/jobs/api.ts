@@ -10,7 +10,8 @@ export const JOB_STATUSES: readonly JobStatus[] = ['queued', 'running', 'paused'
 export const jobsApi = {
   list: (status: JobStatus | null, after: number | null, signal: AbortSignal): Promise<Page<Job>> =>
     api.get('/api/jobs', {
-      query: { ...(status ? { status } : {}), ...(after === null ? {} : { after }) },
+      // Newest first: people open this screen to see what is happening now.
+      query: { order: 'desc', ...(status ? { status } : {}), ...(after === null ? {} : { after }) },
       signal,
     }),
   get: (id: number, signal?: AbortSignal) => api.get('/api/jobs/{id}', { path: { id }, signal }),

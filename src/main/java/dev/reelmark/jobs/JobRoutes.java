@@ -36,11 +36,12 @@ public final class JobRoutes {
         router.schema("Job", jobSchema());
 
         router.get("/api/jobs").tag("jobs").summary("List jobs")
-                .description("Jobs in id order; page with `after` = the previous page's `next_after`.")
+                .description("Jobs in id order (oldest first, or newest first with order=desc); page with `after` = the previous page's `next_after`.")
                 .query("status", "string", "only jobs with this status: " + JobStatus.allValues())
                 .query("kind", "string", "only jobs of this kind")
                 .query("limit", "integer", "page size, 1 to " + JobService.MAX_PAGE + " (default 50)")
-                .query("after", "integer", "only jobs with a greater id")
+                .query("after", "integer", "continue after this id (the previous page's next_after): greater ids, or smaller ones with order=desc")
+                .query("order", "string", "asc (default, oldest first) or desc (newest first)")
                 .response(pageOf(ref("Job")))
                 .errors(400)
                 .handle(ctx -> {
@@ -49,7 +50,11 @@ public final class JobRoutes {
                     String kind = ctx.queryParam("kind");
                     int limit = Requests.queryInt(ctx, "limit", 50, 1, JobService.MAX_PAGE);
                     Long after = Requests.queryLong(ctx, "after");
-                    ctx.json(service.list(status, kind == null || kind.isBlank() ? null : kind.trim(), limit, after));
+                    String order = ctx.queryParam("order");
+                    if (order != null && !order.equals("asc") && !order.equals("desc")) {
+                        throw ApiError.badField("order", "must be asc or desc, got '" + order + "'");
+                    }
+                    ctx.json(service.list(status, kind == null || kind.isBlank() ? null : kind.trim(), limit, after, "desc".equals(order)));
                 });
 
         router.get("/api/jobs/{id}").tag("jobs").summary("Get a job")

@@ -105,8 +105,16 @@ public final class JobService {
      * start). {@code limit} is 1..{@value #MAX_PAGE}.
      */
     public JobPage list(JobStatus status, String kind, int limit, Long after) {
+        return list(status, kind, limit, after, false);
+    }
+
+    /**
+     * Like {@link #list(JobStatus, String, int, Long)}; with {@code newestFirst} the order is descending and
+     * {@code after} (the previous page's next_after) continues with lower ids.
+     */
+    public JobPage list(JobStatus status, String kind, int limit, Long after, boolean newestFirst) {
         if (limit < 1 || limit > MAX_PAGE) throw ApiError.badField("limit", "must be from 1 to " + MAX_PAGE + ", got " + limit);
-        return store.list(status, kind == null || kind.isBlank() ? null : kind, limit, after);
+        return store.list(status, kind == null || kind.isBlank() ? null : kind, limit, after, newestFirst);
     }
 
     // ---- control ----

@@ -58,7 +58,7 @@ final class JobStore {
                 .findOne();
     }
 
-    JobPage list(JobStatus status, String kind, int limit, Long after) {
+    JobPage list(JobStatus status, String kind, int limit, Long after, boolean newestFirst) {
         StringBuilder where = new StringBuilder(" WHERE 1 = 1");
         if (status != null) where.append(" AND status = :status");
         if (kind != null) where.append(" AND kind = :kind");
@@ -67,7 +67,8 @@ final class JobStore {
             bindFilters(count, status, kind);
             long total = count.mapTo(Long.class).one();
             var query = h.createQuery("SELECT " + COLUMNS + " FROM jobs" + where
-                    + (after != null ? " AND id > :after" : "") + " ORDER BY id LIMIT :limit");
+                    + (after != null ? (newestFirst ? " AND id < :after" : " AND id > :after") : "")
+                    + (newestFirst ? " ORDER BY id DESC" : " ORDER BY id") + " LIMIT :limit");
             bindFilters(query, status, kind);
             if (after != null) query.bind("after", after.longValue());
             List<Job> rows = query.bind("limit", limit + 1).map((rs, ctx) -> map(rs)).list();

@@ -67,6 +67,14 @@ class JobRoutesTest {
                 assertThat(page.get("next_after").asLong()).isEqualTo(quick);
                 assertThat(http.get("/api/jobs?limit=1&after=" + quick).json().get("items").get(0).get("id").asLong())
                         .isEqualTo(other);
+                // Newest first: the screen opens on recent work and pages back in time.
+                var newest = http.get("/api/jobs?order=desc&limit=1").json();
+                assertThat(newest.get("items").get(0).get("id").asLong()).isEqualTo(other);
+                assertThat(newest.get("next_after").asLong()).isEqualTo(other);
+                var older = http.get("/api/jobs?order=desc&limit=1&after=" + other).json();
+                assertThat(older.get("items").get(0).get("id").asLong()).isEqualTo(quick);
+                assertThat(older.get("next_after").isNull()).isTrue();
+                assertThat(http.get("/api/jobs?order=sideways").json().get("field").asText()).isEqualTo("order");
                 var failedOnly = http.get("/api/jobs?status=failed").json();
                 assertThat(failedOnly.get("total").asLong()).isEqualTo(1);
                 assertThat(failedOnly.get("items").get(0).get("error").asText()).isEqualTo("boom: item 2 is corrupt");
