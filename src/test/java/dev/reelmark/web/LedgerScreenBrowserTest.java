@@ -1,33 +1,23 @@
 package dev.reelmark.web;
 
-import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
-import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
-import com.microsoft.playwright.Playwright;
-import com.microsoft.playwright.assertions.PlaywrightAssertions;
 import com.microsoft.playwright.options.AriaRole;
-import dev.reelmark.app.AppConfig;
 import dev.reelmark.app.DemoStudio;
-import dev.reelmark.app.Reelmark;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Pattern;
 
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * The Ledger screen as a person uses it: Debian's Chromium (Playwright) against the real server, started in process
@@ -36,58 +26,25 @@ import static org.junit.jupiter.api.Assertions.fail;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LedgerScreenBrowserTest {
-    static final Path CHROMIUM = Paths.get("/usr/bin/chromium");
-    static final Path SCREENSHOTS = Paths.get("target", "screenshots");
-
-    private Reelmark app;
+    private BrowserHarness harness;
     private String baseUrl;
-    private Playwright playwright;
-    private Browser browser;
 
     @BeforeAll
-    void startServerAndBrowser(@TempDir Path dataDir) throws Exception {
-        if (LedgerScreenBrowserTest.class.getResource("/public/index.html") == null) {
-            fail("The web UI is not on the test classpath (/public/index.html is missing); run the build without -Dweb.skip.");
-        }
-        if (!Files.isExecutable(CHROMIUM)) {
-            fail("No browser at " + CHROMIUM + ": install Debian's Chromium (apt-get install -y chromium).");
-        }
-        app = Reelmark.open(AppConfig.defaults(dataDir));
-        new DemoStudio(app.catalog(), app.config().dataDir(), app.ffmpegTools()).build((done, total) -> {
-        });
-        baseUrl = "http://127.0.0.1:" + app.startServer("127.0.0.1", 0).port();
-
-        playwright = Playwright.create(new Playwright.CreateOptions()
-                .setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
-        browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
-                .setExecutablePath(CHROMIUM)
-                .setHeadless(true)
-                .setArgs(List.of("--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                        "--disable-component-update", "--no-first-run")));
-        PlaywrightAssertions.setDefaultAssertionTimeout(20_000);
-        Files.createDirectories(SCREENSHOTS);
+    void start(@TempDir Path dataDir) {
+        harness = new BrowserHarness(dataDir);
+        baseUrl = harness.baseUrl;
     }
 
     @AfterAll
     void stop() {
-        if (browser != null) browser.close();
-        if (playwright != null) playwright.close();
-        if (app != null) app.close();
+        if (harness != null) harness.close();
     }
 
     @Test
     void mirroringTheDemoProjectFillsTheLedgerAndTheStatusFilterNarrowsIt() {
         List<String> pageErrors = new ArrayList<>();
-        try (BrowserContext context = browser.newContext(new Browser.NewContextOptions()
-                .setBaseURL(baseUrl).setViewportSize(1280, 900).setLocale("en-GB").setTimezoneId("UTC"))) {
-            context.setDefaultTimeout(20_000);
-            Page page = context.newPage();
-            page.onPageError(error -> pageErrors.add("page error: " + error));
-            page.onConsoleMessage(message -> {
-                if (message.type().equals("error") && !message.text().startsWith("Failed to load resource")) {
-                    pageErrors.add("console error: " + message.text());
-                }
-            });
+        Page page = harness.newPage(1280, 900, pageErrors);
+        try (BrowserContext context = page.context()) {
 
             page.navigate("/ledger");
             assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setLevel(1))).hasText("Ledger");
@@ -124,7 +81,7 @@ class LedgerScreenBrowserTest {
                     .hasAttribute("aria-pressed", "true");
             assertThat(rows).hasCount((int) generating);
             assertThat(badges).hasText(java.util.Collections.nCopies((int) generating, "generating").toArray(new String[0]));
-            page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("ledger.png")).setFullPage(true));
+            BrowserHarness.screenshot(page, "ledger");
 
             filters.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("All")).click();
             assertThat(rows).hasCount(15);

@@ -1,21 +1,13 @@
 package dev.reelmark.web;
 
-import com.microsoft.playwright.APIRequest;
 import com.microsoft.playwright.APIRequestContext;
 import com.microsoft.playwright.APIResponse;
-import com.microsoft.playwright.Browser;
-import com.microsoft.playwright.BrowserContext;
-import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.ElementHandle;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
-import com.microsoft.playwright.Playwright;
-import com.microsoft.playwright.assertions.PlaywrightAssertions;
 import com.microsoft.playwright.options.AriaRole;
 import com.microsoft.playwright.options.RequestOptions;
-import dev.reelmark.app.AppConfig;
 import dev.reelmark.app.DemoStudio;
-import dev.reelmark.app.Reelmark;
 import dev.reelmark.http.Json;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -26,9 +18,7 @@ import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -46,52 +36,23 @@ import static org.junit.jupiter.api.Assertions.fail;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class WebUiBrowserTest {
-    static final Path CHROMIUM = Paths.get("/usr/bin/chromium");
-    static final Path SCREENSHOTS = Paths.get("target", "screenshots");
-
-    private Reelmark app;
+    private BrowserHarness harness;
     private String baseUrl;
-    private Playwright playwright;
-    private Browser browser;
     private APIRequestContext api;
 
-    private BrowserContext context;
     private Page page;
     private final List<String> pageErrors = new ArrayList<>();
 
     @BeforeAll
-    void startServerAndBrowser(@TempDir Path dataDir) throws Exception {
-        if (WebUiBrowserTest.class.getResource("/public/index.html") == null) {
-            fail("The web UI is not on the test classpath (/public/index.html is missing). The Maven build makes it "
-                    + "from web/ (npm ci, npm run build) into target/classes/public; run the build without -Dweb.skip.");
-        }
-        if (!Files.isExecutable(CHROMIUM)) {
-            fail("No browser at " + CHROMIUM + ": install Debian's Chromium (apt-get install -y chromium); "
-                    + "./scripts/test does that on a fresh machine.");
-        }
-        app = Reelmark.open(AppConfig.defaults(dataDir));
-        new DemoStudio(app.catalog(), app.config().dataDir(), app.ffmpegTools()).build((done, total) -> {
-        });
-        baseUrl = "http://127.0.0.1:" + app.startServer("127.0.0.1", 0).port();
-
-        playwright = Playwright.create(new Playwright.CreateOptions()
-                .setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
-        browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
-                .setExecutablePath(CHROMIUM)
-                .setHeadless(true)
-                .setArgs(List.of("--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                        "--disable-component-update", "--no-first-run")));
-        api = playwright.request().newContext(new APIRequest.NewContextOptions().setBaseURL(baseUrl));
-        PlaywrightAssertions.setDefaultAssertionTimeout(20_000);
-        Files.createDirectories(SCREENSHOTS);
+    void startServerAndBrowser(@TempDir Path dataDir) {
+        harness = new BrowserHarness(dataDir);
+        baseUrl = harness.baseUrl;
+        api = harness.api;
     }
 
     @AfterAll
     void stop() {
-        if (api != null) api.dispose();
-        if (browser != null) browser.close();
-        if (playwright != null) playwright.close();
-        if (app != null) app.close();
+        if (harness != null) harness.close();
     }
 
     @BeforeEach
@@ -100,22 +61,9 @@ class WebUiBrowserTest {
     }
 
     private void openPage(int width, int height) {
-        if (context != null) context.close();
+        if (page != null) page.context().close();
         pageErrors.clear();
-        context = browser.newContext(new Browser.NewContextOptions()
-                .setBaseURL(baseUrl)
-                .setViewportSize(width, height)
-                .setLocale("en-GB")
-                .setTimezoneId("UTC"));
-        context.setDefaultTimeout(20_000);
-        page = context.newPage();
-        // Uncaught exceptions and console errors are bugs; a failed resource load is what an API error looks like.
-        page.onPageError(error -> pageErrors.add("page error: " + error));
-        page.onConsoleMessage(message -> {
-            if (message.type().equals("error") && !message.text().startsWith("Failed to load resource")) {
-                pageErrors.add("console error: " + message.text());
-            }
-        });
+        page = harness.newPage(width, height, pageErrors);
     }
 
     @AfterEach
@@ -123,8 +71,8 @@ class WebUiBrowserTest {
         try {
             assertEquals(List.of(), pageErrors, "the page logged errors during " + test.getDisplayName());
         } finally {
-            context.close();
-            context = null;
+            page.context().close();
+            page = null;
         }
     }
 
@@ -444,7 +392,7 @@ class WebUiBrowserTest {
     }
 
     private void screenshot(String name) {
-        page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve(name + ".png")).setFullPage(true));
+        BrowserHarness.screenshot(page, name);
     }
 
     private String get(String path) {
