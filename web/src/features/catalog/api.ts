@@ -17,24 +17,8 @@ export const ASSET_KINDS: readonly AssetKind[] = ['model', 'lora', 'workflow', '
  * GET /api/segments/{id}/media. The OpenAPI document declares this answer as a free-form object; these are the
  * fields the server writes (SegmentMedia.technicalInfo).
  */
-export interface SegmentMediaInfo {
-  segment_id: number;
-  path: string;
-  container: string | null;
-  duration_seconds: number | null;
-  width: number | null;
-  height: number | null;
-  resolution: string | null;
-  codec: string | null;
-  fps: number | null;
-  pixel_format: string | null;
-  color_space: string | null;
-  frame_count: number | null;
-  size_bytes: number | null;
-  bit_rate: number | null;
-  streams?: unknown[];
-  tags?: Record<string, string>;
-}
+/** Technical info of a segment's video, as ffprobe saw it (generated from the OpenAPI schema). */
+export type SegmentMediaInfo = Schemas['SegmentMedia'];
 
 type After = number | null;
 const page = (after: After) => (after === null ? {} : { after });
@@ -59,8 +43,8 @@ export const catalogApi = {
   segments: (sceneId: number, after: After, signal: AbortSignal): Promise<Page<Segment>> =>
     api.get('/api/segments', { query: { scene_id: sceneId, ...page(after) }, signal }),
 
-  segmentMedia: async (id: number, signal: AbortSignal): Promise<SegmentMediaInfo> =>
-    (await api.get('/api/segments/{id}/media', { path: { id }, signal })) as unknown as SegmentMediaInfo,
+  segmentMedia: (id: number, signal: AbortSignal): Promise<SegmentMediaInfo> =>
+    api.get('/api/segments/{id}/media', { path: { id }, signal }),
 
   /** The segment's quality record, or null when it has none. */
   segmentQuality: async (segmentId: number, signal: AbortSignal): Promise<SegmentQuality | null> => {
