@@ -1,0 +1,209 @@
+package dev.reelmark.metadata;
+
+import dev.reelmark.app.AppConfig;
+import dev.reelmark.app.Reelmark;
+import dev.reelmark.catalog.CatalogService;
+import dev.reelmark.db.Database;
+import dev.reelmark.http.ApiError;
+import dev.reelmark.http.Json;
+import dev.reelmark.media.FfmpegTools;
+import dev.reelmark.media.MediaException;
+import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code reelmark metadata preview|regenerate|stale|deliver}: the dual metadata files from the command line, on
+ * the same database and data directory as the server. Bad input (unknown ids, a project with no characters, an
+ * unwritable output, metadata not ready for delivery) prints one line on stderr and exits with 2; a batch with
+ * failed entities prints its report and exits with 1.
+ */
+@Command(name = "metadata", description = "Metadata files (character_metadata.json, video_metadata.json): preview, regenerate, stale, deliver.",
+        mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT, version = "reelmark " + Reelmark.VERSION,
+        subcommands = {MetadataCommand.PreviewCmd.class, MetadataCommand.RegenerateCmd.class, MetadataCommand.StaleCmd.class,
+                MetadataCommand.DeliverCmd.class})
+public final class MetadataCommand implements Callable<Integer> {
+    public static final int USAGE = 2;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+        return USAGE;
+    }
+
+    /** Runs {@code reelmark metadata ARGS} on its own (tests; Main runs it as a subcommand). */
+    public static int run(PrintWriter out, PrintWriter err, String... args) {
+        CommandLine cli = new CommandLine(new MetadataCommand());
+        cli.setOut(out);
+        cli.setErr(err);
+        cli.setExecutionExceptionHandler(MetadataCommand::handle);
+        int code = cli.execute(args);
+        out.flush();
+        err.flush();
+        return code;
+    }
+
+    /** The exception handler Main should install too: an ApiError is one line and exit code 2. */
+    public static int handle(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) throws Exception {
+        if (e instanceof ApiError || e instanceof IllegalArgumentException || e instanceof MediaException) {
+            cmd.getErr().println("reelmark: " + e.getMessage());
+            return USAGE;
+        }
+        throw e;
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+    }
+
+    /** Where the data and the database are; every subcommand takes these. */
+    public static final class Options {
+        @Option(names = "--data", paramLabel = "DIR",
+                description = "Data directory (env REELMARK_DATA, default ./reelmark-data)")
+        Path data;
+
+        @Option(names = "--db", paramLabel = "JDBC_URL",
+                description = "Database URL (env REELMARK_DB, default: the SQLite file in the data directory)")
+        String db;
+
+        AppConfig config() {
+            String envData = env("REELMARK_DATA");
+            Path dir = data != null ? data : envData != null ? Path.of(envData) : AppConfig.DEFAULT_DATA;
+            return new AppConfig(dir, db != null ? db : env("REELMARK_DB"), null, null, 0);
+        }
+
+        private static String env(String name) {
+            String v = System.getenv(name);
+            return v == null || v.isBlank() ? null : v.trim();
+        }
+    }
+
+    /** The services one command needs, built on the configured database (auto-regeneration off). */
+    static final class Session implements AutoCloseable {
+        final Database db;
+        final MetadataService metadata;
+        final MetadataDelivery delivery;
+
+        Session(AppConfig config) {
+            this.db = Database.openAndMigrate(config.effectiveDbUrl());
+            CatalogService catalog = new CatalogService(db);
+            this.metadata = new MetadataService(db, catalog, config.dataDir(), FfmpegTools::defaults,
+                    MetadataService.Options.defaults(config.dataDir()).withAutoRegenerate(false));
+            this.delivery = new MetadataDelivery(metadata, catalog, config.dataDir());
+        }
+
+        @Override
+        public void close() {
+            metadata.close();
+            db.close();
+        }
+    }
+
+    abstract static class Sub implements Callable<Integer> {
+        @Mixin
+        Options options;
+
+        @Spec
+        CommandSpec spec;
+
+        PrintWriter out() {
+            return spec.commandLine().getOut();
+        }
+
+        void print(Object value) throws Exception {
+            out().println(Json.PRETTY.writeValueAsString(value));
+        }
+
+        @Override
+        public Integer call() throws Exception {
+            try (Session s = new Session(options.config())) {
+                return run(s);
+            }
+        }
+
+        abstract Integer run(Session s) throws Exception;
+    }
+
+    /** Exactly one target entity. */
+    static final class Target {
+        @Option(names = "--character", paramLabel = "ID", description = "A character") Long character;
+        @Option(names = "--scene", paramLabel = "ID", description = "A scene") Long scene;
+        @Option(names = "--project", paramLabel = "ID", description = "Every character and scene of a project") Long project;
+    }
+
+    @Command(name = "preview", description = "Print a character's character_metadata.json or a scene's video_metadata.json (writes nothing).")
+    static final class PreviewCmd extends Sub {
+        @ArgGroup(exclusive = true, multiplicity = "1") Target target;
+
+        @Override
+        Integer run(Session s) {
+            if (target.project != null) throw ApiError.badRequest("preview takes --character ID or --scene ID");
+            out().print(target.character != null
+                    ? MetadataService.render(s.metadata.characterMetadata(positive("--character", target.character)))
+                    : MetadataService.render(s.metadata.videoMetadata(positive("--scene", target.scene))));
+            return 0;
+        }
+    }
+
+    @Command(name = "regenerate", description = "Write metadata files now: one character, one scene, or a whole project.")
+    static final class RegenerateCmd extends Sub {
+        @ArgGroup(exclusive = true, multiplicity = "1") Target target;
+        @Option(names = "--stale-only", description = "With --project: only files that are stale, missing or edited") boolean staleOnly;
+
+        @Override
+        Integer run(Session s) throws Exception {
+            if (target.character != null) {
+                print(s.metadata.regenerateCharacter(positive("--character", target.character)));
+                return 0;
+            }
+            if (target.scene != null) {
+                print(s.metadata.regenerateScene(positive("--scene", target.scene)));
+                return 0;
+            }
+            MetadataService.RegenerationReport report = s.metadata.regenerateProject(positive("--project", target.project), staleOnly);
+            print(report);
+            return report.failed() > 0 ? 1 : 0;
+        }
+    }
+
+    @Command(name = "stale", description = "List a project's stale, missing or hand-edited metadata files.")
+    static final class StaleCmd extends Sub {
+        @Parameters(paramLabel = "PROJECT_ID") long project;
+
+        @Override
+        Integer run(Session s) throws Exception {
+            print(s.metadata.staleReport(positive("PROJECT_ID", project)));
+            return 0;
+        }
+    }
+
+    @Command(name = "deliver", description = "Package a project's metadata ({character}/metadata.json, scenes/…) into a folder or ZIP.")
+    static final class DeliverCmd extends Sub {
+        @Parameters(paramLabel = "PROJECT_ID") long project;
+        @Option(names = "--format", description = "folder (default) or zip") String format;
+        @Option(names = "--out", paramLabel = "PATH", description = "Target folder or .zip (must not exist; default under <data>/deliveries)") Path out;
+
+        @Override
+        Integer run(Session s) throws Exception {
+            print(s.delivery.deliver(positive("PROJECT_ID", project), MetadataDelivery.Format.parse(format), out));
+            return 0;
+        }
+    }
+
+    static long positive(String name, long value) {
+        if (value <= 0) throw ApiError.badField(name, "must be a positive integer, got " + value);
+        return value;
+    }
+}

@@ -1,0 +1,274 @@
+package dev.reelmark.metadata;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.reelmark.catalog.CatalogModel;
+import dev.reelmark.catalog.CatalogService;
+import dev.reelmark.http.ApiError;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+
+/**
+ * Metadata in delivery packages: {@link #check} says which characters miss metadata or have stale files, and
+ * {@link #deliver} refuses (422 {@code metadata_not_ready}, listing them) or writes
+ * {@code {character}/metadata.json} and {@code {character}/scenes/{scene}/video_metadata.json} into a new folder or
+ * ZIP. Folder and entry names come from {@link SafeNames#assign}: distinct, one path element each. The package is
+ * built beside its target (a hidden temp folder or file) and renamed into place, so a failure leaves nothing.
+ */
+public final class MetadataDelivery {
+    public enum Format { FOLDER, ZIP;
+
+        public static Format parse(String raw) {
+            if (raw == null || raw.isBlank()) return FOLDER;
+            return switch (raw.trim().toLowerCase()) {
+                case "folder" -> FOLDER;
+                case "zip" -> ZIP;
+                default -> throw ApiError.badField("format", "must be folder or zip, got '" + raw + "'");
+            };
+        }
+    }
+
+    public record CharacterCheck(@JsonProperty("character_id") long characterId,
+                                 @JsonProperty("character_name") String characterName,
+                                 @JsonProperty("has_character_metadata") boolean hasCharacterMetadata,
+                                 @JsonProperty("has_video_metadata") boolean hasVideoMetadata,
+                                 @JsonProperty("is_stale") boolean isStale,
+                                 @JsonProperty("problems") List<String> problems) {
+        public boolean ready() {
+            return problems.isEmpty();
+        }
+    }
+
+    public record DeliveryCheck(@JsonProperty("project_id") long projectId, @JsonProperty("ready") boolean ready,
+                                @JsonProperty("characters") List<CharacterCheck> characters) {
+        public List<CharacterCheck> blocking() {
+            return characters.stream().filter(c -> !c.ready()).toList();
+        }
+    }
+
+    public record DeliveryResult(@JsonProperty("project_id") long projectId, @JsonProperty("format") String format,
+                                 @JsonProperty("path") String path, @JsonProperty("files") List<String> files,
+                                 @JsonProperty("bytes") long bytes) {
+    }
+
+    /** 422 listing exactly the characters that block delivery. */
+    public static final class NotReady extends ApiError {
+        private final List<CharacterCheck> blocking;
+
+        NotReady(long projectId, List<CharacterCheck> blocking) {
+            super(422, "metadata_not_ready", null, "project " + projectId + " cannot be delivered: "
+                    + blocking.size() + " character(s) miss metadata or have stale files: "
+                    + String.join("; ", blocking.stream().map(c -> c.characterName() + " (" + c.characterId() + "): "
+                    + String.join(", ", c.problems())).toList()));
+            this.blocking = blocking;
+        }
+
+        public List<CharacterCheck> blocking() {
+            return blocking;
+        }
+    }
+
+    private final MetadataService metadata;
+    private final CatalogService catalog;
+    private final Path dataDir;
+
+    public MetadataDelivery(MetadataService metadata, CatalogService catalog, Path dataDir) {
+        this.metadata = metadata;
+        this.catalog = catalog;
+        this.dataDir = dataDir.toAbsolutePath().normalize();
+    }
+
+    /** Per character: is its metadata there, and current? 404 for an unknown project. */
+    public DeliveryCheck check(long projectId) {
+        List<MetadataService.Staleness> all = metadata.checkProject(projectId); // characters, each followed by its scenes
+        List<CharacterCheck> checks = new ArrayList<>();
+        for (int i = 0; i < all.size(); i++) {
+            MetadataService.Staleness character = all.get(i);
+            if (!character.entityType().equals(MetadataService.CHARACTER)) continue;
+            List<MetadataService.Staleness> own = new ArrayList<>(List.of(character));
+            for (int j = i + 1; j < all.size() && all.get(j).entityType().equals(MetadataService.SCENE); j++) own.add(all.get(j));
+            boolean hasCharacter = !missing(character);
+            boolean hasVideo = own.stream().skip(1).noneMatch(MetadataDelivery::missing);
+            boolean stale = own.stream().anyMatch(s -> s.reasons().contains(MetadataService.SOURCE_CHANGED)
+                    || s.reasons().contains(MetadataService.FILE_MODIFIED) || s.reasons().contains(MetadataService.SCHEMA_CHANGED));
+            List<String> problems = new ArrayList<>();
+            for (MetadataService.Staleness s : own) {
+                if (s.stale()) problems.add(s.fileType() + (s.entityType().equals(MetadataService.SCENE)
+                        ? " of scene " + s.entityId() + " '" + s.name() + "'" : "") + ": " + String.join(", ", s.reasons()));
+            }
+            checks.add(new CharacterCheck(character.entityId(), character.name(), hasCharacter, hasVideo, stale, problems));
+        }
+        return new DeliveryCheck(projectId, checks.stream().allMatch(CharacterCheck::ready), checks);
+    }
+
+    private static boolean missing(MetadataService.Staleness s) {
+        return s.reasons().contains(MetadataService.NOT_GENERATED) || s.reasons().contains(MetadataService.FILE_MISSING);
+    }
+
+    /** Throws {@link NotReady} (422) unless every character's metadata is present and current. */
+    public DeliveryCheck requireReady(long projectId) {
+        metadata.requireCharacters(projectId);
+        DeliveryCheck check = check(projectId);
+        if (!check.ready()) throw new NotReady(projectId, check.blocking());
+        return check;
+    }
+
+    /** The default target: {@code <data>/deliveries/<project>-<id>-metadata-<UTC time>[.zip]}. */
+    public Path defaultTarget(long projectId, Format format) {
+        ObjectNode project = catalog.get(CatalogModel.PROJECTS, projectId);
+        String stamp = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'").withZone(ZoneOffset.UTC).format(java.time.Instant.now());
+        String name = SafeNames.withId(project.get("name").asText(), projectId) + "-metadata-" + stamp;
+        return dataDir.resolve("deliveries").resolve(format == Format.ZIP ? name + ".zip" : name);
+    }
+
+    /**
+     * Collects the project's metadata into {@code target} (a folder or a .zip that must not exist yet; null for
+     * {@link #defaultTarget}). Blocks with {@link NotReady} when metadata is missing or stale.
+     */
+    public DeliveryResult deliver(long projectId, Format format, Path target) {
+        requireReady(projectId);
+        Path out = (target == null ? defaultTarget(projectId, format) : target).toAbsolutePath().normalize();
+        if (Files.exists(out)) throw ApiError.conflict("output", "the delivery target already exists: " + out);
+        List<Entry> entries = entries(projectId);
+        return format == Format.ZIP ? writeZip(projectId, out, entries) : writeFolder(projectId, out, entries);
+    }
+
+    /** One file of the package: where it goes (relative, '/'-separated) and the recorded file and hash. */
+    record Entry(String name, Path source, String hash) {
+    }
+
+    List<Entry> entries(long projectId) {
+        Map<Long, String> characters = new LinkedHashMap<>();
+        Map<Long, List<ObjectNode>> scenesOf = new LinkedHashMap<>();
+        for (MetadataService.WorkItem item : metadata.workItems(projectId)) {
+            if (item.entityType().equals(MetadataService.CHARACTER)) {
+                characters.put(item.entityId(), item.name());
+                scenesOf.put(item.entityId(), new ArrayList<>());
+            } else {
+                ObjectNode scene = catalog.get(CatalogModel.SCENES, item.entityId());
+                scenesOf.get(scene.get("character_id").longValue()).add(scene);
+            }
+        }
+        List<Entry> entries = new ArrayList<>();
+        Map<Long, String> folders = SafeNames.assign(characters);
+        for (var c : folders.entrySet()) {
+            MetadataGeneration g = metadata.generation(MetadataService.CHARACTER, c.getKey()).orElseThrow();
+            entries.add(new Entry(c.getValue() + "/metadata.json", metadata.resolve(g.filePath()), g.fileHash()));
+            Map<Long, String> sceneNames = new LinkedHashMap<>();
+            scenesOf.get(c.getKey()).forEach(s -> sceneNames.put(s.get("id").longValue(), s.get("name").asText()));
+            for (var s : SafeNames.assign(sceneNames).entrySet()) {
+                MetadataGeneration sg = metadata.generation(MetadataService.SCENE, s.getKey()).orElseThrow();
+                entries.add(new Entry(c.getValue() + "/scenes/" + s.getValue() + "/video_metadata.json",
+                        metadata.resolve(sg.filePath()), sg.fileHash()));
+            }
+        }
+        return entries;
+    }
+
+    private DeliveryResult writeFolder(long projectId, Path out, List<Entry> entries) {
+        Path staging;
+        try {
+            Files.createDirectories(out.getParent());
+            staging = Files.createTempDirectory(out.getParent(), "." + out.getFileName() + ".part-");
+        } catch (IOException | UncheckedIOException e) {
+            throw MetadataService.notWritable(out, e);
+        }
+        long bytes = 0;
+        try {
+            for (Entry e : entries) {
+                Path dest = staging.resolve(e.name()).normalize();
+                if (!dest.startsWith(staging)) throw new IllegalStateException("entry escapes the package: " + e.name());
+                Files.createDirectories(dest.getParent());
+                try (InputStream in = Files.newInputStream(e.source()); OutputStream os = Files.newOutputStream(dest)) {
+                    bytes += copyVerified(e, in, os);
+                }
+            }
+            try {
+                Files.move(staging, out, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException ex) {
+                Files.move(staging, out);
+            }
+        } catch (FileAlreadyExistsException ex) {
+            deleteTree(staging);
+            throw ApiError.conflict("output", "the delivery target already exists: " + out);
+        } catch (IOException | RuntimeException ex) {
+            deleteTree(staging);
+            if (ex instanceof ApiError api) throw api;
+            throw MetadataService.notWritable(out, ex instanceof IOException io ? io : new IOException(ex));
+        }
+        return new DeliveryResult(projectId, "folder", out.toString(), entries.stream().map(Entry::name).toList(), bytes);
+    }
+
+    private DeliveryResult writeZip(long projectId, Path out, List<Entry> entries) {
+        long bytes = 0;
+        dev.reelmark.media.AtomicOutput output;
+        try {
+            output = dev.reelmark.media.AtomicOutput.create(out);
+        } catch (UncheckedIOException e) {
+            throw MetadataService.notWritable(out, e);
+        }
+        try (output) {
+            try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(output.temp()))) {
+                for (Entry e : entries) {
+                    zip.putNextEntry(new ZipEntry(e.name()));
+                    try (InputStream in = Files.newInputStream(e.source())) {
+                        bytes += copyVerified(e, in, zip);
+                    }
+                    zip.closeEntry();
+                }
+            }
+            output.commit();
+        } catch (IOException | UncheckedIOException e) {
+            throw MetadataService.notWritable(out, e);
+        }
+        return new DeliveryResult(projectId, "zip", out.toString(), entries.stream().map(Entry::name).toList(), bytes);
+    }
+
+    /** Streams one file and checks it is still the file that was generated (no edit since the check). */
+    private static long copyVerified(Entry e, InputStream in, OutputStream os) throws IOException {
+        MessageDigest sha;
+        try {
+            sha = MessageDigest.getInstance("SHA-256");
+        } catch (java.security.NoSuchAlgorithmException ex) {
+            throw new IllegalStateException(ex);
+        }
+        long n;
+        try (DigestInputStream din = new DigestInputStream(in, sha)) {
+            n = din.transferTo(os);
+        }
+        if (!HexFormat.of().formatHex(sha.digest()).equals(e.hash())) {
+            throw new ApiError(409, "metadata_changed", null, e.source() + " changed while the delivery was written; regenerate and retry");
+        }
+        return n;
+    }
+
+    static void deleteTree(Path dir) {
+        if (dir == null || !Files.exists(dir)) return;
+        try (Stream<Path> walk = Files.walk(dir)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(MetadataService::deleteQuietly);
+        } catch (IOException ignored) {
+            // best effort
+        }
+    }
+}

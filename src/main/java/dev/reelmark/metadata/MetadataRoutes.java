@@ -1,0 +1,171 @@
+package dev.reelmark.metadata;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.reelmark.http.ApiError;
+import dev.reelmark.http.ApiRouter;
+import dev.reelmark.http.Json;
+import dev.reelmark.http.Requests;
+import dev.reelmark.jobs.JobService;
+import io.javalin.http.Context;
+
+import static dev.reelmark.http.ApiRouter.arrayOf;
+import static dev.reelmark.http.ApiRouter.objectOf;
+import static dev.reelmark.http.ApiRouter.ref;
+import static dev.reelmark.http.ApiRouter.type;
+
+/** The metadata endpoints (tag "metadata"): preview, regenerate, staleness, schemas and delivery. */
+public final class MetadataRoutes {
+    private static final String TAG = "metadata";
+
+    private final MetadataService metadata;
+    private final MetadataDelivery delivery;
+    private final JobService jobs;
+
+    public MetadataRoutes(MetadataService metadata, MetadataDelivery delivery, JobService jobs) {
+        this.metadata = metadata;
+        this.delivery = delivery;
+        this.jobs = jobs;
+    }
+
+    public void register(ApiRouter router) {
+        MetadataSchemas schemas = metadata.schemas();
+        router.schema("CharacterMetadata", schemaForOpenApi(schemas.document(MetadataSchemas.CHARACTER)));
+        router.schema("VideoMetadata", schemaForOpenApi(schemas.document(MetadataSchemas.VIDEO)));
+        router.schema("MetadataFile", generatedSchema());
+        router.schema("MetadataStaleness", stalenessSchema());
+        router.schema("MetadataDeliveryCheck", checkSchema());
+
+        router.get("/api/characters/{id}/metadata/preview").tag(TAG)
+                .summary("Preview a character's character_metadata.json")
+                .description("The file as it would be written now, pretty-printed; nothing is written.")
+                .response(ref("CharacterMetadata")).errors(400, 404, 422)
+                .handle(ctx -> pretty(ctx, metadata.characterMetadata(Requests.pathId(ctx, "id"))));
+        router.get("/api/scenes/{id}/metadata/preview").tag(TAG)
+                .summary("Preview a scene's video_metadata.json")
+                .description("Technical info is measured with ffprobe on the segment videos; nothing is written.")
+                .response(ref("VideoMetadata")).errors(400, 404, 422)
+                .handle(ctx -> pretty(ctx, metadata.videoMetadata(Requests.pathId(ctx, "id"))));
+        router.post("/api/characters/{id}/metadata/regenerate").tag(TAG)
+                .summary("Write a character's character_metadata.json now")
+                .response(ref("MetadataFile")).errors(400, 404, 422)
+                .handle(ctx -> ctx.json(metadata.regenerateCharacter(Requests.pathId(ctx, "id"))));
+        router.post("/api/scenes/{id}/metadata/regenerate").tag(TAG)
+                .summary("Write a scene's video_metadata.json now")
+                .response(ref("MetadataFile")).errors(400, 404, 422)
+                .handle(ctx -> ctx.json(metadata.regenerateScene(Requests.pathId(ctx, "id"))));
+        router.post("/api/projects/{id}/metadata/regenerate").tag(TAG)
+                .summary("Regenerate every metadata file of a project (background job)")
+                .description("Body {\"stale_only\": bool}. Queues a metadata.regenerate job; its result lists regenerated, "
+                        + "skipped and failed entities with reasons. 422 when the project has no characters.")
+                .request(optional(objectOf("stale_only", type("boolean"))))
+                .response(202, ref("Job")).errors(400, 404, 422)
+                .handle(ctx -> {
+                    long id = Requests.pathId(ctx, "id");
+                    ObjectNode body = Requests.jsonObject(ctx, true);
+                    body.fieldNames().forEachRemaining(f -> {
+                        if (!f.equals("stale_only")) throw ApiError.badField(f, "unknown property");
+                    });
+                    JsonNode staleOnly = body.get("stale_only");
+                    if (staleOnly != null && !staleOnly.isBoolean()) throw ApiError.badField("stale_only", "must be true or false");
+                    ctx.status(202).json(MetadataRegenerateJob.submit(jobs, id, staleOnly != null && staleOnly.booleanValue()));
+                });
+        router.get("/api/projects/{id}/metadata/stale").tag(TAG)
+                .summary("Stale, missing or hand-edited metadata files of a project")
+                .description("Grouped by file type. Reasons: not_generated, source_changed, file_missing, file_modified, "
+                        + "schema_version_changed.")
+                .response(objectOf("project_id", type("integer"), "character_metadata", arrayOf(ref("MetadataStaleness")),
+                        "video_metadata", arrayOf(ref("MetadataStaleness")), "stale_count", type("integer"),
+                        "checked_count", type("integer")))
+                .errors(400, 404)
+                .handle(ctx -> ctx.json(metadata.staleReport(Requests.pathId(ctx, "id"))));
+        router.get("/api/projects/{id}/metadata/delivery-check").tag(TAG)
+                .summary("Which characters would block a delivery (missing or stale metadata)")
+                .response(ref("MetadataDeliveryCheck")).errors(400, 404)
+                .handle(ctx -> ctx.json(delivery.check(Requests.pathId(ctx, "id"))));
+        router.post("/api/projects/{id}/metadata/deliver").tag(TAG)
+                .summary("Package the project's metadata into a delivery folder or ZIP")
+                .description("Body {\"format\": \"folder\"|\"zip\"}. Writes {character}/metadata.json and "
+                        + "{character}/scenes/{scene}/video_metadata.json under <data>/deliveries/. 422 metadata_not_ready "
+                        + "lists the characters whose metadata is missing or stale (in \"characters\"); nothing is written then.")
+                .request(optional(objectOf("format", Json.object().set("enum", Json.MAPPER.createArrayNode().add("folder").add("zip")))))
+                .response(201, objectOf("project_id", type("integer"), "format", type("string"), "path", type("string"),
+                        "files", arrayOf(type("string")), "bytes", type("integer")))
+                .errors(400, 404, 409, 422)
+                .handle(this::deliver);
+        router.get("/api/schemas/{name}").tag(TAG)
+                .summary("The JSON Schema (draft 2020-12) of a metadata file")
+                .pathParam("name", "string", "character_metadata or video_metadata")
+                .response(type("object")).errors(404)
+                .handle(ctx -> {
+                    JsonNode doc = schemas.document(ctx.pathParam("name"));
+                    ctx.contentType("application/json").result(Json.PRETTY.writeValueAsString(doc));
+                });
+    }
+
+    private void deliver(Context ctx) {
+        long id = Requests.pathId(ctx, "id");
+        ObjectNode body = Requests.jsonObject(ctx, true);
+        body.fieldNames().forEachRemaining(f -> {
+            if (!f.equals("format")) throw ApiError.badField(f, "unknown property");
+        });
+        JsonNode format = body.get("format");
+        if (format != null && !format.isTextual()) throw ApiError.badField("format", "must be folder or zip");
+        try {
+            ctx.status(201).json(delivery.deliver(id, MetadataDelivery.Format.parse(format == null ? null : format.asText()), null));
+        } catch (MetadataDelivery.NotReady e) {
+            ObjectNode error = Json.MAPPER.valueToTree(e.body());
+            error.set("characters", Json.MAPPER.valueToTree(e.blocking()));
+            ctx.status(422).json(error);
+        }
+    }
+
+    private static void pretty(Context ctx, Object document) {
+        ctx.contentType("application/json").result(MetadataService.render(document));
+    }
+
+    /** The file schema inside the OpenAPI document: $defs references rewritten to stay local. */
+    private static JsonNode schemaForOpenApi(JsonNode doc) {
+        ObjectNode copy = doc.deepCopy();
+        copy.remove("$schema");
+        copy.remove("$id");
+        String text = copy.toString();
+        if (copy.has("$defs")) {
+            JsonNode defs = copy.remove("$defs");
+            text = copy.toString();
+            for (var it = defs.fields(); it.hasNext(); ) {
+                var def = it.next();
+                text = text.replace("{\"$ref\":\"#/$defs/" + def.getKey() + "\"}", def.getValue().toString());
+            }
+        }
+        return Json.parse(text);
+    }
+
+    /** A body whose properties are all optional and nothing else is allowed. */
+    private static ObjectNode optional(ObjectNode schema) {
+        schema.remove("required");
+        schema.put("additionalProperties", false);
+        return schema;
+    }
+
+    private static ObjectNode generatedSchema() {
+        return objectOf("status", type("string"), "entity_type", type("string"), "entity_id", type("integer"),
+                "file_type", type("string"), "file_path", type("string"), "generated_at", type("string"),
+                "source_updated_at", type("string"), "schema_version", type("string"), "file_hash", type("string"));
+    }
+
+    private static ObjectNode stalenessSchema() {
+        ObjectNode nullableString = Json.object();
+        nullableString.putArray("type").add("string").add("null");
+        return objectOf("entity_type", type("string"), "entity_id", type("integer"), "name", type("string"),
+                "file_type", type("string"), "file_path", nullableString, "generated_at", nullableString,
+                "source_updated_at", nullableString, "current_updated_at", type("string"), "reasons", arrayOf(type("string")));
+    }
+
+    private static ObjectNode checkSchema() {
+        ObjectNode character = objectOf("character_id", type("integer"), "character_name", type("string"),
+                "has_character_metadata", type("boolean"), "has_video_metadata", type("boolean"),
+                "is_stale", type("boolean"), "problems", arrayOf(type("string")));
+        return objectOf("project_id", type("integer"), "ready", type("boolean"), "characters", arrayOf(character));
+    }
+}

@@ -1,0 +1,828 @@
+package dev.reelmark.metadata;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.reelmark.catalog.CatalogModel;
+import dev.reelmark.catalog.CatalogService;
+import dev.reelmark.catalog.EntityType;
+import dev.reelmark.db.Database;
+import dev.reelmark.db.Timestamps;
+import dev.reelmark.http.ApiError;
+import dev.reelmark.http.Json;
+import dev.reelmark.media.AtomicOutput;
+import dev.reelmark.media.FfmpegTools;
+import dev.reelmark.media.MediaException;
+import dev.reelmark.media.MediaProbe;
+import dev.reelmark.media.MediaRoots;
+import dev.reelmark.media.ProbeResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+
+/**
+ * The dual metadata files: builds {@code character_metadata.json} and {@code video_metadata.json} from the catalog
+ * (read only through {@link CatalogService}) and ffprobe, validates them against their JSON Schemas, writes them
+ * atomically under {@code <data>/metadata/}, records each write in {@code metadata_generations}, detects stale and
+ * hand-edited files, and regenerates them on catalog changes ({@link #onCatalogChange}).
+ */
+public final class MetadataService implements AutoCloseable {
+    public static final String SCHEMA_VERSION = "1.0";
+    public static final String CHARACTER = "character";
+    public static final String SCENE = "scene";
+    private static final Logger LOG = LoggerFactory.getLogger(MetadataService.class);
+
+    /** Why a file is stale; a file with no reasons is current. */
+    public static final String NOT_GENERATED = "not_generated";
+    public static final String SOURCE_CHANGED = "source_changed";
+    public static final String FILE_MISSING = "file_missing";
+    public static final String FILE_MODIFIED = "file_modified";
+    public static final String SCHEMA_CHANGED = "schema_version_changed";
+
+    /**
+     * @param outputRoot     where metadata files are written (default {@code <data>/metadata})
+     * @param autoRegenerate regenerate affected files after catalog changes (env REELMARK_METADATA_AUTO=false turns it off)
+     * @param debounce       how long to gather catalog changes before regenerating
+     * @param provenance     where the provenance block comes from
+     * @param parallelism    how many entities a batch builds at once (results are still reported in order)
+     */
+    public record Options(Path outputRoot, boolean autoRegenerate, Duration debounce, ProvenanceSource provenance,
+                          int parallelism) {
+        public Options(Path outputRoot, boolean autoRegenerate, Duration debounce, ProvenanceSource provenance) {
+            this(outputRoot, autoRegenerate, debounce, provenance, 4);
+        }
+
+        public static Options defaults(Path dataDir) {
+            String auto = System.getenv("REELMARK_METADATA_AUTO");
+            return new Options(dataDir.resolve("metadata"), auto == null || !auto.trim().equalsIgnoreCase("false"),
+                    Duration.ofMillis(500), ProvenanceSource.UNKNOWN);
+        }
+
+        public Options withParallelism(int n) {
+            if (n < 1) throw new IllegalArgumentException("parallelism must be at least 1");
+            return new Options(outputRoot, autoRegenerate, debounce, provenance, n);
+        }
+
+        public Options withOutputRoot(Path root) {
+            return new Options(root, autoRegenerate, debounce, provenance, parallelism);
+        }
+
+        public Options withAutoRegenerate(boolean on) {
+            return new Options(outputRoot, on, debounce, provenance, parallelism);
+        }
+
+        public Options withDebounce(Duration d) {
+            return new Options(outputRoot, autoRegenerate, d, provenance, parallelism);
+        }
+
+        public Options withProvenance(ProvenanceSource p) {
+            return new Options(outputRoot, autoRegenerate, debounce, p, parallelism);
+        }
+    }
+
+    /** An entity a batch works on, in the order a batch processes them (each character, then its scenes). */
+    public record WorkItem(@JsonProperty("entity_type") String entityType, @JsonProperty("entity_id") long entityId,
+                           @JsonProperty("name") String name) {
+        public String fileType() {
+            return CHARACTER.equals(entityType) ? MetadataSchemas.CHARACTER : MetadataSchemas.VIDEO;
+        }
+    }
+
+    /** One metadata file's state against its sources. */
+    public record Staleness(@JsonProperty("entity_type") String entityType, @JsonProperty("entity_id") long entityId,
+                            @JsonProperty("name") String name, @JsonProperty("file_type") String fileType,
+                            @JsonProperty("file_path") String filePath, @JsonProperty("generated_at") String generatedAt,
+                            @JsonProperty("source_updated_at") String sourceUpdatedAt,
+                            @JsonProperty("current_updated_at") String currentUpdatedAt,
+                            @JsonProperty("reasons") List<String> reasons) {
+        public boolean stale() {
+            return !reasons.isEmpty();
+        }
+    }
+
+    /** The answer of {@code GET /api/projects/{id}/metadata/stale}: stale files grouped by file type. */
+    public record StaleReport(@JsonProperty("project_id") long projectId,
+                              @JsonProperty("character_metadata") List<Staleness> characterMetadata,
+                              @JsonProperty("video_metadata") List<Staleness> videoMetadata,
+                              @JsonProperty("stale_count") int staleCount,
+                              @JsonProperty("checked_count") int checkedCount) {
+    }
+
+    /** What a regeneration wrote. */
+    public record GeneratedFile(@JsonProperty("status") String status, @JsonProperty("entity_type") String entityType,
+                                @JsonProperty("entity_id") long entityId, @JsonProperty("file_type") String fileType,
+                                @JsonProperty("file_path") String filePath, @JsonProperty("generated_at") String generatedAt,
+                                @JsonProperty("source_updated_at") String sourceUpdatedAt,
+                                @JsonProperty("schema_version") String schemaVersion,
+                                @JsonProperty("file_hash") String fileHash) {
+    }
+
+    public record Failure(@JsonProperty("entity_type") String entityType, @JsonProperty("entity_id") long entityId,
+                          @JsonProperty("name") String name, @JsonProperty("error") String error) {
+    }
+
+    /** The result of a batch regeneration. */
+    public record RegenerationReport(@JsonProperty("project_id") long projectId, @JsonProperty("stale_only") boolean staleOnly,
+                                     @JsonProperty("regenerated") int regenerated, @JsonProperty("skipped") int skipped,
+                                     @JsonProperty("failed") int failed, @JsonProperty("failures") List<Failure> failures,
+                                     @JsonProperty("seconds") double seconds) {
+    }
+
+    /** The catalog rows one file is built from, with their combined change stamp. */
+    record Sources(String name, String maxUpdatedAt, String digest) {
+    }
+
+    private final CatalogService catalog;
+    private final MetadataStore store;
+    private final MetadataSchemas schemas;
+    private final MediaRoots roots;
+    private final Path dataDir;
+    private final Supplier<FfmpegTools> tools;
+    private final Options options;
+    private final ConcurrentHashMap<String, ProbeResult> probes = new ConcurrentHashMap<>();
+    private final ReentrantLock[] locks = new ReentrantLock[64];
+    private final java.util.Queue<CatalogService.CatalogChange> changes = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final Set<Long> pendingCharacters = ConcurrentHashMap.newKeySet();
+    private final Set<Long> pendingScenes = ConcurrentHashMap.newKeySet();
+    private volatile boolean sweepPending;
+    private volatile boolean flushScheduled;
+    private final ScheduledExecutorService scheduler;
+
+    public MetadataService(Database db, CatalogService catalog, Path dataDir, Supplier<FfmpegTools> tools, Options options) {
+        this.catalog = catalog;
+        this.store = new MetadataStore(db);
+        this.schemas = new MetadataSchemas();
+        this.dataDir = dataDir.toAbsolutePath().normalize();
+        this.roots = MediaRoots.of(this.dataDir);
+        this.tools = tools;
+        this.options = options;
+        for (int i = 0; i < locks.length; i++) locks[i] = new ReentrantLock();
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "metadata-regenerate");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    public MetadataSchemas schemas() {
+        return schemas;
+    }
+
+    public Options options() {
+        return options;
+    }
+
+    // ---------------------------------------------------------------- building
+
+    /** The character's metadata as it would be written now (nothing is written). 404 for an unknown id. */
+    public CharacterMetadata characterMetadata(long characterId) {
+        return characterMetadata(characterSnapshot(characterId));
+    }
+
+    private CharacterMetadata characterMetadata(CharacterSnapshot s) {
+        long characterId = s.character.get("id").longValue();
+        ObjectNode c = s.character;
+        List<ObjectNode> current = s.images.stream().filter(i -> i.get("is_current_version").booleanValue()).toList();
+        for (ObjectNode image : current) checkImageFile(characterId, image);
+        CharacterMetadata.ImageReference source = current.stream().filter(i -> "source".equals(i.get("image_type").asText()))
+                .findFirst().map(MetadataService::imageRef).orElse(null);
+        List<CharacterMetadata.ImageReference> derived = current.stream()
+                .filter(i -> "derived".equals(i.get("image_type").asText())).map(MetadataService::imageRef).toList();
+        Map<Long, ObjectNode> byId = new java.util.HashMap<>();
+        current.forEach(i -> byId.put(i.get("id").longValue(), i));
+        List<CharacterMetadata.ImageVariantInfo> variants = s.variants.stream().map(v -> new CharacterMetadata.ImageVariantInfo(
+                v.get("id").longValue(), v.get("variant_type").asText(), v.get("status").asText(),
+                imageRef(byId.get(v.get("image_id").longValue())))).toList();
+        List<String> tags = new ArrayList<>();
+        c.path("tags").forEach(t -> tags.add(t.asText()));
+        JsonNode custom = c.get("custom_fields");
+        return new CharacterMetadata(SCHEMA_VERSION, characterId, c.get("name").asText(), s.project.get("id").longValue(),
+                s.project.get("name").asText(),
+                new CharacterMetadata.Biographical(text(c, "description"), tags),
+                new CharacterMetadata.PhysicalAttributes(text(c, "height"), text(c, "build"), text(c, "hair_color"), text(c, "eye_color")),
+                source, derived, variants, custom == null || custom.isNull() ? null : custom,
+                Timestamps.now(), s.sources().maxUpdatedAt());
+    }
+
+    /** The scene's video metadata as it would be written now (nothing is written); probes the segment videos. */
+    public VideoMetadata videoMetadata(long sceneId) {
+        return videoMetadata(sceneSnapshot(sceneId));
+    }
+
+    private VideoMetadata videoMetadata(SceneSnapshot s) {
+        long sceneId = s.scene.get("id").longValue();
+        List<VideoMetadata.SegmentInfo> segments = new ArrayList<>();
+        double duration = 0;
+        ProbeResult first = null;
+        for (ObjectNode seg : s.segments) {
+            segments.add(new VideoMetadata.SegmentInfo(seg.get("id").longValue(), seg.get("sequence_index").intValue(),
+                    text(seg, "seed_frame_path"), text(seg, "output_video_path"), text(seg, "last_frame_path"),
+                    seg.get("status").asText()));
+            String video = text(seg, "output_video_path");
+            if (video == null) continue;
+            ProbeResult r = probe(seg.get("id").longValue(), video);
+            duration += r.durationSeconds();
+            if (first == null && r.hasVideo()) first = r;
+        }
+        VideoMetadata.TechnicalInfo technical = new VideoMetadata.TechnicalInfo(round(duration, 3),
+                first == null ? "" : first.resolution(), first == null || first.videoCodec() == null ? "" : first.videoCodec(),
+                first == null ? 0 : round(first.fps(), 3), segments.size());
+        VideoMetadata.QualityScores quality = null;
+        if (!s.segments.isEmpty() && s.quality.size() == s.segments.size()) {
+            List<Double> scores = s.segments.stream()
+                    .map(seg -> s.quality.get(seg.get("id").longValue()).get("overall_score").doubleValue()).toList();
+            quality = new VideoMetadata.QualityScores(round(scores.stream().mapToDouble(d -> d).average().orElse(0), 4), scores);
+        }
+        VideoMetadata.ProvenanceInfo provenance = options.provenance().provenance(sceneId, s.segmentIds());
+        return new VideoMetadata(SCHEMA_VERSION, sceneId, s.scene.get("name").asText(), s.character.get("id").longValue(),
+                s.character.get("name").asText(), s.sceneType.get("name").asText(), technical, segments,
+                provenance == null ? ProvenanceSource.unknown() : provenance, quality, Timestamps.now(), s.sources().maxUpdatedAt());
+    }
+
+    /** The document as the pretty-printed text written to disk (2-space indent, trailing newline). */
+    public static String render(Object document) {
+        try {
+            return Json.PRETTY.writeValueAsString(Json.MAPPER.valueToTree(document)) + "\n";
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    // ---------------------------------------------------------------- writing
+
+    public GeneratedFile regenerateCharacter(long characterId) {
+        return locked(CHARACTER, characterId, () -> {
+            CharacterSnapshot s = characterSnapshot(characterId);
+            CharacterMetadata doc = characterMetadata(s);
+            return write(CHARACTER, characterId, MetadataSchemas.CHARACTER, doc, characterFile(s.project, s.character), s.sources());
+        });
+    }
+
+    public GeneratedFile regenerateScene(long sceneId) {
+        return locked(SCENE, sceneId, () -> {
+            SceneSnapshot s = sceneSnapshot(sceneId);
+            VideoMetadata doc = videoMetadata(s);
+            ObjectNode project = catalog.get(CatalogModel.PROJECTS, s.character.get("project_id").longValue());
+            return write(SCENE, sceneId, MetadataSchemas.VIDEO, doc, sceneFile(project, s.character, s.scene), s.sources());
+        });
+    }
+
+    public GeneratedFile regenerate(WorkItem item) {
+        return CHARACTER.equals(item.entityType()) ? regenerateCharacter(item.entityId()) : regenerateScene(item.entityId());
+    }
+
+    private GeneratedFile write(String entityType, long id, String fileType, Object document, Path target, Sources sources) {
+        JsonNode tree = Json.MAPPER.valueToTree(document);
+        schemas.check(fileType, tree);
+        byte[] bytes;
+        try {
+            bytes = (Json.PRETTY.writeValueAsString(tree) + "\n").getBytes(StandardCharsets.UTF_8);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+        Path written;
+        try (AtomicOutput out = createOutput(target)) {
+            try (OutputStream os = Files.newOutputStream(out.temp())) {
+                os.write(bytes);
+            }
+            written = out.commit();
+        } catch (IOException | UncheckedIOException e) {
+            throw notWritable(target, e);
+        }
+        String stored = stored(written);
+        MetadataStore.Upserted up = store.upsert(entityType, id, fileType, stored, tree.get("generated_at").asText(),
+                sources.maxUpdatedAt(), sources.digest(), SCHEMA_VERSION, sha256(bytes));
+        MetadataGeneration row = up.row();
+        if (up.previousPath() != null && !up.previousPath().equals(stored)) deleteQuietly(resolve(up.previousPath()));
+        return new GeneratedFile("regenerated", entityType, id, fileType, row.filePath(), row.generatedAt(),
+                row.sourceUpdatedAt(), row.schemaVersion(), row.fileHash());
+    }
+
+    private static AtomicOutput createOutput(Path target) {
+        return AtomicOutput.create(target);
+    }
+
+    static ApiError notWritable(Path target, Exception e) {
+        Throwable cause = e instanceof UncheckedIOException u && u.getCause() != null ? u.getCause() : e;
+        return new ApiError(422, "output_not_writable", null, "cannot write " + target + ": "
+                + cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : " " + cause.getMessage()));
+    }
+
+    /** {@code <root>/<project>-<id>/<character>-<id>/character_metadata.json}, names made safe by {@link SafeNames}. */
+    Path characterFile(ObjectNode project, ObjectNode character) {
+        return characterDir(project, character).resolve("character_metadata.json");
+    }
+
+    Path sceneFile(ObjectNode project, ObjectNode character, ObjectNode scene) {
+        return characterDir(project, character).resolve("scenes")
+                .resolve(SafeNames.withId(scene.get("name").asText(), scene.get("id").longValue())).resolve("video_metadata.json");
+    }
+
+    private Path characterDir(ObjectNode project, ObjectNode character) {
+        return options.outputRoot().toAbsolutePath().normalize()
+                .resolve(SafeNames.withId(project.get("name").asText(), project.get("id").longValue()))
+                .resolve(SafeNames.withId(character.get("name").asText(), character.get("id").longValue()));
+    }
+
+    /** A path as stored: relative to the data directory when inside it. */
+    private String stored(Path file) {
+        Path abs = file.toAbsolutePath().normalize();
+        return abs.startsWith(dataDir) ? dataDir.relativize(abs).toString() : abs.toString();
+    }
+
+    Path resolve(String stored) {
+        Path p = Path.of(stored);
+        return p.isAbsolute() ? p : dataDir.resolve(p).normalize();
+    }
+
+    // ---------------------------------------------------------------- staleness
+
+    /** The recorded generation of a file, if it was ever written. */
+    public Optional<MetadataGeneration> generation(String entityType, long entityId) {
+        return store.find(entityType, entityId, CHARACTER.equals(entityType) ? MetadataSchemas.CHARACTER : MetadataSchemas.VIDEO);
+    }
+
+    /** The state of one entity's file against its sources and the disk. 404 for an unknown entity. */
+    public Staleness staleness(String entityType, long entityId) {
+        String fileType = CHARACTER.equals(entityType) ? MetadataSchemas.CHARACTER : MetadataSchemas.VIDEO;
+        Sources sources = CHARACTER.equals(entityType) ? characterSnapshot(entityId).sources() : sceneSnapshot(entityId).sources();
+        return staleness(entityType, entityId, fileType, sources, store.find(entityType, entityId, fileType).orElse(null));
+    }
+
+    private Staleness staleness(String entityType, long id, String fileType, Sources sources, MetadataGeneration g) {
+        List<String> reasons = new ArrayList<>();
+        if (g == null) {
+            reasons.add(NOT_GENERATED);
+            return new Staleness(entityType, id, sources.name(), fileType, null, null, null, sources.maxUpdatedAt(), reasons);
+        }
+        if (sources.maxUpdatedAt().compareTo(g.sourceUpdatedAt()) > 0 || !sources.digest().equals(g.sourceDigest())) {
+            reasons.add(SOURCE_CHANGED);
+        }
+        if (!SCHEMA_VERSION.equals(g.schemaVersion())) reasons.add(SCHEMA_CHANGED);
+        Path file = resolve(g.filePath());
+        if (!Files.isRegularFile(file)) {
+            reasons.add(FILE_MISSING);
+        } else {
+            try {
+                if (!sha256(Files.readAllBytes(file)).equals(g.fileHash())) reasons.add(FILE_MODIFIED);
+            } catch (IOException e) {
+                reasons.add(FILE_MISSING);
+            }
+        }
+        return new Staleness(entityType, id, sources.name(), fileType, g.filePath(), g.generatedAt(), g.sourceUpdatedAt(),
+                sources.maxUpdatedAt(), reasons);
+    }
+
+    /** Every stale (or never generated, missing, hand-edited) file of a project, grouped by file type. */
+    public StaleReport staleReport(long projectId) {
+        List<Staleness> all = checkProject(projectId);
+        List<Staleness> stale = all.stream().filter(Staleness::stale).toList();
+        return new StaleReport(projectId,
+                stale.stream().filter(s -> s.fileType().equals(MetadataSchemas.CHARACTER)).toList(),
+                stale.stream().filter(s -> s.fileType().equals(MetadataSchemas.VIDEO)).toList(),
+                stale.size(), all.size());
+    }
+
+    /** The state of every file of a project (characters, then their scenes). */
+    public List<Staleness> checkProject(long projectId) {
+        List<WorkItem> items = workItems(projectId);
+        Map<Long, MetadataGeneration> chars = store.findAll(CHARACTER, MetadataSchemas.CHARACTER,
+                items.stream().filter(i -> i.entityType().equals(CHARACTER)).map(WorkItem::entityId).toList());
+        Map<Long, MetadataGeneration> scenes = store.findAll(SCENE, MetadataSchemas.VIDEO,
+                items.stream().filter(i -> i.entityType().equals(SCENE)).map(WorkItem::entityId).toList());
+        List<Staleness> result = new ArrayList<>();
+        for (WorkItem item : items) {
+            try {
+                boolean character = item.entityType().equals(CHARACTER);
+                Sources sources = character ? characterSnapshot(item.entityId()).sources() : sceneSnapshot(item.entityId()).sources();
+                result.add(staleness(item.entityType(), item.entityId(), item.fileType(), sources,
+                        (character ? chars : scenes).get(item.entityId())));
+            } catch (ApiError e) {
+                if (e.status() != 404) throw e; // deleted meanwhile: nothing to report
+            }
+        }
+        return result;
+    }
+
+    // ---------------------------------------------------------------- batches
+
+    /** The characters of a project (id order), each followed by its scenes. 404 for an unknown project. */
+    public List<WorkItem> workItems(long projectId) {
+        catalog.get(CatalogModel.PROJECTS, projectId);
+        List<WorkItem> items = new ArrayList<>();
+        for (ObjectNode c : all(CatalogModel.CHARACTERS, Map.of("project_id", projectId))) {
+            long id = c.get("id").longValue();
+            items.add(new WorkItem(CHARACTER, id, c.get("name").asText()));
+            for (ObjectNode s : all(CatalogModel.SCENES, Map.of("character_id", id))) {
+                items.add(new WorkItem(SCENE, s.get("id").longValue(), s.get("name").asText()));
+            }
+        }
+        return items;
+    }
+
+    /** 422 {@code no_characters} when the project exists but has no characters (404 when it does not exist). */
+    public void requireCharacters(long projectId) {
+        catalog.get(CatalogModel.PROJECTS, projectId);
+        if (catalog.list(CatalogModel.CHARACTERS, Map.of("project_id", projectId), 1, null).total() == 0) {
+            throw new ApiError(422, "no_characters", "project_id", "project " + projectId + " has no characters: there is no metadata to generate");
+        }
+    }
+
+    /**
+     * Regenerates one item of a batch: skipped (returns false) when {@code staleOnly} and its file is current.
+     * Errors (a missing image, an unreadable video) propagate for the caller to report.
+     */
+    public boolean regenerateItem(WorkItem item, boolean staleOnly) {
+        if (staleOnly && !staleness(item.entityType(), item.entityId()).stale()) return false;
+        regenerate(item);
+        return true;
+    }
+
+    /** Told about each item of a batch, in item order, on the caller's thread. May throw to stop the batch. */
+    public interface ItemListener {
+        /** {@code error} is null on success; then {@code regenerated} says whether it was written or skipped. */
+        void done(int index, WorkItem item, boolean regenerated, RuntimeException error);
+    }
+
+    /**
+     * Regenerates {@code items[from..]} with {@link Options#parallelism()} workers, a bounded window ahead of the
+     * reporting, and reports each item in order to {@code listener}. When the listener throws (a job paused or
+     * cancelled at its checkpoint), work not yet reported is abandoned and the exception propagates; an item built
+     * ahead may already be written, which is harmless because regeneration is idempotent.
+     */
+    public void regenerateItems(List<WorkItem> items, int from, boolean staleOnly, ItemListener listener) {
+        int workers = Math.max(1, options.parallelism());
+        var pool = Executors.newFixedThreadPool(workers, r -> {
+            Thread t = new Thread(r, "metadata-batch");
+            t.setDaemon(true);
+            return t;
+        });
+        java.util.ArrayDeque<java.util.concurrent.Future<Boolean>> window = new java.util.ArrayDeque<>();
+        int next = from;
+        try {
+            for (int i = from; i < items.size(); i++) {
+                while (next < items.size() && window.size() < workers * 4) {
+                    WorkItem item = items.get(next++);
+                    window.add(pool.submit(() -> regenerateItem(item, staleOnly)));
+                }
+                boolean regenerated = false;
+                RuntimeException error = null;
+                try {
+                    regenerated = window.poll().get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    error = e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted", e);
+                }
+                listener.done(i, items.get(i), regenerated, error);
+            }
+        } finally {
+            window.forEach(f -> f.cancel(false));
+            pool.shutdown();
+        }
+    }
+
+    /** A whole project, synchronously (the CLI and the benchmark; the API runs {@link MetadataRegenerateJob}). */
+    public RegenerationReport regenerateProject(long projectId, boolean staleOnly) {
+        requireCharacters(projectId);
+        long start = System.nanoTime();
+        int[] counts = new int[2];
+        List<Failure> failures = new ArrayList<>();
+        regenerateItems(workItems(projectId), 0, staleOnly, (i, item, regenerated, error) -> {
+            if (error != null) failures.add(new Failure(item.entityType(), item.entityId(), item.name(), describe(error)));
+            else counts[regenerated ? 0 : 1]++;
+        });
+        int regenerated = counts[0], skipped = counts[1];
+        return new RegenerationReport(projectId, staleOnly, regenerated, skipped, failures.size(), failures,
+                (System.nanoTime() - start) / 1e9);
+    }
+
+    static String describe(Throwable e) {
+        return e instanceof ApiError ? e.getMessage() : e.getClass().getSimpleName() + ": " + e.getMessage();
+    }
+
+    // ---------------------------------------------------------------- auto-regeneration
+
+    /**
+     * The {@link CatalogService#onChange} listener: gathers the characters and scenes whose files a change affects
+     * and regenerates them on a background thread after {@link Options#debounce()}. A no-op when auto-regeneration
+     * is off. Never throws into the catalog's write path.
+     */
+    public void onCatalogChange(CatalogService.CatalogChange change) {
+        if (!options.autoRegenerate()) return;
+        changes.add(change); // resolved on the background thread: the catalog's write path stays as fast as it was
+        scheduleFlush();
+    }
+
+    private void collectAffected(CatalogService.CatalogChange change) {
+        EntityType type = change.type();
+        long id = change.id();
+        boolean deleted = "deleted".equals(change.action());
+        if (type == CatalogModel.CHARACTERS) {
+            if (deleted) { forget(CHARACTER, id); sweepPending = true; return; }
+            pendingCharacters.add(id);
+            all(CatalogModel.SCENES, Map.of("character_id", id)).forEach(s -> pendingScenes.add(s.get("id").longValue()));
+        } else if (type == CatalogModel.SCENES) {
+            if (deleted) { forget(SCENE, id); return; }
+            pendingScenes.add(id);
+        } else if (deleted && type != CatalogModel.FRAME_METRICS && type != CatalogModel.ASSETS) {
+            sweepPending = true; // the parent of a deleted row is no longer known: recheck what is recorded
+        } else if (type == CatalogModel.PROJECTS) {
+            all(CatalogModel.CHARACTERS, Map.of("project_id", id)).forEach(c -> pendingCharacters.add(c.get("id").longValue()));
+        } else if (type == CatalogModel.IMAGES) {
+            pendingCharacters.add(catalog.get(type, id).get("character_id").longValue());
+        } else if (type == CatalogModel.IMAGE_VARIANTS) {
+            long image = catalog.get(type, id).get("image_id").longValue();
+            pendingCharacters.add(catalog.get(CatalogModel.IMAGES, image).get("character_id").longValue());
+        } else if (type == CatalogModel.SCENE_TYPES) {
+            all(CatalogModel.SCENES, Map.of("scene_type_id", id)).forEach(s -> pendingScenes.add(s.get("id").longValue()));
+        } else if (type == CatalogModel.SEGMENTS) {
+            pendingScenes.add(catalog.get(type, id).get("scene_id").longValue());
+        } else if (type == CatalogModel.SEGMENT_QUALITY) {
+            long segment = catalog.get(type, id).get("segment_id").longValue();
+            pendingScenes.add(catalog.get(CatalogModel.SEGMENTS, segment).get("scene_id").longValue());
+        }
+    }
+
+    private synchronized void scheduleFlush() {
+        if (flushScheduled || scheduler.isShutdown()) return;
+        flushScheduled = true;
+        scheduler.schedule(this::flush, options.debounce().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void flush() {
+        synchronized (this) {
+            flushScheduled = false;
+        }
+        for (CatalogService.CatalogChange change; (change = changes.poll()) != null; ) {
+            try {
+                collectAffected(change);
+            } catch (RuntimeException e) {
+                LOG.debug("metadata: cannot resolve {}: {}", change, e.getMessage());
+                sweepPending = true; // e.g. the row was deleted meanwhile
+            }
+        }
+        List<Long> characters = drain(pendingCharacters);
+        List<Long> scenes = drain(pendingScenes);
+        boolean sweep = sweepPending;
+        sweepPending = false;
+        for (long id : characters) autoRegenerate(CHARACTER, id);
+        for (long id : scenes) autoRegenerate(SCENE, id);
+        if (sweep) sweepRecorded();
+    }
+
+    private static List<Long> drain(Set<Long> pending) {
+        List<Long> ids = new ArrayList<>(pending);
+        pending.removeAll(ids);
+        ids.sort(Comparator.naturalOrder());
+        return ids;
+    }
+
+    private void autoRegenerate(String entityType, long id) {
+        try {
+            if (CHARACTER.equals(entityType)) regenerateCharacter(id); else regenerateScene(id);
+        } catch (ApiError e) {
+            if (e.status() == 404) forget(entityType, id);
+            else LOG.warn("metadata: cannot regenerate {} {}: {}", entityType, id, e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.warn("metadata: cannot regenerate {} {}", entityType, id, e);
+        }
+    }
+
+    /** After a delete whose parent is unknown: regenerate recorded files that went stale, forget vanished entities. */
+    private void sweepRecorded() {
+        for (MetadataGeneration g : store.all()) {
+            try {
+                if (staleness(g.entityType(), g.entityId()).reasons().contains(SOURCE_CHANGED)) autoRegenerate(g.entityType(), g.entityId());
+            } catch (ApiError e) {
+                if (e.status() == 404) forget(g.entityType(), g.entityId());
+            } catch (RuntimeException e) {
+                LOG.warn("metadata: sweep of {} {} failed", g.entityType(), g.entityId(), e);
+            }
+        }
+    }
+
+    /** Removes the record and the file of a deleted entity. */
+    private void forget(String entityType, long id) {
+        String fileType = CHARACTER.equals(entityType) ? MetadataSchemas.CHARACTER : MetadataSchemas.VIDEO;
+        store.find(entityType, id, fileType).ifPresent(g -> deleteQuietly(resolve(g.filePath())));
+        store.delete(entityType, id);
+    }
+
+    /** Waits until changes gathered so far are written (tests, shutdown). */
+    public void awaitIdle(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!flushScheduled && changes.isEmpty() && pendingCharacters.isEmpty() && pendingScenes.isEmpty() && !sweepPending) {
+                var done = scheduler.submit(() -> { });
+                try {
+                    done.get(Math.max(1, (deadline - System.nanoTime()) / 1_000_000), TimeUnit.MILLISECONDS);
+                } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                    return;
+                }
+                if (!flushScheduled) return;
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    @Override
+    public void close() {
+        scheduler.shutdown();
+        try {
+            scheduler.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    // ---------------------------------------------------------------- catalog snapshots
+
+    private record CharacterSnapshot(ObjectNode character, ObjectNode project, List<ObjectNode> images, List<ObjectNode> variants) {
+        Sources sources() {
+            List<Map.Entry<String, ObjectNode>> parts = new ArrayList<>();
+            parts.add(Map.entry("project", project));
+            parts.add(Map.entry("character", character));
+            images.forEach(i -> parts.add(Map.entry("image", i)));
+            variants.forEach(v -> parts.add(Map.entry("variant", v)));
+            return MetadataService.sources(character.get("name").asText(), parts, null);
+        }
+    }
+
+    private record SceneSnapshot(ObjectNode scene, ObjectNode character, ObjectNode sceneType, List<ObjectNode> segments,
+                                 Map<Long, ObjectNode> quality, String provenanceUpdatedAt) {
+        List<Long> segmentIds() {
+            return segments.stream().map(s -> s.get("id").longValue()).toList();
+        }
+
+        Sources sources() {
+            List<Map.Entry<String, ObjectNode>> parts = new ArrayList<>();
+            parts.add(Map.entry("scene", scene));
+            parts.add(Map.entry("character", character));
+            parts.add(Map.entry("scene_type", sceneType));
+            segments.forEach(s -> parts.add(Map.entry("segment", s)));
+            quality.values().forEach(q -> parts.add(Map.entry("quality", q)));
+            return MetadataService.sources(scene.get("name").asText(), parts, provenanceUpdatedAt);
+        }
+    }
+
+    private CharacterSnapshot characterSnapshot(long characterId) {
+        ObjectNode character = catalog.get(CatalogModel.CHARACTERS, characterId);
+        ObjectNode project = catalog.get(CatalogModel.PROJECTS, character.get("project_id").longValue());
+        List<ObjectNode> images = all(CatalogModel.IMAGES, Map.of("character_id", characterId));
+        List<ObjectNode> variants = new ArrayList<>();
+        for (ObjectNode image : images) {
+            if (!image.get("is_current_version").booleanValue()) continue;
+            variants.addAll(all(CatalogModel.IMAGE_VARIANTS, Map.of("image_id", image.get("id").longValue())));
+        }
+        variants.sort(Comparator.comparingLong(v -> v.get("id").longValue()));
+        return new CharacterSnapshot(character, project, images, variants);
+    }
+
+    private SceneSnapshot sceneSnapshot(long sceneId) {
+        ObjectNode scene = catalog.get(CatalogModel.SCENES, sceneId);
+        ObjectNode character = catalog.get(CatalogModel.CHARACTERS, scene.get("character_id").longValue());
+        ObjectNode sceneType = catalog.get(CatalogModel.SCENE_TYPES, scene.get("scene_type_id").longValue());
+        List<ObjectNode> segments = new ArrayList<>(all(CatalogModel.SEGMENTS, Map.of("scene_id", sceneId)));
+        segments.sort(Comparator.<ObjectNode>comparingLong(s -> s.get("sequence_index").longValue()).thenComparingLong(s -> s.get("id").longValue()));
+        Map<Long, ObjectNode> quality = new java.util.LinkedHashMap<>();
+        for (ObjectNode seg : segments) {
+            long id = seg.get("id").longValue();
+            var page = catalog.list(CatalogModel.SEGMENT_QUALITY, Map.of("segment_id", id), 1, null);
+            if (!page.items().isEmpty()) quality.put(id, page.items().get(0));
+        }
+        List<Long> ids = segments.stream().map(s -> s.get("id").longValue()).toList();
+        return new SceneSnapshot(scene, character, sceneType, segments, quality, options.provenance().sourceUpdatedAt(sceneId, ids));
+    }
+
+    /** The newest updated_at over the parts, and a digest of which parts there are and their stamps. */
+    static Sources sources(String name, List<Map.Entry<String, ObjectNode>> parts, String extraUpdatedAt) {
+        String max = extraUpdatedAt == null ? "" : extraUpdatedAt;
+        StringBuilder digest = new StringBuilder();
+        for (var part : parts) {
+            String at = part.getValue().get("updated_at").asText();
+            if (at.compareTo(max) > 0) max = at;
+            digest.append(part.getKey()).append(':').append(part.getValue().get("id").longValue()).append('@').append(at).append('|');
+        }
+        return new Sources(name, max, sha256(digest.toString().getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private List<ObjectNode> all(EntityType type, Map<String, Object> filter) {
+        List<ObjectNode> rows = new ArrayList<>();
+        Long after = null;
+        do {
+            var page = catalog.list(type, filter, 500, after);
+            rows.addAll(page.items());
+            after = page.nextAfter();
+        } while (after != null);
+        return rows;
+    }
+
+    // ---------------------------------------------------------------- media checks
+
+    private void checkImageFile(long characterId, ObjectNode image) {
+        String stored = image.get("path").asText();
+        Path file = roots.resolve(stored).orElseThrow(() -> new ApiError(422, "path_outside_roots", "path",
+                "image " + image.get("id").longValue() + " of character " + characterId + ": path '" + stored
+                        + "' is outside the data directory"));
+        if (!Files.isRegularFile(file)) {
+            throw new ApiError(422, "image_missing", "path", "image " + image.get("id").longValue() + " of character "
+                    + characterId + " points at a missing file: " + stored);
+        }
+    }
+
+    private ProbeResult probe(long segmentId, String stored) {
+        Path video = roots.resolve(stored).orElseThrow(() -> new ApiError(422, "path_outside_roots", "output_video_path",
+                "segment " + segmentId + ": output_video_path '" + stored + "' is outside the data directory"));
+        if (!Files.isRegularFile(video)) {
+            throw new ApiError(422, "video_missing", "output_video_path", "the video of segment " + segmentId + " is missing: " + stored);
+        }
+        String key;
+        try {
+            BasicFileAttributes a = Files.readAttributes(video, BasicFileAttributes.class);
+            key = video + "|" + a.size() + "|" + a.lastModifiedTime().toMillis();
+        } catch (IOException e) {
+            throw new ApiError(422, "video_missing", "output_video_path", "cannot read the video of segment " + segmentId + ": " + e.getMessage());
+        }
+        try {
+            return probes.computeIfAbsent(key, k -> new MediaProbe(tools.get()).probe(video));
+        } catch (MediaException e) {
+            throw new ApiError(422, "unreadable_media", "output_video_path", "cannot read the video of segment " + segmentId + ": " + e.getMessage());
+        }
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private <T> T locked(String entityType, long id, Supplier<T> work) {
+        ReentrantLock lock = locks[Math.floorMod((entityType + id).hashCode(), locks.length)];
+        lock.lock();
+        try {
+            return work.get();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static CharacterMetadata.ImageReference imageRef(ObjectNode image) {
+        return new CharacterMetadata.ImageReference(image.get("id").longValue(), image.get("filename").asText(),
+                image.get("path").asText(), image.get("image_type").asText());
+    }
+
+    private static String text(ObjectNode row, String field) {
+        JsonNode n = row.get(field);
+        return n == null || n.isNull() ? null : n.asText();
+    }
+
+    private static double round(double v, int places) {
+        double f = Math.pow(10, places);
+        return Math.round(v * f) / f;
+    }
+
+    static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException ignored) {
+            // best effort: an old file left behind is reported by nothing and harms nothing
+        }
+    }
+
+    static Set<String> reasonsOf(List<Staleness> list) {
+        Set<String> out = new LinkedHashSet<>();
+        list.forEach(s -> out.addAll(s.reasons()));
+        return out;
+    }
+}

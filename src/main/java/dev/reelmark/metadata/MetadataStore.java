@@ -1,0 +1,85 @@
+package dev.reelmark.metadata;
+
+import dev.reelmark.db.Database;
+import dev.reelmark.db.Timestamps;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.mapper.RowMapper;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** The SQL of {@code metadata_generations} (V3__metadata.sql); the only class that touches that table. */
+final class MetadataStore {
+    private static final RowMapper<MetadataGeneration> MAPPER = (rs, ctx) -> new MetadataGeneration(
+            rs.getString("entity_type"), rs.getLong("entity_id"), rs.getString("file_type"), rs.getString("file_path"),
+            Timestamps.format(Timestamps.read(rs, "generated_at")), Timestamps.format(Timestamps.read(rs, "source_updated_at")),
+            rs.getString("source_digest"), rs.getString("schema_version"), rs.getString("file_hash"),
+            Timestamps.format(Timestamps.read(rs, "created_at")), Timestamps.format(Timestamps.read(rs, "updated_at")));
+
+    private final Jdbi jdbi;
+
+    MetadataStore(Database db) {
+        this.jdbi = db.jdbi();
+    }
+
+    /** The row as stored after an upsert, and the file path it had before (null when new). */
+    record Upserted(MetadataGeneration row, String previousPath) {
+    }
+
+    /** Inserts or replaces the row of (entity_type, entity_id, file_type) and returns it as stored. */
+    Upserted upsert(String entityType, long entityId, String fileType, String filePath, String generatedAt,
+                              String sourceUpdatedAt, String sourceDigest, String schemaVersion, String fileHash) {
+        return jdbi.inTransaction(h -> {
+            String previous = h.createQuery("SELECT file_path FROM metadata_generations WHERE entity_type = :t AND entity_id = :id"
+                            + " AND file_type = :f").bind("t", entityType).bind("id", entityId).bind("f", fileType)
+                    .mapTo(String.class).findOne().orElse(null);
+            h.createUpdate("INSERT INTO metadata_generations (entity_type, entity_id, file_type, file_path, generated_at,"
+                            + " source_updated_at, source_digest, schema_version, file_hash)"
+                            + " VALUES (:entity_type, :entity_id, :file_type, :file_path, :generated_at, :source_updated_at,"
+                            + " :source_digest, :schema_version, :file_hash)"
+                            + " ON CONFLICT (entity_type, entity_id, file_type) DO UPDATE SET file_path = excluded.file_path,"
+                            + " generated_at = excluded.generated_at, source_updated_at = excluded.source_updated_at,"
+                            + " source_digest = excluded.source_digest, schema_version = excluded.schema_version,"
+                            + " file_hash = excluded.file_hash")
+                    .bind("entity_type", entityType).bind("entity_id", entityId).bind("file_type", fileType)
+                    .bind("file_path", filePath).bind("generated_at", generatedAt).bind("source_updated_at", sourceUpdatedAt)
+                    .bind("source_digest", sourceDigest).bind("schema_version", schemaVersion).bind("file_hash", fileHash)
+                    .execute();
+            return new Upserted(h.createQuery("SELECT * FROM metadata_generations WHERE entity_type = :t AND entity_id = :id AND file_type = :f")
+                    .bind("t", entityType).bind("id", entityId).bind("f", fileType).map(MAPPER).one(), previous);
+        });
+    }
+
+    Optional<MetadataGeneration> find(String entityType, long entityId, String fileType) {
+        return jdbi.withHandle(h -> h.createQuery(
+                        "SELECT * FROM metadata_generations WHERE entity_type = :t AND entity_id = :id AND file_type = :f")
+                .bind("t", entityType).bind("id", entityId).bind("f", fileType).map(MAPPER).findOne());
+    }
+
+    /** The rows of these entities of one type, by entity id. */
+    Map<Long, MetadataGeneration> findAll(String entityType, String fileType, Collection<Long> ids) {
+        Map<Long, MetadataGeneration> result = new HashMap<>();
+        List<Long> all = new ArrayList<>(ids);
+        for (int from = 0; from < all.size(); from += 500) {
+            List<Long> chunk = all.subList(from, Math.min(all.size(), from + 500));
+            jdbi.useHandle(h -> h.createQuery("SELECT * FROM metadata_generations WHERE entity_type = :t AND file_type = :f"
+                            + " AND entity_id IN (<ids>)")
+                    .bind("t", entityType).bind("f", fileType).bindList("ids", chunk).map(MAPPER)
+                    .forEach(g -> result.put(g.entityId(), g)));
+        }
+        return result;
+    }
+
+    List<MetadataGeneration> all() {
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM metadata_generations ORDER BY id").map(MAPPER).list());
+    }
+
+    void delete(String entityType, long entityId) {
+        jdbi.useHandle(h -> h.createUpdate("DELETE FROM metadata_generations WHERE entity_type = :t AND entity_id = :id")
+                .bind("t", entityType).bind("id", entityId).execute());
+    }
+}

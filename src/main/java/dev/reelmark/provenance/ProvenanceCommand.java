@@ -1,0 +1,238 @@
+package dev.reelmark.provenance;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.reelmark.app.AppConfig;
+import dev.reelmark.app.Reelmark;
+import dev.reelmark.catalog.CatalogService;
+import dev.reelmark.db.Database;
+import dev.reelmark.http.ApiError;
+import dev.reelmark.http.Json;
+import dev.reelmark.jobs.Job;
+import dev.reelmark.jobs.JobRunner;
+import dev.reelmark.jobs.JobService;
+import dev.reelmark.media.FfmpegTools;
+import dev.reelmark.media.MediaException;
+import dev.reelmark.media.MediaProbe;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code reelmark provenance show|usage|report|regenerate|import|demo-receipts}: generation provenance from the
+ * command line, on the same database as the server. Bad input prints one line on stderr and exits with 2.
+ */
+@Command(name = "provenance", description = "Generation receipts, staleness and targeted regeneration.",
+        mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT, version = "reelmark " + Reelmark.VERSION,
+        subcommands = {ProvenanceCommand.Show.class, ProvenanceCommand.Usage.class, ProvenanceCommand.Report.class,
+                ProvenanceCommand.Regenerate.class, ProvenanceCommand.Import.class, ProvenanceCommand.DemoReceipts.class})
+public final class ProvenanceCommand implements Callable<Integer> {
+    public static final int USAGE = 2;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+        return USAGE;
+    }
+
+    /** Runs {@code reelmark provenance ARGS} on its own (tests; Main runs it as a subcommand). */
+    public static int run(PrintWriter out, PrintWriter err, String... args) {
+        CommandLine cli = new CommandLine(new ProvenanceCommand());
+        cli.setOut(out);
+        cli.setErr(err);
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            if (e instanceof ApiError || e instanceof IllegalArgumentException || e instanceof MediaException) {
+                cmd.getErr().println("reelmark: " + e.getMessage());
+                return USAGE;
+            }
+            throw e;
+        });
+        int code = cli.execute(args);
+        out.flush();
+        err.flush();
+        return code;
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+    }
+
+    /** Where the data and database are; every subcommand takes these. */
+    public static final class Options {
+        @Option(names = "--data", paramLabel = "DIR", description = "Data directory (env REELMARK_DATA, default ./reelmark-data)")
+        Path data;
+
+        @Option(names = "--db", paramLabel = "JDBC_URL", description = "Database URL (env REELMARK_DB, default: the SQLite file in the data directory)")
+        String db;
+
+        Path dataDir() {
+            String env = System.getenv("REELMARK_DATA");
+            return (data != null ? data : env != null && !env.isBlank() ? Path.of(env) : AppConfig.DEFAULT_DATA).toAbsolutePath().normalize();
+        }
+
+        String url() {
+            String env = System.getenv("REELMARK_DB");
+            if (db != null) return db;
+            if (env != null && !env.isBlank()) return env;
+            return Database.sqliteUrlFor(dataDir());
+        }
+    }
+
+    abstract static class Sub implements Callable<Integer> {
+        @Mixin
+        Options options;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            try (Database db = Database.openAndMigrate(options.url())) {
+                JobService jobs = new JobService(db);
+                ProvenanceService p = new ProvenanceService(db, new CatalogService(db), jobs);
+                jobs.register(new RegenerateJob(p));
+                return run(p, jobs);
+            }
+        }
+
+        abstract int run(ProvenanceService p, JobService jobs) throws Exception;
+
+        void print(JsonNode node) throws Exception {
+            spec.commandLine().getOut().println(Json.PRETTY.writeValueAsString(node));
+        }
+
+        static long positive(String name, long v) {
+            if (v <= 0) throw new IllegalArgumentException(name + " must be a positive integer, got " + v);
+            return v;
+        }
+    }
+
+    @Command(name = "show", description = "Forward provenance: a segment's latest receipt, staleness and all receipts.")
+    static final class Show extends Sub {
+        @Parameters(paramLabel = "SEGMENT_ID")
+        long segment;
+
+        @Override
+        int run(ProvenanceService p, JobService jobs) throws Exception {
+            print(p.segmentProvenance(positive("SEGMENT_ID", segment)));
+            return 0;
+        }
+    }
+
+    @Command(name = "usage", description = "Reverse provenance: receipts that used an asset (model, LoRA or workflow).")
+    static final class Usage extends Sub {
+        @Parameters(paramLabel = "ASSET_ID")
+        long asset;
+
+        @Option(names = "--version", description = "Only this version (label or number)")
+        String version;
+
+        @Option(names = "--limit", defaultValue = "500", description = "At most this many receipts (1..5000)")
+        int limit;
+
+        @Override
+        int run(ProvenanceService p, JobService jobs) throws Exception {
+            if (limit < 1 || limit > 5000) throw new IllegalArgumentException("--limit must be from 1 to 5000");
+            print(p.assetUsage(positive("ASSET_ID", asset), version, limit, null));
+            return 0;
+        }
+    }
+
+    @Command(name = "report", description = "Staleness report of a project, grouped by asset.")
+    static final class Report extends Sub {
+        @Parameters(paramLabel = "PROJECT_ID")
+        long project;
+
+        @Option(names = "--asset", paramLabel = "ASSET_ID", description = "Only staleness caused by this asset's chain")
+        Long asset;
+
+        @Option(names = "--json", description = "Print the whole report as JSON")
+        boolean json;
+
+        @Override
+        int run(ProvenanceService p, JobService jobs) throws Exception {
+            JsonNode r = p.stalenessReport(positive("PROJECT_ID", project), asset);
+            if (json) {
+                print(r);
+                return 0;
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            out.printf("%d of %d segments stale across %d scenes (%d without receipts)%n", r.get("total_stale_segments").asInt(),
+                    r.get("total_segments").asInt(), r.get("total_stale_scenes").asInt(), r.get("segments_without_receipts").asInt());
+            for (JsonNode g : r.get("by_asset")) out.println("  " + g.get("asset_type").asText() + ": " + g.get("message").asText());
+            return 0;
+        }
+    }
+
+    @Command(name = "regenerate", description = "Queue a provenance.regenerate job for stale segments (all, or --segments).")
+    static final class Regenerate extends Sub {
+        @Parameters(paramLabel = "PROJECT_ID")
+        long project;
+
+        @Option(names = "--segments", split = ",", paramLabel = "ID,ID", description = "Only these stale segments")
+        List<Long> segments;
+
+        @Option(names = "--wait", description = "Run the job in this process and wait for it")
+        boolean await;
+
+        @Override
+        int run(ProvenanceService p, JobService jobs) throws Exception {
+            var r = p.regenerateStale(positive("PROJECT_ID", project), segments == null ? null : new ArrayList<>(segments));
+            if (await && r.hasNonNull("job")) {
+                try (JobRunner runner = new JobRunner(jobs, JobRunner.Options.defaults().withWorkers(1)
+                        .withKinds(Set.of(ProvenanceService.REGENERATE_KIND))).start()) {
+                    Job done = jobs.awaitTerminal(r.get("job").get("id").longValue(), Duration.ofMinutes(30));
+                    r.set("job", Json.MAPPER.valueToTree(done));
+                }
+            }
+            print(r);
+            return 0;
+        }
+    }
+
+    @Command(name = "import", description = "Record receipts from ComfyUI output files (video comment tag or PNG text chunks).")
+    static final class Import extends Sub {
+        @Parameters(paramLabel = "FILE", arity = "1..*")
+        List<String> files;
+
+        @Override
+        int run(ProvenanceService p, JobService jobs) throws Exception {
+            JsonNode r = new ProvenanceImporter(p, options.dataDir(), () -> new MediaProbe(FfmpegTools.defaults())).importPaths(files);
+            print(r);
+            return r.get("imported").asInt() + countUnchanged(r) == r.get("total").asInt() ? 0 : 1;
+        }
+
+        private static int countUnchanged(JsonNode r) {
+            int n = 0;
+            for (JsonNode i : r.get("items")) if ("unchanged".equals(i.get("status").asText())) n++;
+            return n;
+        }
+    }
+
+    @Command(name = "demo-receipts", description = "Record receipts for the demo project's segments and update one LoRA.")
+    static final class DemoReceipts extends Sub {
+        @Parameters(paramLabel = "PROJECT_ID")
+        long project;
+
+        @Override
+        int run(ProvenanceService p, JobService jobs) throws Exception {
+            int n = p.recordDemoReceipts(positive("PROJECT_ID", project));
+            spec.commandLine().getOut().println("recorded " + n + " receipts");
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,786 @@
+package dev.reelmark.provenance;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.reelmark.catalog.CatalogModel;
+import dev.reelmark.catalog.CatalogService;
+import dev.reelmark.db.Database;
+import dev.reelmark.db.Timestamps;
+import dev.reelmark.http.ApiError;
+import dev.reelmark.http.Json;
+import dev.reelmark.jobs.Job;
+import dev.reelmark.jobs.JobService;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Generation provenance: immutable receipts, forward and reverse provenance, staleness (computed at query time,
+ * never stored) and targeted regeneration. Catalog rows are read by this feature's SQL (read-only JOINs on segments,
+ * scenes, characters, assets and images, needed for indexed provenance queries); every catalog write goes through
+ * {@link CatalogService}.
+ */
+public final class ProvenanceService {
+    public static final String REGENERATE_KIND = "provenance.regenerate";
+    public static final int PROMPT_MAX = 100_000;
+    public static final int PARAMS_MAX = 65_536;
+    public static final double LORA_WEIGHT_LIMIT = 10.0;
+    public static final int MAX_LORAS = 32;
+
+    private final Database db;
+    private final Jdbi jdbi;
+    private final CatalogService catalog;
+    private final JobService jobs;
+
+    public ProvenanceService(Database db, CatalogService catalog, JobService jobs) {
+        this.db = db;
+        this.jdbi = db.jdbi();
+        this.catalog = catalog;
+        this.jobs = jobs;
+    }
+
+    public CatalogService catalog() {
+        return catalog;
+    }
+
+    public Database database() {
+        return db;
+    }
+
+    // ------------------------------------------------------------------ receipts
+
+    private static final Set<String> RECEIPT_FIELDS = Set.of("source_image_id", "variant_image_id", "workflow_asset_id",
+            "model_asset_id", "loras", "prompt_text", "negative_prompt", "cfg_scale", "seed", "resolution_width",
+            "resolution_height", "steps", "sampler", "additional_params", "generation_started_at",
+            "generation_completed_at", "generation_duration_ms");
+
+    /** POST /api/segments/{id}/receipts: validates the body, resolves the referenced catalog rows, writes the receipt. */
+    public ObjectNode createReceipt(long segmentId, ObjectNode body) {
+        for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
+            String f = it.next();
+            if (!RECEIPT_FIELDS.contains(f)) throw ApiError.badField(f, "unknown field; allowed: " + new java.util.TreeSet<>(RECEIPT_FIELDS));
+        }
+        catalog.find(CatalogModel.SEGMENTS, segmentId).orElseThrow(() -> ApiError.notFound("segment", segmentId));
+        ObjectNode model = requireAsset(body, "model_asset_id", "model", true);
+        ObjectNode workflow = requireAsset(body, "workflow_asset_id", "workflow", false);
+        ObjectNode source = image(body, "source_image_id");
+        ObjectNode variant = image(body, "variant_image_id");
+        List<ReceiptInputs.Lora> loras = new ArrayList<>();
+        JsonNode loraNode = body.path("loras");
+        if (!loraNode.isMissingNode() && !loraNode.isNull()) {
+            if (!loraNode.isArray()) throw ApiError.badField("loras", "must be an array of {asset_id, weight}");
+            if (loraNode.size() > MAX_LORAS) throw ApiError.badField("loras", "at most " + MAX_LORAS + " LoRAs");
+            Set<String> chains = new HashSet<>();
+            for (int i = 0; i < loraNode.size(); i++) {
+                String p = "loras[" + i + "]";
+                JsonNode l = loraNode.get(i);
+                if (!l.isObject()) throw ApiError.badField(p, "must be an object {asset_id, weight}");
+                for (Iterator<String> it = l.fieldNames(); it.hasNext(); ) {
+                    String f = it.next();
+                    if (!f.equals("asset_id") && !f.equals("weight")) throw ApiError.badField(p + "." + f, "unknown field; allowed: asset_id, weight");
+                }
+                ObjectNode asset = requireAsset((ObjectNode) l, "asset_id", "lora", true, p + ".asset_id");
+                double weight = finite(l, "weight", p + ".weight", null);
+                if (weight < -LORA_WEIGHT_LIMIT || weight > LORA_WEIGHT_LIMIT) {
+                    throw ApiError.badField(p + ".weight", "must be from -10 to 10, got " + weight);
+                }
+                if (!chains.add(asset.get("name").asText())) {
+                    throw ApiError.badField(p + ".asset_id", "duplicate LoRA '" + asset.get("name").asText() + "' (each LoRA at most once per receipt)");
+                }
+                loras.add(new ReceiptInputs.Lora(asset.get("id").longValue(), asset.get("name").asText(),
+                        asset.get("version_label").asText(), text(asset, "checksum_sha256"), weight));
+            }
+        }
+        String prompt = requiredText(body, "prompt_text", PROMPT_MAX);
+        String negative = optionalText(body, "negative_prompt", PROMPT_MAX);
+        double cfg = finite(body, "cfg_scale", "cfg_scale", null);
+        if (cfg < 0 || cfg > 100) throw ApiError.badField("cfg_scale", "must be from 0 to 100, got " + cfg);
+        long seed = longValue(body, "seed");
+        int width = intRange(body, "resolution_width", 1, 16384);
+        int height = intRange(body, "resolution_height", 1, 16384);
+        int steps = intRange(body, "steps", 1, 10_000);
+        String sampler = requiredText(body, "sampler", 200);
+        JsonNode params = body.path("additional_params");
+        if (params.isMissingNode() || params.isNull()) params = Json.object();
+        if (!params.isObject()) throw ApiError.badField("additional_params", "must be a JSON object");
+        if (Json.write(params).length() > PARAMS_MAX) throw ApiError.badField("additional_params", "must be at most " + PARAMS_MAX + " characters of JSON");
+        Instant started = instant(body, "generation_started_at");
+        Instant completed = instant(body, "generation_completed_at");
+        Long duration = null;
+        if (body.hasNonNull("generation_duration_ms")) {
+            JsonNode d = body.get("generation_duration_ms");
+            if (!d.canConvertToLong() || !d.isIntegralNumber() || d.longValue() < 0) throw ApiError.badField("generation_duration_ms", "must be a non-negative integer");
+            duration = d.longValue();
+        }
+        ReceiptInputs inputs = new ReceiptInputs(
+                source == null ? null : source.get("id").longValue(), source == null ? null : text(source, "content_hash"),
+                variant == null ? null : variant.get("id").longValue(), variant == null ? null : text(variant, "content_hash"),
+                workflow == null ? null : workflow.get("id").longValue(), workflow == null ? null : workflow.get("name").asText(),
+                workflow == null ? null : workflow.get("version_label").asText(), workflow == null ? null : text(workflow, "checksum_sha256"),
+                model.get("id").longValue(), model.get("name").asText(), model.get("version_label").asText(),
+                text(model, "checksum_sha256"), loras, prompt, negative, cfg, seed, width, height, steps, sampler, params);
+        long id = record(segmentId, inputs, started == null ? Instant.now() : started, completed, duration, "api");
+        return receipt(id);
+    }
+
+    /**
+     * Writes a receipt for already-resolved inputs (importer, demo, regeneration drafts' later receipts). The caller
+     * has validated the inputs; the database refuses anything its constraints forbid.
+     */
+    public long record(long segmentId, ReceiptInputs in, Instant startedAt, Instant completedAt, Long durationMs, String source) {
+        String hash = in.inputsHash();
+        return jdbi.inTransaction(h -> insert(h, segmentId, in, hash, startedAt, completedAt, durationMs, source));
+    }
+
+    static long insert(Handle h, long segmentId, ReceiptInputs in, String hash, Instant startedAt, Instant completedAt,
+                       Long durationMs, String source) {
+        long id = h.createUpdate("INSERT INTO generation_receipts (segment_id, source_image_id, source_image_hash,"
+                        + " variant_image_id, variant_image_hash, workflow_asset_id, workflow_name, workflow_version, workflow_hash,"
+                        + " model_asset_id, model_name, model_version, model_hash, prompt_text, negative_prompt, cfg_scale, seed,"
+                        + " resolution_width, resolution_height, steps, sampler, lora_count, additional_params, inputs_hash, source,"
+                        + " generation_started_at, generation_completed_at, generation_duration_ms) VALUES (:segment, :sid, :sh,"
+                        + " :vid, :vh, :wid, :wn, :wv, :wh, :mid, :mn, :mv, :mh, :prompt, :neg, :cfg, :seed, :w, :hgt, :steps,"
+                        + " :sampler, :loraCount, :params, :hash, :source, :started, :completed, :duration)")
+                .bind("loraCount", in.loras().size())
+                .bind("segment", segmentId).bind("sid", in.sourceImageId()).bind("sh", in.sourceImageHash())
+                .bind("vid", in.variantImageId()).bind("vh", in.variantImageHash())
+                .bind("wid", in.workflowAssetId()).bind("wn", in.workflowName()).bind("wv", in.workflowVersion())
+                .bind("wh", in.workflowHash()).bind("mid", in.modelAssetId()).bind("mn", in.modelName())
+                .bind("mv", in.modelVersion()).bind("mh", in.modelHash()).bind("prompt", in.promptText())
+                .bind("neg", in.negativePrompt()).bind("cfg", in.cfgScale()).bind("seed", in.seed())
+                .bind("w", in.resolutionWidth()).bind("hgt", in.resolutionHeight()).bind("steps", in.steps())
+                .bind("sampler", in.sampler()).bind("params", Json.write(in.additionalParams())).bind("hash", hash)
+                .bind("source", source).bind("started", Timestamps.format(startedAt))
+                .bind("completed", Timestamps.format(completedAt)).bind("duration", durationMs)
+                .executeAndReturnGeneratedKeys("id").mapTo(Long.class).one();
+        int pos = 0;
+        for (ReceiptInputs.Lora l : in.loras()) {
+            h.createUpdate("INSERT INTO receipt_loras (receipt_id, segment_id, position, asset_id, lora_name, version, hash, weight)"
+                            + " VALUES (:r, :s, :p, :a, :n, :v, :h, :w)")
+                    .bind("r", id).bind("s", segmentId).bind("p", pos++).bind("a", l.assetId()).bind("n", l.name()).bind("v", l.version())
+                    .bind("h", l.hash()).bind("w", l.weight()).execute();
+        }
+        return id;
+    }
+
+    /** Sets the completion timing once (NULL → value); the database refuses any other change. */
+    public ObjectNode completeReceipt(long receiptId, Instant completedAt, long durationMs) {
+        if (durationMs < 0) throw ApiError.badField("generation_duration_ms", "must be a non-negative integer");
+        int n = jdbi.withHandle(h -> h.createUpdate("UPDATE generation_receipts SET generation_completed_at = :c,"
+                        + " generation_duration_ms = :d WHERE id = :id AND generation_completed_at IS NULL AND generation_duration_ms IS NULL")
+                .bind("c", Timestamps.format(completedAt)).bind("d", durationMs).bind("id", receiptId).execute());
+        if (n == 0) {
+            findReceipt(receiptId).orElseThrow(() -> ApiError.notFound("receipt", receiptId));
+            throw ApiError.conflict("receipt " + receiptId + " is already completed; receipts are immutable");
+        }
+        return receipt(receiptId);
+    }
+
+    public ObjectNode receipt(long id) {
+        return findReceipt(id).orElseThrow(() -> ApiError.notFound("receipt", id));
+    }
+
+    public Optional<ObjectNode> findReceipt(long id) {
+        return jdbi.withHandle(h -> {
+            Optional<ObjectNode> r = h.createQuery("SELECT * FROM generation_receipts WHERE id = :id").bind("id", id)
+                    .map((rs, ctx) -> rowToJson(rs)).findOne();
+            r.ifPresent(node -> node.set("loras", loras(h, id)));
+            return r;
+        });
+    }
+
+    private static ArrayNode loras(Handle h, long receiptId) {
+        ArrayNode arr = Json.MAPPER.createArrayNode();
+        h.createQuery("SELECT * FROM receipt_loras WHERE receipt_id = :r ORDER BY position").bind("r", receiptId)
+                .map((rs, ctx) -> rowToJson(rs)).forEach(n -> {
+                    n.remove("receipt_id");
+                    n.remove("segment_id");
+                    arr.add(n);
+                });
+        return arr;
+    }
+
+    /** Rebuilds the inputs of a stored receipt (for re-hashing and regeneration plans). */
+    public static ReceiptInputs inputsOf(ObjectNode r) {
+        List<ReceiptInputs.Lora> loras = new ArrayList<>();
+        for (JsonNode l : r.path("loras")) {
+            loras.add(new ReceiptInputs.Lora(l.get("asset_id").isNull() ? null : l.get("asset_id").longValue(),
+                    l.get("lora_name").asText(), textOrNull(l.get("version")), textOrNull(l.get("hash")), l.get("weight").doubleValue()));
+        }
+        return new ReceiptInputs(idOrNull(r, "source_image_id"), textOrNull(r.get("source_image_hash")),
+                idOrNull(r, "variant_image_id"), textOrNull(r.get("variant_image_hash")),
+                idOrNull(r, "workflow_asset_id"), textOrNull(r.get("workflow_name")), textOrNull(r.get("workflow_version")),
+                textOrNull(r.get("workflow_hash")), idOrNull(r, "model_asset_id"), r.get("model_name").asText(),
+                textOrNull(r.get("model_version")), textOrNull(r.get("model_hash")), loras, r.get("prompt_text").asText(),
+                textOrNull(r.get("negative_prompt")), r.get("cfg_scale").doubleValue(), r.get("seed").longValue(),
+                r.get("resolution_width").intValue(), r.get("resolution_height").intValue(), r.get("steps").intValue(),
+                r.get("sampler").asText(), r.get("additional_params"));
+    }
+
+    // ------------------------------------------------------------------ forward / reverse provenance
+
+    /** Forward provenance: the segment's latest receipt (highest id), whether it is stale and why, and every receipt. */
+    public ObjectNode segmentProvenance(long segmentId) {
+        ObjectNode segment = catalog.get(CatalogModel.SEGMENTS, segmentId);
+        ObjectNode out = Json.object();
+        out.put("segment_id", segmentId);
+        out.set("segment", segment);
+        List<Long> ids = jdbi.withHandle(h -> h.createQuery("SELECT id FROM generation_receipts WHERE segment_id = :s ORDER BY id DESC")
+                .bind("s", segmentId).mapTo(Long.class).list());
+        ArrayNode all = out.putArray("receipts");
+        if (ids.isEmpty()) {
+            out.putNull("latest");
+            out.put("stale", false);
+            out.putArray("stale_reasons");
+        } else {
+            ObjectNode latest = receipt(ids.get(0));
+            out.set("latest", latest);
+            List<StaleReason> reasons = staleReasonsForReceipt(ids.get(0));
+            out.put("stale", !reasons.isEmpty());
+            ArrayNode arr = out.putArray("stale_reasons");
+            reasons.forEach(r -> arr.add(r.toJson()));
+            jdbi.useHandle(h -> h.createQuery("SELECT id, inputs_hash, model_name, model_version, generation_started_at,"
+                            + " generation_completed_at, created_at FROM generation_receipts WHERE segment_id = :s ORDER BY id DESC")
+                    .bind("s", segmentId).map((rs, ctx) -> rowToJson(rs)).forEach(all::add));
+        }
+        out.set("regenerations", drafts(segmentId));
+        return out;
+    }
+
+    private ArrayNode drafts(long oldSegmentId) {
+        ArrayNode arr = Json.MAPPER.createArrayNode();
+        jdbi.useHandle(h -> h.createQuery("SELECT id, job_id, new_segment_id, old_receipt_id, planned_inputs_hash, created_at"
+                        + " FROM regeneration_drafts WHERE old_segment_id = :s ORDER BY id").bind("s", oldSegmentId)
+                .map((rs, ctx) -> rowToJson(rs)).forEach(arr::add));
+        return arr;
+    }
+
+    /** The regeneration draft (planned inputs) of a segment created by {@code provenance.regenerate}, if any. */
+    public Optional<ObjectNode> draftForNewSegment(long newSegmentId) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM regeneration_drafts WHERE new_segment_id = :s")
+                .bind("s", newSegmentId).map((rs, ctx) -> rowToJson(rs)).findOne());
+    }
+
+    /**
+     * Reverse provenance: receipts that used the asset's chain (any kind: model, LoRA or workflow), newest first,
+     * optionally only one version (version label or number). Cursor pagination on receipt id ({@code after}: ids below it).
+     */
+    public ObjectNode assetUsage(long assetId, String version, int limit, Long after) {
+        ObjectNode asset = catalog.get(CatalogModel.ASSETS, assetId);
+        List<ObjectNode> chain = catalog.versionHistory(CatalogModel.ASSETS, assetId);
+        List<Long> ids = new ArrayList<>();
+        for (ObjectNode v : chain) {
+            if (version == null || version.equals(v.get("version_label").asText())
+                    || version.equals(v.get("version_number").asText())) ids.add(v.get("id").longValue());
+        }
+        if (version != null && ids.isEmpty()) throw ApiError.badField("version", "asset " + assetId + " has no version '" + version + "'");
+        String kind = asset.get("kind").asText();
+        String in = String.join(",", ids.stream().map(String::valueOf).toList());
+        String countSql = switch (kind) {
+            case "lora" -> "SELECT count(*) AS receipts, count(DISTINCT rl.segment_id) AS segments FROM receipt_loras rl"
+                    + " WHERE rl.asset_id IN (" + in + ")";
+            case "workflow" -> "SELECT count(*) AS receipts, count(DISTINCT r.segment_id) AS segments FROM generation_receipts r WHERE r.workflow_asset_id IN (" + in + ")";
+            default -> "SELECT count(*) AS receipts, count(DISTINCT r.segment_id) AS segments FROM generation_receipts r WHERE r.model_asset_id IN (" + in + ")";
+        };
+        ObjectNode out = Json.object();
+        out.set("asset", asset);
+        ArrayNode items = out.putArray("items");
+        jdbi.useHandle(h -> {
+            var counts = h.createQuery(countSql).mapToMap().one();
+            out.put("total", ((Number) counts.get("receipts")).longValue()).put("segments", ((Number) counts.get("segments")).longValue());
+            h.createQuery(usagePageSql(kind, ids, after, limit)).map((rs, ctx) -> rowToJson(rs)).forEach(n -> {
+                n.put("is_latest", n.path("is_latest").asInt() == 1);
+                if (n.get("weight").isNull()) n.remove("weight");
+                items.add(n);
+            });
+        });
+        out.set("next_after", items.size() == limit ? items.get(items.size() - 1).get("receipt_id") : null);
+        if (out.get("next_after") == null) out.putNull("next_after");
+        return out;
+    }
+
+    /**
+     * One page of reverse provenance. Each asset version is its own branch, ordered and limited on the
+     * (asset_id, receipt_id) index, then merged: an index range per version at any selectivity, never a scan.
+     */
+    public static String usagePageSql(String kind, List<Long> assetIds, Long after, int limit) {
+        List<String> branches = new ArrayList<>();
+        for (long id : assetIds) {
+            String b = switch (kind) {
+                case "lora" -> "SELECT rl.receipt_id AS receipt_id, rl.asset_id AS asset_id, rl.version AS version, rl.weight AS weight"
+                        + " FROM receipt_loras rl WHERE rl.asset_id = " + id + (after == null ? "" : " AND rl.receipt_id < " + after)
+                        + " ORDER BY rl.receipt_id DESC LIMIT " + limit;
+                case "workflow" -> "SELECT r.id AS receipt_id, r.workflow_asset_id AS asset_id, r.workflow_version AS version,"
+                        + " CAST(NULL AS DOUBLE PRECISION) AS weight FROM generation_receipts r WHERE r.workflow_asset_id = " + id
+                        + (after == null ? "" : " AND r.id < " + after) + " ORDER BY r.id DESC LIMIT " + limit;
+                default -> "SELECT r.id AS receipt_id, r.model_asset_id AS asset_id, r.model_version AS version,"
+                        + " CAST(NULL AS DOUBLE PRECISION) AS weight FROM generation_receipts r WHERE r.model_asset_id = " + id
+                        + (after == null ? "" : " AND r.id < " + after) + " ORDER BY r.id DESC LIMIT " + limit;
+            };
+            branches.add("SELECT * FROM (" + b + ") b" + branches.size());
+        }
+        return "SELECT u.receipt_id, u.asset_id, u.version, u.weight, r.segment_id, seg.scene_id, seg.sequence_index,"
+                + " r.inputs_hash, r.created_at,"
+                + " CASE WHEN r.id = (SELECT max(x.id) FROM generation_receipts x WHERE x.segment_id = r.segment_id)"
+                + " THEN 1 ELSE 0 END AS is_latest"
+                + " FROM (" + String.join(" UNION ALL ", branches) + ") u JOIN generation_receipts r ON r.id = u.receipt_id"
+                + " JOIN segments seg ON seg.id = r.segment_id ORDER BY u.receipt_id DESC LIMIT " + limit;
+    }
+
+    // ------------------------------------------------------------------ staleness
+
+    /** Why a segment is stale: one input whose version is no longer the current one of its chain. */
+    public record StaleReason(String assetType, String assetName, Long usedId, String receiptVersion, Long currentId,
+                              String currentVersion) {
+        public ObjectNode toJson() {
+            ObjectNode n = Json.object().put("asset_type", assetType).put("asset_name", assetName);
+            n.put("used_id", usedId).put("receipt_version", receiptVersion).put("current_id", currentId).put("current_version", currentVersion);
+            return n;
+        }
+    }
+
+    /** A stale segment: its latest receipt and every reason. */
+    public record StaleSegment(long segmentId, long sceneId, int sequenceIndex, long receiptId, List<StaleReason> reasons) {
+        public ObjectNode toJson() {
+            ObjectNode n = Json.object().put("segment_id", segmentId).put("scene_id", sceneId)
+                    .put("sequence_index", sequenceIndex).put("receipt_id", receiptId);
+            ArrayNode arr = n.putArray("reasons");
+            reasons.forEach(r -> arr.add(r.toJson()));
+            return n;
+        }
+    }
+
+    private static final String NOT_CURRENT_ASSET = " AND a.is_current_version = FALSE"
+            + " LEFT JOIN assets cur ON cur.kind = a.kind AND cur.name = a.name AND cur.is_current_version = TRUE";
+    private static final String ASSET_COLS = " a.id AS used_id, a.name AS asset_name, a.version_label AS receipt_version,"
+            + " cur.id AS current_id, cur.version_label AS current_version";
+    private static final String IMAGE_COLS = " i.id AS used_id, i.filename AS asset_name, CAST(i.version_number AS TEXT) AS receipt_version,"
+            + " CAST(NULL AS BIGINT) AS current_id, CAST(NULL AS TEXT) AS current_version";
+
+    /** The stale-reason rows for the latest receipts in {@code latestSql} (columns segment_id, scene_id, sequence_index, receipt_id). */
+    private static String staleSql(String latestSql) {
+        String base = " FROM latest l JOIN generation_receipts r ON r.id = l.receipt_id ";
+        String head = "SELECT l.segment_id, l.scene_id, l.sequence_index, l.receipt_id, ";
+        return "WITH latest AS (" + latestSql + ") "
+                + head + "'model' AS asset_type," + ASSET_COLS + base + "JOIN assets a ON a.id = r.model_asset_id" + NOT_CURRENT_ASSET
+                + " UNION ALL " + head + "'workflow' AS asset_type," + ASSET_COLS + base + "JOIN assets a ON a.id = r.workflow_asset_id" + NOT_CURRENT_ASSET
+                + " UNION ALL " + head + "'lora' AS asset_type," + ASSET_COLS + " FROM latest l JOIN receipt_loras rl ON rl.receipt_id = l.receipt_id"
+                + " JOIN assets a ON a.id = rl.asset_id" + NOT_CURRENT_ASSET
+                + " UNION ALL " + head + "'source_image' AS asset_type," + IMAGE_COLS + base
+                + "JOIN images i ON i.id = r.source_image_id AND i.is_current_version = FALSE"
+                + " UNION ALL " + head + "'variant_image' AS asset_type," + IMAGE_COLS + base
+                + "JOIN images i ON i.id = r.variant_image_id AND i.is_current_version = FALSE";
+    }
+
+    /** Segments of a project (and their latest receipt id, NULL when none); reads catalog tables, indexed. */
+    static String projectLatestSql() {
+        return "SELECT seg.id AS segment_id, seg.scene_id AS scene_id, seg.sequence_index AS sequence_index,"
+                + " (SELECT max(r.id) FROM generation_receipts r WHERE r.segment_id = seg.id) AS receipt_id"
+                + " FROM characters c JOIN scenes sc ON sc.character_id = c.id JOIN segments seg ON seg.scene_id = sc.id"
+                + " WHERE c.project_id = :project";
+    }
+
+    /** The staleness query of a project, for EXPLAIN in the benchmark. */
+    public static String projectStalenessSql() {
+        return staleSql(projectLatestSql());
+    }
+
+    private List<StaleReason> staleReasonsForReceipt(long receiptId) {
+        String latest = "SELECT r.segment_id AS segment_id, seg.scene_id AS scene_id, seg.sequence_index AS sequence_index,"
+                + " r.id AS receipt_id FROM generation_receipts r JOIN segments seg ON seg.id = r.segment_id WHERE r.id = :receipt";
+        List<StaleSegment> s = collect(jdbi.withHandle(h -> h.createQuery(staleSql(latest)).bind("receipt", receiptId)
+                .map((rs, ctx) -> rowToJson(rs)).list()), null);
+        return s.isEmpty() ? List.of() : s.get(0).reasons();
+    }
+
+    /**
+     * Stale segments of a project (latest receipt per segment compared with the current versions), optionally only
+     * those stale because of one asset's chain ({@code assetId}: any version of it).
+     */
+    public List<StaleSegment> staleSegments(long projectId, Long assetId) {
+        catalog.get(CatalogModel.PROJECTS, projectId);
+        ObjectNode filter = assetId == null ? null : catalog.get(CatalogModel.ASSETS, assetId);
+        List<ObjectNode> rows = jdbi.withHandle(h -> h.createQuery(projectStalenessSql()).bind("project", projectId)
+                .map((rs, ctx) -> rowToJson(rs)).list());
+        return collect(rows, filter);
+    }
+
+    private List<StaleSegment> collect(List<ObjectNode> rows, ObjectNode assetFilter) {
+        Map<Long, ObjectNode> currentImages = new HashMap<>();
+        Map<Long, StaleSegment> bySegment = new TreeMap<>();
+        for (ObjectNode row : rows) {
+            String type = row.get("asset_type").asText();
+            if (assetFilter != null) {
+                boolean assetType = !type.endsWith("image");
+                if (!assetType || !assetFilter.get("name").asText().equals(row.get("asset_name").asText())
+                        || !assetFilter.get("kind").asText().equals(type)) continue;
+            }
+            StaleReason reason;
+            if (type.endsWith("image")) {
+                long used = row.get("used_id").longValue();
+                ObjectNode cur = currentImages.computeIfAbsent(used, id -> {
+                    List<ObjectNode> chain = catalog.versionHistory(CatalogModel.IMAGES, id);
+                    return chain.stream().filter(v -> v.get("is_current_version").asBoolean()).findFirst().orElse(chain.get(chain.size() - 1));
+                });
+                reason = new StaleReason(type, row.get("asset_name").asText(), used, "v" + row.get("receipt_version").asText(),
+                        cur.get("id").longValue(), "v" + cur.get("version_number").asText());
+            } else {
+                reason = new StaleReason(type, row.get("asset_name").asText(), row.get("used_id").longValue(),
+                        row.get("receipt_version").asText(), idOrNull(row, "current_id"), textOrNull(row.get("current_version")));
+            }
+            long seg = row.get("segment_id").longValue();
+            StaleSegment s = bySegment.computeIfAbsent(seg, k -> new StaleSegment(seg, row.get("scene_id").longValue(),
+                    row.get("sequence_index").intValue(), row.get("receipt_id").longValue(), new ArrayList<>()));
+            s.reasons().add(reason);
+        }
+        return new ArrayList<>(bySegment.values());
+    }
+
+    /** The staleness report of a project: stale segments and a summary grouped by asset version. */
+    public ObjectNode stalenessReport(long projectId, Long assetId) {
+        List<StaleSegment> stale = staleSegments(projectId, assetId);
+        long[] counts = jdbi.withHandle(h -> {
+            var row = h.createQuery("SELECT count(*) AS segments, count(l.receipt_id) AS with_receipt FROM (" + projectLatestSql() + ") l")
+                    .bind("project", projectId).mapToMap().one();
+            return new long[]{((Number) row.get("segments")).longValue(), ((Number) row.get("with_receipt")).longValue()};
+        });
+        Map<String, List<StaleSegment>> groups = new LinkedHashMap<>();
+        Map<String, StaleReason> groupReason = new LinkedHashMap<>();
+        for (StaleSegment s : stale) {
+            for (StaleReason r : s.reasons()) {
+                String key = r.assetType() + "\u0000" + r.assetName() + "\u0000" + r.usedId();
+                groups.computeIfAbsent(key, k -> new ArrayList<>()).add(s);
+                groupReason.putIfAbsent(key, r);
+            }
+        }
+        Set<Long> scenes = new HashSet<>();
+        stale.forEach(s -> scenes.add(s.sceneId()));
+        ObjectNode out = Json.object();
+        out.put("project_id", projectId);
+        if (assetId == null) out.putNull("asset_id"); else out.put("asset_id", assetId);
+        out.put("total_segments", counts[0]).put("segments_with_receipts", counts[1])
+                .put("segments_without_receipts", counts[0] - counts[1])
+                .put("total_stale_segments", stale.size()).put("total_stale_scenes", scenes.size());
+        ArrayNode byAsset = out.putArray("by_asset");
+        for (var e : groups.entrySet()) {
+            StaleReason r = groupReason.get(e.getKey());
+            Set<Long> groupScenes = new HashSet<>();
+            ArrayNode segIds = Json.MAPPER.createArrayNode();
+            for (StaleSegment s : e.getValue()) {
+                groupScenes.add(s.sceneId());
+                segIds.add(s.segmentId());
+            }
+            int n = e.getValue().size();
+            ObjectNode g = r.toJson();
+            g.put("affected_segments", n).put("affected_scenes", groupScenes.size());
+            g.set("segment_ids", segIds);
+            g.put("message", n + (n == 1 ? " segment" : " segments") + " across " + groupScenes.size()
+                    + (groupScenes.size() == 1 ? " scene" : " scenes") + " used " + r.assetName() + " " + r.receiptVersion()
+                    + " — you are on " + r.currentVersion());
+            byAsset.add(g);
+        }
+        ArrayNode segs = out.putArray("stale_segments");
+        stale.forEach(s -> segs.add(s.toJson()));
+        return out;
+    }
+
+    // ------------------------------------------------------------------ targeted regeneration
+
+    /**
+     * Submits one {@code provenance.regenerate} job for the project's stale segments (all, or the selected ones, each
+     * of which must be stale). Returns the job and the segments it covers.
+     */
+    public ObjectNode regenerateStale(long projectId, List<Long> segmentIds) {
+        List<StaleSegment> stale = staleSegments(projectId, null);
+        Set<Long> staleIds = new HashSet<>();
+        stale.forEach(s -> staleIds.add(s.segmentId()));
+        List<Long> chosen = new ArrayList<>();
+        if (segmentIds == null) {
+            stale.forEach(s -> chosen.add(s.segmentId()));
+        } else {
+            Set<Long> seen = new HashSet<>();
+            for (int i = 0; i < segmentIds.size(); i++) {
+                long id = segmentIds.get(i);
+                if (!seen.add(id)) throw ApiError.badField("segment_ids[" + i + "]", "duplicate segment id " + id);
+                if (!staleIds.contains(id)) throw ApiError.badField("segment_ids[" + i + "]", "segment " + id + " is not a stale segment of project " + projectId);
+                chosen.add(id);
+            }
+        }
+        ObjectNode out = Json.object();
+        ArrayNode ids = Json.MAPPER.createArrayNode();
+        chosen.forEach(ids::add);
+        if (chosen.isEmpty()) {
+            out.putNull("job");
+            out.set("segment_ids", ids);
+            out.put("message", "nothing to regenerate: no stale segments");
+            return out;
+        }
+        ObjectNode params = Json.object().put("project_id", projectId);
+        params.set("segment_ids", ids);
+        Job job = jobs.submit(REGENERATE_KIND, params);
+        out.set("job", Json.MAPPER.valueToTree(job));
+        out.set("segment_ids", ids);
+        out.put("message", chosen.size() + " segment(s) queued for regeneration with the current asset versions");
+        return out;
+    }
+
+    /** The inputs a stale receipt would be regenerated with: every stale reference swapped for its chain's current row. */
+    public ReceiptInputs plan(ObjectNode receipt) {
+        ReceiptInputs in = inputsOf(receipt);
+        if (in.modelAssetId() != null) {
+            ObjectNode cur = currentAsset(in.modelAssetId());
+            in = in.withModel(cur.get("id").longValue(), cur.get("name").asText(), cur.get("version_label").asText(), text(cur, "checksum_sha256"));
+        }
+        if (in.workflowAssetId() != null) {
+            ObjectNode cur = currentAsset(in.workflowAssetId());
+            in = in.withWorkflow(cur.get("id").longValue(), cur.get("name").asText(), cur.get("version_label").asText(), text(cur, "checksum_sha256"));
+        }
+        List<ReceiptInputs.Lora> loras = new ArrayList<>();
+        for (ReceiptInputs.Lora l : in.loras()) {
+            if (l.assetId() == null) {
+                loras.add(l);
+                continue;
+            }
+            ObjectNode cur = currentAsset(l.assetId());
+            loras.add(new ReceiptInputs.Lora(cur.get("id").longValue(), cur.get("name").asText(), cur.get("version_label").asText(),
+                    text(cur, "checksum_sha256"), l.weight()));
+        }
+        in = in.withLoras(loras);
+        ObjectNode src = in.sourceImageId() == null ? null : currentImage(in.sourceImageId());
+        ObjectNode var = in.variantImageId() == null ? null : currentImage(in.variantImageId());
+        return in.withImages(src == null ? null : src.get("id").longValue(), src == null ? in.sourceImageHash() : text(src, "content_hash"),
+                var == null ? null : var.get("id").longValue(), var == null ? in.variantImageHash() : text(var, "content_hash"));
+    }
+
+    private ObjectNode currentAsset(long id) {
+        List<ObjectNode> chain = catalog.versionHistory(CatalogModel.ASSETS, id);
+        return chain.stream().filter(v -> v.get("is_current_version").asBoolean()).findFirst().orElse(chain.get(chain.size() - 1));
+    }
+
+    private ObjectNode currentImage(long id) {
+        List<ObjectNode> chain = catalog.versionHistory(CatalogModel.IMAGES, id);
+        return chain.stream().filter(v -> v.get("is_current_version").asBoolean()).findFirst().orElse(chain.get(chain.size() - 1));
+    }
+
+    /**
+     * Regenerates one stale segment for job {@code jobId}: creates a NEW segment (same scene, same sequence_index,
+     * status pending, seed frame copied) through the catalog, and stores the planned inputs as a draft. The old
+     * segment and its receipts stay for comparison. Idempotent per (job, segment): a resumed job skips done ones.
+     */
+    public ObjectNode regenerateOne(long jobId, long oldSegmentId) {
+        Optional<ObjectNode> done = jdbi.withHandle(h -> h.createQuery("SELECT * FROM regeneration_drafts WHERE job_id = :j AND old_segment_id = :s")
+                .bind("j", jobId).bind("s", oldSegmentId).map((rs, ctx) -> rowToJson(rs)).findOne());
+        if (done.isPresent()) return done.get();
+        Long latestId = jdbi.withHandle(h -> h.createQuery("SELECT max(id) FROM generation_receipts WHERE segment_id = :s")
+                .bind("s", oldSegmentId).mapTo(Long.class).one());
+        if (latestId == null) throw ApiError.conflict("segment " + oldSegmentId + " has no receipt to regenerate from");
+        ReceiptInputs planned = plan(receipt(latestId));
+        ObjectNode old = catalog.get(CatalogModel.SEGMENTS, oldSegmentId);
+        ObjectNode body = Json.object().put("scene_id", old.get("scene_id").longValue())
+                .put("sequence_index", old.get("sequence_index").intValue()).put("status", "pending");
+        if (old.hasNonNull("seed_frame_path")) body.put("seed_frame_path", old.get("seed_frame_path").asText());
+        long newSegment = catalog.create(CatalogModel.SEGMENTS, body).get("id").longValue();
+        jdbi.useHandle(h -> h.createUpdate("INSERT INTO regeneration_drafts (job_id, old_segment_id, new_segment_id, old_receipt_id,"
+                        + " planned_inputs, planned_inputs_hash) VALUES (:j, :o, :n, :r, :p, :h)")
+                .bind("j", jobId).bind("o", oldSegmentId).bind("n", newSegment).bind("r", latestId)
+                .bind("p", Json.write(planned.toJson())).bind("h", planned.inputsHash()).execute());
+        return draftForNewSegment(newSegment).orElseThrow();
+    }
+
+    // ------------------------------------------------------------------ demo
+
+    /**
+     * Records receipts for a demo project's segments with the demo's assets (model wan2.2-i2v-14b, LoRAs
+     * ava-likeness/chloe-likeness/smooth-motion, workflow i2v-chained-segments), using smooth-motion v1 and the
+     * model's first version on some segments so they are stale, then "updates one LoRA" (a new chloe-likeness version
+     * through {@link CatalogService#createVersion}). Safe to call again: segments with a receipt are skipped and the
+     * LoRA is versioned only once. Returns how many receipts were written.
+     */
+    public int recordDemoReceipts(long projectId) {
+        catalog.get(CatalogModel.PROJECTS, projectId);
+        Map<String, List<ObjectNode>> chains = new HashMap<>();
+        for (String name : List.of("wan2.2-i2v-14b", "ava-likeness", "chloe-likeness", "smooth-motion", "i2v-chained-segments")) {
+            List<ObjectNode> found = catalog.list(CatalogModel.ASSETS, Map.of(), 500, null).items().stream()
+                    .filter(a -> a.get("name").asText().equals(name)).toList();
+            if (found.isEmpty()) throw ApiError.conflict("the demo asset " + name + " is missing; run the demo first");
+            chains.put(name, catalog.versionHistory(CatalogModel.ASSETS, found.get(0).get("id").longValue()));
+        }
+        List<ObjectNode> rows = jdbi.withHandle(h -> h.createQuery("SELECT seg.id AS segment_id, c.name AS character_name, c.id AS character_id,"
+                        + " (SELECT count(*) FROM generation_receipts r WHERE r.segment_id = seg.id) AS receipts"
+                        + " FROM characters c JOIN scenes sc ON sc.character_id = c.id JOIN segments seg ON seg.scene_id = sc.id"
+                        + " WHERE c.project_id = :p ORDER BY seg.id").bind("p", projectId).map((rs, ctx) -> rowToJson(rs)).list());
+        int written = 0;
+        int i = 0;
+        for (ObjectNode row : rows) {
+            int k = i++;
+            if (row.get("receipts").longValue() > 0) continue;
+            long character = row.get("character_id").longValue();
+            List<ObjectNode> images = catalog.list(CatalogModel.IMAGES, Map.of("character_id", character), 50, null).items();
+            ObjectNode source = images.stream().filter(im -> im.get("image_type").asText().equals("source")).findFirst().orElse(null);
+            ObjectNode derived = images.stream().filter(im -> im.get("image_type").asText().equals("derived")).findFirst().orElse(null);
+            String cname = row.get("character_name").asText().toLowerCase();
+            String likeness = cname.startsWith("chlo") ? "chloe-likeness" : "ava-likeness";
+            ObjectNode model = k % 3 == 0 ? chains.get("wan2.2-i2v-14b").get(0) : last(chains.get("wan2.2-i2v-14b"));
+            ObjectNode motion = k % 2 == 0 ? chains.get("smooth-motion").get(0) : last(chains.get("smooth-motion"));
+            ObjectNode like = last(chains.get(likeness));
+            ObjectNode wf = last(chains.get("i2v-chained-segments"));
+            List<ReceiptInputs.Lora> loras = List.of(
+                    new ReceiptInputs.Lora(like.get("id").longValue(), like.get("name").asText(), like.get("version_label").asText(), text(like, "checksum_sha256"), 0.8),
+                    new ReceiptInputs.Lora(motion.get("id").longValue(), motion.get("name").asText(), motion.get("version_label").asText(), text(motion, "checksum_sha256"), 0.45));
+            ReceiptInputs in = new ReceiptInputs(source == null ? null : source.get("id").longValue(), source == null ? null : text(source, "content_hash"),
+                    derived == null ? null : derived.get("id").longValue(), derived == null ? null : text(derived, "content_hash"),
+                    wf.get("id").longValue(), wf.get("name").asText(), wf.get("version_label").asText(), text(wf, "checksum_sha256"),
+                    model.get("id").longValue(), model.get("name").asText(), model.get("version_label").asText(), text(model, "checksum_sha256"),
+                    loras, row.get("character_name").asText() + ", cinematic lighting, smooth camera motion", "blurry, extra fingers, watermark",
+                    6.5, 1000L + row.get("segment_id").longValue(), 832, 480, 30, "euler", Json.object().put("scheduler", "normal").put("frames", 81));
+            Instant started = Instant.parse("2026-11-01T10:00:00Z").plusSeconds(90L * k);
+            record(row.get("segment_id").longValue(), in, started, started.plusSeconds(75), 75_000L, "demo");
+            written++;
+        }
+        List<ObjectNode> chloe = chains.get("chloe-likeness");
+        if (written > 0 && chloe.size() == 1) {
+            catalog.createVersion(CatalogModel.ASSETS, chloe.get(0).get("id").longValue(), Json.object().put("version_label", "v2")
+                    .put("description", "Retrained on 40 more reference images (added by the provenance demo)"));
+        }
+        return written;
+    }
+
+    private static ObjectNode last(List<ObjectNode> chain) {
+        return chain.get(chain.size() - 1);
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private ObjectNode requireAsset(ObjectNode body, String field, String kind, boolean required) {
+        return requireAsset(body, field, kind, required, field);
+    }
+
+    private ObjectNode requireAsset(ObjectNode body, String field, String kind, boolean required, String path) {
+        JsonNode n = body.get(field);
+        if (n == null || n.isNull()) {
+            if (required) throw ApiError.badField(path, "is required (the id of the " + kind + " asset version used)");
+            return null;
+        }
+        if (!n.isIntegralNumber() || n.longValue() <= 0) throw ApiError.badField(path, "must be a positive integer id");
+        ObjectNode asset = catalog.find(CatalogModel.ASSETS, n.longValue())
+                .orElseThrow(() -> ApiError.badField(path, "no asset with id " + n.longValue()));
+        if (!kind.equals(asset.get("kind").asText())) throw ApiError.badField(path, "asset " + n.longValue() + " is a " + asset.get("kind").asText() + ", not a " + kind);
+        return asset;
+    }
+
+    private ObjectNode image(ObjectNode body, String field) {
+        JsonNode n = body.get(field);
+        if (n == null || n.isNull()) return null;
+        if (!n.isIntegralNumber() || n.longValue() <= 0) throw ApiError.badField(field, "must be a positive integer id");
+        return catalog.find(CatalogModel.IMAGES, n.longValue()).orElseThrow(() -> ApiError.badField(field, "no image with id " + n.longValue()));
+    }
+
+    private static String requiredText(ObjectNode body, String field, int max) {
+        String s = optionalText(body, field, max);
+        if (s == null || s.isBlank()) throw ApiError.badField(field, "is required");
+        return s;
+    }
+
+    private static String optionalText(ObjectNode body, String field, int max) {
+        JsonNode n = body.get(field);
+        if (n == null || n.isNull()) return null;
+        if (!n.isTextual()) throw ApiError.badField(field, "must be a string");
+        if (n.asText().length() > max) throw ApiError.badField(field, "must be at most " + max + " characters, got " + n.asText().length());
+        return n.asText();
+    }
+
+    private static double finite(JsonNode body, String field, String path, Double dflt) {
+        JsonNode n = body.get(field);
+        if (n == null || n.isNull()) {
+            if (dflt != null) return dflt;
+            throw ApiError.badField(path, "is required");
+        }
+        if (n.isTextual() && n.asText().trim().equalsIgnoreCase("nan")) throw ApiError.badField(path, "must be a finite number, got NaN");
+        if (!n.isNumber()) throw ApiError.badField(path, "must be a number");
+        double d = n.doubleValue();
+        if (Double.isNaN(d) || Double.isInfinite(d)) throw ApiError.badField(path, "must be a finite number, got " + d);
+        return d;
+    }
+
+    private static long longValue(ObjectNode body, String field) {
+        JsonNode n = body.get(field);
+        if (n == null || n.isNull()) throw ApiError.badField(field, "is required");
+        if (!n.isIntegralNumber() || !n.canConvertToLong()) throw ApiError.badField(field, "must be an integer from " + Long.MIN_VALUE + " to " + Long.MAX_VALUE);
+        return n.longValue();
+    }
+
+    private static int intRange(ObjectNode body, String field, int min, int max) {
+        JsonNode n = body.get(field);
+        if (n == null || n.isNull()) throw ApiError.badField(field, "is required");
+        if (!n.isIntegralNumber() || !n.canConvertToLong() || n.longValue() < min || n.longValue() > max) {
+            throw ApiError.badField(field, "must be an integer from " + min + " to " + max + ", got " + n);
+        }
+        return n.intValue();
+    }
+
+    private static Instant instant(ObjectNode body, String field) {
+        JsonNode n = body.get(field);
+        if (n == null || n.isNull()) return null;
+        try {
+            return Timestamps.parse(n.asText());
+        } catch (RuntimeException e) {
+            throw ApiError.badField(field, "must be an ISO-8601 timestamp, got '" + n.asText() + "'");
+        }
+    }
+
+    static String text(ObjectNode row, String field) {
+        JsonNode n = row.get(field);
+        return n == null || n.isNull() ? null : n.asText();
+    }
+
+    static String textOrNull(JsonNode n) {
+        return n == null || n.isNull() ? null : n.asText();
+    }
+
+    static Long idOrNull(JsonNode row, String field) {
+        JsonNode n = row.get(field);
+        return n == null || n.isNull() ? null : n.longValue();
+    }
+
+    private static final Set<String> TIME_COLUMNS = Set.of("generation_started_at", "generation_completed_at", "created_at");
+    private static final Set<String> JSON_COLUMNS = Set.of("additional_params", "planned_inputs");
+
+    /** A row as JSON, the same on both vendors (ISO timestamps, parsed JSON columns, numbers as numbers). */
+    static ObjectNode rowToJson(ResultSet rs) throws SQLException {
+        ObjectNode n = Json.object();
+        ResultSetMetaData md = rs.getMetaData();
+        for (int i = 1; i <= md.getColumnCount(); i++) {
+            String name = md.getColumnLabel(i).toLowerCase();
+            if (TIME_COLUMNS.contains(name)) {
+                Instant t = Timestamps.read(rs, name);
+                if (t == null) n.putNull(name); else n.put(name, Timestamps.format(t));
+                continue;
+            }
+            Object v = rs.getObject(i);
+            if (v == null) n.putNull(name);
+            else if (JSON_COLUMNS.contains(name)) n.set(name, Json.parse(v.toString()));
+            else if (v instanceof Double || v instanceof Float || v instanceof java.math.BigDecimal) {
+                if (name.equals("weight") || name.equals("cfg_scale")) n.put(name, ((Number) v).doubleValue());
+                else n.put(name, ((Number) v).longValue());
+            } else if (v instanceof Number num) n.put(name, num.longValue());
+            else if (v instanceof Boolean b) n.put(name, b);
+            else n.put(name, v.toString());
+        }
+        return n;
+    }
+}

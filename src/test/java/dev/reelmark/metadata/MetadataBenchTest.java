@@ -1,0 +1,33 @@
+package dev.reelmark.metadata;
+
+import dev.reelmark.db.Vendor;
+import dev.reelmark.media.FfmpegTools;
+import dev.reelmark.testing.TestDatabases;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The benchmark runs (at a small size here; {@code reelmark bench metadata --characters 10000} is the figure). */
+class MetadataBenchTest {
+    /** 20 by default; -Dmetadata.bench.characters=10000 for the real figure. */
+    static final int CHARACTERS = Integer.getInteger("metadata.bench.characters", 20);
+
+    @TempDir
+    Path dir;
+
+    @ParameterizedTest
+    @MethodSource("dev.reelmark.testing.TestDatabases#vendors")
+    void benchmarkRegeneratesEveryCharacterAndSceneFile(Vendor vendor) throws Exception {
+        try (var t = TestDatabases.fresh(vendor, dir)) {
+            MetadataBench.Result r = MetadataBench.run(t.db(), dir.resolve("data"), FfmpegTools.defaults(), CHARACTERS, n -> { });
+            assertThat(r.files()).isEqualTo(2 * CHARACTERS);
+            assertThat(r.failed()).isZero();
+            assertThat(r.filesPerSecond()).isPositive();
+            System.out.println(r);
+        }
+    }
+}
