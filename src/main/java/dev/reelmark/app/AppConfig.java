@@ -1,6 +1,7 @@
 package dev.reelmark.app;
 
 import dev.reelmark.db.Database;
+import dev.reelmark.media.FfmpegTools;
 
 import java.nio.file.Path;
 
@@ -27,6 +28,11 @@ public record AppConfig(Path dataDir, String dbUrl, String ffmpeg, String ffprob
 
     public String effectiveDbUrl() {
         return dbUrl == null || dbUrl.isBlank() ? Database.sqliteUrlFor(dataDir) : dbUrl;
+    }
+
+    /** The configured ffmpeg, else REELMARK_FFMPEG, PATH, then the bundled build (found once, on first use). */
+    public FfmpegTools ffmpegTools() {
+        return ffmpeg == null && ffprobe == null ? FfmpegTools.defaults() : FfmpegTools.locate(ffmpeg, ffprobe);
     }
 
     public AppConfig withDbUrl(String url) {

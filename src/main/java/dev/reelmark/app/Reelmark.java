@@ -12,7 +12,16 @@ import dev.reelmark.ledger.LedgerGenerateJob;
 import dev.reelmark.ledger.LedgerRoutes;
 import dev.reelmark.ledger.LedgerService;
 import dev.reelmark.media.FfmpegTools;
+import dev.reelmark.media.MediaProbe;
 import dev.reelmark.media.MediaRoots;
+import dev.reelmark.metadata.MetadataDelivery;
+import dev.reelmark.metadata.MetadataRegenerateJob;
+import dev.reelmark.metadata.MetadataRoutes;
+import dev.reelmark.metadata.MetadataService;
+import dev.reelmark.provenance.ProvenanceImporter;
+import dev.reelmark.provenance.ProvenanceRoutes;
+import dev.reelmark.provenance.ProvenanceService;
+import dev.reelmark.provenance.RegenerateJob;
 import dev.reelmark.db.Database;
 import dev.reelmark.http.ApiRouter;
 import dev.reelmark.http.HttpServer;
@@ -37,6 +46,10 @@ public final class Reelmark implements AutoCloseable {
     private final SegmentMedia segmentMedia;
     private final JobService jobs;
     private final LedgerService ledger;
+    private final ProvenanceService provenance;
+    private final ProvenanceImporter provenanceImporter;
+    private final MetadataService metadata;
+    private final MetadataDelivery metadataDelivery;
     private final JobRunner jobRunner;
     private Javalin server;
 
@@ -57,6 +70,14 @@ public final class Reelmark implements AutoCloseable {
         this.ledger = LedgerService.create(LedgerConfig.fromEnvironment(config.dataDir()), catalog, config.dataDir(), this::ffmpegTools);
         catalog.onChange(ledger::onCatalogChange);
         jobs.register(new LedgerGenerateJob(ledger));
+        this.provenance = new ProvenanceService(db, catalog, jobs);
+        this.provenanceImporter = new ProvenanceImporter(provenance, config.dataDir(), () -> new MediaProbe(ffmpegTools()));
+        jobs.register(new RegenerateJob(provenance));
+        this.metadata = new MetadataService(db, catalog, config.dataDir(), this::ffmpegTools,
+                MetadataService.Options.defaults(config.dataDir()).withProvenance(new ReceiptProvenance(provenance)));
+        this.metadataDelivery = new MetadataDelivery(metadata, catalog, config.dataDir());
+        catalog.onChange(metadata::onCatalogChange);
+        jobs.register(new MetadataRegenerateJob(metadata));
         // Each process runs the jobs it has handlers for; with PostgreSQL several processes share the queue.
         this.jobRunner = config.jobWorkers() > 0
                 ? new JobRunner(jobs, JobRunner.Options.defaults().withWorkers(config.jobWorkers())).start()
@@ -84,6 +105,8 @@ public final class Reelmark implements AutoCloseable {
         new CatalogRoutes(catalog, segmentMedia, jobs).register(router);
         new JobRoutes(jobs).register(router);
         new LedgerRoutes(ledger, jobs).register(router);
+        new MetadataRoutes(metadata, metadataDelivery, jobs).register(router);
+        new ProvenanceRoutes(provenance, provenanceImporter).register(router);
         OpenApi.register(router, VERSION);
         return router;
     }
@@ -104,8 +127,7 @@ public final class Reelmark implements AutoCloseable {
 
     /** The configured ffmpeg, else REELMARK_FFMPEG, PATH, then the bundled build (found once, on first use). */
     public FfmpegTools ffmpegTools() {
-        return config.ffmpeg() == null && config.ffprobe() == null
-                ? FfmpegTools.defaults() : FfmpegTools.locate(config.ffmpeg(), config.ffprobe());
+        return config.ffmpegTools();
     }
 
     /** The running server, once {@link #startServer} was called. */
@@ -125,10 +147,27 @@ public final class Reelmark implements AutoCloseable {
         return ledger;
     }
 
+    public ProvenanceService provenance() {
+        return provenance;
+    }
+
+    public ProvenanceImporter provenanceImporter() {
+        return provenanceImporter;
+    }
+
+    public MetadataService metadata() {
+        return metadata;
+    }
+
+    public MetadataDelivery metadataDelivery() {
+        return metadataDelivery;
+    }
+
     @Override
     public void close() {
         if (server != null) server.stop();
         if (jobRunner != null) jobRunner.close();
+        metadata.close();
         if (ownsDb) db.close();
     }
 }

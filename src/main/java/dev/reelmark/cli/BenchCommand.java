@@ -3,6 +3,9 @@ package dev.reelmark.cli;
 import dev.reelmark.app.AppConfig;
 import dev.reelmark.app.CatalogBench;
 import dev.reelmark.app.Reelmark;
+import dev.reelmark.db.Database;
+import dev.reelmark.metadata.MetadataBench;
+import dev.reelmark.provenance.ProvenanceBench;
 import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -13,7 +16,7 @@ import java.nio.file.Path;
 import java.sql.DriverManager;
 import java.util.concurrent.Callable;
 
-@Command(name = "bench", description = "Benchmarks (figures, not pass/fail).", subcommands = BenchCommand.Catalog.class)
+@Command(name = "bench", description = "Benchmarks (figures, not pass/fail).", subcommands = {BenchCommand.Catalog.class, BenchCommand.Metadata.class, BenchCommand.Provenance.class})
 final class BenchCommand {
     @Command(name = "catalog", description = "Insert N characters with a scene and two segments each through the HTTP API, "
             + "then read every row back. Uses a fresh SQLite file, or a fresh schema on --db jdbc:postgresql://… (dropped afterwards).")
@@ -57,6 +60,72 @@ final class BenchCommand {
                     }
                 }
             }
+            return 0;
+        }
+    }
+
+    /** A fresh database for one benchmark run: a new SQLite file, or a new schema on --db jdbc:postgresql://… dropped afterwards. */
+    private record Scratch(Path dir, String url, String baseUrl, String schema) implements AutoCloseable {
+        static Scratch open(CommonOptions common, String prefix) throws Exception {
+            Path dir = Files.createTempDirectory(prefix);
+            String base = common.config(0).dbUrl();
+            if (base != null && base.startsWith("jdbc:postgresql:")) {
+                String schema = prefix.replace('-', '_') + "_" + System.currentTimeMillis();
+                return new Scratch(dir, base + (base.contains("?") ? "&" : "?") + "currentSchema=" + schema, base, schema);
+            }
+            return new Scratch(dir, Database.sqliteUrlFor(dir), null, null);
+        }
+
+        @Override
+        public void close() throws Exception {
+            if (schema == null) return;
+            try (var conn = DriverManager.getConnection(baseUrl); var st = conn.createStatement()) {
+                st.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+            }
+        }
+    }
+
+    @Command(name = "metadata", description = "Batch regeneration of character_metadata.json and video_metadata.json for N characters "
+            + "(with images, a scene of two real clips each) on a fresh database; prints files/s.")
+    static final class Metadata implements Callable<Integer> {
+        @Mixin
+        CommonOptions common;
+
+        @Option(names = "--characters", defaultValue = "10000", description = "Characters (default ${DEFAULT-VALUE})")
+        int characters;
+
+        @Override
+        public Integer call() throws Exception {
+            if (characters < 1) throw new IllegalArgumentException("--characters must be at least 1");
+            try (Scratch scratch = Scratch.open(common, "reelmark-bench-metadata");
+                 Database db = Database.openAndMigrate(scratch.url())) {
+                MetadataBench.Result r;
+                try (ProgressBar bar = new ProgressBar("characters", characters)) {
+                    r = MetadataBench.run(db, scratch.dir(), common.config(0).ffmpegTools(), characters, bar::stepTo);
+                }
+                System.out.println(r);
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "provenance", description = "N generation receipts (2 LoRAs each) across S segments on a fresh database, then "
+            + "p50/p99 of forward, reverse and staleness-report queries, with their query plans.")
+    static final class Provenance implements Callable<Integer> {
+        @Mixin
+        CommonOptions common;
+
+        @Option(names = "--receipts", defaultValue = "1000000", description = "Receipts (default ${DEFAULT-VALUE})")
+        int receipts;
+
+        @Option(names = "--segments", defaultValue = "10000", description = "Segments (default ${DEFAULT-VALUE})")
+        int segments;
+
+        @Override
+        public Integer call() throws Exception {
+            if (receipts < 1) throw new IllegalArgumentException("--receipts must be at least 1");
+            if (segments < 1) throw new IllegalArgumentException("--segments must be at least 1");
+            ProvenanceBench.runFresh(common.config(0).dbUrl(), receipts, segments, System.out);
             return 0;
         }
     }

@@ -30,6 +30,14 @@ final class DemoCommand implements Callable<Integer> {
                     s.projectId(), DemoStudio.PROJECT_NAME, s.characters(), s.scenes(), s.segments(), s.segmentsWithQuality(), s.frameMetrics());
             System.out.printf("  %d asset versions; %d media files written this run; ffmpeg: %s (%s)%n",
                     s.assets(), s.clipsWritten(), tools.ffmpeg(), tools.source());
+            int receipts = app.provenance().recordDemoReceipts(s.projectId());
+            var report = app.provenance().stalenessReport(s.projectId(), null);
+            System.out.printf("  provenance: %d generation receipts recorded this run; %d of %d segments are stale:%n",
+                    receipts, report.path("total_stale_segments").asInt(), s.segments());
+            report.path("by_asset").forEach(g -> System.out.println("    - " + g.path("message").asText()));
+            var metadata = app.metadata().regenerateProject(s.projectId(), true);
+            System.out.printf("  metadata files: %d written, %d already current, %d failed (under %s)%n",
+                    metadata.regenerated(), metadata.skipped(), metadata.failed(), app.metadata().options().outputRoot());
             System.out.println("  data:     " + app.config().dataDir());
             System.out.println("  database: " + app.database().displayUrl());
             System.out.println();

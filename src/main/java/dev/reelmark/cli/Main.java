@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
 @Command(name = "reelmark", mixinStandardHelpOptions = true, version = "reelmark " + Reelmark.VERSION,
         description = "Metadata and provenance hub for AI-generated video production.",
         subcommands = {ServeCommand.class, DemoCommand.class, ProbeCommand.class, DbCommand.class, BenchCommand.class,
-                OpenApiCommand.class, dev.reelmark.ledger.LedgerCommand.class,
+                OpenApiCommand.class, dev.reelmark.ledger.LedgerCommand.class, dev.reelmark.metadata.MetadataCommand.class,
+                dev.reelmark.provenance.ProvenanceCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
     public static final int USAGE = 2;

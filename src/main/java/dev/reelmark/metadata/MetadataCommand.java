@@ -2,11 +2,8 @@ package dev.reelmark.metadata;
 
 import dev.reelmark.app.AppConfig;
 import dev.reelmark.app.Reelmark;
-import dev.reelmark.catalog.CatalogService;
-import dev.reelmark.db.Database;
 import dev.reelmark.http.ApiError;
 import dev.reelmark.http.Json;
-import dev.reelmark.media.FfmpegTools;
 import dev.reelmark.media.MediaException;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
@@ -90,24 +87,21 @@ public final class MetadataCommand implements Callable<Integer> {
         }
     }
 
-    /** The services one command needs, built on the configured database (auto-regeneration off). */
+    /** The services one command needs, built by the composition root on the configured database (no job workers). */
     static final class Session implements AutoCloseable {
-        final Database db;
+        final Reelmark app;
         final MetadataService metadata;
         final MetadataDelivery delivery;
 
         Session(AppConfig config) {
-            this.db = Database.openAndMigrate(config.effectiveDbUrl());
-            CatalogService catalog = new CatalogService(db);
-            this.metadata = new MetadataService(db, catalog, config.dataDir(), FfmpegTools::defaults,
-                    MetadataService.Options.defaults(config.dataDir()).withAutoRegenerate(false));
-            this.delivery = new MetadataDelivery(metadata, catalog, config.dataDir());
+            this.app = Reelmark.open(config);
+            this.metadata = app.metadata();
+            this.delivery = app.metadataDelivery();
         }
 
         @Override
         public void close() {
-            metadata.close();
-            db.close();
+            app.close();
         }
     }
 

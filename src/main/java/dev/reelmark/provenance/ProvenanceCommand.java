@@ -3,16 +3,13 @@ package dev.reelmark.provenance;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.reelmark.app.AppConfig;
 import dev.reelmark.app.Reelmark;
-import dev.reelmark.catalog.CatalogService;
 import dev.reelmark.db.Database;
 import dev.reelmark.http.ApiError;
 import dev.reelmark.http.Json;
 import dev.reelmark.jobs.Job;
 import dev.reelmark.jobs.JobRunner;
 import dev.reelmark.jobs.JobService;
-import dev.reelmark.media.FfmpegTools;
 import dev.reelmark.media.MediaException;
-import dev.reelmark.media.MediaProbe;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -99,13 +96,14 @@ public final class ProvenanceCommand implements Callable<Integer> {
         @Spec
         CommandSpec spec;
 
+        /** The composition root this command runs on (set while {@link #run} runs). */
+        Reelmark app;
+
         @Override
         public Integer call() throws Exception {
-            try (Database db = Database.openAndMigrate(options.url())) {
-                JobService jobs = new JobService(db);
-                ProvenanceService p = new ProvenanceService(db, new CatalogService(db), jobs);
-                jobs.register(new RegenerateJob(p));
-                return run(p, jobs);
+            try (Reelmark app = Reelmark.open(new AppConfig(options.dataDir(), options.url(), null, null, 0))) {
+                this.app = app;
+                return run(app.provenance(), app.jobs());
             }
         }
 
@@ -211,7 +209,7 @@ public final class ProvenanceCommand implements Callable<Integer> {
 
         @Override
         int run(ProvenanceService p, JobService jobs) throws Exception {
-            JsonNode r = new ProvenanceImporter(p, options.dataDir(), () -> new MediaProbe(FfmpegTools.defaults())).importPaths(files);
+            JsonNode r = app.provenanceImporter().importPaths(files);
             print(r);
             return r.get("imported").asInt() + countUnchanged(r) == r.get("total").asInt() ? 0 : 1;
         }

@@ -234,6 +234,14 @@ public final class ProvenanceService {
 
     // ------------------------------------------------------------------ forward / reverse provenance
 
+    /** The newest receipt of a segment (highest id), with its LoRAs, or empty when it has none. */
+    public Optional<ObjectNode> latestReceipt(long segmentId) {
+        Optional<Long> id = jdbi.withHandle(h -> h.createQuery("SELECT id FROM generation_receipts WHERE segment_id = :s ORDER BY id DESC LIMIT 1")
+                .bind("s", segmentId).mapTo(Long.class).findOne());
+        return id.flatMap(this::findReceipt);
+    }
+
+
     /** Forward provenance: the segment's latest receipt (highest id), whether it is stale and why, and every receipt. */
     public ObjectNode segmentProvenance(long segmentId) {
         ObjectNode segment = catalog.get(CatalogModel.SEGMENTS, segmentId);
