@@ -46,6 +46,16 @@ public final class MetadataRoutes {
                 .description("Technical info is measured with ffprobe on the segment videos; nothing is written.")
                 .response(ref("VideoMetadata")).errors(400, 404, 422)
                 .handle(ctx -> pretty(ctx, metadata.videoMetadata(Requests.pathId(ctx, "id"))));
+        router.get("/api/characters/{id}/metadata").tag(TAG)
+                .summary("Whether a character's character_metadata.json is current")
+                .description("When it was generated, from which source state, and why it is stale (empty reasons: current).")
+                .response(ref("MetadataStaleness")).errors(400, 404)
+                .handle(ctx -> ctx.json(metadata.staleness(MetadataService.CHARACTER, Requests.pathId(ctx, "id"))));
+        router.get("/api/scenes/{id}/metadata").tag(TAG)
+                .summary("Whether a scene's video_metadata.json is current")
+                .description("When it was generated, from which source state, and why it is stale (empty reasons: current).")
+                .response(ref("MetadataStaleness")).errors(400, 404)
+                .handle(ctx -> ctx.json(metadata.staleness(MetadataService.SCENE, Requests.pathId(ctx, "id"))));
         router.post("/api/characters/{id}/metadata/regenerate").tag(TAG)
                 .summary("Write a character's character_metadata.json now")
                 .response(ref("MetadataFile")).errors(400, 404, 422)

@@ -189,6 +189,16 @@ class MetadataApiTest {
             Files.delete(middleFile);
             assertThat(s.metadata.staleness("character", middle).reasons()).containsExactly("file_missing");
 
+            // The same answers per entity over HTTP (what the UI's staleness indicator reads).
+            JsonNode status = s.http.get("/api/characters/" + middle + "/metadata").json();
+            assertThat(status.get("reasons").toString()).isEqualTo("[\"file_missing\"]");
+            assertThat(status.get("generated_at").asText()).isNotEmpty();
+            JsonNode sceneStatus = s.http.get("/api/scenes/" + otherScene.get("id").longValue() + "/metadata").json();
+            assertThat(sceneStatus.get("reasons").toString()).isEqualTo("[\"source_changed\"]");
+            assertThat(sceneStatus.get("current_updated_at").asText()).isGreaterThan(sceneStatus.get("source_updated_at").asText());
+            assertThat(s.http.get("/api/scenes/999999/metadata").status()).isEqualTo(404);
+            assertThat(s.http.get("/api/characters/0/metadata").status()).isEqualTo(400);
+
             // stale_only regenerates exactly the stale ones and skips the rest.
             int staleNow = s.http.get("/api/projects/" + project + "/metadata/stale").json().get("stale_count").asInt();
             assertThat(staleNow).isEqualTo(1 + scenesOfAva.size() + 1 + 1 + 1);
@@ -196,6 +206,7 @@ class MetadataApiTest {
             assertThat(batch.result().get("regenerated").asInt()).isEqualTo(staleNow);
             assertThat(batch.result().get("skipped").asInt()).isEqualTo(9 - staleNow);
             assertThat(s.http.get("/api/projects/" + project + "/metadata/stale").json().get("stale_count").asInt()).isZero();
+            assertThat(s.http.get("/api/characters/" + middle + "/metadata").json().get("reasons")).isEmpty();
             assertThat(Files.readString(media.resolve(s.metadata.generation("character", ava).orElseThrow().filePath()))).contains("rewritten");
 
             // Bad bodies are 400s.
