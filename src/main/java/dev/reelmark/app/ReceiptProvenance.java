@@ -10,7 +10,7 @@ import dev.reelmark.provenance.ProvenanceService;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -68,11 +68,9 @@ final class ReceiptProvenance implements ProvenanceSource {
     }
 
     private List<ObjectNode> latestReceipts(List<Long> segmentIds) {
+        Map<Long, ObjectNode> latest = provenance.latestReceipts(segmentIds);
         List<ObjectNode> out = new ArrayList<>();
-        for (long id : segmentIds) {
-            Optional<ObjectNode> r = provenance.latestReceipt(id);
-            r.ifPresent(out::add);
-        }
+        for (long id : segmentIds) if (latest.containsKey(id)) out.add(latest.get(id)); // in sequence order
         return out;
     }
 

@@ -76,6 +76,18 @@ final class CatalogRepository {
         return new Page<>(rows, total, next);
     }
 
+    /** Every row whose {@code column} is one of {@code values}, in id order (chunks of 500 values per query). */
+    static List<ObjectNode> listIn(Handle h, EntityType type, String column, List<Long> values) {
+        List<ObjectNode> rows = new ArrayList<>();
+        for (int from = 0; from < values.size(); from += 500) {
+            List<Long> chunk = values.subList(from, Math.min(values.size(), from + 500));
+            rows.addAll(h.createQuery("SELECT * FROM " + type.table() + " WHERE " + column + " IN (<values>) ORDER BY id")
+                    .bindList("values", chunk).map(rowMapper(type)).list());
+        }
+        if (values.size() > 500) rows.sort(java.util.Comparator.comparingLong(r -> r.get("id").longValue()));
+        return rows;
+    }
+
     static RowMapper<ObjectNode> rowMapper(EntityType type) {
         return (rs, ctx) -> toJson(type, rs);
     }

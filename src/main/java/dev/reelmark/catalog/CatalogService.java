@@ -109,6 +109,19 @@ public final class CatalogService {
     }
 
     /**
+     * Every row whose reference or id column {@code column} is one of {@code values}, in id order, without counting
+     * or paging: for features that build a document from many rows at once (e.g. all segments of many scenes).
+     */
+    public List<ObjectNode> listIn(EntityType type, String column, java.util.Collection<Long> values) {
+        if (!"id".equals(column) && type.field(column).isEmpty()) {
+            throw new IllegalArgumentException(type.label() + " has no column " + column);
+        }
+        if (values.isEmpty()) return List.of();
+        List<Long> distinct = values.stream().distinct().toList();
+        return jdbi.withHandle(h -> CatalogRepository.listIn(h, type, column, distinct));
+    }
+
+    /**
      * Adds a version to the chain that {@code id} belongs to: the new row copies the chain's identity from the
      * current version, links to it, and takes over the current flag in the same transaction.
      */

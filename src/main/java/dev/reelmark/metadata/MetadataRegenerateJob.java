@@ -74,10 +74,12 @@ public final class MetadataRegenerateJob implements JobHandler {
                 counts[regenerated ? 0 : 1]++;
             }
             ctx.progress(i + 1, item.entityType() + " " + item.entityId());
-            ObjectNode next = Json.object().put("next", i + 1).put("regenerated", counts[0]).put("skipped", counts[1])
+        }, next -> {
+            // after each recorded batch (a few hundred files or 250 ms): pause/cancel/restart resume from here
+            ObjectNode saved = Json.object().put("next", next).put("regenerated", counts[0]).put("skipped", counts[1])
                     .put("failed", counts[2]);
-            next.set("failures", failures);
-            ctx.checkpoint(next); // one checkpoint per entity: pause/cancel/restart resume after it
+            saved.set("failures", failures);
+            ctx.checkpoint(saved);
         });
         int regenerated = counts[0], skipped = counts[1], failed = counts[2];
         ObjectNode result = Json.object().put("project_id", project).put("stale_only", staleOnly).put("total", items.size())

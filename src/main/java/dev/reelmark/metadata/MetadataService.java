@@ -276,20 +276,24 @@ public final class MetadataService implements AutoCloseable {
     // ---------------------------------------------------------------- writing
 
     public GeneratedFile regenerateCharacter(long characterId) {
-        return locked(CHARACTER, characterId, () -> {
-            CharacterSnapshot s = characterSnapshot(characterId);
-            CharacterMetadata doc = characterMetadata(s);
-            return write(CHARACTER, characterId, MetadataSchemas.CHARACTER, doc, characterFile(s.project, s.character), s.sources());
-        });
+        return locked(CHARACTER, characterId, () -> record(List.of(writeCharacter(characterId))).get(0));
     }
 
     public GeneratedFile regenerateScene(long sceneId) {
-        return locked(SCENE, sceneId, () -> {
-            SceneSnapshot s = sceneSnapshot(sceneId);
-            VideoMetadata doc = videoMetadata(s);
-            ObjectNode project = catalog.get(CatalogModel.PROJECTS, s.character.get("project_id").longValue());
-            return write(SCENE, sceneId, MetadataSchemas.VIDEO, doc, sceneFile(project, s.character, s.scene), s.sources());
-        });
+        return locked(SCENE, sceneId, () -> record(List.of(writeScene(sceneId))).get(0));
+    }
+
+    private Written writeCharacter(long characterId) {
+        CharacterSnapshot s = characterSnapshot(characterId);
+        CharacterMetadata doc = characterMetadata(s);
+        return writeFile(CHARACTER, characterId, MetadataSchemas.CHARACTER, doc, characterFile(s.project, s.character), s.sources());
+    }
+
+    private Written writeScene(long sceneId) {
+        SceneSnapshot s = sceneSnapshot(sceneId);
+        VideoMetadata doc = videoMetadata(s);
+        ObjectNode project = catalog.get(CatalogModel.PROJECTS, s.character.get("project_id").longValue());
+        return writeFile(SCENE, sceneId, MetadataSchemas.VIDEO, doc, sceneFile(project, s.character, s.scene), s.sources());
     }
 
     public GeneratedFile regenerate(WorkItem item) {
@@ -297,6 +301,16 @@ public final class MetadataService implements AutoCloseable {
     }
 
     private GeneratedFile write(String entityType, long id, String fileType, Object document, Path target, Sources sources) {
+        return record(List.of(writeFile(entityType, id, fileType, document, target, sources))).get(0);
+    }
+
+    /** A file written to disk whose {@code metadata_generations} row is still to be recorded. */
+    record Written(String entityType, long entityId, String fileType, String filePath, String generatedAt,
+                   String sourceUpdatedAt, String sourceDigest, String fileHash) {
+    }
+
+    /** Validates the document against its schema and writes it atomically (temp file + rename); records nothing. */
+    private Written writeFile(String entityType, long id, String fileType, Object document, Path target, Sources sources) {
         JsonNode tree = Json.MAPPER.valueToTree(document);
         schemas.check(fileType, tree);
         byte[] bytes;
@@ -314,13 +328,27 @@ public final class MetadataService implements AutoCloseable {
         } catch (IOException | UncheckedIOException e) {
             throw notWritable(target, e);
         }
-        String stored = stored(written);
-        MetadataStore.Upserted up = store.upsert(entityType, id, fileType, stored, tree.get("generated_at").asText(),
-                sources.maxUpdatedAt(), sources.digest(), SCHEMA_VERSION, sha256(bytes));
-        MetadataGeneration row = up.row();
-        if (up.previousPath() != null && !up.previousPath().equals(stored)) deleteQuietly(resolve(up.previousPath()));
-        return new GeneratedFile("regenerated", entityType, id, fileType, row.filePath(), row.generatedAt(),
-                row.sourceUpdatedAt(), row.schemaVersion(), row.fileHash());
+        return new Written(entityType, id, fileType, stored(written), tree.get("generated_at").asText(),
+                sources.maxUpdatedAt(), sources.digest(), sha256(bytes));
+    }
+
+    /**
+     * Records written files in one transaction (a batch shares one SQLite write lock instead of queueing for it per
+     * file). A row is only replaced by a newer generation, so a file written concurrently by auto-regeneration is
+     * never described by an older batch's row; a file whose path changed (a renamed character) is removed.
+     */
+    private List<GeneratedFile> record(List<Written> files) {
+        List<MetadataStore.Upserted> rows = store.upsertAll(files.stream().map(w -> new MetadataStore.Row(w.entityType(),
+                w.entityId(), w.fileType(), w.filePath(), w.generatedAt(), w.sourceUpdatedAt(), w.sourceDigest(),
+                SCHEMA_VERSION, w.fileHash())).toList());
+        List<GeneratedFile> out = new ArrayList<>(rows.size());
+        for (MetadataStore.Upserted up : rows) {
+            MetadataGeneration row = up.row();
+            if (up.previousPath() != null && !up.previousPath().equals(row.filePath())) deleteQuietly(resolve(up.previousPath()));
+            out.add(new GeneratedFile("regenerated", row.entityType(), row.entityId(), row.fileType(), row.filePath(),
+                    row.generatedAt(), row.sourceUpdatedAt(), row.schemaVersion(), row.fileHash()));
+        }
+        return out;
     }
 
     private static AtomicOutput createOutput(Path target) {
@@ -469,43 +497,87 @@ public final class MetadataService implements AutoCloseable {
         void done(int index, WorkItem item, boolean regenerated, RuntimeException error);
     }
 
+    /** At most this many files, or this long, between two recording transactions of a batch. */
+    private static final int RECORD_BATCH = 256;
+    private static final long RECORD_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+
     /**
      * Regenerates {@code items[from..]} with {@link Options#parallelism()} workers, a bounded window ahead of the
-     * reporting, and reports each item in order to {@code listener}. When the listener throws (a job paused or
-     * cancelled at its checkpoint), work not yet reported is abandoned and the exception propagates; an item built
-     * ahead may already be written, which is harmless because regeneration is idempotent.
+     * reporting, and reports each item in order to {@code listener}. Workers build, validate and write the files;
+     * this thread records them in {@code metadata_generations} a few hundred at a time, and reports an item only
+     * once it is recorded. When the listener throws (a job paused or cancelled at its checkpoint), work not yet
+     * reported is abandoned and the exception propagates; an item built ahead may already be written, which is
+     * harmless because regeneration is idempotent (its file is reported stale until regenerated again).
      */
     public void regenerateItems(List<WorkItem> items, int from, boolean staleOnly, ItemListener listener) {
+        regenerateItems(items, from, staleOnly, listener, next -> { });
+    }
+
+    /**
+     * {@link #regenerateItems(List, int, boolean, ItemListener)}, telling {@code recorded} after each recording
+     * transaction that every item before {@code next} is written and recorded: the moment for a job checkpoint.
+     */
+    public void regenerateItems(List<WorkItem> items, int from, boolean staleOnly, ItemListener listener,
+                                java.util.function.IntConsumer recorded) {
         int workers = Math.max(1, options.parallelism());
         var pool = Executors.newFixedThreadPool(workers, r -> {
             Thread t = new Thread(r, "metadata-batch");
             t.setDaemon(true);
             return t;
         });
-        java.util.ArrayDeque<java.util.concurrent.Future<Boolean>> window = new java.util.ArrayDeque<>();
+        java.util.ArrayDeque<java.util.concurrent.Future<Written>> window = new java.util.ArrayDeque<>();
+        record Outcome(int index, Written written, RuntimeException error) {
+        }
+        List<Outcome> pending = new ArrayList<>();
         int next = from;
+        long batchStart = System.nanoTime();
         try {
             for (int i = from; i < items.size(); i++) {
-                while (next < items.size() && window.size() < workers * 4) {
+                while (next < items.size() && window.size() < workers * 8) {
                     WorkItem item = items.get(next++);
-                    window.add(pool.submit(() -> regenerateItem(item, staleOnly)));
+                    window.add(pool.submit(() -> buildItem(item, staleOnly)));
                 }
-                boolean regenerated = false;
+                Written written = null;
                 RuntimeException error = null;
                 try {
-                    regenerated = window.poll().get();
+                    written = window.poll().get();
                 } catch (java.util.concurrent.ExecutionException e) {
                     error = e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new IllegalStateException("interrupted", e);
                 }
-                listener.done(i, items.get(i), regenerated, error);
+                pending.add(new Outcome(i, written, error));
+                boolean last = i == items.size() - 1;
+                if (last || pending.size() >= RECORD_BATCH || System.nanoTime() - batchStart >= RECORD_INTERVAL_NANOS) {
+                    RuntimeException recordError = null;
+                    List<Written> toRecord = pending.stream().map(Outcome::written).filter(java.util.Objects::nonNull).toList();
+                    try {
+                        if (!toRecord.isEmpty()) record(toRecord);
+                    } catch (RuntimeException e) {
+                        recordError = e;
+                    }
+                    for (Outcome o : pending) {
+                        RuntimeException failure = o.error() != null ? o.error() : o.written() != null ? recordError : null;
+                        listener.done(o.index(), items.get(o.index()), failure == null && o.written() != null, failure);
+                    }
+                    pending.clear();
+                    recorded.accept(i + 1);
+                    batchStart = System.nanoTime();
+                }
             }
         } finally {
             window.forEach(f -> f.cancel(false));
             pool.shutdown();
         }
+    }
+
+    /** Builds and writes one item's file (not yet recorded); null when {@code staleOnly} and it is current. */
+    private Written buildItem(WorkItem item, boolean staleOnly) {
+        if (staleOnly && !staleness(item.entityType(), item.entityId()).stale()) return null;
+        return CHARACTER.equals(item.entityType())
+                ? locked(CHARACTER, item.entityId(), () -> writeCharacter(item.entityId()))
+                : locked(SCENE, item.entityId(), () -> writeScene(item.entityId()));
     }
 
     /** A whole project, synchronously (the CLI and the benchmark; the API runs {@link MetadataRegenerateJob}). */
@@ -696,11 +768,9 @@ public final class MetadataService implements AutoCloseable {
         ObjectNode character = catalog.get(CatalogModel.CHARACTERS, characterId);
         ObjectNode project = catalog.get(CatalogModel.PROJECTS, character.get("project_id").longValue());
         List<ObjectNode> images = all(CatalogModel.IMAGES, Map.of("character_id", characterId));
-        List<ObjectNode> variants = new ArrayList<>();
-        for (ObjectNode image : images) {
-            if (!image.get("is_current_version").booleanValue()) continue;
-            variants.addAll(all(CatalogModel.IMAGE_VARIANTS, Map.of("image_id", image.get("id").longValue())));
-        }
+        List<Long> current = images.stream().filter(i -> i.get("is_current_version").booleanValue())
+                .map(i -> i.get("id").longValue()).toList();
+        List<ObjectNode> variants = new ArrayList<>(catalog.listIn(CatalogModel.IMAGE_VARIANTS, "image_id", current));
         variants.sort(Comparator.comparingLong(v -> v.get("id").longValue()));
         return new CharacterSnapshot(character, project, images, variants);
     }
@@ -711,13 +781,13 @@ public final class MetadataService implements AutoCloseable {
         ObjectNode sceneType = catalog.get(CatalogModel.SCENE_TYPES, scene.get("scene_type_id").longValue());
         List<ObjectNode> segments = new ArrayList<>(all(CatalogModel.SEGMENTS, Map.of("scene_id", sceneId)));
         segments.sort(Comparator.<ObjectNode>comparingLong(s -> s.get("sequence_index").longValue()).thenComparingLong(s -> s.get("id").longValue()));
-        Map<Long, ObjectNode> quality = new java.util.LinkedHashMap<>();
-        for (ObjectNode seg : segments) {
-            long id = seg.get("id").longValue();
-            var page = catalog.list(CatalogModel.SEGMENT_QUALITY, Map.of("segment_id", id), 1, null);
-            if (!page.items().isEmpty()) quality.put(id, page.items().get(0));
-        }
         List<Long> ids = segments.stream().map(s -> s.get("id").longValue()).toList();
+        Map<Long, ObjectNode> bySegment = new java.util.HashMap<>();
+        for (ObjectNode q : catalog.listIn(CatalogModel.SEGMENT_QUALITY, "segment_id", ids)) {
+            bySegment.putIfAbsent(q.get("segment_id").longValue(), q); // lowest id first, as listed
+        }
+        Map<Long, ObjectNode> quality = new java.util.LinkedHashMap<>();
+        for (long id : ids) if (bySegment.containsKey(id)) quality.put(id, bySegment.get(id));
         return new SceneSnapshot(scene, character, sceneType, segments, quality, options.provenance().sourceUpdatedAt(sceneId, ids));
     }
 
@@ -733,15 +803,10 @@ public final class MetadataService implements AutoCloseable {
         return new Sources(name, max, sha256(digest.toString().getBytes(StandardCharsets.UTF_8)));
     }
 
+    /** Every row matching one reference filter, e.g. {@code all(SCENES, "character_id", id)}, in one query. */
     private List<ObjectNode> all(EntityType type, Map<String, Object> filter) {
-        List<ObjectNode> rows = new ArrayList<>();
-        Long after = null;
-        do {
-            var page = catalog.list(type, filter, 500, after);
-            rows.addAll(page.items());
-            after = page.nextAfter();
-        } while (after != null);
-        return rows;
+        var entry = filter.entrySet().iterator().next();
+        return catalog.listIn(type, entry.getKey(), List.of(((Number) entry.getValue()).longValue()));
     }
 
     // ---------------------------------------------------------------- media checks

@@ -30,28 +30,58 @@ final class MetadataStore {
     record Upserted(MetadataGeneration row, String previousPath) {
     }
 
-    /** Inserts or replaces the row of (entity_type, entity_id, file_type) and returns it as stored. */
-    Upserted upsert(String entityType, long entityId, String fileType, String filePath, String generatedAt,
-                              String sourceUpdatedAt, String sourceDigest, String schemaVersion, String fileHash) {
+    /** One row to record. */
+    record Row(String entityType, long entityId, String fileType, String filePath, String generatedAt,
+               String sourceUpdatedAt, String sourceDigest, String schemaVersion, String fileHash) {
+    }
+
+    /**
+     * Inserts or replaces the rows of (entity_type, entity_id, file_type) in one transaction and returns them as
+     * stored, in order. An existing row is only replaced by a generation at least as new as its own.
+     */
+    List<Upserted> upsertAll(List<Row> rows) {
+        if (rows.isEmpty()) return List.of();
         return jdbi.inTransaction(h -> {
-            String previous = h.createQuery("SELECT file_path FROM metadata_generations WHERE entity_type = :t AND entity_id = :id"
-                            + " AND file_type = :f").bind("t", entityType).bind("id", entityId).bind("f", fileType)
-                    .mapTo(String.class).findOne().orElse(null);
-            h.createUpdate("INSERT INTO metadata_generations (entity_type, entity_id, file_type, file_path, generated_at,"
-                            + " source_updated_at, source_digest, schema_version, file_hash)"
-                            + " VALUES (:entity_type, :entity_id, :file_type, :file_path, :generated_at, :source_updated_at,"
-                            + " :source_digest, :schema_version, :file_hash)"
-                            + " ON CONFLICT (entity_type, entity_id, file_type) DO UPDATE SET file_path = excluded.file_path,"
-                            + " generated_at = excluded.generated_at, source_updated_at = excluded.source_updated_at,"
-                            + " source_digest = excluded.source_digest, schema_version = excluded.schema_version,"
-                            + " file_hash = excluded.file_hash")
-                    .bind("entity_type", entityType).bind("entity_id", entityId).bind("file_type", fileType)
-                    .bind("file_path", filePath).bind("generated_at", generatedAt).bind("source_updated_at", sourceUpdatedAt)
-                    .bind("source_digest", sourceDigest).bind("schema_version", schemaVersion).bind("file_hash", fileHash)
-                    .execute();
-            return new Upserted(h.createQuery("SELECT * FROM metadata_generations WHERE entity_type = :t AND entity_id = :id AND file_type = :f")
-                    .bind("t", entityType).bind("id", entityId).bind("f", fileType).map(MAPPER).one(), previous);
+            Map<String, String> previous = new HashMap<>();
+            for (Row r : rows) {
+                h.createQuery("SELECT file_path FROM metadata_generations WHERE entity_type = :t AND entity_id = :id"
+                                + " AND file_type = :f").bind("t", r.entityType()).bind("id", r.entityId()).bind("f", r.fileType())
+                        .mapTo(String.class).findOne().ifPresent(p -> previous.put(key(r.entityType(), r.entityId(), r.fileType()), p));
+                h.createUpdate("INSERT INTO metadata_generations (entity_type, entity_id, file_type, file_path, generated_at,"
+                                + " source_updated_at, source_digest, schema_version, file_hash)"
+                                + " VALUES (:entity_type, :entity_id, :file_type, :file_path, :generated_at, :source_updated_at,"
+                                + " :source_digest, :schema_version, :file_hash)"
+                                + " ON CONFLICT (entity_type, entity_id, file_type) DO UPDATE SET file_path = excluded.file_path,"
+                                + " generated_at = excluded.generated_at, source_updated_at = excluded.source_updated_at,"
+                                + " source_digest = excluded.source_digest, schema_version = excluded.schema_version,"
+                                + " file_hash = excluded.file_hash"
+                                + " WHERE metadata_generations.generated_at <= excluded.generated_at")
+                        .bind("entity_type", r.entityType()).bind("entity_id", r.entityId()).bind("file_type", r.fileType())
+                        .bind("file_path", r.filePath()).bind("generated_at", r.generatedAt())
+                        .bind("source_updated_at", r.sourceUpdatedAt()).bind("source_digest", r.sourceDigest())
+                        .bind("schema_version", r.schemaVersion()).bind("file_hash", r.fileHash())
+                        .execute();
+            }
+            List<Upserted> out = new ArrayList<>(rows.size());
+            for (Row r : rows) {
+                MetadataGeneration stored = h.createQuery("SELECT * FROM metadata_generations WHERE entity_type = :t"
+                                + " AND entity_id = :id AND file_type = :f")
+                        .bind("t", r.entityType()).bind("id", r.entityId()).bind("f", r.fileType()).map(MAPPER).one();
+                out.add(new Upserted(stored, previous.get(key(r.entityType(), r.entityId(), r.fileType()))));
+            }
+            return out;
         });
+    }
+
+    /** {@link #upsertAll} of one row. */
+    Upserted upsert(String entityType, long entityId, String fileType, String filePath, String generatedAt,
+                    String sourceUpdatedAt, String sourceDigest, String schemaVersion, String fileHash) {
+        return upsertAll(List.of(new Row(entityType, entityId, fileType, filePath, generatedAt, sourceUpdatedAt,
+                sourceDigest, schemaVersion, fileHash))).get(0);
+    }
+
+    private static String key(String entityType, long entityId, String fileType) {
+        return entityType + ":" + entityId + ":" + fileType;
     }
 
     Optional<MetadataGeneration> find(String entityType, long entityId, String fileType) {

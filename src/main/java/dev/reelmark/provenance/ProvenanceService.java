@@ -234,6 +234,38 @@ public final class ProvenanceService {
 
     // ------------------------------------------------------------------ forward / reverse provenance
 
+    /** The newest receipt (with its LoRAs) of each of these segments that has one, by segment id; two queries. */
+    public Map<Long, ObjectNode> latestReceipts(java.util.Collection<Long> segmentIds) {
+        Map<Long, ObjectNode> bySegment = new HashMap<>();
+        if (segmentIds.isEmpty()) return bySegment;
+        List<Long> ids = segmentIds.stream().distinct().toList();
+        jdbi.useHandle(h -> {
+            Map<Long, ObjectNode> byReceipt = new HashMap<>();
+            for (int from = 0; from < ids.size(); from += 500) {
+                List<Long> chunk = ids.subList(from, Math.min(ids.size(), from + 500));
+                h.createQuery("SELECT * FROM generation_receipts WHERE id IN (SELECT max(id) FROM generation_receipts"
+                                + " WHERE segment_id IN (<ids>) GROUP BY segment_id)")
+                        .bindList("ids", chunk).map((rs, ctx) -> rowToJson(rs)).forEach(r -> {
+                            r.set("loras", Json.MAPPER.createArrayNode());
+                            byReceipt.put(r.get("id").longValue(), r);
+                            bySegment.put(r.get("segment_id").longValue(), r);
+                        });
+            }
+            List<Long> receipts = new ArrayList<>(byReceipt.keySet());
+            for (int from = 0; from < receipts.size(); from += 500) {
+                h.createQuery("SELECT * FROM receipt_loras WHERE receipt_id IN (<ids>) ORDER BY receipt_id, position")
+                        .bindList("ids", receipts.subList(from, Math.min(receipts.size(), from + 500)))
+                        .map((rs, ctx) -> rowToJson(rs)).forEach(l -> {
+                            ArrayNode loras = (ArrayNode) byReceipt.get(l.get("receipt_id").longValue()).get("loras");
+                            l.remove("receipt_id");
+                            l.remove("segment_id");
+                            loras.add(l);
+                        });
+            }
+        });
+        return bySegment;
+    }
+
     /** The newest receipt of a segment (highest id), with its LoRAs, or empty when it has none. */
     public Optional<ObjectNode> latestReceipt(long segmentId) {
         Optional<Long> id = jdbi.withHandle(h -> h.createQuery("SELECT id FROM generation_receipts WHERE segment_id = :s ORDER BY id DESC LIMIT 1")

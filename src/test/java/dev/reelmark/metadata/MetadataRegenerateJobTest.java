@@ -44,7 +44,9 @@ class MetadataRegenerateJobTest {
             assertThat(entered.await(30, TimeUnit.SECONDS)).isTrue();
             s.jobs.pause(id);
             release.countDown();
-            var paused = s.jobs.await(id, j -> j.status() == JobStatus.PAUSED || j.isTerminal(), Duration.ofSeconds(30));
+            // paused once the runner has checkpointed and let go of the job
+            var paused = s.jobs.await(id, j -> (j.status() == JobStatus.PAUSED && j.claimedBy() == null) || j.isTerminal(),
+                    Duration.ofSeconds(30));
             assertThat(paused.status()).isEqualTo(JobStatus.PAUSED);
             int next = paused.state().get("next").asInt();
             assertThat(next).isBetween(1, 8);

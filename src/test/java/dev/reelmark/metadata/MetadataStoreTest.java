@@ -43,6 +43,20 @@ class MetadataStoreTest {
                     "2026-01-01T00:00:00.000Z", "d", "1.0", "short")).isInstanceOf(RuntimeException.class);
             assertThatThrownBy(() -> store.upsert("segment", 9, "character_metadata", "x", Timestamps.now(),
                     "2026-01-01T00:00:00.000Z", "d", "1.0", hash)).isInstanceOf(RuntimeException.class);
+            // A batch records several rows at once; an older generation never replaces a newer row (a batch that
+            // wrote its file before an auto-regeneration must not describe the newer file with its older hash).
+            var newer = store.upsert("character", 7, "character_metadata", "p/new.json", "2099-03-01T00:00:00.000Z",
+                    "2026-01-03T00:00:00.000Z", "d3", "1.0", "c".repeat(64));
+            var batch = store.upsertAll(java.util.List.of(
+                    new MetadataStore.Row("character", 7, "character_metadata", "p/old.json", "2099-02-01T00:00:00.000Z",
+                            "2026-01-02T00:00:00.000Z", "d2", "1.0", "d".repeat(64)),
+                    new MetadataStore.Row("character", 8, "character_metadata", "p/eight.json", "2026-02-01T00:00:00.000Z",
+                            "2026-01-02T00:00:00.000Z", "d2", "1.0", "e".repeat(64))));
+            assertThat(batch).hasSize(2);
+            assertThat(batch.get(0).row().fileHash()).isEqualTo(newer.row().fileHash());
+            assertThat(batch.get(0).row().filePath()).isEqualTo("p/new.json");
+            assertThat(batch.get(1).row().filePath()).isEqualTo("p/eight.json");
+            assertThat(store.find("character", 8, "character_metadata")).isPresent();
             store.delete("character", 7);
             assertThat(store.find("character", 7, "character_metadata")).isEmpty();
         }
