@@ -322,14 +322,13 @@ class ProvenanceApiTest {
 
     @ParameterizedTest
     @MethodSource("dev.reelmark.testing.TestDatabases#vendors")
-    void forwardProvenanceReturnsTheLatestReceiptAndQueriesAreFast(Vendor vendor) {
+    void forwardProvenanceReturnsTheLatestReceiptAndEveryReceipt(Vendor vendor) {
         start(vendor);
         long seg = f.segments().get(0);
         postReceipt(seg, receiptBody(f.model1(), f.motion1()));
         long second = postReceipt(seg, receiptBody(f.model1(), f.motion1()).put("seed", 99)).get("id").longValue();
-        long t0 = System.nanoTime();
+        // (query speed is measured by `reelmark bench provenance`, not asserted here)
         JsonNode fwd = http.get("/api/segments/" + seg + "/provenance").json();
-        assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(500);
         assertThat(fwd.get("latest").get("id").longValue()).isEqualTo(second);
         assertThat(fwd.get("latest").get("seed").longValue()).isEqualTo(99);
         assertThat(fwd.get("receipts")).hasSize(2);
