@@ -20,10 +20,22 @@ import java.util.Set;
  * only its {@link ProvenanceSource} interface, provenance only its own service.
  */
 final class ReceiptProvenance implements ProvenanceSource {
-    private final ProvenanceService provenance;
+    /** Latest receipt by segment id, for the segments asked about. */
+    private final java.util.function.Function<List<Long>, Map<Long, ObjectNode>> latest;
 
     ReceiptProvenance(ProvenanceService provenance) {
-        this.provenance = provenance;
+        this(provenance::latestReceipts);
+    }
+
+    private ReceiptProvenance(java.util.function.Function<List<Long>, Map<Long, ObjectNode>> latest) {
+        this.latest = latest;
+    }
+
+    /** One query for the receipts of all these segments; the view answers from memory. */
+    @Override
+    public ProvenanceSource prefetch(java.util.Collection<Long> segmentIds) {
+        Map<Long, ObjectNode> loaded = latest.apply(List.copyOf(segmentIds));
+        return new ReceiptProvenance(ids -> loaded);
     }
 
     @Override
@@ -68,9 +80,9 @@ final class ReceiptProvenance implements ProvenanceSource {
     }
 
     private List<ObjectNode> latestReceipts(List<Long> segmentIds) {
-        Map<Long, ObjectNode> latest = provenance.latestReceipts(segmentIds);
+        Map<Long, ObjectNode> bySegment = latest.apply(segmentIds);
         List<ObjectNode> out = new ArrayList<>();
-        for (long id : segmentIds) if (latest.containsKey(id)) out.add(latest.get(id)); // in sequence order
+        for (long id : segmentIds) if (bySegment.containsKey(id)) out.add(bySegment.get(id)); // in sequence order
         return out;
     }
 

@@ -258,7 +258,7 @@ public final class MetadataService implements AutoCloseable {
                     .map(seg -> s.quality.get(seg.get("id").longValue()).get("overall_score").doubleValue()).toList();
             quality = new VideoMetadata.QualityScores(round(scores.stream().mapToDouble(d -> d).average().orElse(0), 4), scores);
         }
-        VideoMetadata.ProvenanceInfo provenance = options.provenance().provenance(sceneId, s.segmentIds());
+        VideoMetadata.ProvenanceInfo provenance = s.provenance().provenance(sceneId, s.segmentIds());
         return new VideoMetadata(SCHEMA_VERSION, sceneId, s.scene.get("name").asText(), s.character.get("id").longValue(),
                 s.character.get("name").asText(), s.sceneType.get("name").asText(), technical, segments,
                 provenance == null ? ProvenanceSource.unknown() : provenance, quality, Timestamps.now(), s.sources().maxUpdatedAt());
@@ -284,16 +284,23 @@ public final class MetadataService implements AutoCloseable {
     }
 
     private Written writeCharacter(long characterId) {
-        CharacterSnapshot s = characterSnapshot(characterId);
+        return writeCharacter(characterSnapshot(characterId));
+    }
+
+    private Written writeCharacter(CharacterSnapshot s) {
+        long characterId = s.character.get("id").longValue();
         CharacterMetadata doc = characterMetadata(s);
         return writeFile(CHARACTER, characterId, MetadataSchemas.CHARACTER, doc, characterFile(s.project, s.character), s.sources());
     }
 
     private Written writeScene(long sceneId) {
-        SceneSnapshot s = sceneSnapshot(sceneId);
+        return writeScene(sceneSnapshot(sceneId));
+    }
+
+    private Written writeScene(SceneSnapshot s) {
+        long sceneId = s.scene.get("id").longValue();
         VideoMetadata doc = videoMetadata(s);
-        ObjectNode project = catalog.get(CatalogModel.PROJECTS, s.character.get("project_id").longValue());
-        return writeFile(SCENE, sceneId, MetadataSchemas.VIDEO, doc, sceneFile(project, s.character, s.scene), s.sources());
+        return writeFile(SCENE, sceneId, MetadataSchemas.VIDEO, doc, sceneFile(s.project, s.character, s.scene), s.sources());
     }
 
     public GeneratedFile regenerate(WorkItem item) {
@@ -439,22 +446,58 @@ public final class MetadataService implements AutoCloseable {
     /** The state of every file of a project (characters, then their scenes). */
     public List<Staleness> checkProject(long projectId) {
         List<WorkItem> items = workItems(projectId);
-        Map<Long, MetadataGeneration> chars = store.findAll(CHARACTER, MetadataSchemas.CHARACTER,
-                items.stream().filter(i -> i.entityType().equals(CHARACTER)).map(WorkItem::entityId).toList());
-        Map<Long, MetadataGeneration> scenes = store.findAll(SCENE, MetadataSchemas.VIDEO,
-                items.stream().filter(i -> i.entityType().equals(SCENE)).map(WorkItem::entityId).toList());
         List<Staleness> result = new ArrayList<>();
-        for (WorkItem item : items) {
-            try {
-                boolean character = item.entityType().equals(CHARACTER);
-                Sources sources = character ? characterSnapshot(item.entityId()).sources() : sceneSnapshot(item.entityId()).sources();
-                result.add(staleness(item.entityType(), item.entityId(), item.fileType(), sources,
-                        (character ? chars : scenes).get(item.entityId())));
-            } catch (ApiError e) {
-                if (e.status() != 404) throw e; // deleted meanwhile: nothing to report
+        for (int from = 0; from < items.size(); from += SNAPSHOT_CHUNK) {
+            List<WorkItem> chunk = items.subList(from, Math.min(items.size(), from + SNAPSHOT_CHUNK));
+            Chunk c = loadChunk(chunk);
+            for (WorkItem item : chunk) {
+                try {
+                    result.add(c.staleness(item));
+                } catch (ApiError e) {
+                    if (e.status() != 404) throw e; // deleted meanwhile: nothing to report
+                }
             }
         }
         return result;
+    }
+
+    /** How many work items share one set of catalog reads. */
+    private static final int SNAPSHOT_CHUNK = 256;
+
+    /** The snapshots and recorded generations of a run of work items, read together. */
+    private final class Chunk {
+        final Snapshots snapshots;
+        final Map<Long, MetadataGeneration> characterRows;
+        final Map<Long, MetadataGeneration> sceneRows;
+
+        Chunk(Snapshots snapshots, Map<Long, MetadataGeneration> characterRows, Map<Long, MetadataGeneration> sceneRows) {
+            this.snapshots = snapshots;
+            this.characterRows = characterRows;
+            this.sceneRows = sceneRows;
+        }
+
+        Staleness staleness(WorkItem item) {
+            boolean character = CHARACTER.equals(item.entityType());
+            Sources sources = character ? snapshots.character(item.entityId()).sources() : snapshots.scene(item.entityId()).sources();
+            return MetadataService.this.staleness(item.entityType(), item.entityId(), item.fileType(), sources,
+                    (character ? characterRows : sceneRows).get(item.entityId()));
+        }
+
+        /** Builds and writes the item's file (not yet recorded); null when {@code staleOnly} and it is current. */
+        Written build(WorkItem item, boolean staleOnly) {
+            if (staleOnly && !staleness(item).stale()) return null;
+            long id = item.entityId();
+            return CHARACTER.equals(item.entityType())
+                    ? locked(CHARACTER, id, () -> writeCharacter(snapshots.character(id)))
+                    : locked(SCENE, id, () -> writeScene(snapshots.scene(id)));
+        }
+    }
+
+    private Chunk loadChunk(List<WorkItem> items) {
+        List<Long> characters = items.stream().filter(i -> CHARACTER.equals(i.entityType())).map(WorkItem::entityId).toList();
+        List<Long> scenes = items.stream().filter(i -> SCENE.equals(i.entityType())).map(WorkItem::entityId).toList();
+        return new Chunk(snapshots(characters, scenes), store.findAll(CHARACTER, MetadataSchemas.CHARACTER, characters),
+                store.findAll(SCENE, MetadataSchemas.VIDEO, scenes));
     }
 
     // ---------------------------------------------------------------- batches
@@ -463,10 +506,13 @@ public final class MetadataService implements AutoCloseable {
     public List<WorkItem> workItems(long projectId) {
         catalog.get(CatalogModel.PROJECTS, projectId);
         List<WorkItem> items = new ArrayList<>();
-        for (ObjectNode c : all(CatalogModel.CHARACTERS, Map.of("project_id", projectId))) {
+        List<ObjectNode> characters = all(CatalogModel.CHARACTERS, Map.of("project_id", projectId));
+        Map<Long, List<ObjectNode>> scenes = groupBy(catalog.listIn(CatalogModel.SCENES, "character_id",
+                characters.stream().map(c -> c.get("id").longValue()).toList()), "character_id");
+        for (ObjectNode c : characters) {
             long id = c.get("id").longValue();
             items.add(new WorkItem(CHARACTER, id, c.get("name").asText()));
-            for (ObjectNode s : all(CatalogModel.SCENES, Map.of("character_id", id))) {
+            for (ObjectNode s : scenes.getOrDefault(id, List.of())) {
                 items.add(new WorkItem(SCENE, s.get("id").longValue(), s.get("name").asText()));
             }
         }
@@ -530,12 +576,17 @@ public final class MetadataService implements AutoCloseable {
         }
         List<Outcome> pending = new ArrayList<>();
         int next = from;
+        Chunk chunk = null;
         long batchStart = System.nanoTime();
         try {
             for (int i = from; i < items.size(); i++) {
                 while (next < items.size() && window.size() < workers * 8) {
+                    if (chunk == null || (next - from) % SNAPSHOT_CHUNK == 0) {
+                        chunk = loadChunk(items.subList(next, Math.min(items.size(), next + SNAPSHOT_CHUNK)));
+                    }
                     WorkItem item = items.get(next++);
-                    window.add(pool.submit(() -> buildItem(item, staleOnly)));
+                    Chunk c = chunk;
+                    window.add(pool.submit(() -> c.build(item, staleOnly)));
                 }
                 Written written = null;
                 RuntimeException error = null;
@@ -572,13 +623,6 @@ public final class MetadataService implements AutoCloseable {
         }
     }
 
-    /** Builds and writes one item's file (not yet recorded); null when {@code staleOnly} and it is current. */
-    private Written buildItem(WorkItem item, boolean staleOnly) {
-        if (staleOnly && !staleness(item.entityType(), item.entityId()).stale()) return null;
-        return CHARACTER.equals(item.entityType())
-                ? locked(CHARACTER, item.entityId(), () -> writeCharacter(item.entityId()))
-                : locked(SCENE, item.entityId(), () -> writeScene(item.entityId()));
-    }
 
     /** A whole project, synchronously (the CLI and the benchmark; the API runs {@link MetadataRegenerateJob}). */
     public RegenerationReport regenerateProject(long projectId, boolean staleOnly) {
@@ -747,8 +791,10 @@ public final class MetadataService implements AutoCloseable {
         }
     }
 
-    private record SceneSnapshot(ObjectNode scene, ObjectNode character, ObjectNode sceneType, List<ObjectNode> segments,
-                                 Map<Long, ObjectNode> quality, String provenanceUpdatedAt) {
+    /** {@code provenance} is a view of the provenance source with the scene's receipts already loaded. */
+    private record SceneSnapshot(ObjectNode scene, ObjectNode character, ObjectNode project, ObjectNode sceneType,
+                                 List<ObjectNode> segments, Map<Long, ObjectNode> quality, ProvenanceSource provenance,
+                                 String provenanceUpdatedAt) {
         List<Long> segmentIds() {
             return segments.stream().map(s -> s.get("id").longValue()).toList();
         }
@@ -764,31 +810,93 @@ public final class MetadataService implements AutoCloseable {
         }
     }
 
+    /**
+     * The catalog rows behind many files, read with a handful of IN queries whatever their number (a batch of
+     * hundreds of characters and scenes costs about ten queries, not ten per file). Absent ids are simply missing.
+     */
+    private record Snapshots(Map<Long, CharacterSnapshot> characters, Map<Long, SceneSnapshot> scenes) {
+        CharacterSnapshot character(long id) {
+            CharacterSnapshot s = characters.get(id);
+            if (s == null) throw ApiError.notFound("character", id);
+            return s;
+        }
+
+        SceneSnapshot scene(long id) {
+            SceneSnapshot s = scenes.get(id);
+            if (s == null) throw ApiError.notFound("scene", id);
+            return s;
+        }
+    }
+
+    private Snapshots snapshots(java.util.Collection<Long> characterIds, java.util.Collection<Long> sceneIds) {
+        List<ObjectNode> sceneRows = catalog.listIn(CatalogModel.SCENES, "id", sceneIds);
+        Set<Long> allCharacterIds = new java.util.HashSet<>(characterIds);
+        sceneRows.forEach(sc -> allCharacterIds.add(sc.get("character_id").longValue()));
+        Map<Long, ObjectNode> characters = byId(catalog.listIn(CatalogModel.CHARACTERS, "id", allCharacterIds));
+        Map<Long, ObjectNode> projects = byId(catalog.listIn(CatalogModel.PROJECTS, "id",
+                characters.values().stream().map(c -> c.get("project_id").longValue()).toList()));
+
+        Map<Long, List<ObjectNode>> imagesByCharacter = groupBy(catalog.listIn(CatalogModel.IMAGES, "character_id", characterIds), "character_id");
+        List<Long> currentImages = imagesByCharacter.values().stream().flatMap(List::stream)
+                .filter(i -> i.get("is_current_version").booleanValue()).map(i -> i.get("id").longValue()).toList();
+        Map<Long, List<ObjectNode>> variantsByImage = groupBy(catalog.listIn(CatalogModel.IMAGE_VARIANTS, "image_id", currentImages), "image_id");
+        Map<Long, CharacterSnapshot> characterSnapshots = new java.util.HashMap<>();
+        for (long id : characterIds) {
+            ObjectNode character = characters.get(id);
+            if (character == null) continue;
+            List<ObjectNode> images = imagesByCharacter.getOrDefault(id, List.of());
+            List<ObjectNode> variants = new ArrayList<>();
+            for (ObjectNode image : images) {
+                if (image.get("is_current_version").booleanValue()) variants.addAll(variantsByImage.getOrDefault(image.get("id").longValue(), List.of()));
+            }
+            variants.sort(Comparator.comparingLong(v -> v.get("id").longValue()));
+            characterSnapshots.put(id, new CharacterSnapshot(character, projects.get(character.get("project_id").longValue()), images, variants));
+        }
+
+        Map<Long, ObjectNode> sceneTypes = byId(catalog.listIn(CatalogModel.SCENE_TYPES, "id",
+                sceneRows.stream().map(sc -> sc.get("scene_type_id").longValue()).toList()));
+        Map<Long, List<ObjectNode>> segmentsByScene = groupBy(catalog.listIn(CatalogModel.SEGMENTS, "scene_id", sceneIds), "scene_id");
+        List<Long> segmentIds = segmentsByScene.values().stream().flatMap(List::stream).map(sg -> sg.get("id").longValue()).toList();
+        Map<Long, ObjectNode> qualityBySegment = new java.util.HashMap<>();
+        for (ObjectNode q : catalog.listIn(CatalogModel.SEGMENT_QUALITY, "segment_id", segmentIds)) {
+            qualityBySegment.putIfAbsent(q.get("segment_id").longValue(), q); // lowest id first, as listed
+        }
+        ProvenanceSource provenance = segmentIds.isEmpty() ? options.provenance() : options.provenance().prefetch(segmentIds);
+        Map<Long, SceneSnapshot> sceneSnapshots = new java.util.HashMap<>();
+        for (ObjectNode scene : sceneRows) {
+            long sceneId = scene.get("id").longValue();
+            ObjectNode character = characters.get(scene.get("character_id").longValue());
+            List<ObjectNode> segments = new ArrayList<>(segmentsByScene.getOrDefault(sceneId, List.of()));
+            segments.sort(Comparator.<ObjectNode>comparingLong(sg -> sg.get("sequence_index").longValue()).thenComparingLong(sg -> sg.get("id").longValue()));
+            List<Long> ids = segments.stream().map(sg -> sg.get("id").longValue()).toList();
+            Map<Long, ObjectNode> quality = new java.util.LinkedHashMap<>();
+            for (long id : ids) if (qualityBySegment.containsKey(id)) quality.put(id, qualityBySegment.get(id));
+            sceneSnapshots.put(sceneId, new SceneSnapshot(scene, character, projects.get(character.get("project_id").longValue()),
+                    sceneTypes.get(scene.get("scene_type_id").longValue()), segments, quality, provenance,
+                    provenance.sourceUpdatedAt(sceneId, ids)));
+        }
+        return new Snapshots(characterSnapshots, sceneSnapshots);
+    }
+
     private CharacterSnapshot characterSnapshot(long characterId) {
-        ObjectNode character = catalog.get(CatalogModel.CHARACTERS, characterId);
-        ObjectNode project = catalog.get(CatalogModel.PROJECTS, character.get("project_id").longValue());
-        List<ObjectNode> images = all(CatalogModel.IMAGES, Map.of("character_id", characterId));
-        List<Long> current = images.stream().filter(i -> i.get("is_current_version").booleanValue())
-                .map(i -> i.get("id").longValue()).toList();
-        List<ObjectNode> variants = new ArrayList<>(catalog.listIn(CatalogModel.IMAGE_VARIANTS, "image_id", current));
-        variants.sort(Comparator.comparingLong(v -> v.get("id").longValue()));
-        return new CharacterSnapshot(character, project, images, variants);
+        return snapshots(List.of(characterId), List.of()).character(characterId);
     }
 
     private SceneSnapshot sceneSnapshot(long sceneId) {
-        ObjectNode scene = catalog.get(CatalogModel.SCENES, sceneId);
-        ObjectNode character = catalog.get(CatalogModel.CHARACTERS, scene.get("character_id").longValue());
-        ObjectNode sceneType = catalog.get(CatalogModel.SCENE_TYPES, scene.get("scene_type_id").longValue());
-        List<ObjectNode> segments = new ArrayList<>(all(CatalogModel.SEGMENTS, Map.of("scene_id", sceneId)));
-        segments.sort(Comparator.<ObjectNode>comparingLong(s -> s.get("sequence_index").longValue()).thenComparingLong(s -> s.get("id").longValue()));
-        List<Long> ids = segments.stream().map(s -> s.get("id").longValue()).toList();
-        Map<Long, ObjectNode> bySegment = new java.util.HashMap<>();
-        for (ObjectNode q : catalog.listIn(CatalogModel.SEGMENT_QUALITY, "segment_id", ids)) {
-            bySegment.putIfAbsent(q.get("segment_id").longValue(), q); // lowest id first, as listed
-        }
-        Map<Long, ObjectNode> quality = new java.util.LinkedHashMap<>();
-        for (long id : ids) if (bySegment.containsKey(id)) quality.put(id, bySegment.get(id));
-        return new SceneSnapshot(scene, character, sceneType, segments, quality, options.provenance().sourceUpdatedAt(sceneId, ids));
+        return snapshots(List.of(), List.of(sceneId)).scene(sceneId);
+    }
+
+    private static Map<Long, ObjectNode> byId(List<ObjectNode> rows) {
+        Map<Long, ObjectNode> map = new java.util.HashMap<>();
+        rows.forEach(r -> map.put(r.get("id").longValue(), r));
+        return map;
+    }
+
+    /** Rows grouped by a reference column, each group in id order (the rows come in id order). */
+    private static Map<Long, List<ObjectNode>> groupBy(List<ObjectNode> rows, String column) {
+        Map<Long, List<ObjectNode>> map = new java.util.HashMap<>();
+        rows.forEach(r -> map.computeIfAbsent(r.get(column).longValue(), k -> new ArrayList<>()).add(r));
+        return map;
     }
 
     /** The newest updated_at over the parts, and a digest of which parts there are and their stamps. */

@@ -42,12 +42,21 @@ final class MetadataStore {
     List<Upserted> upsertAll(List<Row> rows) {
         if (rows.isEmpty()) return List.of();
         return jdbi.inTransaction(h -> {
-            Map<String, String> previous = new HashMap<>();
+            Map<String, MetadataGeneration> before = new HashMap<>();
+            rows.stream().collect(java.util.stream.Collectors.groupingBy(r -> r.entityType() + "\u0000" + r.fileType()))
+                    .forEach((group, list) -> {
+                        Row first = list.get(0);
+                        List<Long> ids = list.stream().map(Row::entityId).distinct().toList();
+                        for (int from = 0; from < ids.size(); from += 500) {
+                            h.createQuery("SELECT * FROM metadata_generations WHERE entity_type = :t AND file_type = :f"
+                                            + " AND entity_id IN (<ids>)").bind("t", first.entityType()).bind("f", first.fileType())
+                                    .bindList("ids", ids.subList(from, Math.min(ids.size(), from + 500))).map(MAPPER)
+                                    .forEach(g -> before.put(key(g.entityType(), g.entityId(), g.fileType()), g));
+                        }
+                    });
+            List<Upserted> out = new ArrayList<>(rows.size());
             for (Row r : rows) {
-                h.createQuery("SELECT file_path FROM metadata_generations WHERE entity_type = :t AND entity_id = :id"
-                                + " AND file_type = :f").bind("t", r.entityType()).bind("id", r.entityId()).bind("f", r.fileType())
-                        .mapTo(String.class).findOne().ifPresent(p -> previous.put(key(r.entityType(), r.entityId(), r.fileType()), p));
-                h.createUpdate("INSERT INTO metadata_generations (entity_type, entity_id, file_type, file_path, generated_at,"
+                int changed = h.createUpdate("INSERT INTO metadata_generations (entity_type, entity_id, file_type, file_path, generated_at,"
                                 + " source_updated_at, source_digest, schema_version, file_hash)"
                                 + " VALUES (:entity_type, :entity_id, :file_type, :file_path, :generated_at, :source_updated_at,"
                                 + " :source_digest, :schema_version, :file_hash)"
@@ -61,13 +70,15 @@ final class MetadataStore {
                         .bind("source_updated_at", r.sourceUpdatedAt()).bind("source_digest", r.sourceDigest())
                         .bind("schema_version", r.schemaVersion()).bind("file_hash", r.fileHash())
                         .execute();
-            }
-            List<Upserted> out = new ArrayList<>(rows.size());
-            for (Row r : rows) {
-                MetadataGeneration stored = h.createQuery("SELECT * FROM metadata_generations WHERE entity_type = :t"
-                                + " AND entity_id = :id AND file_type = :f")
-                        .bind("t", r.entityType()).bind("id", r.entityId()).bind("f", r.fileType()).map(MAPPER).one();
-                out.add(new Upserted(stored, previous.get(key(r.entityType(), r.entityId(), r.fileType()))));
+                MetadataGeneration previous = before.get(key(r.entityType(), r.entityId(), r.fileType()));
+                // Replaced (or new): the row is what was written; otherwise a newer generation stays, unchanged.
+                MetadataGeneration stored = changed > 0
+                        ? new MetadataGeneration(r.entityType(), r.entityId(), r.fileType(), r.filePath(), r.generatedAt(),
+                        r.sourceUpdatedAt(), r.sourceDigest(), r.schemaVersion(), r.fileHash(),
+                        previous == null ? null : previous.createdAt(), null)
+                        : previous;
+                out.add(new Upserted(stored, previous == null ? null : previous.filePath()));
+                before.put(key(r.entityType(), r.entityId(), r.fileType()), stored);
             }
             return out;
         });
@@ -76,8 +87,9 @@ final class MetadataStore {
     /** {@link #upsertAll} of one row. */
     Upserted upsert(String entityType, long entityId, String fileType, String filePath, String generatedAt,
                     String sourceUpdatedAt, String sourceDigest, String schemaVersion, String fileHash) {
-        return upsertAll(List.of(new Row(entityType, entityId, fileType, filePath, generatedAt, sourceUpdatedAt,
+        Upserted up = upsertAll(List.of(new Row(entityType, entityId, fileType, filePath, generatedAt, sourceUpdatedAt,
                 sourceDigest, schemaVersion, fileHash))).get(0);
+        return new Upserted(find(entityType, entityId, fileType).orElseThrow(), up.previousPath());
     }
 
     private static String key(String entityType, long entityId, String fileType) {

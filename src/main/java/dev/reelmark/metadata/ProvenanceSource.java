@@ -25,6 +25,14 @@ public interface ProvenanceSource {
         return null;
     }
 
+    /**
+     * This source with what it knows about these segments loaded at once, for a batch of many scenes; answers for
+     * other segments may be missing from the view. The default has nothing to load and returns itself.
+     */
+    default ProvenanceSource prefetch(java.util.Collection<Long> segmentIds) {
+        return this;
+    }
+
     /** No provenance recorded: the explicit "unknown" answer. */
     ProvenanceSource UNKNOWN = (sceneId, segmentIds) -> unknown();
 
