@@ -58,6 +58,25 @@ class CliTest {
     }
 
     @Test
+    void metadataAndProvenanceCommandsAreSubcommandsOfReelmark() throws Exception {
+        Path data = dir.resolve("data");
+        Run unknownProject = reelmark("metadata", "stale", "424242", "--data", data.toString());
+        assertThat(unknownProject.exit()).isEqualTo(2);
+        assertThat(unknownProject.err()).contains("project").contains("424242");
+
+        Run badId = reelmark("metadata", "preview", "--character", "-3", "--data", data.toString());
+        assertThat(badId.exit()).isEqualTo(2);
+        assertThat(badId.err()).contains("--character");
+
+        Run report = reelmark("provenance", "report", "424242", "--data", data.toString());
+        assertThat(report.exit()).isEqualTo(2);
+        assertThat(report.err()).contains("424242");
+
+        Run help = reelmark("provenance", "--help");
+        assertThat(help.out()).contains("show").contains("usage").contains("report").contains("regenerate").contains("import");
+    }
+
+    @Test
     void dbMigrateCreatesTheEmbeddedDatabaseInTheDataDirectory() throws Exception {
         Path data = dir.resolve("data");
         Run run = reelmark("db", "migrate", "--data", data.toString());
