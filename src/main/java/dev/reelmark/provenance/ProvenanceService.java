@@ -331,12 +331,9 @@ public final class ProvenanceService {
         if (version != null && ids.isEmpty()) throw ApiError.badField("version", "asset " + assetId + " has no version '" + version + "'");
         String kind = asset.get("kind").asText();
         String in = String.join(",", ids.stream().map(String::valueOf).toList());
-        String countSql = switch (kind) {
-            case "lora" -> "SELECT count(*) AS receipts, count(DISTINCT rl.segment_id) AS segments FROM receipt_loras rl"
-                    + " WHERE rl.asset_id IN (" + in + ")";
-            case "workflow" -> "SELECT count(*) AS receipts, count(DISTINCT r.segment_id) AS segments FROM generation_receipts r WHERE r.workflow_asset_id IN (" + in + ")";
-            default -> "SELECT count(*) AS receipts, count(DISTINCT r.segment_id) AS segments FROM generation_receipts r WHERE r.model_asset_id IN (" + in + ")";
-        };
+        // asset_segment_usage (V7) has one row per (asset version, segment): counting is bounded by segments, not receipts
+        String countSql = "SELECT coalesce(sum(u.receipts), 0) AS receipts, count(DISTINCT u.segment_id) AS segments"
+                + " FROM asset_segment_usage u WHERE u.asset_id IN (" + in + ")";
         ObjectNode out = Json.object();
         out.set("asset", asset);
         ArrayNode items = out.putArray("items");

@@ -318,6 +318,15 @@ class ProvenanceApiTest {
         assertThat(planned.get("loras").get(0).get("weight").doubleValue()).isEqualTo(0.45);
         assertThat(planned.get("seed").longValue()).isEqualTo(42);
         assertThat(http.get("/api/segments/" + s.get(0) + "/provenance").json().get("regenerations")).hasSize(1);
+
+        // deleting a segment takes its receipts, and the usage counts follow (asset_segment_usage cascades)
+        catalog.delete(CatalogModel.SEGMENTS, s.get(1));
+        JsonNode after = http.get("/api/assets/" + f.motion1() + "/usage").json();
+        assertThat(after.get("total").asInt()).isEqualTo(4);
+        assertThat(after.get("segments").asInt()).isEqualTo(3);
+        long direct = tdb.db().jdbi().withHandle(h -> h.createQuery("SELECT count(*) FROM receipt_loras WHERE asset_id IN ("
+                + f.motion1() + "," + motion2 + ")").mapTo(Long.class).one());
+        assertThat(direct).isEqualTo(4);
     }
 
     @ParameterizedTest
