@@ -1,8 +1,6 @@
 package dev.reelmark.cli;
 
 import dev.reelmark.app.Reelmark;
-import dev.reelmark.http.ApiError;
-import dev.reelmark.media.MediaException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -14,7 +12,7 @@ import picocli.CommandLine.Command;
                 dev.reelmark.provenance.ProvenanceCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
-    public static final int USAGE = 2;
+    public static final int USAGE = Cli.USAGE;
 
     public static void main(String[] args) {
         System.exit(run(args));
@@ -23,13 +21,7 @@ public final class Main {
     /** Runs a command line and returns its exit code (tests call this instead of main). */
     public static int run(String... args) {
         CommandLine cli = new CommandLine(new Main());
-        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            if (e instanceof ApiError || e instanceof IllegalArgumentException || e instanceof MediaException) {
-                cmd.getErr().println("reelmark: " + e.getMessage());
-                return USAGE;
-            }
-            throw e;
-        });
+        cli.setExecutionExceptionHandler(Cli::handle);
         return cli.execute(args);
     }
 }

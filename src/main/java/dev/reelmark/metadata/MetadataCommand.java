@@ -2,9 +2,10 @@ package dev.reelmark.metadata;
 
 import dev.reelmark.app.AppConfig;
 import dev.reelmark.app.Reelmark;
+import dev.reelmark.cli.Cli;
+import dev.reelmark.cli.CommonOptions;
 import dev.reelmark.http.ApiError;
 import dev.reelmark.http.Json;
-import dev.reelmark.media.MediaException;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -29,7 +30,7 @@ import java.util.concurrent.Callable;
         subcommands = {MetadataCommand.PreviewCmd.class, MetadataCommand.RegenerateCmd.class, MetadataCommand.StaleCmd.class,
                 MetadataCommand.DeliverCmd.class})
 public final class MetadataCommand implements Callable<Integer> {
-    public static final int USAGE = 2;
+    public static final int USAGE = Cli.USAGE;
 
     @Spec
     CommandSpec spec;
@@ -42,49 +43,7 @@ public final class MetadataCommand implements Callable<Integer> {
 
     /** Runs {@code reelmark metadata ARGS} on its own (tests; Main runs it as a subcommand). */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
-        CommandLine cli = new CommandLine(new MetadataCommand());
-        cli.setOut(out);
-        cli.setErr(err);
-        cli.setExecutionExceptionHandler(MetadataCommand::handle);
-        int code = cli.execute(args);
-        out.flush();
-        err.flush();
-        return code;
-    }
-
-    /** The exception handler Main should install too: an ApiError is one line and exit code 2. */
-    public static int handle(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) throws Exception {
-        if (e instanceof ApiError || e instanceof IllegalArgumentException || e instanceof MediaException) {
-            cmd.getErr().println("reelmark: " + e.getMessage());
-            return USAGE;
-        }
-        throw e;
-    }
-
-    public static void main(String[] args) {
-        System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
-    }
-
-    /** Where the data and the database are; every subcommand takes these. */
-    public static final class Options {
-        @Option(names = "--data", paramLabel = "DIR",
-                description = "Data directory (env REELMARK_DATA, default ./reelmark-data)")
-        Path data;
-
-        @Option(names = "--db", paramLabel = "JDBC_URL",
-                description = "Database URL (env REELMARK_DB, default: the SQLite file in the data directory)")
-        String db;
-
-        AppConfig config() {
-            String envData = env("REELMARK_DATA");
-            Path dir = data != null ? data : envData != null ? Path.of(envData) : AppConfig.DEFAULT_DATA;
-            return new AppConfig(dir, db != null ? db : env("REELMARK_DB"), null, null, 0);
-        }
-
-        private static String env(String name) {
-            String v = System.getenv(name);
-            return v == null || v.isBlank() ? null : v.trim();
-        }
+        return Cli.run(new MetadataCommand(), out, err, args);
     }
 
     /** The services one command needs, built by the composition root on the configured database (no job workers). */
@@ -107,7 +66,7 @@ public final class MetadataCommand implements Callable<Integer> {
 
     abstract static class Sub implements Callable<Integer> {
         @Mixin
-        Options options;
+        CommonOptions options;
 
         @Spec
         CommandSpec spec;
@@ -122,7 +81,7 @@ public final class MetadataCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
-            try (Session s = new Session(options.config())) {
+            try (Session s = new Session(options.config(0))) {
                 return run(s);
             }
         }

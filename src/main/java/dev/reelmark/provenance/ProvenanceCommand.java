@@ -1,15 +1,13 @@
 package dev.reelmark.provenance;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.reelmark.app.AppConfig;
 import dev.reelmark.app.Reelmark;
-import dev.reelmark.db.Database;
-import dev.reelmark.http.ApiError;
+import dev.reelmark.cli.Cli;
+import dev.reelmark.cli.CommonOptions;
 import dev.reelmark.http.Json;
 import dev.reelmark.jobs.Job;
 import dev.reelmark.jobs.JobRunner;
 import dev.reelmark.jobs.JobService;
-import dev.reelmark.media.MediaException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -19,7 +17,6 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,7 +32,7 @@ import java.util.concurrent.Callable;
         subcommands = {ProvenanceCommand.Show.class, ProvenanceCommand.Usage.class, ProvenanceCommand.Report.class,
                 ProvenanceCommand.Regenerate.class, ProvenanceCommand.Import.class, ProvenanceCommand.DemoReceipts.class})
 public final class ProvenanceCommand implements Callable<Integer> {
-    public static final int USAGE = 2;
+    public static final int USAGE = Cli.USAGE;
 
     @Spec
     CommandSpec spec;
@@ -48,50 +45,16 @@ public final class ProvenanceCommand implements Callable<Integer> {
 
     /** Runs {@code reelmark provenance ARGS} on its own (tests; Main runs it as a subcommand). */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
-        CommandLine cli = new CommandLine(new ProvenanceCommand());
-        cli.setOut(out);
-        cli.setErr(err);
-        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            if (e instanceof ApiError || e instanceof IllegalArgumentException || e instanceof MediaException) {
-                cmd.getErr().println("reelmark: " + e.getMessage());
-                return USAGE;
-            }
-            throw e;
-        });
-        int code = cli.execute(args);
-        out.flush();
-        err.flush();
-        return code;
+        return Cli.run(new ProvenanceCommand(), out, err, args);
     }
 
     public static void main(String[] args) {
         System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
     }
 
-    /** Where the data and database are; every subcommand takes these. */
-    public static final class Options {
-        @Option(names = "--data", paramLabel = "DIR", description = "Data directory (env REELMARK_DATA, default ./reelmark-data)")
-        Path data;
-
-        @Option(names = "--db", paramLabel = "JDBC_URL", description = "Database URL (env REELMARK_DB, default: the SQLite file in the data directory)")
-        String db;
-
-        Path dataDir() {
-            String env = System.getenv("REELMARK_DATA");
-            return (data != null ? data : env != null && !env.isBlank() ? Path.of(env) : AppConfig.DEFAULT_DATA).toAbsolutePath().normalize();
-        }
-
-        String url() {
-            String env = System.getenv("REELMARK_DB");
-            if (db != null) return db;
-            if (env != null && !env.isBlank()) return env;
-            return Database.sqliteUrlFor(dataDir());
-        }
-    }
-
     abstract static class Sub implements Callable<Integer> {
         @Mixin
-        Options options;
+        CommonOptions options;
 
         @Spec
         CommandSpec spec;
@@ -101,7 +64,7 @@ public final class ProvenanceCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
-            try (Reelmark app = Reelmark.open(new AppConfig(options.dataDir(), options.url(), null, null, 0))) {
+            try (Reelmark app = Reelmark.open(options.config(0))) {
                 this.app = app;
                 return run(app.provenance(), app.jobs());
             }
