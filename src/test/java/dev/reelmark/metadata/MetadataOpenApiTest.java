@@ -28,6 +28,7 @@ class MetadataOpenApiTest {
                 assertThat(op.getValue().get("responses").size()).as(path.getKey()).isGreaterThan(1);
             }));
             assertThat(documented).containsExactlyInAnyOrder(
+                    "GET /api/characters/{id}/metadata", "GET /api/scenes/{id}/metadata",
                     "GET /api/characters/{id}/metadata/preview", "GET /api/scenes/{id}/metadata/preview",
                     "POST /api/characters/{id}/metadata/regenerate", "POST /api/scenes/{id}/metadata/regenerate",
                     "POST /api/projects/{id}/metadata/regenerate", "GET /api/projects/{id}/metadata/stale",
