@@ -29,6 +29,7 @@ import {
   regenerationResult,
   summarizeRegeneration,
 } from './metadataStatus';
+import { useKeptData } from './useKeptData';
 
 /** The project id in `?project=`, or null. */
 function parseProject(raw: string | null): number | null {
@@ -95,6 +96,8 @@ export function MetadataPage() {
 function ProjectMetadata({ project }: { project: Project }) {
   const stale = useApiData((signal) => metadataApi.stale(project.id, signal), [project.id]);
   const check = useApiData((signal) => metadataApi.deliveryCheck(project.id, signal), [project.id]);
+  const staleData = useKeptData(stale);
+  const checkData = useKeptData(check);
   const [job, setJob] = useState<Job | null>(null);
   const [starting, setStarting] = useState<'stale' | 'all' | null>(null);
   const [startError, setStartError] = useState<ApiError | null>(null);
@@ -167,24 +170,24 @@ function ProjectMetadata({ project }: { project: Project }) {
         <h2 id="stale-heading" className="section-title">
           Stale files
         </h2>
-        {stale.status === 'loading' ? <Loading label="Checking every metadata file…" /> : null}
+        {stale.status === 'loading' && !staleData ? <Loading label="Checking every metadata file…" /> : null}
         {stale.status === 'error' ? (
           <ErrorNotice error={stale.error} title="Could not check the metadata files" onRetry={stale.reload} />
         ) : null}
-        {stale.status === 'ready' ? (
-          <>
+        {staleData && stale.status !== 'error' ? (
+          <div aria-busy={stale.status === 'loading'}>
             <p className="muted" aria-live="polite" data-testid="stale-summary">
-              {stale.data.stale_count === 0
-                ? `All ${files(stale.data.checked_count)} are current.`
-                : `${stale.data.stale_count} of ${files(stale.data.checked_count)} stale.`}
+              {staleData.stale_count === 0
+                ? `All ${files(staleData.checked_count)} are current.`
+                : `${staleData.stale_count} of ${files(staleData.checked_count)} stale.`}
             </p>
-            {stale.data.stale_count > 0 ? (
+            {staleData.stale_count > 0 ? (
               <>
-                <StaleTable title="Character metadata" entries={stale.data.character_metadata} />
-                <StaleTable title="Video metadata" entries={stale.data.video_metadata} />
+                <StaleTable title="Character metadata" entries={staleData.character_metadata} />
+                <StaleTable title="Video metadata" entries={staleData.video_metadata} />
               </>
             ) : null}
-          </>
+          </div>
         ) : null}
       </section>
 
@@ -192,11 +195,15 @@ function ProjectMetadata({ project }: { project: Project }) {
         <h2 id="delivery-heading" className="section-title">
           Delivery
         </h2>
-        {check.status === 'loading' ? <Loading label="Checking whether the project can be delivered…" /> : null}
+        {check.status === 'loading' && !checkData ? (
+          <Loading label="Checking whether the project can be delivered…" />
+        ) : null}
         {check.status === 'error' ? (
           <ErrorNotice error={check.error} title="Could not run the delivery check" onRetry={check.reload} />
         ) : null}
-        {check.status === 'ready' ? <DeliveryPanel projectId={project.id} check={check.data} onDelivered={check.reload} /> : null}
+        {checkData && check.status !== 'error' ? (
+          <DeliveryPanel projectId={project.id} check={checkData} checking={check.status === 'loading'} />
+        ) : null}
       </section>
     </>
   );
@@ -325,7 +332,7 @@ type Packaging =
   | { step: 'failed'; error: ApiError };
 
 /** Which characters block a delivery (and why), and the buttons that package one. */
-function DeliveryPanel({ projectId, check, onDelivered }: { projectId: number; check: DeliveryCheck; onDelivered: () => void }) {
+function DeliveryPanel({ projectId, check, checking }: { projectId: number; check: DeliveryCheck; checking: boolean }) {
   const [packaging, setPackaging] = useState<Packaging>({ step: 'idle' });
   const blocking = check.characters.filter((c) => c.problems.length > 0);
 
@@ -333,14 +340,13 @@ function DeliveryPanel({ projectId, check, onDelivered }: { projectId: number; c
     setPackaging({ step: 'busy', format });
     try {
       setPackaging({ step: 'done', delivery: await metadataApi.deliver(projectId, format) });
-      onDelivered();
     } catch (error) {
       setPackaging({ step: 'failed', error: toApiError(error) });
     }
   };
 
   return (
-    <div className="panel">
+    <div className="panel" aria-busy={checking}>
       <p className="metadata-status" data-ready={check.ready}>
         {check.ready ? (
           <>
@@ -408,7 +414,7 @@ function DeliveryPanel({ projectId, check, onDelivered }: { projectId: number; c
             key={format}
             type="button"
             className={format === 'folder' ? 'button button-primary' : 'button'}
-            disabled={!check.ready || packaging.step === 'busy'}
+            disabled={!check.ready || checking || packaging.step === 'busy'}
             aria-busy={packaging.step === 'busy' && packaging.format === format}
             onClick={() => deliver(format)}
           >

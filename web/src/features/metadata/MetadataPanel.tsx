@@ -7,6 +7,7 @@ import { formatDateTime } from '../../components/format';
 import { Loading } from '../../components/Loading';
 import { metadataApi, type MetadataEntity, type MetadataFile, type MetadataStatus } from './api';
 import { describeStatus, fileName } from './metadataStatus';
+import { useKeptData } from './useKeptData';
 
 const FILE_TYPES: Record<MetadataEntity, string> = { character: 'character_metadata', scene: 'video_metadata' };
 
@@ -19,9 +20,10 @@ type Regeneration = { step: 'idle' } | { step: 'busy' } | { step: 'done'; file: 
 export function MetadataPanel({ entity, id, projectId }: { entity: MetadataEntity; id: number; projectId?: number }) {
   const headingId = useId();
   const status = useApiData((signal) => metadataApi.status(entity, id, signal), [entity, id]);
+  const statusData = useKeptData(status);
   const [regeneration, setRegeneration] = useState<Regeneration>({ step: 'idle' });
   const [previewOpen, setPreviewOpen] = useState(false);
-  const file = fileName(status.data?.file_type ?? FILE_TYPES[entity]);
+  const file = fileName(statusData?.file_type ?? FILE_TYPES[entity]);
 
   const regenerate = async () => {
     setRegeneration({ step: 'busy' });
@@ -61,11 +63,15 @@ export function MetadataPanel({ entity, id, projectId }: { entity: MetadataEntit
         </div>
       </div>
 
-      {status.status === 'loading' ? <Loading label="Checking the metadata file…" /> : null}
+      {status.status === 'loading' && !statusData ? <Loading label="Checking the metadata file…" /> : null}
       {status.status === 'error' ? (
         <ErrorNotice error={status.error} title="Could not check the metadata file" onRetry={status.reload} inline />
       ) : null}
-      {status.status === 'ready' ? <StatusFacts status={status.data} /> : null}
+      {statusData && status.status !== 'error' ? (
+        <div aria-busy={status.status === 'loading'}>
+          <StatusFacts status={statusData} />
+        </div>
+      ) : null}
 
       <div aria-live="polite">
         {regeneration.step === 'done' ? (
