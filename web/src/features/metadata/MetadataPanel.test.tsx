@@ -48,7 +48,9 @@ describe('MetadataPanel', () => {
     expect(screen.getByRole('heading').textContent).toBe('Metadata file character_metadata.json');
 
     fireEvent.click(screen.getByRole('button', { name: 'Regenerate' }));
-    expect((await screen.findByRole('status')).textContent).toContain('Wrote metadata/demo-1/ava-3/character_metadata.json');
+    const message = await screen.findByRole('status');
+    expect(message.textContent).toContain('Regenerated: character_metadata.json written at');
+    expect(message.querySelector('time')?.getAttribute('dateTime')).toBe('2026-11-23T11:00:00Z');
     expect(await screen.findByText('Current')).toBeTruthy();
     expect(screen.queryByText('Stale: edited on disk')).toBeNull();
     const generated = within(screen.getByLabelText('Metadata file')).getByText('Generated').nextSibling as HTMLElement;

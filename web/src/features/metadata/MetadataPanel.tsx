@@ -76,7 +76,7 @@ export function MetadataPanel({ entity, id, projectId }: { entity: MetadataEntit
       <div aria-live="polite">
         {regeneration.step === 'done' ? (
           <p className="meta" role="status">
-            Wrote <code>{regeneration.file.file_path}</code> at{' '}
+            Regenerated: {file} written at{' '}
             <time dateTime={regeneration.file.generated_at}>{formatDateTime(regeneration.file.generated_at)}</time>.
           </p>
         ) : null}

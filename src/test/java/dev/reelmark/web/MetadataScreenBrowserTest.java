@@ -84,7 +84,7 @@ class MetadataScreenBrowserTest {
             BrowserHarness.screenshot(page, "metadata-character-stale");
 
             panel.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Regenerate")).click();
-            assertThat(panel.getByRole(AriaRole.STATUS)).containsText("Wrote " + before.get("file_path").asText());
+            assertThat(panel.getByRole(AriaRole.STATUS)).containsText("Regenerated: character_metadata.json written at");
             assertThat(panel.locator(".metadata-status .badge")).hasText("Current");
             JsonNode after = get("/api/characters/" + ava + "/metadata");
             assertEquals("[]", after.get("reasons").toString());
@@ -133,7 +133,7 @@ class MetadataScreenBrowserTest {
             assertThat(page.getByRole(AriaRole.NAVIGATION, new Page.GetByRoleOptions().setName("Main"))
                     .getByRole(AriaRole.LINK, new Locator.GetByRoleOptions().setName("Metadata")))
                     .hasAttribute("aria-current", "page");
-            assertThat(page.getByLabel("Project")).hasValue(String.valueOf(projectId));
+            assertThat(page.getByRole(AriaRole.COMBOBOX, new Page.GetByRoleOptions().setName("Project").setExact(true))).hasValue(String.valueOf(projectId));
 
             Locator summary = page.getByTestId("stale-summary");
             assertThat(summary).hasText("2 of " + checked + " files stale.");
