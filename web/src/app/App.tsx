@@ -6,6 +6,7 @@ import { ProjectsPage } from '../features/catalog/ProjectsPage';
 import { ScenePage } from '../features/catalog/ScenePage';
 import { JobsPage } from '../features/jobs/JobsPage';
 import { LedgerPage } from '../features/ledger/LedgerPage';
+import { MetadataPage } from '../features/metadata/MetadataPage';
 import { UpcomingFeaturePage } from '../features/upcoming/UpcomingFeaturePage';
 import { UPCOMING } from '../features/upcoming/upcoming';
 import { AppShell } from './AppShell';
@@ -27,6 +28,7 @@ export const ROUTES: readonly Route<ReactNode>[] = [
   { pattern: '/catalog/scenes/:id', render: withId((id) => <ScenePage key={id} id={id} />) },
   { pattern: '/jobs', render: () => <JobsPage /> },
   { pattern: '/ledger', render: () => <LedgerPage /> },
+  { pattern: '/metadata', render: () => <MetadataPage /> },
   ...Object.entries(UPCOMING).map(([path, feature]) => ({
     pattern: `/${path}`,
     render: () => <UpcomingFeaturePage feature={feature} />,

@@ -25,7 +25,7 @@ describe('AppShell', () => {
       .map((a) => a.textContent);
     expect(links).toEqual([
       'Catalog',
-      'Metadatasoon',
+      'Metadata',
       'Provenancesoon',
       'Exportssoon',
       'Taggingsoon',

@@ -9,6 +9,7 @@ import { PageHeader } from '../../components/PageHeader';
 import { StatusBadge } from '../../components/StatusBadge';
 import { formatDateTime } from '../../components/format';
 import { useDocumentTitle } from '../../components/useDocumentTitle';
+import { MetadataPanel } from '../metadata/MetadataPanel';
 import { catalogApi, type Character } from './api';
 import { routes } from './routes';
 import { Tags } from './Tags';
@@ -49,6 +50,8 @@ export function CharacterPage({ id }: { id: number }) {
       </PageHeader>
 
       <CharacterDetails character={character} />
+
+      <MetadataPanel entity="character" id={character.id} projectId={project.id} />
 
       <section aria-labelledby="scenes-heading">
         <h2 id="scenes-heading" className="section-title">

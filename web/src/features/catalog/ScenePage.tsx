@@ -7,6 +7,7 @@ import { PageHeader } from '../../components/PageHeader';
 import { StatusBadge } from '../../components/StatusBadge';
 import { formatDateTime } from '../../components/format';
 import { useDocumentTitle } from '../../components/useDocumentTitle';
+import { MetadataPanel } from '../metadata/MetadataPanel';
 import { catalogApi } from './api';
 import { routes } from './routes';
 import { SegmentCard } from './SegmentCard';
@@ -51,6 +52,8 @@ export function ScenePage({ id }: { id: number }) {
           <time dateTime={scene.updated_at}>{formatDateTime(scene.updated_at)}</time>
         </p>
       </PageHeader>
+
+      <MetadataPanel entity="scene" id={scene.id} projectId={project.id} />
 
       <section aria-labelledby="segments-heading">
         <h2 id="segments-heading" className="section-title">

@@ -5,10 +5,6 @@ export interface UpcomingFeature {
 }
 
 export const UPCOMING: Record<string, UpcomingFeature> = {
-  metadata: {
-    title: 'Metadata',
-    summary: 'the metadata JSON files Reelmark writes for the catalog, and whether each one is still fresh.',
-  },
   provenance: {
     title: 'Provenance',
     summary: 'immutable generation receipts: which asset versions (model, LoRAs, workflow) made each segment.',

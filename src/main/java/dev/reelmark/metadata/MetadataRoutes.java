@@ -36,6 +36,18 @@ public final class MetadataRoutes {
         router.schema("MetadataStaleness", stalenessSchema());
         router.schema("MetadataDeliveryCheck", checkSchema());
 
+        router.get("/api/characters/{id}/metadata").tag(TAG)
+                .summary("Whether a character's character_metadata.json is current")
+                .description("generated_at and source_updated_at of the written file (null when never written), the "
+                        + "sources' current updated_at, and the reasons it is stale (empty when current): not_generated, "
+                        + "source_changed, file_missing, file_modified, schema_version_changed.")
+                .response(ref("MetadataStaleness")).errors(400, 404)
+                .handle(ctx -> ctx.json(metadata.staleness(MetadataService.CHARACTER, Requests.pathId(ctx, "id"))));
+        router.get("/api/scenes/{id}/metadata").tag(TAG)
+                .summary("Whether a scene's video_metadata.json is current")
+                .description("Same answer as GET /api/characters/{id}/metadata, for the scene's video_metadata.json.")
+                .response(ref("MetadataStaleness")).errors(400, 404)
+                .handle(ctx -> ctx.json(metadata.staleness(MetadataService.SCENE, Requests.pathId(ctx, "id"))));
         router.get("/api/characters/{id}/metadata/preview").tag(TAG)
                 .summary("Preview a character's character_metadata.json")
                 .description("The file as it would be written now, pretty-printed; nothing is written.")
@@ -46,16 +58,6 @@ public final class MetadataRoutes {
                 .description("Technical info is measured with ffprobe on the segment videos; nothing is written.")
                 .response(ref("VideoMetadata")).errors(400, 404, 422)
                 .handle(ctx -> pretty(ctx, metadata.videoMetadata(Requests.pathId(ctx, "id"))));
-        router.get("/api/characters/{id}/metadata").tag(TAG)
-                .summary("Whether a character's character_metadata.json is current")
-                .description("When it was generated, from which source state, and why it is stale (empty reasons: current).")
-                .response(ref("MetadataStaleness")).errors(400, 404)
-                .handle(ctx -> ctx.json(metadata.staleness(MetadataService.CHARACTER, Requests.pathId(ctx, "id"))));
-        router.get("/api/scenes/{id}/metadata").tag(TAG)
-                .summary("Whether a scene's video_metadata.json is current")
-                .description("When it was generated, from which source state, and why it is stale (empty reasons: current).")
-                .response(ref("MetadataStaleness")).errors(400, 404)
-                .handle(ctx -> ctx.json(metadata.staleness(MetadataService.SCENE, Requests.pathId(ctx, "id"))));
         router.post("/api/characters/{id}/metadata/regenerate").tag(TAG)
                 .summary("Write a character's character_metadata.json now")
                 .response(ref("MetadataFile")).errors(400, 404, 422)

@@ -214,4 +214,53 @@ class MetadataApiTest {
             assertThat(s.http.post("/api/projects/" + project + "/metadata/regenerate", "{\"bogus\":1}").status()).isEqualTo(400);
         }
     }
+
+    @ParameterizedTest
+    @MethodSource("dev.reelmark.testing.TestDatabases#vendors")
+    void oneEntitysStatusSaysWhenItsFileWasWrittenAndWhyItIsStale(Vendor vendor) throws Exception {
+        try (var s = new MetadataTestServer(vendor, dir, media, false)) {
+            DemoStudio.Summary demo = s.demo();
+            ObjectNode character = s.catalog.list(CatalogModel.CHARACTERS, Map.of("project_id", demo.projectId()), 1, null).items().get(0);
+            long id = character.get("id").longValue();
+            long scene = s.catalog.list(CatalogModel.SCENES, Map.of("character_id", id), 1, null).items().get(0).get("id").longValue();
+
+            // Never written: not_generated, no file, no generated time; the sources' time is there.
+            var r = s.http.get("/api/characters/" + id + "/metadata");
+            assertThat(r.status()).isEqualTo(200);
+            JsonNode status = r.json();
+            assertThat(status.get("entity_type").asText()).isEqualTo("character");
+            assertThat(status.get("entity_id").longValue()).isEqualTo(id);
+            assertThat(status.get("name").asText()).isEqualTo(character.get("name").asText());
+            assertThat(status.get("file_type").asText()).isEqualTo("character_metadata");
+            assertThat(status.get("reasons").toString()).isEqualTo("[\"not_generated\"]");
+            assertThat(status.get("generated_at").isNull()).isTrue();
+            assertThat(status.get("file_path").isNull()).isTrue();
+            assertThat(status.get("current_updated_at").asText()).isNotEmpty();
+
+            // Written: current (no reasons), with the written file's times and path.
+            JsonNode written = s.http.post("/api/characters/" + id + "/metadata/regenerate", "").json();
+            status = s.http.get("/api/characters/" + id + "/metadata").json();
+            assertThat(status.get("reasons")).isEmpty();
+            assertThat(status.get("generated_at").asText()).isEqualTo(written.get("generated_at").asText());
+            assertThat(status.get("source_updated_at").asText()).isEqualTo(written.get("source_updated_at").asText());
+            assertThat(status.get("file_path").asText()).isEqualTo(written.get("file_path").asText());
+
+            // Deleted on disk: file_missing.
+            Files.delete(media.resolve(written.get("file_path").asText()));
+            assertThat(s.http.get("/api/characters/" + id + "/metadata").json().get("reasons").toString()).isEqualTo("[\"file_missing\"]");
+
+            // Scenes answer the same way for their video_metadata.json.
+            status = s.http.get("/api/scenes/" + scene + "/metadata").json();
+            assertThat(status.get("entity_type").asText()).isEqualTo("scene");
+            assertThat(status.get("file_type").asText()).isEqualTo("video_metadata");
+            assertThat(status.get("reasons").toString()).isEqualTo("[\"not_generated\"]");
+            s.http.post("/api/scenes/" + scene + "/metadata/regenerate", "");
+            assertThat(s.http.get("/api/scenes/" + scene + "/metadata").json().get("reasons")).isEmpty();
+
+            // Unknown and malformed ids.
+            assertThat(s.http.get("/api/characters/999999/metadata").status()).isEqualTo(404);
+            assertThat(s.http.get("/api/scenes/999999/metadata").status()).isEqualTo(404);
+            assertThat(s.http.get("/api/characters/abc/metadata").status()).isEqualTo(400);
+        }
+    }
 }
