@@ -13,6 +13,10 @@ import dev.reelmark.ledger.LedgerRoutes;
 import dev.reelmark.ledger.LedgerService;
 import dev.reelmark.media.FfmpegTools;
 import dev.reelmark.media.MediaRoots;
+import dev.reelmark.tagging.TagConfig;
+import dev.reelmark.tagging.TagRoutes;
+import dev.reelmark.tagging.TagService;
+import dev.reelmark.tagging.TagWriteJob;
 import dev.reelmark.db.Database;
 import dev.reelmark.http.ApiRouter;
 import dev.reelmark.http.HttpServer;
@@ -37,6 +41,7 @@ public final class Reelmark implements AutoCloseable {
     private final SegmentMedia segmentMedia;
     private final JobService jobs;
     private final LedgerService ledger;
+    private final TagService tagging; // tagging (issue 7)
     private final JobRunner jobRunner;
     private Javalin server;
 
@@ -57,6 +62,10 @@ public final class Reelmark implements AutoCloseable {
         this.ledger = LedgerService.create(LedgerConfig.fromEnvironment(config.dataDir()), catalog, config.dataDir(), this::ffmpegTools);
         catalog.onChange(ledger::onCatalogChange);
         jobs.register(new LedgerGenerateJob(ledger));
+        // tagging (issue 7): people written into the videos' comment tag
+        this.tagging = new TagService(db, catalog, jobs, MediaRoots.of(config.dataDir()), this::ffmpegTools,
+                TagConfig.fromEnvironment());
+        jobs.register(new TagWriteJob(tagging, jobs));
         // Each process runs the jobs it has handlers for; with PostgreSQL several processes share the queue.
         this.jobRunner = config.jobWorkers() > 0
                 ? new JobRunner(jobs, JobRunner.Options.defaults().withWorkers(config.jobWorkers())).start()
@@ -84,6 +93,7 @@ public final class Reelmark implements AutoCloseable {
         new CatalogRoutes(catalog, segmentMedia, jobs).register(router);
         new JobRoutes(jobs).register(router);
         new LedgerRoutes(ledger, jobs).register(router);
+        new TagRoutes(tagging).register(router); // tagging (issue 7)
         OpenApi.register(router, VERSION);
         return router;
     }
@@ -123,6 +133,11 @@ public final class Reelmark implements AutoCloseable {
 
     public LedgerService ledger() {
         return ledger;
+    }
+
+    /** Tag writing (issue 7). */
+    public TagService tagging() {
+        return tagging;
     }
 
     @Override
