@@ -106,6 +106,7 @@ public final class TagService {
         }
     }
 
+    @com.fasterxml.jackson.databind.annotation.JsonNaming(com.fasterxml.jackson.databind.PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record PlanPage(List<PlanItem> items, TagRecords.PlanStatistics statistics, Map<String, List<String>> categories,
                            int page, int perPage, int totalItems, int totalPages, long generatedInMs, int cacheHits,
                            int probed) {
@@ -171,7 +172,9 @@ public final class TagService {
 
     /** One plan item by file hash (404 when no planned file has it). */
     public PlanItem planItem(String fileHash) {
-        return planner.plan(null).items().stream().filter(i -> i.fileHash().equals(fileHash)).findFirst()
+        // Identical copies share a fingerprint (and so their edits); the one that can be written answers.
+        return planner.plan(null).items().stream().filter(i -> i.fileHash().equals(fileHash))
+                .min(Comparator.comparing((PlanItem i) -> !i.canUpdate()))
                 .orElseThrow(() -> ApiError.notFound("plan item", fileHash));
     }
 
@@ -251,7 +254,9 @@ public final class TagService {
             for (String h : req.fileHashes()) {
                 List<PlanItem> found = byHash.get(h);
                 if (found == null) throw ApiError.badField("file_hashes", "no planned file has hash '" + h + "' (the file changed? make a new plan)");
-                chosen.addAll(found);
+                // Identical copies share the hash: write those that can be written, else report the blocked ones.
+                List<PlanItem> writable = found.stream().filter(PlanItem::canUpdate).toList();
+                chosen.addAll(writable.isEmpty() ? found : writable);
             }
         }
         List<PlanItem> danger = chosen.stream().filter(i -> "danger".equals(i.riskLevel()) && !i.skipped()).toList();
