@@ -340,6 +340,12 @@ public final class TagService {
         if (op.jobId() == null || isFinal(op.status())) return op;
         Job job = jobs.find(op.jobId()).orElse(null);
         if (job == null) return op;
+        if (job.status() == JobStatus.CANCELLED && job.claimedBy() != null) {
+            // The worker finishes the file it is on (all or nothing per file) before it stops.
+            return new Operation(op.id(), op.operationType(), "cancelling", op.jobId(), op.rollbackOf(), op.fileCount(),
+                    op.successCount(), op.failureCount(), op.skippedCount(), op.errorMessage(), op.userNote(), op.startedAt(),
+                    op.completedAt(), op.updatedAt());
+        }
         String status = switch (job.status()) {
             case PAUSED -> "paused";
             case CANCELLED -> "cancelled";
@@ -408,7 +414,7 @@ public final class TagService {
     /** Waits until the operation's job ends (CLI and tests). */
     public Operation await(long opId, Duration timeout) throws InterruptedException {
         Operation op = operation(opId);
-        if (op.jobId() != null) jobs.awaitTerminal(op.jobId(), timeout);
+        if (op.jobId() != null) jobs.await(op.jobId(), j -> j.isTerminal() && j.claimedBy() == null, timeout);
         return operation(opId);
     }
 
