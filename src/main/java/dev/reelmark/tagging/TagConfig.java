@@ -17,9 +17,12 @@ import java.util.Map;
  * @param pageSize            plan page size (REELMARK_METADATA_PREVIEW_PAGE_SIZE, 50)
  * @param enableInlineEdit    whether per-file edits are allowed (REELMARK_METADATA_ENABLE_INLINE_EDIT, true)
  * @param maxCommentBytes     the largest comment written, in UTF-8 bytes (REELMARK_METADATA_MAX_COMMENT_BYTES, 1 MiB)
+ * @param nativeReader        read MP4/MOV/MKV comments in Java while planning, asking ffprobe only when unsure
+ *                            (REELMARK_METADATA_NATIVE_READER, true; false: one ffprobe per file)
  */
 public record TagConfig(int probeThreads, int maxConcurrentWrites, int backupRetentionDays, Duration operationTimeout,
-                        boolean enableSse, int pageSize, boolean enableInlineEdit, int maxCommentBytes) {
+                        boolean enableSse, int pageSize, boolean enableInlineEdit, int maxCommentBytes,
+                        boolean nativeReader) {
 
     public static TagConfig defaults() {
         return fromEnvironment(Map.of());
@@ -39,7 +42,13 @@ public record TagConfig(int probeThreads, int maxConcurrentWrites, int backupRet
                 boolOf(env, "REELMARK_METADATA_ENABLE_SSE", boolOf(env, "REELMARK_METADATA_ENABLE_WEBSOCKET", true)),
                 intOf(env, "REELMARK_METADATA_PREVIEW_PAGE_SIZE", 50, 1, 1000),
                 boolOf(env, "REELMARK_METADATA_ENABLE_INLINE_EDIT", true),
-                intOf(env, "REELMARK_METADATA_MAX_COMMENT_BYTES", 1 << 20, 64, 64 << 20));
+                intOf(env, "REELMARK_METADATA_MAX_COMMENT_BYTES", 1 << 20, 64, 64 << 20),
+                boolOf(env, "REELMARK_METADATA_NATIVE_READER", true));
+    }
+
+    public TagConfig withNativeReader(boolean on) {
+        return new TagConfig(probeThreads, maxConcurrentWrites, backupRetentionDays, operationTimeout, enableSse, pageSize,
+                enableInlineEdit, maxCommentBytes, on);
     }
 
     private static int intOf(Map<String, String> env, String name, int def, int min, int max) {

@@ -55,7 +55,7 @@ final class TagPlanner {
 
     /** The whole plan, unfiltered, in file-name order. */
     record Plan(List<PlanItem> items, PlanStatistics statistics, Map<String, List<String>> categories, long millis,
-                int cacheHits, int probed) {
+                int cacheHits, int probed, int ffprobeCalls) {
     }
 
     private record Target(String stored, Path path, List<Long> segmentIds, List<String> people) {
@@ -71,7 +71,7 @@ final class TagPlanner {
         Map<String, PlanEdit> edits = store.edits();
         Map<String, FileState> states = new ConcurrentHashMap<>();
         List<CacheRow> fresh = Collections.synchronizedList(new ArrayList<>());
-        int[] hits = {0};
+        int[] hits = {0, 0};
         ExecutorService pool = Executors.newFixedThreadPool(config.probeThreads(), r -> {
             Thread t = new Thread(r, "tag-plan-probe");
             t.setDaemon(true);
@@ -99,7 +99,7 @@ final class TagPlanner {
         items.sort((a, b) -> a.fileName().compareToIgnoreCase(b.fileName()) != 0
                 ? a.fileName().compareToIgnoreCase(b.fileName()) : a.filePath().compareTo(b.filePath()));
         return new Plan(items, statistics(items), categories(items), (System.nanoTime() - start) / 1_000_000,
-                hits[0], fresh.size());
+                hits[0], fresh.size(), hits[1]);
     }
 
     private FileState read(Path path, Map<String, CacheRow> cache, List<CacheRow> fresh, int[] hits) {
@@ -130,7 +130,13 @@ final class TagPlanner {
         if (!TagWriter.MUXERS.containsKey(TagWriter.extension(path))) {
             row = new CacheRow(path.toString(), attrs.size(), mtime, fp, null, null, null);
         } else {
-            TagWriter.LightProbe p = writer.probeLight(path);
+            TagWriter.LightProbe p = config.nativeReader() ? ContainerComments.read(path).orElse(null) : null;
+            if (p == null) {
+                p = writer.probeLight(path);
+                synchronized (hits) {
+                    hits[1]++;
+                }
+            }
             row = new CacheRow(path.toString(), attrs.size(), mtime, fp, p.formatName(), p.comment(), p.error());
         }
         fresh.add(row);

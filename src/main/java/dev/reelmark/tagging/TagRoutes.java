@@ -69,7 +69,7 @@ public final class TagRoutes {
                 "categories", Json.object().put("type", "object").set("additionalProperties", strings()),
                 "page", type("integer"), "per_page", type("integer"), "total_items", type("integer"),
                 "total_pages", type("integer"), "generated_in_ms", type("integer"), "cache_hits", type("integer"),
-                "probed", type("integer")));
+                "probed", type("integer"), "ffprobe_calls", type("integer")));
         router.schema("TagOperation", objectOf("id", type("integer"), "operation_type", type("string"), "status", type("string"),
                 "job_id", nullable("integer"), "rollback_of", nullable("integer"), "file_count", type("integer"),
                 "success_count", type("integer"), "failure_count", type("integer"), "skipped_count", type("integer"),

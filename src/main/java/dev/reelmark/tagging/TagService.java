@@ -109,7 +109,7 @@ public final class TagService {
     @com.fasterxml.jackson.databind.annotation.JsonNaming(com.fasterxml.jackson.databind.PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record PlanPage(List<PlanItem> items, TagRecords.PlanStatistics statistics, Map<String, List<String>> categories,
                            int page, int perPage, int totalItems, int totalPages, long generatedInMs, int cacheHits,
-                           int probed) {
+                           int probed, int ffprobeCalls) {
     }
 
     public PlanPage plan(PlanQuery q) {
@@ -122,7 +122,7 @@ public final class TagService {
         int from = Math.min(total, (q.page() - 1) * q.perPage());
         int to = Math.min(total, from + q.perPage());
         return new PlanPage(List.copyOf(items.subList(from, to)), plan.statistics(), plan.categories(), q.page(), q.perPage(),
-                total, pages, plan.millis(), plan.cacheHits(), plan.probed());
+                total, pages, plan.millis(), plan.cacheHits(), plan.probed(), plan.ffprobeCalls());
     }
 
     private static boolean matches(PlanItem i, PlanQuery q) {
