@@ -112,6 +112,10 @@ class TagCrashTest {
             JsonNode st = http.get("/api/metadata/operations/" + op).json();
             kill();
             kills++;
+            if (k < 2) {
+                // the kill really lands in the middle of the operation
+                assertThat(TagService.isFinal(st.get("operation").get("status").asText())).as(st.get("progress").toString()).isFalse();
+            }
             int done = st.get("progress").get("done").asInt();
             // every file: readable, media untouched, comment old or new
             Map<Path, String> expectedNew = expectedNewComments(data, op);
