@@ -51,6 +51,7 @@ final class TagPlanner {
         this.writer = writer;
         this.roots = roots;
         this.config = config;
+        this.ffprobes = new java.util.concurrent.Semaphore(config.probeThreads());
     }
 
     /** The whole plan, unfiltered, in file-name order. */
@@ -72,7 +73,8 @@ final class TagPlanner {
         Map<String, FileState> states = new ConcurrentHashMap<>();
         List<CacheRow> fresh = Collections.synchronizedList(new ArrayList<>());
         int[] hits = {0, 0};
-        ExecutorService pool = Executors.newFixedThreadPool(config.probeThreads(), r -> {
+        // Reading a file's header in Java is I/O-bound: more threads than ffprobe processes, which a semaphore limits.
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(8, config.probeThreads()), r -> {
             Thread t = new Thread(r, "tag-plan-probe");
             t.setDaemon(true);
             return t;
@@ -101,6 +103,8 @@ final class TagPlanner {
         return new Plan(items, statistics(items), categories(items), (System.nanoTime() - start) / 1_000_000,
                 hits[0], fresh.size(), hits[1]);
     }
+
+    private final java.util.concurrent.Semaphore ffprobes;
 
     private FileState read(Path path, Map<String, CacheRow> cache, List<CacheRow> fresh, int[] hits) {
         BasicFileAttributes attrs;
@@ -132,7 +136,12 @@ final class TagPlanner {
         } else {
             TagWriter.LightProbe p = config.nativeReader() ? ContainerComments.read(path).orElse(null) : null;
             if (p == null) {
-                p = writer.probeLight(path);
+                ffprobes.acquireUninterruptibly();
+                try {
+                    p = writer.probeLight(path);
+                } finally {
+                    ffprobes.release();
+                }
                 synchronized (hits) {
                     hits[1]++;
                 }

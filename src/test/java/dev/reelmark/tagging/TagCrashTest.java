@@ -6,7 +6,10 @@ import dev.reelmark.app.Reelmark;
 import dev.reelmark.http.Json;
 import dev.reelmark.media.FfmpegTools;
 import dev.reelmark.testing.TestHttp;
-import org.junit.jupiter.api.Test;
+import dev.reelmark.db.Vendor;
+import dev.reelmark.testing.TestDatabases;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.BufferedReader;
@@ -38,10 +41,16 @@ class TagCrashTest {
 
     private Process server;
     private TestHttp http;
+    private String dbUrl;
+
+    private AppConfig config(Path data) {
+        return AppConfig.defaults(data).withJobWorkers(0).withDbUrl(dbUrl);
+    }
 
     private void start(Path data) throws Exception {
-        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-                System.getProperty("java.class.path"), TagCrashServer.class.getName(), data.toString());
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                System.getProperty("java.class.path"), TagCrashServer.class.getName(), data.toString()));
+        if (dbUrl != null) cmd.add(dbUrl);
         server = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         BufferedReader r = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
         String line;
@@ -70,13 +79,24 @@ class TagCrashTest {
         assertThat(server.waitFor(30, TimeUnit.SECONDS)).isTrue();
     }
 
-    @Test
-    void sigkillDuringA200FileWriteCorruptsNothingAndTheOperationFinishesOnResume() throws Exception {
-        Path data = dir.resolve("data");
+    @ParameterizedTest
+    @MethodSource("dev.reelmark.testing.TestDatabases#vendors")
+    void sigkillDuringA200FileWriteCorruptsNothingAndTheOperationFinishesOnResume(Vendor vendor) throws Exception {
+        TestDatabases.TestDb pg = vendor == Vendor.POSTGRESQL ? TestDatabases.fresh(vendor, dir) : null;
+        dbUrl = pg == null ? null : pg.pgBaseUrl() + (pg.pgBaseUrl().contains("?") ? "&" : "?") + "currentSchema=" + pg.schema();
+        try {
+            run(dir.resolve("data-" + vendor));
+        } finally {
+            if (server != null && server.isAlive()) kill();
+            if (pg != null) pg.close();
+        }
+    }
+
+    private void run(Path data) throws Exception {
         List<Path> files = new ArrayList<>();
         Map<Path, Map<String, String>> hashes = new HashMap<>();
         Map<Path, String> oldComment = new HashMap<>();
-        try (Reelmark app = Reelmark.open(AppConfig.defaults(data).withJobWorkers(0))) {
+        try (Reelmark app = Reelmark.open(config(data))) {
             TagFixtures f = new TagFixtures(app.catalog(), data, "crash");
             List<Long> scenes = new ArrayList<>();
             for (int c = 0; c < 4; c++) scenes.add(f.scene(f.character("Person " + c)));
@@ -152,9 +172,9 @@ class TagCrashTest {
         }
     }
 
-    private static Map<Path, String> expectedNewComments(Path data, long op) {
+    private Map<Path, String> expectedNewComments(Path data, long op) {
         Map<Path, String> out = new HashMap<>();
-        try (Reelmark app = Reelmark.open(AppConfig.defaults(data).withJobWorkers(0))) {
+        try (Reelmark app = Reelmark.open(config(data))) {
             for (var item : app.tagging().items(op)) out.put(Path.of(item.filePath()), item.newComment());
         }
         return out;
