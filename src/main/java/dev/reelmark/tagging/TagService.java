@@ -113,6 +113,7 @@ public final class TagService {
     }
 
     public PlanPage plan(PlanQuery q) {
+        if (q.projectId() != null) catalog.get(CatalogModel.PROJECTS, q.projectId());
         TagPlanner.Plan plan = planner.plan(q.projectId());
         List<PlanItem> items = plan.items().stream().filter(i -> matches(i, q)).toList();
         items = new ArrayList<>(items);

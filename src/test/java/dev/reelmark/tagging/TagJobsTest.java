@@ -137,8 +137,15 @@ class TagJobsTest {
             Path big = f.clip("e/long.mp4", TagFixtures.small().withTag("comment", longText));
             f.segment(f.scene(f.character("Lou")), "e/long.mp4");
 
+            f.segment(f.scene(f.character("Eve")), "/etc/hostname.mp4");
+            f.segment(f.scene(f.character("Eve")), "../outside.mkv");
+
             JsonNode plan = ok(h.http.get("/api/metadata/plan"), 200);
             var items = TagApiTest.byName(plan);
+            assertThat(items.get("hostname.mp4").get("issues").toString()).contains("outside the media roots");
+            assertThat(items.get("outside.mkv").get("issues").toString()).contains("outside the media roots");
+            assertThat(h.http.get("/api/metadata/plan?project_id=999999").status()).isEqualTo(404);
+            assertThat(ok(h.http.get("/api/metadata/plan?project_id=" + f.projectId), 200).get("statistics").get("total_files").asInt()).isEqualTo(5);
             assertThat(items.get("comma.mp4").get("risk_level").asText()).isEqualTo("blocked");
             assertThat(items.get("comma.mp4").get("issues").toString()).contains("comma");
             assertThat(items.get("huge.mkv").get("issues").toString()).contains("at most 200");
