@@ -267,6 +267,7 @@ public final class TagService {
                     + (danger.size() > 3 ? ", ..." : "") + "): confirm with confirm_danger: true, or preserve the comments");
         }
         if (req.dryRun()) return dryRun(chosen);
+        checkNotBusy(chosen.stream().map(PlanItem::filePath).toList());
         List<NewItem> items = new ArrayList<>();
         for (PlanItem i : chosen) {
             String why = !i.canUpdate() ? "blocked: " + String.join("; ", i.issues())
@@ -276,6 +277,19 @@ public final class TagService {
         }
         long opId = store.createOperation("write", null, req.note(), items);
         return started(opId);
+    }
+
+    /** 409 when a file is still to be written by an unfinished operation: two writers must never race on one file. */
+    private void checkNotBusy(List<String> paths) {
+        for (Operation op : store.unfinished()) operation(op.id());
+        Map<String, Long> busy = store.busyPaths();
+        for (String p : paths) {
+            Long op = busy.get(p);
+            if (op != null) {
+                throw ApiError.conflict("file_hashes", p + " is still to be written by operation " + op
+                        + ", which has not finished: resume or cancel it first");
+            }
+        }
     }
 
     private ObjectNode started(long opId) {
@@ -505,6 +519,7 @@ public final class TagService {
             }
         }
         if (items.isEmpty()) throw ApiError.conflict("operation_id", "operation " + opId + " wrote no file, there is nothing to roll back");
+        checkNotBusy(items.stream().filter(i -> i.status().equals("pending")).map(NewItem::filePath).toList());
         long rbId = store.createOperation("rollback", opId, "rollback of operation " + opId, items);
         ObjectNode out = feasible > 0 ? started(rbId) : Json.object().put("operation_id", rbId);
         if (feasible == 0) {

@@ -248,6 +248,18 @@ final class TagStore {
                 Timestamps.read(rs, "started_at"), Timestamps.read(rs, "completed_at"), Timestamps.read(rs, "updated_at"));
     }
 
+    /** Paths with an item still to be written by an operation that has not finished (so no second one starts on them). */
+    Map<String, Long> busyPaths() {
+        Map<String, Long> out = new HashMap<>();
+        jdbi.useHandle(h -> h.createQuery("SELECT i.file_path, i.operation_id FROM tag_operation_items i JOIN tag_operations o "
+                        + "ON o.id = i.operation_id WHERE i.status IN ('pending', 'writing') AND o.status IN ('pending', 'in_progress', 'paused')")
+                .map((rs, c) -> {
+                    out.put(rs.getString(1), rs.getLong(2));
+                    return null;
+                }).list());
+        return out;
+    }
+
     // ---- items and backups ----
 
     List<OperationItem> items(long opId) {

@@ -58,6 +58,10 @@ class TagJobsTest {
             Thread.sleep(500);
             assertThat(ok(h.http.get("/api/metadata/operations/" + op), 200).get("progress").get("done").asInt()).isEqualTo(doneWhilePaused);
             assertThat(h.http.post("/api/metadata/operations/" + op + "/pause", "").status()).isEqualTo(409);
+            // a second write may not race the paused one on the same files
+            var racing = h.http.post("/api/metadata/write", Json.write(body("all", true)));
+            assertThat(racing.status()).isEqualTo(409);
+            assertThat(racing.body()).contains("operation " + op);
 
             ok(h.http.post("/api/metadata/operations/" + op + "/resume", ""), 200);
             JsonNode done = TagApiTest.await(h, op);
