@@ -22,6 +22,10 @@ import dev.reelmark.provenance.ProvenanceImporter;
 import dev.reelmark.provenance.ProvenanceRoutes;
 import dev.reelmark.provenance.ProvenanceService;
 import dev.reelmark.provenance.RegenerateJob;
+import dev.reelmark.tagging.TagConfig;
+import dev.reelmark.tagging.TagRoutes;
+import dev.reelmark.tagging.TagService;
+import dev.reelmark.tagging.TagWriteJob;
 import dev.reelmark.db.Database;
 import dev.reelmark.http.ApiRouter;
 import dev.reelmark.http.HttpServer;
@@ -50,6 +54,7 @@ public final class Reelmark implements AutoCloseable {
     private final ProvenanceImporter provenanceImporter;
     private final MetadataService metadata;
     private final MetadataDelivery metadataDelivery;
+    private final TagService tagging; // tagging (issue 7)
     private final JobRunner jobRunner;
     private Javalin server;
 
@@ -78,6 +83,10 @@ public final class Reelmark implements AutoCloseable {
         this.metadataDelivery = new MetadataDelivery(metadata, catalog, config.dataDir());
         catalog.onChange(metadata::onCatalogChange);
         jobs.register(new MetadataRegenerateJob(metadata));
+        // tagging (issue 7): people written into the videos' comment tag
+        this.tagging = new TagService(db, catalog, jobs, MediaRoots.of(config.dataDir()), this::ffmpegTools,
+                TagConfig.fromEnvironment());
+        jobs.register(new TagWriteJob(tagging, jobs));
         // Each process runs the jobs it has handlers for; with PostgreSQL several processes share the queue.
         this.jobRunner = config.jobWorkers() > 0
                 ? new JobRunner(jobs, JobRunner.Options.defaults().withWorkers(config.jobWorkers())).start()
@@ -107,6 +116,7 @@ public final class Reelmark implements AutoCloseable {
         new LedgerRoutes(ledger, jobs).register(router);
         new MetadataRoutes(metadata, metadataDelivery, jobs).register(router);
         new ProvenanceRoutes(provenance, provenanceImporter).register(router);
+        new TagRoutes(tagging).register(router); // tagging (issue 7)
         OpenApi.register(router, VERSION);
         return router;
     }
@@ -161,6 +171,11 @@ public final class Reelmark implements AutoCloseable {
 
     public MetadataDelivery metadataDelivery() {
         return metadataDelivery;
+    }
+
+    /** Tag writing (issue 7). */
+    public TagService tagging() {
+        return tagging;
     }
 
     @Override

@@ -16,7 +16,7 @@ import java.nio.file.Path;
 import java.sql.DriverManager;
 import java.util.concurrent.Callable;
 
-@Command(name = "bench", description = "Benchmarks (figures, not pass/fail).", subcommands = {BenchCommand.Catalog.class, BenchCommand.Metadata.class, BenchCommand.Provenance.class})
+@Command(name = "bench", description = "Benchmarks (figures, not pass/fail).", subcommands = {BenchCommand.Catalog.class, BenchCommand.Metadata.class, BenchCommand.Provenance.class, BenchCommand.Tags.class})
 final class BenchCommand {
     @Command(name = "catalog", description = "Insert N characters with a scene and two segments each through the HTTP API, "
             + "then read every row back. Uses a fresh SQLite file, or a fresh schema on --db jdbc:postgresql://… (dropped afterwards).")
@@ -126,6 +126,32 @@ final class BenchCommand {
             if (receipts < 1) throw new IllegalArgumentException("--receipts must be at least 1");
             if (segments < 1) throw new IllegalArgumentException("--segments must be at least 1");
             ProvenanceBench.runFresh(common.config(0).dbUrl(), receipts, segments, System.out);
+            return 0;
+        }
+    }
+
+    /** Tag writing planner benchmark (issue 7). */
+    @Command(name = "tags", description = "Plan N real video files cold, warm and via one ffprobe per file; rewrite the "
+            + "comment of one large file. Works in a scratch directory (removed afterwards) with its own SQLite file.")
+    static final class Tags implements Callable<Integer> {
+        @Option(names = "--files", defaultValue = "300", description = "Video files to plan (default ${DEFAULT-VALUE})")
+        int files;
+
+        @Option(names = "--big-mb", defaultValue = "1024", description = "Size of the large file to rewrite, MB; 0 skips it (default ${DEFAULT-VALUE})")
+        int bigMb;
+
+        @Override
+        public Integer call() throws Exception {
+            if (files < 1 || files > 100_000) throw new IllegalArgumentException("--files must be from 1 to 100000");
+            if (bigMb < 0 || bigMb > 16_384) throw new IllegalArgumentException("--big-mb must be from 0 to 16384");
+            Path scratch = Files.createTempDirectory("reelmark-tag-bench");
+            try {
+                new dev.reelmark.tagging.TagBench(scratch, files, bigMb, System.out).run();
+            } finally {
+                try (var walk = Files.walk(scratch)) {
+                    walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                }
+            }
             return 0;
         }
     }

@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
         subcommands = {ServeCommand.class, DemoCommand.class, ProbeCommand.class, DbCommand.class, BenchCommand.class,
                 OpenApiCommand.class, dev.reelmark.ledger.LedgerCommand.class, dev.reelmark.metadata.MetadataCommand.class,
                 dev.reelmark.provenance.ProvenanceCommand.class,
+                dev.reelmark.tagging.TagsCommand.class, // tagging (issue 7)
                 CommandLine.HelpCommand.class})
 public final class Main {
     public static final int USAGE = Cli.USAGE;

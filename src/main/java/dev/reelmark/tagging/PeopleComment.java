@@ -1,0 +1,199 @@
+package dev.reelmark.tagging;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.reelmark.http.Json;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The {@code People: Alice, Bob} line inside a container comment: reading it, merging, and composing the comment to
+ * write. A comment is one of: none, only a People line, ComfyUI's prompt/workflow JSON (generation provenance), or
+ * someone's own text. A People line inside a longer comment is replaced in place, so the rest is always kept.
+ */
+public final class PeopleComment {
+    /** Longest person name accepted (the API rejects longer ones; a catalog name longer than this blocks the file). */
+    public static final int MAX_NAME_LENGTH = 200;
+    private static final Pattern PEOPLE_LINE = Pattern.compile("(?im)^[ \\t]*People:[ \\t]*(.*?)[ \\t]*$");
+
+    public enum Kind {
+        NONE, PEOPLE, COMFYUI, CUSTOM;
+
+        public String value() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    private PeopleComment() {
+    }
+
+    /** What an existing comment holds. {@code rest} is the comment without its People line (null when empty). */
+    public record Parsed(Kind kind, List<String> people, boolean hasPeopleLine, String rest, ObjectNode provenance) {
+    }
+
+    public static Parsed parse(String comment) {
+        if (comment == null || comment.isBlank()) return new Parsed(Kind.NONE, List.of(), false, null, null);
+        Matcher m = PEOPLE_LINE.matcher(comment);
+        List<String> people = new ArrayList<>();
+        boolean has = false;
+        StringBuilder rest = new StringBuilder();
+        int last = 0;
+        while (m.find()) {
+            has = true;
+            people = splitNames(m.group(1));
+            rest.append(comment, last, m.start());
+            last = m.end();
+        }
+        rest.append(comment.substring(last));
+        String r = rest.toString().strip();
+        if (r.isEmpty()) return new Parsed(Kind.PEOPLE, people, has, null, null);
+        ObjectNode provenance = comfyProvenance(r);
+        return new Parsed(provenance != null ? Kind.COMFYUI : Kind.CUSTOM, people, has, r, provenance);
+    }
+
+    static List<String> splitNames(String list) {
+        List<String> out = new ArrayList<>();
+        for (String part : list.split(",")) {
+            String n = part.strip();
+            if (!n.isEmpty() && out.stream().noneMatch(x -> x.equalsIgnoreCase(n))) out.add(n);
+        }
+        return out;
+    }
+
+    /**
+     * ComfyUI's video nodes (VideoHelperSuite) store {@code {"prompt": {...}, "workflow": {...}}} in the comment. Returns
+     * a summary (node count, checkpoint, positive prompt, seed) or null when the text is not such JSON.
+     */
+    static ObjectNode comfyProvenance(String text) {
+        String t = text.strip();
+        if (!t.startsWith("{")) return null;
+        JsonNode root;
+        try {
+            root = Json.MAPPER.readTree(t);
+        } catch (Exception e) {
+            return null;
+        }
+        if (root == null || !root.isObject() || !(root.has("prompt") || root.has("workflow"))) return null;
+        ObjectNode out = Json.object().put("source", "ComfyUI");
+        JsonNode prompt = root.path("prompt");
+        if (prompt.isTextual()) {
+            try {
+                prompt = Json.MAPPER.readTree(prompt.asText());
+            } catch (Exception ignored) {
+                // keep as text
+            }
+        }
+        if (prompt.isObject()) {
+            out.put("nodes", prompt.size());
+            for (Map.Entry<String, JsonNode> e : prompt.properties()) {
+                JsonNode node = e.getValue();
+                String cls = node.path("class_type").asText("");
+                JsonNode inputs = node.path("inputs");
+                if (cls.startsWith("CheckpointLoader") && inputs.has("ckpt_name") && !out.has("checkpoint")) {
+                    out.put("checkpoint", inputs.path("ckpt_name").asText());
+                } else if (cls.equals("CLIPTextEncode") && inputs.path("text").isTextual() && !out.has("prompt")) {
+                    out.put("prompt", inputs.path("text").asText());
+                } else if (cls.startsWith("KSampler") && inputs.has("seed") && !out.has("seed")) {
+                    out.set("seed", inputs.get("seed"));
+                }
+            }
+        }
+        out.put("has_workflow", root.has("workflow"));
+        out.put("bytes", t.getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
+        return out;
+    }
+
+    /** Why a name cannot be written into a People line, or null when it can. */
+    public static String nameProblem(String name) {
+        if (name == null || name.isBlank()) return "a person's name must not be empty";
+        if (name.length() > MAX_NAME_LENGTH) {
+            return "a person's name must be at most " + MAX_NAME_LENGTH + " characters (got " + name.length() + ")";
+        }
+        if (name.indexOf(',') >= 0) return "a person's name must not contain a comma (it separates names in 'People: A, B'): '" + shorten(name) + "'";
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c == '\n' || c == '\r') return "a person's name must be on one line: '" + shorten(name) + "'";
+            if (Character.isISOControl(c)) return "a person's name must not contain control characters: '" + shorten(name) + "'";
+            if (Character.isSurrogate(c)) {
+                boolean paired = Character.isHighSurrogate(c) && i + 1 < name.length() && Character.isLowSurrogate(name.charAt(i + 1));
+                if (!paired) return "a person's name is not valid Unicode (lone surrogate)";
+                i++;
+            }
+        }
+        if (!name.equals(name.strip())) return "a person's name must not start or end with spaces: '" + shorten(name) + "'";
+        return null;
+    }
+
+    static String shorten(String s) {
+        String one = s.replace("\n", "\\n").replace("\r", "\\r");
+        return one.length() <= 60 ? one : one.substring(0, 57) + "...";
+    }
+
+    /** Case-insensitive union keeping first spellings: {@code first} then the new ones of {@code second}. */
+    public static List<String> merge(List<String> first, List<String> second) {
+        Map<String, String> seen = new LinkedHashMap<>();
+        for (String n : first) seen.putIfAbsent(n.toLowerCase(Locale.ROOT), n);
+        for (String n : second) seen.putIfAbsent(n.toLowerCase(Locale.ROOT), n);
+        return List.copyOf(seen.values());
+    }
+
+    /** Names of {@code a} not in {@code b}, case-insensitively. */
+    public static List<String> minus(List<String> a, List<String> b) {
+        List<String> out = new ArrayList<>();
+        for (String n : a) {
+            if (b.stream().noneMatch(x -> x.equalsIgnoreCase(n))) out.add(n);
+        }
+        return out;
+    }
+
+    public static String peopleLine(List<String> people) {
+        return "People: " + String.join(", ", people);
+    }
+
+    /**
+     * The comment to write. A People line already present is replaced where it is (the other text stays). Otherwise:
+     * no comment → the People line; other text → appended on a new line when {@code preserve}, else replaced.
+     * Returns null when the result is empty (the comment tag is removed).
+     */
+    public static String compose(String existing, Parsed parsed, List<String> people, boolean preserve) {
+        String line = people.isEmpty() ? null : peopleLine(people);
+        if (parsed.kind() == Kind.NONE) return line;
+        if (parsed.hasPeopleLine()) {
+            Matcher m = PEOPLE_LINE.matcher(existing);
+            StringBuilder out = new StringBuilder();
+            int last = 0;
+            boolean replaced = false;
+            while (m.find()) {
+                out.append(existing, last, m.start());
+                if (!replaced && line != null) out.append(line);
+                replaced = true;
+                last = m.end();
+                // drop the newline after a removed line so no blank line is left behind
+                if (line == null && last < existing.length() && existing.charAt(last) == '\n') last++;
+            }
+            out.append(existing.substring(last));
+            String r = line == null ? out.toString().strip() : out.toString();
+            return r.isEmpty() ? null : r;
+        }
+        if (!preserve) return line;
+        if (line == null) return existing;
+        return existing.endsWith("\n") ? existing + line : existing + "\n" + line;
+    }
+
+    /** Backslash-escapes what the FFMETADATA format treats specially: '=', ';', '#', '\' and newlines. */
+    static String escapeFfmetadata(String s) {
+        StringBuilder b = new StringBuilder(s.length() + 16);
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '=' || c == ';' || c == '#' || c == '\\' || c == '\n') b.append('\\');
+            b.append(c);
+        }
+        return b.toString();
+    }
+}

@@ -1,0 +1,163 @@
+package dev.reelmark.tagging;
+
+import dev.reelmark.app.AppConfig;
+import dev.reelmark.app.Reelmark;
+import dev.reelmark.catalog.CatalogModel;
+import dev.reelmark.http.Json;
+import dev.reelmark.media.ClipSpec;
+import dev.reelmark.media.ClipSynth;
+import dev.reelmark.media.FfmpegTools;
+import dev.reelmark.media.ProcessRunner;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * {@code reelmark bench tags}: plans N real video files (MP4, MOV and MKV, a third with a People comment) cold (empty
+ * cache, Java reader), warm (cache), cold with the Java reader off (one ffprobe per file, in parallel), against a
+ * plain "one ffprobe per file" loop in the same run; then rewrites the comment of one large file (default 1 GB).
+ */
+public final class TagBench {
+    private final Path scratch;
+    private final int files;
+    private final int bigMb;
+    private final PrintStream out;
+
+    public TagBench(Path scratch, int files, int bigMb, PrintStream out) {
+        this.scratch = scratch;
+        this.files = files;
+        this.bigMb = bigMb;
+        this.out = out;
+    }
+
+    public void run() throws Exception {
+        FfmpegTools tools = FfmpegTools.defaults();
+        out.println("ffmpeg: " + tools.version() + " (" + tools.source() + "); " + Runtime.getRuntime().availableProcessors() + " CPU(s)");
+        TagConfig config = TagConfig.fromEnvironment();
+        try (Reelmark app = Reelmark.open(new AppConfig(scratch, null, null, null, 0))) {
+            List<Path> paths = makeFiles(app, tools, config.probeThreads());
+            TagService tags = app.tagging();
+
+            // one ffprobe per file, in parallel, as a baseline
+            TagWriter writer = new TagWriter(() -> tools, Duration.ofSeconds(120));
+            long t0 = System.nanoTime();
+            ExecutorService pool = Executors.newFixedThreadPool(config.probeThreads());
+            List<Future<?>> fs = new ArrayList<>();
+            for (Path p : paths) fs.add(pool.submit(() -> writer.probeLight(p)));
+            for (Future<?> f : fs) f.get();
+            pool.shutdown();
+            double ffprobeAll = secs(t0);
+            out.printf("baseline: one ffprobe per file, %d threads: %.2f s for %d files (%.1f ms/file)%n", config.probeThreads(),
+                    ffprobeAll, files, ffprobeAll * 1000 / files);
+
+            for (int round = 1; round <= 3; round++) {
+                tags.clearPlanCache();
+                var cold = tags.plan(TagService.PlanQuery.all());
+                var warm = tags.plan(TagService.PlanQuery.all());
+                out.printf("round %d: plan cold (Java reader) %d ms [%d files read, %d ffprobe fallbacks]; warm %d ms [%d cache hits]%n",
+                        round, cold.generatedInMs(), cold.probed(), cold.ffprobeCalls(), warm.generatedInMs(), warm.cacheHits());
+                if (cold.statistics().totalFiles() != files) throw new IllegalStateException("planned " + cold.statistics().totalFiles());
+            }
+            TagService ffprobeOnly = new TagService(app.database(), app.catalog(), app.jobs(),
+                    dev.reelmark.media.MediaRoots.of(scratch), () -> tools, config.withNativeReader(false));
+            ffprobeOnly.clearPlanCache();
+            var viaFfprobe = ffprobeOnly.plan(TagService.PlanQuery.all());
+            out.printf("plan cold with REELMARK_METADATA_NATIVE_READER=false: %d ms [%d ffprobe calls]%n",
+                    viaFfprobe.generatedInMs(), viaFfprobe.ffprobeCalls());
+        }
+        if (bigMb > 0) bigWrite(tools);
+    }
+
+    private List<Path> makeFiles(Reelmark app, FfmpegTools tools, int threads) throws Exception {
+        long t0 = System.nanoTime();
+        ClipSynth synth = new ClipSynth(tools);
+        Path media = scratch.resolve("bench");
+        List<Path> bases = List.of(
+                synth.synthesize(ClipSpec.of(320, 180, 24, 2).withVideoCodec("mpeg4").withAudio(true), media.resolve("base.mp4")),
+                synth.synthesize(ClipSpec.of(320, 180, 24, 2).withVideoCodec("mpeg4").withAudio(true).withSubtitle(true), media.resolve("base.mkv")),
+                synth.synthesize(ClipSpec.of(320, 180, 24, 2).withVideoCodec("mpeg4"), media.resolve("base.mov")));
+        long project = app.catalog().create(CatalogModel.PROJECTS, Json.object().put("name", "tag bench")).get("id").longValue();
+        long type = app.catalog().create(CatalogModel.SCENE_TYPES, Json.object().put("project_id", project).put("name", "idle")).get("id").longValue();
+        List<Long> scenes = new ArrayList<>();
+        for (int c = 0; c < 10; c++) {
+            long ch = app.catalog().create(CatalogModel.CHARACTERS, Json.object().put("project_id", project).put("name", "Person " + c)).get("id").longValue();
+            scenes.add(app.catalog().create(CatalogModel.SCENES, Json.object().put("character_id", ch).put("scene_type_id", type).put("name", "s" + c)).get("id").longValue());
+        }
+        List<Path> out = new ArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        List<Future<?>> fs = new ArrayList<>();
+        for (int i = 0; i < files; i++) {
+            Path base = bases.get(i % 3);
+            String ext = TagWriter.extension(base);
+            Path p = media.resolve("d" + (i / 100)).resolve(String.format("clip%05d.%s", i, ext));
+            out.add(p);
+            int n = i;
+            fs.add(pool.submit(() -> {
+                Files.createDirectories(p.getParent());
+                List<String> args = new ArrayList<>(List.of("-v", "error", "-y", "-i", base.toString(), "-map", "0", "-c", "copy",
+                        "-metadata", "title=clip " + n));
+                if (n % 3 == 0) args.addAll(List.of("-metadata", "comment=People: Person " + (n % 10)));
+                args.add(p.toString());
+                ProcessRunner.Result r = tools.runFfmpeg(args, Duration.ofSeconds(60));
+                if (!r.ok()) throw new IllegalStateException("ffmpeg failed: " + r.stderrTail(3));
+                return null;
+            }));
+        }
+        for (Future<?> f : fs) f.get();
+        pool.shutdown();
+        for (int i = 0; i < files; i++) {
+            app.catalog().create(CatalogModel.SEGMENTS, Json.object().put("scene_id", scenes.get(i % 10)).put("sequence_index", i)
+                    .put("output_video_path", scratch.relativize(out.get(i)).toString()));
+        }
+        this.out.printf("setup: %d real files (mp4/mkv/mov) and catalog rows in %.1f s%n", files, secs(t0));
+        return out;
+    }
+
+    private void bigWrite(FfmpegTools tools) throws Exception {
+        long need = (long) bigMb * 2 << 20;
+        long free = Files.getFileStore(scratch).getUsableSpace();
+        if (free < need + (512L << 20)) {
+            out.printf("large write skipped: %d MB free, it needs %d MB%n", free >> 20, need >> 20);
+            return;
+        }
+        long t0 = System.nanoTime();
+        Path base = scratch.resolve("big-base.mkv");
+        ProcessRunner.Result r = tools.runFfmpeg(List.of("-v", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=1280x720:rate=30:duration=10",
+                "-f", "lavfi", "-i", "sine=f=440:d=10", "-c:v", "mpeg4", "-q:v", "1", "-c:a", "aac", base.toString()), Duration.ofMinutes(10));
+        if (!r.ok()) throw new IllegalStateException(r.stderrTail(3));
+        long size = Files.size(base);
+        int copies = (int) Math.max(1, ((long) bigMb << 20) / size);
+        StringBuilder list = new StringBuilder();
+        for (int i = 0; i < copies; i++) list.append("file '").append(base).append("'\n");
+        Path listFile = Files.writeString(scratch.resolve("concat.txt"), list);
+        Path big = scratch.resolve("big.mkv");
+        r = tools.runFfmpeg(List.of("-v", "error", "-y", "-f", "concat", "-safe", "0", "-i", listFile.toString(), "-map", "0",
+                "-c", "copy", "-metadata", "comment=People: Ann", big.toString()), Duration.ofMinutes(20));
+        if (!r.ok()) throw new IllegalStateException(r.stderrTail(3));
+        Files.delete(base);
+        out.printf("large file: %.0f MB Matroska made in %.1f s%n", Files.size(big) / 1048576.0, secs(t0));
+        TagWriter writer = new TagWriter(() -> tools, Duration.ofMinutes(30));
+        for (int round = 1; round <= 2; round++) {
+            long t1 = System.nanoTime();
+            String probe = writer.probeFull(big);
+            double probeS = secs(t1);
+            long t2 = System.nanoTime();
+            writer.rewrite(big, probe, "People: Ann, Bo " + round);
+            double writeS = secs(t2);
+            out.printf("write round %d: backup probe %.2f s + rewrite (stream copy, verify, fsync, rename) %.2f s = %.2f s%n",
+                    round, probeS, writeS, probeS + writeS);
+        }
+        Files.delete(big);
+    }
+
+    private static double secs(long start) {
+        return (System.nanoTime() - start) / 1e9;
+    }
+}

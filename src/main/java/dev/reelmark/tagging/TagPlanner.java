@@ -1,0 +1,323 @@
+package dev.reelmark.tagging;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.reelmark.catalog.CatalogModel;
+import dev.reelmark.catalog.CatalogService;
+import dev.reelmark.catalog.EntityType;
+import dev.reelmark.media.MediaRoots;
+import dev.reelmark.tagging.PeopleComment.Kind;
+import dev.reelmark.tagging.PeopleComment.Parsed;
+import dev.reelmark.tagging.TagRecords.CacheRow;
+import dev.reelmark.tagging.TagRecords.PlanEdit;
+import dev.reelmark.tagging.TagRecords.PlanItem;
+import dev.reelmark.tagging.TagRecords.PlanStatistics;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Builds the plan: which people each video file should carry, read against what its comment holds now. The files are
+ * the segments' videos; a file's people are the characters of its segments' scenes plus the people assigned to those
+ * segments. What a file holds is read with ffprobe in parallel and cached by path, size and mtime (with the content
+ * fingerprint), so a plan over unchanged files reads no file.
+ */
+final class TagPlanner {
+    private final CatalogService catalog;
+    private final TagStore store;
+    private final TagWriter writer;
+    private final MediaRoots roots;
+    private final TagConfig config;
+
+    TagPlanner(CatalogService catalog, TagStore store, TagWriter writer, MediaRoots roots, TagConfig config) {
+        this.catalog = catalog;
+        this.store = store;
+        this.writer = writer;
+        this.roots = roots;
+        this.config = config;
+        this.ffprobes = new java.util.concurrent.Semaphore(config.probeThreads());
+    }
+
+    /** The whole plan, unfiltered, in file-name order. */
+    record Plan(List<PlanItem> items, PlanStatistics statistics, Map<String, List<String>> categories, long millis,
+                int cacheHits, int probed, int ffprobeCalls) {
+    }
+
+    private record Target(String stored, Path path, List<Long> segmentIds, List<String> people) {
+    }
+
+    private record FileState(BasicFileAttributes attrs, CacheRow cache, String error) {
+    }
+
+    Plan plan(Long projectId) {
+        long start = System.nanoTime();
+        List<Target> targets = targets(projectId);
+        Map<String, CacheRow> cache = store.cache();
+        Map<String, PlanEdit> edits = store.edits();
+        Map<String, FileState> states = new ConcurrentHashMap<>();
+        List<CacheRow> fresh = Collections.synchronizedList(new ArrayList<>());
+        int[] hits = {0, 0};
+        // Reading a file's header in Java is I/O-bound: more threads than ffprobe processes, which a semaphore limits.
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(8, config.probeThreads()), r -> {
+            Thread t = new Thread(r, "tag-plan-probe");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (Target t : targets) {
+                if (t.path() == null) continue;
+                futures.add(pool.submit(() -> states.put(t.path().toString(), read(t.path(), cache, fresh, hits))));
+            }
+            for (Future<?> f : futures) f.get();
+        } catch (Exception e) {
+            throw new IllegalStateException("planning failed: " + e.getMessage(), e);
+        } finally {
+            pool.shutdownNow();
+        }
+        store.saveCache(fresh);
+        List<PlanItem> items = new ArrayList<>();
+        for (Target t : targets) {
+            FileState st = t.path() == null ? null : states.get(t.path().toString());
+            PlanEdit edit = st != null && st.cache() != null ? edits.get(st.cache().fingerprint()) : null;
+            items.add(item(t, st, edit));
+        }
+        items.sort((a, b) -> a.fileName().compareToIgnoreCase(b.fileName()) != 0
+                ? a.fileName().compareToIgnoreCase(b.fileName()) : a.filePath().compareTo(b.filePath()));
+        return new Plan(items, statistics(items), categories(items), (System.nanoTime() - start) / 1_000_000,
+                hits[0], fresh.size(), hits[1]);
+    }
+
+    private final java.util.concurrent.Semaphore ffprobes;
+
+    private FileState read(Path path, Map<String, CacheRow> cache, List<CacheRow> fresh, int[] hits) {
+        BasicFileAttributes attrs;
+        try {
+            attrs = Files.readAttributes(path, BasicFileAttributes.class);
+        } catch (NoSuchFileException e) {
+            return new FileState(null, null, null);
+        } catch (IOException e) {
+            return new FileState(null, null, "unreadable: " + e.getMessage());
+        }
+        if (!attrs.isRegularFile()) return new FileState(attrs, null, null);
+        long mtime = attrs.lastModifiedTime().toMillis();
+        CacheRow cached = cache.get(path.toString());
+        if (cached != null && cached.sizeBytes() == attrs.size() && cached.mtimeMs() == mtime) {
+            synchronized (hits) {
+                hits[0]++;
+            }
+            return new FileState(attrs, cached, null);
+        }
+        String fp;
+        try {
+            fp = Fingerprint.of(path);
+        } catch (IOException e) {
+            return new FileState(attrs, null, "unreadable: " + e.getMessage());
+        }
+        CacheRow row;
+        if (!TagWriter.MUXERS.containsKey(TagWriter.extension(path))) {
+            row = new CacheRow(path.toString(), attrs.size(), mtime, fp, null, null, null);
+        } else {
+            TagWriter.LightProbe p = config.nativeReader() ? ContainerComments.read(path).orElse(null) : null;
+            if (p == null) {
+                ffprobes.acquireUninterruptibly();
+                try {
+                    p = writer.probeLight(path);
+                } finally {
+                    ffprobes.release();
+                }
+                synchronized (hits) {
+                    hits[1]++;
+                }
+            }
+            row = new CacheRow(path.toString(), attrs.size(), mtime, fp, p.formatName(), p.comment(), p.error());
+        }
+        fresh.add(row);
+        return new FileState(attrs, row, null);
+    }
+
+    private List<Target> targets(Long projectId) {
+        Map<Long, ObjectNode> characters = new LinkedHashMap<>();
+        for (ObjectNode c : all(CatalogModel.CHARACTERS, projectId == null ? Map.of() : Map.of("project_id", projectId))) {
+            characters.put(c.get("id").longValue(), c);
+        }
+        Map<Long, ObjectNode> scenes = new LinkedHashMap<>();
+        for (ObjectNode s : all(CatalogModel.SCENES, Map.of())) {
+            if (characters.containsKey(s.get("character_id").longValue())) scenes.put(s.get("id").longValue(), s);
+        }
+        Map<Long, List<String>> assigned = store.peopleBySegment();
+        Map<String, Target> byPath = new LinkedHashMap<>();
+        for (ObjectNode seg : all(CatalogModel.SEGMENTS, Map.of())) {
+            ObjectNode scene = scenes.get(seg.get("scene_id").longValue());
+            var video = seg.get("output_video_path");
+            if (scene == null || video == null || video.isNull() || video.asText().isBlank()) continue;
+            String stored = video.asText();
+            Path path = roots.resolve(stored).orElse(null);
+            String key = path == null ? "stored:" + stored : path.toString();
+            Target t = byPath.computeIfAbsent(key, k -> new Target(stored, path, new ArrayList<>(), new ArrayList<>()));
+            long segId = seg.get("id").longValue();
+            t.segmentIds().add(segId);
+            List<String> names = new ArrayList<>();
+            names.add(characters.get(scene.get("character_id").longValue()).get("name").asText());
+            names.addAll(assigned.getOrDefault(segId, List.of()));
+            for (String n : names) {
+                if (t.people().stream().noneMatch(x -> x.equalsIgnoreCase(n))) t.people().add(n);
+            }
+        }
+        return new ArrayList<>(byPath.values());
+    }
+
+    private List<ObjectNode> all(EntityType type, Map<String, Object> filter) {
+        List<ObjectNode> rows = new ArrayList<>();
+        Long after = null;
+        do {
+            var page = catalog.list(type, filter, 500, after);
+            rows.addAll(page.items());
+            after = page.nextAfter();
+        } while (after != null);
+        return rows;
+    }
+
+    private PlanItem item(Target t, FileState st, PlanEdit edit) {
+        List<String> issues = new ArrayList<>();
+        List<String> warnings = new ArrayList<>();
+        Path path = t.path();
+        String fileHash;
+        long size = 0;
+        Instant modified = null;
+        String existing = null;
+        if (path == null) {
+            issues.add("path outside the media roots: " + t.stored());
+            fileHash = "path:" + hash(t.stored());
+        } else {
+            issues.addAll(TagWriter.accessProblems(path));
+            if (st != null && st.error() != null) issues.add(st.error());
+            CacheRow row = st == null ? null : st.cache();
+            fileHash = row == null ? "path:" + hash(path.toString()) : row.fingerprint();
+            if (st != null && st.attrs() != null) {
+                size = st.attrs().size();
+                modified = st.attrs().lastModifiedTime().toInstant();
+            }
+            if (row != null) {
+                existing = row.comment();
+                if (row.probeError() != null) {
+                    issues.add(row.probeError());
+                } else if (row.formatName() != null) {
+                    String fp = TagWriter.formatProblem(path, row.formatName());
+                    if (fp != null && issues.stream().noneMatch(i -> i.startsWith("unsupported container"))) issues.add(fp);
+                }
+            }
+        }
+        Parsed parsed = PeopleComment.parse(existing);
+        List<String> db = new ArrayList<>();
+        for (String n : t.people()) {
+            String problem = PeopleComment.nameProblem(n);
+            if (problem != null) {
+                issues.add("cannot write a person's name: " + problem);
+            } else {
+                db.add(n);
+            }
+        }
+        List<String> existingPeople = parsed.people();
+        List<String> result = edit != null && edit.resultPeople() != null ? edit.resultPeople() : PeopleComment.merge(existingPeople, db);
+        boolean preserve = edit != null && edit.preserveComment() != null ? edit.preserveComment() : parsed.kind() == Kind.COMFYUI;
+        String resultComment = PeopleComment.compose(existing, parsed, result, preserve);
+        String commentProblem = TagWriter.commentProblem(resultComment, config.maxCommentBytes());
+        if (commentProblem != null) issues.add(commentProblem);
+        List<String> add = PeopleComment.minus(result, existingPeople);
+        List<String> remove = PeopleComment.minus(existingPeople, result);
+        boolean hasChanges = !Objects.equals(resultComment, existing);
+        boolean otherText = parsed.kind() == Kind.CUSTOM || parsed.kind() == Kind.COMFYUI;
+        boolean destroys = hasChanges && otherText && !parsed.hasPeopleLine() && !preserve;
+        String conflict = parsed.kind() == Kind.COMFYUI ? "provenance" : parsed.kind() == Kind.CUSTOM ? "custom_comment"
+                : !remove.isEmpty() ? "tag_removal" : "none";
+        if (destroys) {
+            warnings.add(parsed.kind() == Kind.COMFYUI
+                    ? "replaces ComfyUI's prompt/workflow JSON (generation provenance) with the People line"
+                    : "replaces the existing comment text with the People line");
+        } else if (hasChanges && otherText) {
+            warnings.add(parsed.kind() == Kind.COMFYUI
+                    ? "keeps ComfyUI's prompt/workflow JSON and " + (parsed.hasPeopleLine() ? "updates its People line" : "appends the People line")
+                    : "keeps the existing comment text and " + (parsed.hasPeopleLine() ? "updates its People line" : "appends the People line"));
+        }
+        if (!remove.isEmpty()) warnings.add("removes " + String.join(", ", remove));
+        boolean canUpdate = issues.isEmpty();
+        String risk = !canUpdate ? "blocked" : destroys ? "danger"
+                : hasChanges && (!remove.isEmpty() || otherText) ? "warning" : "safe";
+        String name = path != null ? path.getFileName().toString() : Path.of(t.stored()).getFileName().toString();
+        return new PlanItem(fileHash, path != null ? path.toString() : t.stored(), name,
+                path != null ? TagWriter.extension(path) : "", size, modified, List.copyOf(t.segmentIds()), db,
+                existingPeople, result, add, remove, existing, resultComment, parsed.kind().value(), parsed.provenance(),
+                risk, canUpdate, issues, warnings, conflict, hasChanges, edit != null && (edit.resultPeople() != null
+                || edit.preserveComment() != null), edit != null && edit.skip(), preserve);
+    }
+
+    static PlanStatistics statistics(List<PlanItem> items) {
+        int safe = 0, warning = 0, danger = 0, blocked = 0, add = 0, remove = 0, overwrite = 0, provenance = 0,
+                unchanged = 0, skipped = 0, edited = 0, ready = 0;
+        for (PlanItem i : items) {
+            switch (i.riskLevel()) {
+                case "safe" -> safe++;
+                case "warning" -> warning++;
+                case "danger" -> danger++;
+                default -> blocked++;
+            }
+            if (i.provenance() != null) provenance++;
+            if (i.skipped()) skipped++;
+            if (i.edited()) edited++;
+            if (!i.hasChanges()) unchanged++;
+            if (i.canUpdate() && !i.skipped() && i.hasChanges()) {
+                ready++;
+                add += i.tagsToAdd().size();
+                remove += i.tagsToRemove().size();
+                if ("danger".equals(i.riskLevel())) overwrite++;
+            }
+        }
+        return new PlanStatistics(items.size(), safe, warning, danger, blocked, add, remove, overwrite, provenance,
+                unchanged, skipped, edited, ready);
+    }
+
+    static Map<String, List<String>> categories(List<PlanItem> items) {
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        for (String c : List.of("safe", "warning", "danger", "blocked", "ready", "new_tags", "tag_removal", "no_change",
+                "provenance", "custom_comment", "edited", "skipped")) {
+            out.put(c, new ArrayList<>());
+        }
+        for (PlanItem i : items) {
+            out.get(i.riskLevel()).add(i.fileHash());
+            if (i.canUpdate() && !i.skipped() && i.hasChanges()) out.get("ready").add(i.fileHash());
+            if (!i.tagsToAdd().isEmpty()) out.get("new_tags").add(i.fileHash());
+            if (!i.tagsToRemove().isEmpty()) out.get("tag_removal").add(i.fileHash());
+            if (!i.hasChanges()) out.get("no_change").add(i.fileHash());
+            if (i.provenance() != null) out.get("provenance").add(i.fileHash());
+            if ("custom".equals(i.commentKind())) out.get("custom_comment").add(i.fileHash());
+            if (i.edited()) out.get("edited").add(i.fileHash());
+            if (i.skipped()) out.get("skipped").add(i.fileHash());
+        }
+        return out;
+    }
+
+    static String hash(String s) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)), 0, 12);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,348 @@
+package dev.reelmark.tagging;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import dev.reelmark.db.Database;
+import dev.reelmark.db.Timestamps;
+import dev.reelmark.http.Json;
+import dev.reelmark.tagging.TagRecords.Backup;
+import dev.reelmark.tagging.TagRecords.CacheRow;
+import dev.reelmark.tagging.TagRecords.NewItem;
+import dev.reelmark.tagging.TagRecords.Operation;
+import dev.reelmark.tagging.TagRecords.OperationItem;
+import dev.reelmark.tagging.TagRecords.PlanEdit;
+import dev.reelmark.tagging.TagRecords.SegmentPerson;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.Query;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** The SQL of the tagging feature; the same statements run on SQLite and PostgreSQL. */
+final class TagStore {
+    private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {
+    };
+    private final Jdbi jdbi;
+
+    TagStore(Database db) {
+        this.jdbi = db.jdbi();
+    }
+
+    Jdbi jdbi() {
+        return jdbi;
+    }
+
+    // ---- segment people ----
+
+    List<SegmentPerson> people(long segmentId) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM segment_people WHERE segment_id = :s ORDER BY id")
+                .bind("s", segmentId).map((rs, c) -> person(rs)).list());
+    }
+
+    Optional<SegmentPerson> personByName(long segmentId, String name) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM segment_people WHERE segment_id = :s AND name = :n")
+                .bind("s", segmentId).bind("n", name).map((rs, c) -> person(rs)).findOne());
+    }
+
+    SegmentPerson addPerson(long segmentId, String name) {
+        return jdbi.inTransaction(h -> {
+            long id = h.createQuery("INSERT INTO segment_people (segment_id, name) VALUES (:s, :n) RETURNING id")
+                    .bind("s", segmentId).bind("n", name).mapTo(Long.class).one();
+            return h.createQuery("SELECT * FROM segment_people WHERE id = :id").bind("id", id).map((rs, c) -> person(rs)).one();
+        });
+    }
+
+    boolean deletePerson(long segmentId, long id) {
+        return jdbi.withHandle(h -> h.createUpdate("DELETE FROM segment_people WHERE id = :id AND segment_id = :s")
+                .bind("id", id).bind("s", segmentId).execute()) > 0;
+    }
+
+    Map<Long, List<String>> peopleBySegment() {
+        Map<Long, List<String>> out = new HashMap<>();
+        jdbi.useHandle(h -> h.createQuery("SELECT segment_id, name FROM segment_people ORDER BY id").map((rs, c) -> {
+            out.computeIfAbsent(rs.getLong("segment_id"), k -> new ArrayList<>()).add(rs.getString("name"));
+            return null;
+        }).list());
+        return out;
+    }
+
+    private static SegmentPerson person(ResultSet rs) throws SQLException {
+        return new SegmentPerson(rs.getLong("id"), rs.getLong("segment_id"), rs.getString("name"), Timestamps.read(rs, "created_at"));
+    }
+
+    // ---- file cache ----
+
+    Map<String, CacheRow> cache() {
+        Map<String, CacheRow> out = new HashMap<>();
+        jdbi.useHandle(h -> h.createQuery("SELECT path, size_bytes, mtime_ms, fingerprint, format_name, comment, probe_error FROM tag_file_cache")
+                .map((rs, c) -> new CacheRow(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getString(4), rs.getString(5),
+                        rs.getString(6), rs.getString(7)))
+                .forEach(r -> out.put(r.path(), r)));
+        return out;
+    }
+
+    void saveCache(Collection<CacheRow> rows) {
+        if (rows.isEmpty()) return;
+        jdbi.useTransaction(h -> {
+            var batch = h.prepareBatch("INSERT INTO tag_file_cache (path, size_bytes, mtime_ms, fingerprint, format_name, comment, probe_error) "
+                    + "VALUES (:path, :size, :mtime, :fp, :format, :comment, :error) ON CONFLICT (path) DO UPDATE SET "
+                    + "size_bytes = excluded.size_bytes, mtime_ms = excluded.mtime_ms, fingerprint = excluded.fingerprint, "
+                    + "format_name = excluded.format_name, comment = excluded.comment, probe_error = excluded.probe_error");
+            for (CacheRow r : rows) {
+                batch.bind("path", r.path()).bind("size", r.sizeBytes()).bind("mtime", r.mtimeMs()).bind("fp", r.fingerprint())
+                        .bind("format", r.formatName()).bind("comment", r.comment()).bind("error", r.probeError()).add();
+            }
+            batch.execute();
+        });
+    }
+
+    void clearCache() {
+        jdbi.useHandle(h -> h.execute("DELETE FROM tag_file_cache"));
+    }
+
+    // ---- plan edits ----
+
+    Map<String, PlanEdit> edits() {
+        Map<String, PlanEdit> out = new HashMap<>();
+        jdbi.useHandle(h -> h.createQuery("SELECT fingerprint, result_people, skip, preserve_comment FROM tag_plan_edits")
+                .map((rs, c) -> edit(rs)).forEach(e -> out.put(e.fingerprint(), e)));
+        return out;
+    }
+
+    private static PlanEdit edit(ResultSet rs) throws SQLException {
+        String people = rs.getString("result_people");
+        Object preserve = rs.getObject("preserve_comment");
+        return new PlanEdit(rs.getString("fingerprint"), people == null ? null : strings(people), rs.getInt("skip") == 1,
+                preserve == null ? null : ((Number) preserve).intValue() == 1);
+    }
+
+    void saveEdit(PlanEdit e) {
+        jdbi.useHandle(h -> h.createUpdate("INSERT INTO tag_plan_edits (fingerprint, result_people, skip, preserve_comment) "
+                        + "VALUES (:fp, :people, :skip, :preserve) ON CONFLICT (fingerprint) DO UPDATE SET "
+                        + "result_people = excluded.result_people, skip = excluded.skip, preserve_comment = excluded.preserve_comment")
+                .bind("fp", e.fingerprint()).bind("people", e.resultPeople() == null ? null : Json.write(e.resultPeople()))
+                .bind("skip", e.skip() ? 1 : 0).bind("preserve", e.preserveComment() == null ? null : e.preserveComment() ? 1 : 0)
+                .execute());
+    }
+
+    void deleteEdit(String fingerprint) {
+        jdbi.useHandle(h -> h.createUpdate("DELETE FROM tag_plan_edits WHERE fingerprint = :fp").bind("fp", fingerprint).execute());
+    }
+
+    // ---- operations ----
+
+    long createOperation(String type, Long rollbackOf, String note, List<NewItem> items) {
+        return jdbi.inTransaction(h -> {
+            int skipped = (int) items.stream().filter(i -> !i.status().equals("pending")).count();
+            long id = h.createQuery("INSERT INTO tag_operations (operation_type, rollback_of, user_note, file_count, skipped_count) "
+                            + "VALUES (:t, :r, :n, :c, :s) RETURNING id")
+                    .bind("t", type).bind("r", rollbackOf).bind("n", note).bind("c", items.size()).bind("s", skipped)
+                    .mapTo(Long.class).one();
+            var batch = h.prepareBatch("INSERT INTO tag_operation_items (operation_id, seq, file_hash, file_path, status, "
+                    + "previous_comment, new_comment, tags_added, tags_removed, rollback_item_id, error_message, processed_at) "
+                    + "VALUES (:op, :seq, :hash, :path, :status, :prev, :new, :added, :removed, :rb, :err, :at)");
+            int seq = 0;
+            for (NewItem i : items) {
+                batch.bind("op", id).bind("seq", seq++).bind("hash", i.fileHash()).bind("path", i.filePath())
+                        .bind("status", i.status()).bind("prev", i.previousComment()).bind("new", i.newComment())
+                        .bind("added", Json.write(i.tagsAdded())).bind("removed", Json.write(i.tagsRemoved()))
+                        .bind("rb", i.rollbackItemId()).bind("err", i.errorMessage())
+                        .bind("at", i.status().equals("pending") ? null : Timestamps.now()).add();
+            }
+            if (!items.isEmpty()) batch.execute();
+            return id;
+        });
+    }
+
+    void setJob(long opId, long jobId) {
+        jdbi.useHandle(h -> h.createUpdate("UPDATE tag_operations SET job_id = :j WHERE id = :id").bind("j", jobId).bind("id", opId).execute());
+    }
+
+    void setStatus(long opId, String status, boolean finished, String error) {
+        jdbi.useHandle(h -> h.createUpdate("UPDATE tag_operations SET status = :s, error_message = COALESCE(:e, error_message), "
+                        + "completed_at = " + (finished ? ":now" : "NULL") + " WHERE id = :id")
+                .bind("s", status).bind("e", error).bind("now", Timestamps.now()).bind("id", opId).execute());
+    }
+
+    /** Recounts the items into the operation's counters. */
+    void recount(long opId) {
+        jdbi.useHandle(h -> h.createUpdate("UPDATE tag_operations SET "
+                + "success_count = (SELECT COUNT(*) FROM tag_operation_items WHERE operation_id = :id AND status = 'success'), "
+                + "failure_count = (SELECT COUNT(*) FROM tag_operation_items WHERE operation_id = :id AND status IN ('failed', 'conflict')), "
+                + "skipped_count = (SELECT COUNT(*) FROM tag_operation_items WHERE operation_id = :id AND status = 'skipped') "
+                + "WHERE id = :id").bind("id", opId).execute());
+    }
+
+    Optional<Operation> operation(long id) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM tag_operations WHERE id = :id").bind("id", id)
+                .map((rs, c) -> operation(rs)).findOne());
+    }
+
+    Optional<Operation> operationByJob(long jobId) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM tag_operations WHERE job_id = :id").bind("id", jobId)
+                .map((rs, c) -> operation(rs)).findOne());
+    }
+
+    record HistoryFilter(Instant start, Instant end, String status, String type, String file, String person) {
+    }
+
+    record HistoryPage(List<Operation> items, long total) {
+    }
+
+    HistoryPage history(HistoryFilter f, int page, int perPage) {
+        StringBuilder where = new StringBuilder(" WHERE 1 = 1");
+        Map<String, Object> binds = new LinkedHashMap<>();
+        if (f.start() != null) {
+            where.append(" AND o.started_at >= :start");
+            binds.put("start", Timestamps.format(f.start()));
+        }
+        if (f.end() != null) {
+            where.append(" AND o.started_at <= :end");
+            binds.put("end", Timestamps.format(f.end()));
+        }
+        if (f.status() != null) {
+            where.append(" AND o.status = :status");
+            binds.put("status", f.status());
+        }
+        if (f.type() != null) {
+            where.append(" AND o.operation_type = :type");
+            binds.put("type", f.type());
+        }
+        if (f.file() != null) {
+            where.append(" AND EXISTS (SELECT 1 FROM tag_operation_items i WHERE i.operation_id = o.id AND "
+                    + "(i.file_hash = :file OR i.file_hash_after = :file OR LOWER(i.file_path) LIKE :filelike))");
+            binds.put("file", f.file());
+            binds.put("filelike", "%" + f.file().toLowerCase() + "%");
+        }
+        if (f.person() != null) {
+            where.append(" AND EXISTS (SELECT 1 FROM tag_operation_items i WHERE i.operation_id = o.id AND "
+                    + "(LOWER(CAST(i.tags_added AS TEXT)) LIKE :person OR LOWER(CAST(i.tags_removed AS TEXT)) LIKE :person "
+                    + "OR LOWER(i.new_comment) LIKE :personline))");
+            String json = Json.write(f.person().toLowerCase());
+            binds.put("person", "%" + json + "%");
+            binds.put("personline", "%people:%" + f.person().toLowerCase() + "%");
+        }
+        return jdbi.withHandle(h -> {
+            Query count = h.createQuery("SELECT COUNT(*) FROM tag_operations o" + where);
+            binds.forEach(count::bind);
+            long total = count.mapTo(Long.class).one();
+            Query q = h.createQuery("SELECT o.* FROM tag_operations o" + where + " ORDER BY o.id DESC LIMIT :limit OFFSET :offset");
+            binds.forEach(q::bind);
+            q.bind("limit", perPage).bind("offset", (long) (page - 1) * perPage);
+            return new HistoryPage(q.map((rs, c) -> operation(rs)).list(), total);
+        });
+    }
+
+    private static Operation operation(ResultSet rs) throws SQLException {
+        return new Operation(rs.getLong("id"), rs.getString("operation_type"), rs.getString("status"), longOrNull(rs, "job_id"),
+                longOrNull(rs, "rollback_of"), rs.getInt("file_count"), rs.getInt("success_count"), rs.getInt("failure_count"),
+                rs.getInt("skipped_count"), rs.getString("error_message"), rs.getString("user_note"),
+                Timestamps.read(rs, "started_at"), Timestamps.read(rs, "completed_at"), Timestamps.read(rs, "updated_at"));
+    }
+
+    /** Paths with an item still to be written by an operation that has not finished (so no second one starts on them). */
+    Map<String, Long> busyPaths() {
+        Map<String, Long> out = new HashMap<>();
+        jdbi.useHandle(h -> h.createQuery("SELECT i.file_path, i.operation_id FROM tag_operation_items i JOIN tag_operations o "
+                        + "ON o.id = i.operation_id WHERE i.status IN ('pending', 'writing') AND o.status IN ('pending', 'in_progress', 'paused')")
+                .map((rs, c) -> {
+                    out.put(rs.getString(1), rs.getLong(2));
+                    return null;
+                }).list());
+        return out;
+    }
+
+    // ---- items and backups ----
+
+    List<OperationItem> items(long opId) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT i.*, (SELECT COUNT(*) FROM metadata_history b WHERE b.operation_item_id = i.id) AS backups "
+                        + "FROM tag_operation_items i WHERE i.operation_id = :op ORDER BY i.seq")
+                .bind("op", opId).map((rs, c) -> item(rs)).list());
+    }
+
+    Optional<OperationItem> item(long itemId) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT i.*, (SELECT COUNT(*) FROM metadata_history b WHERE b.operation_item_id = i.id) AS backups "
+                        + "FROM tag_operation_items i WHERE i.id = :id")
+                .bind("id", itemId).map((rs, c) -> item(rs)).findOne());
+    }
+
+    private static OperationItem item(ResultSet rs) throws SQLException {
+        return new OperationItem(rs.getLong("id"), rs.getLong("operation_id"), rs.getInt("seq"), rs.getString("file_hash"),
+                rs.getString("file_hash_after"), rs.getString("file_path"), rs.getString("status"),
+                rs.getString("previous_comment"), rs.getString("new_comment"), strings(rs.getString("tags_added")),
+                strings(rs.getString("tags_removed")), longOrNull(rs, "rollback_item_id"), rs.getString("error_message"),
+                Timestamps.read(rs, "processed_at"), rs.getLong("backups") > 0);
+    }
+
+    /** Saves the backup (once per item) and marks the item as being written, in one transaction. */
+    void backupAndMarkWriting(long itemId, String fileHash, String originalComment, String probeJson) {
+        jdbi.useTransaction(h -> {
+            long existing = h.createQuery("SELECT COUNT(*) FROM metadata_history WHERE operation_item_id = :i")
+                    .bind("i", itemId).mapTo(Long.class).one();
+            if (existing == 0) {
+                h.createUpdate("INSERT INTO metadata_history (operation_item_id, file_hash, original_comment, original_metadata_json) "
+                                + "VALUES (:i, :h, :c, :j)")
+                        .bind("i", itemId).bind("h", fileHash).bind("c", originalComment).bind("j", probeJson).execute();
+            }
+            h.createUpdate("UPDATE tag_operation_items SET status = 'writing' WHERE id = :i").bind("i", itemId).execute();
+        });
+    }
+
+    void finishItem(long itemId, String status, String error, String hashAfter) {
+        jdbi.useHandle(h -> h.createUpdate("UPDATE tag_operation_items SET status = :s, error_message = :e, "
+                        + "file_hash_after = COALESCE(:a, file_hash_after), processed_at = :now WHERE id = :i")
+                .bind("s", status).bind("e", error).bind("a", hashAfter).bind("now", Timestamps.now()).bind("i", itemId).execute());
+    }
+
+    /** Marks every pending item of a cancelled operation as skipped. */
+    void skipPending(long opId, String reason) {
+        jdbi.useHandle(h -> h.createUpdate("UPDATE tag_operation_items SET status = 'skipped', error_message = :e, processed_at = :now "
+                        + "WHERE operation_id = :op AND status = 'pending'")
+                .bind("e", reason).bind("now", Timestamps.now()).bind("op", opId).execute());
+    }
+
+    Optional<Backup> backupOf(long itemId) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM metadata_history WHERE operation_item_id = :i").bind("i", itemId)
+                .map((rs, c) -> new Backup(rs.getLong("id"), rs.getLong("operation_item_id"), rs.getString("file_hash"),
+                        Timestamps.read(rs, "backup_timestamp"), rs.getString("original_comment"),
+                        rs.getString("original_metadata_json")))
+                .findOne());
+    }
+
+    int deleteBackupsBefore(Instant cutoff) {
+        return jdbi.withHandle(h -> h.createUpdate("DELETE FROM metadata_history WHERE backup_timestamp < :c")
+                .bind("c", Timestamps.format(cutoff)).execute());
+    }
+
+    /** Operations whose job is gone or not running but which never reached an end status (after a crash). */
+    List<Operation> unfinished() {
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM tag_operations WHERE status IN ('pending', 'in_progress', 'paused') ORDER BY id")
+                .map((rs, c) -> operation(rs)).list());
+    }
+
+    static List<String> strings(String json) {
+        if (json == null) return List.of();
+        try {
+            return Json.MAPPER.readValue(json, STRINGS);
+        } catch (Exception e) {
+            throw new IllegalStateException("not a JSON array of strings: " + json, e);
+        }
+    }
+
+    private static Long longOrNull(ResultSet rs, String col) throws SQLException {
+        long v = rs.getLong(col);
+        return rs.wasNull() ? null : v;
+    }
+
+    void withHandle(java.util.function.Consumer<Handle> c) {
+        jdbi.useHandle(c::accept);
+    }
+}

@@ -1,0 +1,131 @@
+package dev.reelmark.tagging;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.reelmark.http.ApiError;
+import dev.reelmark.http.Json;
+import dev.reelmark.jobs.Job;
+import dev.reelmark.jobs.JobContext;
+import dev.reelmark.jobs.JobHandler;
+import dev.reelmark.jobs.JobInterruptedException;
+import dev.reelmark.jobs.JobService;
+import dev.reelmark.jobs.JobStatus;
+import dev.reelmark.tagging.TagRecords.Operation;
+import dev.reelmark.tagging.TagRecords.OperationItem;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Runs a write or rollback operation: each pending item is checked (its comment must still be what the plan read),
+ * backed up into metadata_history, rewritten and verified by {@link TagWriter}, then marked success or failed. One
+ * checkpoint per file, so pause, cancel and a restart after a crash continue with the next file. An item left
+ * "writing" by a crash is settled by reading the file: the rename is atomic, so it holds either the old comment (the
+ * item is written again) or the new one (it succeeded).
+ */
+public final class TagWriteJob implements JobHandler {
+    public static final String KIND = "tagging.write";
+
+    private final TagService service;
+    private final JobService jobs;
+
+    public TagWriteJob(TagService service, JobService jobs) {
+        this.service = service;
+        this.jobs = jobs;
+    }
+
+    @Override
+    public String kind() {
+        return KIND;
+    }
+
+    @Override
+    public void validate(JsonNode params) {
+        JsonNode id = params.get("operation_id");
+        if (id == null || !id.canConvertToLong() || id.longValue() <= 0) {
+            throw ApiError.badField("params.operation_id", "must be a positive operation id");
+        }
+        service.store().operation(id.longValue()).orElseThrow(() -> ApiError.notFound("metadata operation", id.longValue()));
+    }
+
+    @Override
+    public void run(JobContext ctx) {
+        long opId = ctx.params().get("operation_id").longValue();
+        TagStore store = service.store();
+        store.setStatus(opId, "in_progress", false, null);
+        List<OperationItem> items = store.items(opId);
+        // A crash can leave a temp file beside an original; it is never the only copy, so it can go.
+        for (OperationItem i : items) TagWriter.deleteQuietly(TagWriter.tempFor(Path.of(i.filePath())));
+        ctx.total(items.size());
+        int start = ctx.state().path("next").asInt(0);
+        try {
+            for (int n = start; n < items.size(); n++) {
+                ctx.checkpoint(Json.object().put("next", n));
+                OperationItem item = store.item(items.get(n).id()).orElseThrow();
+                if (item.status().equals("pending") || item.status().equals("writing")) {
+                    ctx.progress(n, Path.of(item.filePath()).getFileName().toString());
+                    process(store, item);
+                }
+                ctx.progress(n + 1, Path.of(item.filePath()).getFileName().toString());
+                ctx.checkpoint(Json.object().put("next", n + 1));
+            }
+        } catch (JobInterruptedException e) {
+            Job job = jobs.find(ctx.jobId()).orElse(null);
+            if (job != null && job.status() == JobStatus.CANCELLED) {
+                store.skipPending(opId, "cancelled");
+                store.recount(opId);
+                store.setStatus(opId, "cancelled", true, null);
+            } else if (job != null && job.status() == JobStatus.PAUSED) {
+                store.recount(opId);
+                store.setStatus(opId, "paused", false, null);
+            }
+            throw e;
+        }
+        store.recount(opId);
+        Operation op = store.operation(opId).orElseThrow();
+        String status = op.failureCount() == 0 ? "completed" : op.successCount() == 0 && op.failureCount() > 0 ? "failed"
+                : "completed_with_errors";
+        store.setStatus(opId, status, true, op.failureCount() == 0 ? null : op.failureCount() + " file(s) failed");
+        if (op.operationType().equals("rollback") && op.rollbackOf() != null && op.successCount() > 0) {
+            long original = store.items(op.rollbackOf()).stream().filter(i -> i.status().equals("success")).count();
+            store.setStatus(op.rollbackOf(), op.successCount() >= original ? "rolled_back" : "partially_rolled_back", true, null);
+        }
+        ctx.result(Json.object().put("operation_id", opId).put("status", status).put("success", op.successCount())
+                .put("failed", op.failureCount()).put("skipped", op.skippedCount()));
+    }
+
+    private void process(TagStore store, OperationItem item) {
+        TagWriter writer = service.writer();
+        Path path = Path.of(item.filePath());
+        try {
+            if (item.status().equals("writing")) {
+                TagWriter.LightProbe p = writer.probeLight(path);
+                if (p.error() == null && Objects.equals(p.comment(), item.newComment())
+                        && !Objects.equals(p.comment(), item.previousComment())) {
+                    store.finishItem(item.id(), "success", null, Fingerprint.of(path));
+                    return;
+                }
+            }
+            List<String> access = TagWriter.accessProblems(path);
+            if (!access.isEmpty()) {
+                store.finishItem(item.id(), "failed", String.join("; ", access), null);
+                return;
+            }
+            String probe = writer.probeFull(path);
+            String current = TagWriter.commentOfProbe(probe);
+            if (!Objects.equals(current, item.previousComment())) {
+                store.finishItem(item.id(), "conflict", "the comment changed since the plan was made; nothing was written "
+                        + "(make a new plan)", null);
+                return;
+            }
+            store.backupAndMarkWriting(item.id(), item.fileHash(), current, probe);
+            TagWriter.WriteResult r = writer.rewrite(path, probe, item.newComment());
+            store.finishItem(item.id(), "success", null, r.fingerprintAfter());
+            if (item.rollbackItemId() == null) store.deleteEdit(item.fileHash());
+        } catch (JobInterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            store.finishItem(item.id(), "failed", e.getMessage() == null ? e.toString() : e.getMessage(), null);
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package dev.reelmark.tagging;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class PeopleCommentTest {
+
+    @Test
+    void readsThePeopleLineWhereverItIs() {
+        assertThat(PeopleComment.parse(null).kind()).isEqualTo(PeopleComment.Kind.NONE);
+        assertThat(PeopleComment.parse("People: Alice, Bob").people()).containsExactly("Alice", "Bob");
+        assertThat(PeopleComment.parse("People: Alice, Bob").kind()).isEqualTo(PeopleComment.Kind.PEOPLE);
+        var mixed = PeopleComment.parse("day 2\npeople:  Ann ,  ann, Bo \nmore");
+        assertThat(mixed.kind()).isEqualTo(PeopleComment.Kind.CUSTOM);
+        assertThat(mixed.people()).containsExactly("Ann", "Bo");
+        assertThat(mixed.rest()).isEqualTo("day 2\n\nmore");
+        var comfy = PeopleComment.parse(TagFixtures.COMFY + "\nPeople: Ann");
+        assertThat(comfy.kind()).isEqualTo(PeopleComment.Kind.COMFYUI);
+        assertThat(comfy.provenance().get("prompt").asText()).isEqualTo("a cat; dancing = joy #1");
+        assertThat(PeopleComment.parse("{\"other\": 1}").kind()).isEqualTo(PeopleComment.Kind.CUSTOM);
+    }
+
+    @Test
+    void composesWithoutLosingOtherText() {
+        var custom = PeopleComment.parse("day 2");
+        assertThat(PeopleComment.compose("day 2", custom, List.of("A"), false)).isEqualTo("People: A");
+        assertThat(PeopleComment.compose("day 2", custom, List.of("A"), true)).isEqualTo("day 2\nPeople: A");
+        String in = "top\nPeople: A\nbottom";
+        assertThat(PeopleComment.compose(in, PeopleComment.parse(in), List.of("A", "B"), false)).isEqualTo("top\nPeople: A, B\nbottom");
+        assertThat(PeopleComment.compose(in, PeopleComment.parse(in), List.of(), false)).isEqualTo("top\nbottom");
+        assertThat(PeopleComment.compose("People: A", PeopleComment.parse("People: A"), List.of(), false)).isNull();
+        assertThat(PeopleComment.compose(null, PeopleComment.parse(null), List.of("Zoë \"Z\" O'Neil"), false))
+                .isEqualTo("People: Zoë \"Z\" O'Neil");
+    }
+
+    @Test
+    void namesThatCannotBeWrittenAreExplained() {
+        assertThat(PeopleComment.nameProblem("Zoë \"Z\" O'Neil")).isNull();
+        assertThat(PeopleComment.nameProblem("Smith, John")).contains("comma");
+        assertThat(PeopleComment.nameProblem("a\nb")).contains("one line");
+        assertThat(PeopleComment.nameProblem("x".repeat(10_000))).contains("at most");
+        assertThat(PeopleComment.nameProblem("tab\tname")).contains("control");
+        assertThat(PeopleComment.nameProblem("\uD800")).contains("Unicode");
+        assertThat(PeopleComment.merge(List.of("Ann", "bo"), List.of("BO", "Cy"))).containsExactly("Ann", "bo", "Cy");
+        assertThat(PeopleComment.minus(List.of("Ann", "Bo"), List.of("ann"))).containsExactly("Bo");
+    }
+
+    @Test
+    void escapesTheFfmetadataSpecials() {
+        assertThat(PeopleComment.escapeFfmetadata("a=b;c#d\\e\nf")).isEqualTo("a\\=b\\;c\\#d\\\\e\\\nf");
+    }
+}
