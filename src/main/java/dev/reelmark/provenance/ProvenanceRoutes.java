@@ -127,7 +127,9 @@ public final class ProvenanceRoutes {
                 "scene_id", type("integer"),
                 "sequence_index", type("integer"),
                 "receipt_id", described(type("integer"), "the segment's latest receipt"),
-                "reasons", arrayOf(ref("StaleReason"))));
+                "reasons", arrayOf(ref("StaleReason")),
+                "regenerated_as", described(arrayOf(type("integer")),
+                        "segments already created from this one by targeted regeneration (oldest first); empty when none")));
         router.schema("StalenessReport", described(objectOf(
                 "project_id", type("integer"),
                 "asset_id", described(nullable("integer"), "the asset filter, when given"),

@@ -29,7 +29,7 @@ class ProvenanceResponseSchemaTest {
     Path dir;
 
     @Test
-    void realResponsesMatchTheirDocumentedSchemas() {
+    void realResponsesMatchTheirDocumentedSchemas() throws Exception {
         try (Reelmark app = Reelmark.open(AppConfig.defaults(dir.resolve("data")))) {
             var summary = new DemoStudio(app.catalog(), app.config().dataDir(), app.ffmpegTools()).build((d, t) -> { });
             ProvenanceService p = app.provenance();
@@ -38,17 +38,32 @@ class ProvenanceResponseSchemaTest {
 
             ObjectNode report = p.stalenessReport(summary.projectId(), null);
             assertThat(report.get("stale_segments").size()).isPositive();
+            report.get("stale_segments").forEach(s -> assertThat(s.get("regenerated_as").size()).isZero());
             assertConforms(schemas, "StalenessReport", report);
 
             long stale = report.get("stale_segments").get(0).get("segment_id").longValue();
             ObjectNode regen = p.regenerateStale(summary.projectId(), List.of(stale));
             assertConforms(schemas, "Job", regen.get("job"));
             long job = regen.get("job").get("id").longValue();
-            p.regenerateOne(job, stale);
+            // the composition root runs jobs: wait for the provenance.regenerate job to finish
+            assertThat(app.jobs().awaitTerminal(job, java.time.Duration.ofSeconds(30)).status())
+                    .isEqualTo(dev.reelmark.jobs.JobStatus.COMPLETED);
             ObjectNode forward = p.segmentProvenance(stale);
             assertThat(forward.get("regenerations").size()).isEqualTo(1);
             assertThat(forward.get("stale").asBoolean()).isTrue();
             assertConforms(schemas, "SegmentProvenance", forward);
+            // the report names the new segment on the stale one it was made from, and nowhere else
+            long newSegment = forward.get("regenerations").get(0).get("new_segment_id").longValue();
+            ObjectNode after = p.stalenessReport(summary.projectId(), null);
+            assertConforms(schemas, "StalenessReport", after);
+            for (JsonNode s : after.get("stale_segments")) {
+                if (s.get("segment_id").longValue() == stale) {
+                    assertThat(s.get("regenerated_as").toString()).isEqualTo("[" + newSegment + "]");
+                } else {
+                    assertThat(s.get("regenerated_as").size()).as("segment " + s.get("segment_id")).isZero();
+                }
+            }
+            assertThat(after.get("total_segments").asInt()).isEqualTo(report.get("total_segments").asInt() + 1);
             // a segment without receipts (the regenerated one): latest is null
             long fresh = forward.get("regenerations").get(0).get("new_segment_id").longValue();
             ObjectNode empty = p.segmentProvenance(fresh);
