@@ -26,7 +26,7 @@ describe('AppShell', () => {
     expect(links).toEqual([
       'Catalog',
       'Metadatasoon',
-      'Provenancesoon',
+      'Provenance',
       'Exportssoon',
       'Taggingsoon',
       'Ledger',

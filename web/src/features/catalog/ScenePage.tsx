@@ -7,6 +7,7 @@ import { PageHeader } from '../../components/PageHeader';
 import { StatusBadge } from '../../components/StatusBadge';
 import { formatDateTime } from '../../components/format';
 import { useDocumentTitle } from '../../components/useDocumentTitle';
+import { StaleSegmentsProvider } from '../provenance/StaleSegments';
 import { catalogApi } from './api';
 import { routes } from './routes';
 import { SegmentCard } from './SegmentCard';
@@ -52,6 +53,7 @@ export function ScenePage({ id }: { id: number }) {
         </p>
       </PageHeader>
 
+      <StaleSegmentsProvider projectId={project.id}>
       <section aria-labelledby="segments-heading">
         <h2 id="segments-heading" className="section-title">
           Segments
@@ -68,6 +70,7 @@ export function ScenePage({ id }: { id: number }) {
           )}
         </PagedSection>
       </section>
+      </StaleSegmentsProvider>
     </>
   );
 }

@@ -9,10 +9,6 @@ export const UPCOMING: Record<string, UpcomingFeature> = {
     title: 'Metadata',
     summary: 'the metadata JSON files Reelmark writes for the catalog, and whether each one is still fresh.',
   },
-  provenance: {
-    title: 'Provenance',
-    summary: 'immutable generation receipts: which asset versions (model, LoRAs, workflow) made each segment.',
-  },
   exports: {
     title: 'Exports',
     summary: 'VFX sidecars and training datasets built from the catalog.',
