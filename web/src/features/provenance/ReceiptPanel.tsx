@@ -80,7 +80,7 @@ export function ReceiptPanel({ provenance }: { provenance: SegmentProvenance }) 
         <AssetsUsed receipt={r} />
       </Section>
       <Section title="Prompt">
-        <dl className="facts">
+        <dl className="facts facts-stack">
           <Fact term="Prompt">
             <p className="prompt-text">{r.prompt_text}</p>
           </Fact>
