@@ -92,38 +92,40 @@ export function AssetUsagePage({ id }: { id: number }) {
         {recent.items.length === 0 ? (
           <p className="empty">No receipt used this asset yet.</p>
         ) : (
-          <table className="data-table">
-            <thead>
-              <tr>
-                <th scope="col">Receipt</th>
-                <th scope="col">Segment</th>
-                <th scope="col">Version</th>
-                <th scope="col">Latest receipt of the segment</th>
-                <th scope="col">Recorded</th>
-              </tr>
-            </thead>
-            <tbody>
-              {recent.items.map((item) => (
-                <tr key={`${item.receipt_id}:${item.asset_id}`}>
-                  <th scope="row" className="mono">
-                    #{item.receipt_id}
-                  </th>
-                  <td>
-                    <Link to={provenanceRoutes.segment(item.segment_id)}>
-                      #{item.segment_id}
-                    </Link>{' '}
-                    <span className="muted">scene #{item.scene_id}, index {item.sequence_index}</span>
-                  </td>
-                  <td>
-                    {item.version ?? '—'}
-                    {item.weight !== undefined ? <span className="muted"> · weight {item.weight}</span> : null}
-                  </td>
-                  <td>{item.is_latest ? 'yes' : 'no (superseded by a newer receipt)'}</td>
-                  <td>{formatDateTime(item.created_at)}</td>
+          <div className="table-wrap">
+            <table className="data-table">
+              <thead>
+                <tr>
+                  <th scope="col">Receipt</th>
+                  <th scope="col">Segment</th>
+                  <th scope="col">Version</th>
+                  <th scope="col">Latest receipt of the segment</th>
+                  <th scope="col">Recorded</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {recent.items.map((item) => (
+                  <tr key={`${item.receipt_id}:${item.asset_id}`}>
+                    <th scope="row" className="mono">
+                      #{item.receipt_id}
+                    </th>
+                    <td>
+                      <Link to={provenanceRoutes.segment(item.segment_id)}>
+                        #{item.segment_id}
+                      </Link>{' '}
+                      <span className="muted">scene #{item.scene_id}, index {item.sequence_index}</span>
+                    </td>
+                    <td>
+                      {item.version ?? '—'}
+                      {item.weight !== undefined ? <span className="muted"> · weight {item.weight}</span> : null}
+                    </td>
+                    <td>{item.is_latest ? 'yes' : 'no (superseded by a newer receipt)'}</td>
+                    <td>{formatDateTime(item.created_at)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         )}
         {recent.next_after !== null ? (
           <p className="muted">Showing the newest {recent.items.length} of {recent.total}.</p>

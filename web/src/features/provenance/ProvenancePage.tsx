@@ -223,68 +223,70 @@ function StaleTable({
         </span>
       </div>
       {error ? <ErrorNotice error={error} title="Could not queue the regeneration" inline /> : null}
-      <table className="data-table stale-table">
-        <thead>
-          <tr>
-            <th scope="col">
-              <input
-                type="checkbox"
-                aria-label="Select all stale segments"
-                checked={allSelected(selection, ids)}
-                ref={(el) => {
-                  if (el) el.indeterminate = someSelected(selection, ids);
-                }}
-                onChange={() => setSelection((s) => toggleAll(s, ids))}
-              />
-            </th>
-            <th scope="col">Segment</th>
-            <th scope="col">Scene</th>
-            <th scope="col">Why it is stale</th>
-            <th scope="col">Regenerated as</th>
-          </tr>
-        </thead>
-        <tbody>
-          {segments.map((s) => (
-            <tr key={s.segment_id} data-segment-id={s.segment_id}>
-              <td>
+      <div className="table-wrap">
+        <table className="data-table stale-table">
+          <thead>
+            <tr>
+              <th scope="col">
                 <input
                   type="checkbox"
-                  aria-label={`Select segment #${s.segment_id}`}
-                  checked={selection.has(s.segment_id)}
-                  onChange={(e) => setSelection((sel) => toggle(sel, s.segment_id, e.target.checked))}
+                  aria-label="Select all stale segments"
+                  checked={allSelected(selection, ids)}
+                  ref={(el) => {
+                    if (el) el.indeterminate = someSelected(selection, ids);
+                  }}
+                  onChange={() => setSelection((s) => toggleAll(s, ids))}
                 />
-              </td>
-              <th scope="row">
-                <Link to={provenanceRoutes.segment(s.segment_id)}>
-                  #{s.segment_id} <span className="muted">(index {s.sequence_index})</span>
-                </Link>
               </th>
-              <td>
-                <Link to={`/catalog/scenes/${s.scene_id}`}>scene #{s.scene_id}</Link>
-              </td>
-              <td>
-                <ul className="reason-list">
-                  {s.reasons.map((r) => (
-                    <li key={`${r.asset_type}:${r.used_id}`}>{describeReason(r)}</li>
-                  ))}
-                </ul>
-              </td>
-              <td className="regenerated-as">
-                {s.regenerated_as.length === 0 ? (
-                  <span className="muted">—</span>
-                ) : (
-                  s.regenerated_as.map((n, i) => (
-                    <span key={n}>
-                      {i > 0 ? ', ' : null}
-                      <Link to={provenanceRoutes.segment(n)}>#{n}</Link>
-                    </span>
-                  ))
-                )}
-              </td>
+              <th scope="col">Segment</th>
+              <th scope="col">Scene</th>
+              <th scope="col">Why it is stale</th>
+              <th scope="col">Regenerated as</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {segments.map((s) => (
+              <tr key={s.segment_id} data-segment-id={s.segment_id}>
+                <td>
+                  <input
+                    type="checkbox"
+                    aria-label={`Select segment #${s.segment_id}`}
+                    checked={selection.has(s.segment_id)}
+                    onChange={(e) => setSelection((sel) => toggle(sel, s.segment_id, e.target.checked))}
+                  />
+                </td>
+                <th scope="row">
+                  <Link to={provenanceRoutes.segment(s.segment_id)}>
+                    #{s.segment_id} <span className="muted">(index {s.sequence_index})</span>
+                  </Link>
+                </th>
+                <td>
+                  <Link to={`/catalog/scenes/${s.scene_id}`}>scene #{s.scene_id}</Link>
+                </td>
+                <td>
+                  <ul className="reason-list">
+                    {s.reasons.map((r) => (
+                      <li key={`${r.asset_type}:${r.used_id}`}>{describeReason(r)}</li>
+                    ))}
+                  </ul>
+                </td>
+                <td className="regenerated-as">
+                  {s.regenerated_as.length === 0 ? (
+                    <span className="muted">—</span>
+                  ) : (
+                    s.regenerated_as.map((n, i) => (
+                      <span key={n}>
+                        {i > 0 ? ', ' : null}
+                        <Link to={provenanceRoutes.segment(n)}>#{n}</Link>
+                      </span>
+                    ))
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </section>
   );
 }

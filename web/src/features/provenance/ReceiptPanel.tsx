@@ -159,95 +159,99 @@ export function ReceiptPanel({ provenance }: { provenance: SegmentProvenance }) 
 
 function AssetsUsed({ receipt: r }: { receipt: GenerationReceipt }) {
   return (
-    <table className="data-table receipt-assets">
-      <thead>
-        <tr>
-          <th scope="col">Kind</th>
-          <th scope="col">Name</th>
-          <th scope="col">Version</th>
-          <th scope="col">Weight</th>
-          <th scope="col">Hash</th>
-        </tr>
-      </thead>
-      <tbody>
-        <tr data-kind="model">
-          <td>model</td>
-          <th scope="row">
-            {r.model_asset_id !== null ? <Link to={provenanceRoutes.asset(r.model_asset_id)}>{r.model_name}</Link> : r.model_name}
-          </th>
-          <td>{r.model_version ?? '—'}</td>
-          <td className="muted">—</td>
-          <td>
-            <CopyableHash value={r.model_hash} label={`${r.model_name} hash`} />
-          </td>
-        </tr>
-        {r.workflow_name ? (
-          <tr data-kind="workflow">
-            <td>workflow</td>
+    <div className="table-wrap">
+      <table className="data-table receipt-assets">
+        <thead>
+          <tr>
+            <th scope="col">Kind</th>
+            <th scope="col">Name</th>
+            <th scope="col">Version</th>
+            <th scope="col">Weight</th>
+            <th scope="col">Hash</th>
+          </tr>
+        </thead>
+        <tbody>
+          <tr data-kind="model">
+            <td>model</td>
             <th scope="row">
-              {r.workflow_asset_id !== null ? (
-                <Link to={provenanceRoutes.asset(r.workflow_asset_id)}>{r.workflow_name}</Link>
-              ) : (
-                r.workflow_name
-              )}
+              {r.model_asset_id !== null ? <Link to={provenanceRoutes.asset(r.model_asset_id)}>{r.model_name}</Link> : r.model_name}
             </th>
-            <td>{r.workflow_version ?? '—'}</td>
+            <td>{r.model_version ?? '—'}</td>
             <td className="muted">—</td>
             <td>
-              <CopyableHash value={r.workflow_hash} label={`${r.workflow_name} hash`} />
+              <CopyableHash value={r.model_hash} label={`${r.model_name} hash`} />
             </td>
           </tr>
-        ) : null}
-        {r.loras.map((lora) => (
-          <tr key={lora.position} data-kind="lora">
-            <td>LoRA</td>
-            <th scope="row">
-              {lora.asset_id !== null ? <Link to={provenanceRoutes.asset(lora.asset_id)}>{lora.lora_name}</Link> : lora.lora_name}
-            </th>
-            <td>{lora.version ?? '—'}</td>
-            <td>{lora.weight}</td>
-            <td>
-              <CopyableHash value={lora.hash} label={`${lora.lora_name} hash`} />
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+          {r.workflow_name ? (
+            <tr data-kind="workflow">
+              <td>workflow</td>
+              <th scope="row">
+                {r.workflow_asset_id !== null ? (
+                  <Link to={provenanceRoutes.asset(r.workflow_asset_id)}>{r.workflow_name}</Link>
+                ) : (
+                  r.workflow_name
+                )}
+              </th>
+              <td>{r.workflow_version ?? '—'}</td>
+              <td className="muted">—</td>
+              <td>
+                <CopyableHash value={r.workflow_hash} label={`${r.workflow_name} hash`} />
+              </td>
+            </tr>
+          ) : null}
+          {r.loras.map((lora) => (
+            <tr key={lora.position} data-kind="lora">
+              <td>LoRA</td>
+              <th scope="row">
+                {lora.asset_id !== null ? <Link to={provenanceRoutes.asset(lora.asset_id)}>{lora.lora_name}</Link> : lora.lora_name}
+              </th>
+              <td>{lora.version ?? '—'}</td>
+              <td>{lora.weight}</td>
+              <td>
+                <CopyableHash value={lora.hash} label={`${lora.lora_name} hash`} />
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }
 
 function AllReceipts({ receipts, latestId }: { receipts: ReceiptSummary[]; latestId: number }) {
   return (
-    <table className="data-table">
-      <thead>
-        <tr>
-          <th scope="col">Receipt</th>
-          <th scope="col">Model</th>
-          <th scope="col">Inputs hash</th>
-          <th scope="col">Started</th>
-          <th scope="col">Completed</th>
-        </tr>
-      </thead>
-      <tbody>
-        {receipts.map((x) => (
-          <tr key={x.id} aria-current={x.id === latestId ? 'true' : undefined}>
-            <th scope="row" className="mono">
-              #{x.id} {x.id === latestId ? <span className="badge badge-neutral">latest</span> : null}
-            </th>
-            <td>
-              {x.model_name} {x.model_version ?? ''}
-            </td>
-            <td>
-              <CopyableHash value={x.inputs_hash} label={`inputs hash of receipt ${x.id}`} />
-            </td>
-            <td>
-              <time dateTime={x.generation_started_at}>{formatDateTime(x.generation_started_at)}</time>
-            </td>
-            <td>{formatDateTime(x.generation_completed_at)}</td>
+    <div className="table-wrap">
+      <table className="data-table">
+        <thead>
+          <tr>
+            <th scope="col">Receipt</th>
+            <th scope="col">Model</th>
+            <th scope="col">Inputs hash</th>
+            <th scope="col">Started</th>
+            <th scope="col">Completed</th>
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {receipts.map((x) => (
+            <tr key={x.id} aria-current={x.id === latestId ? 'true' : undefined}>
+              <th scope="row" className="mono">
+                #{x.id} {x.id === latestId ? <span className="badge badge-neutral">latest</span> : null}
+              </th>
+              <td>
+                {x.model_name} {x.model_version ?? ''}
+              </td>
+              <td>
+                <CopyableHash value={x.inputs_hash} label={`inputs hash of receipt ${x.id}`} />
+              </td>
+              <td>
+                <time dateTime={x.generation_started_at}>{formatDateTime(x.generation_started_at)}</time>
+              </td>
+              <td>{formatDateTime(x.generation_completed_at)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }
 

@@ -273,6 +273,37 @@ class ProvenanceScreenBrowserTest {
         assertEquals(List.of(), pageErrors, "the page logged errors");
     }
 
+    @Test
+    void theProvenanceScreensFitAPhone() {
+        List<String> pageErrors = new ArrayList<>();
+        Page page = harness.newPage(390, 844, pageErrors);
+        try (BrowserContext context = page.context()) {
+            page.navigate("/provenance");
+            assertThat(page.locator("table.stale-table tbody tr").first()).isVisible();
+            assertNoHorizontalOverflow(page, "provenance report");
+            BrowserHarness.screenshot(page, "provenance-phone");
+            page.navigate("/provenance/segments/1");
+            Locator panel = page.getByRole(AriaRole.REGION, new Page.GetByRoleOptions().setName("Generation receipt"));
+            assertThat(panel.locator("table.receipt-assets")).isVisible();
+            panel.locator("details[data-section=Sampling] summary").click();
+            assertNoHorizontalOverflow(page, "receipt panel");
+            BrowserHarness.screenshot(page, "provenance-receipt-phone");
+        }
+        assertEquals(List.of(), pageErrors, "the page logged errors");
+    }
+
+    private static void assertNoHorizontalOverflow(Page page, String where) {
+        var sizes = (Map<?, ?>) page.evaluate("() => ({ scroll: document.documentElement.scrollWidth, view: window.innerWidth })");
+        int scroll = ((Number) sizes.get("scroll")).intValue();
+        int view = ((Number) sizes.get("view")).intValue();
+        if (scroll > view) {
+            Object culprits = page.evaluate("view => [...document.querySelectorAll('body *')]"
+                    + ".filter(el => el.getBoundingClientRect().right > view)"
+                    + ".slice(0, 8).map(el => el.tagName.toLowerCase() + '.' + el.className + ' → ' + Math.round(el.getBoundingClientRect().right))", view);
+            org.junit.jupiter.api.Assertions.fail(where + ": the page is " + scroll + " px wide on a " + view + " px screen; too wide: " + culprits);
+        }
+    }
+
     private Set<Long> staleIds() {
         Set<Long> ids = new HashSet<>();
         provenance.stalenessReport(projectId, null).get("stale_segments").forEach(s -> ids.add(s.get("segment_id").longValue()));
