@@ -54,22 +54,22 @@ export function ScenePage({ id }: { id: number }) {
       </PageHeader>
 
       <StaleSegmentsProvider projectId={project.id}>
-      <section aria-labelledby="segments-heading">
-        <h2 id="segments-heading" className="section-title">
-          Segments
-        </h2>
-        <PagedSection paged={segments} noun="segments" empty={<p>This scene has no segments yet.</p>}>
-          {(items) => (
-            <ol className="segment-grid" aria-label="Segments in order">
-              {items.map((segment) => (
-                <li key={segment.id}>
-                  <SegmentCard segment={segment} />
-                </li>
-              ))}
-            </ol>
-          )}
-        </PagedSection>
-      </section>
+        <section aria-labelledby="segments-heading">
+          <h2 id="segments-heading" className="section-title">
+            Segments
+          </h2>
+          <PagedSection paged={segments} noun="segments" empty={<p>This scene has no segments yet.</p>}>
+            {(items) => (
+              <ol className="segment-grid" aria-label="Segments in order">
+                {items.map((segment) => (
+                  <li key={segment.id}>
+                    <SegmentCard segment={segment} />
+                  </li>
+                ))}
+              </ol>
+            )}
+          </PagedSection>
+        </section>
       </StaleSegmentsProvider>
     </>
   );
