@@ -7,6 +7,9 @@ import { ScenePage } from '../features/catalog/ScenePage';
 import { JobsPage } from '../features/jobs/JobsPage';
 import { LedgerPage } from '../features/ledger/LedgerPage';
 import { MetadataPage } from '../features/metadata/MetadataPage';
+import { AssetUsagePage } from '../features/provenance/AssetUsagePage';
+import { ProvenancePage } from '../features/provenance/ProvenancePage';
+import { SegmentProvenancePage } from '../features/provenance/SegmentProvenancePage';
 import { UpcomingFeaturePage } from '../features/upcoming/UpcomingFeaturePage';
 import { UPCOMING } from '../features/upcoming/upcoming';
 import { AppShell } from './AppShell';
@@ -29,6 +32,9 @@ export const ROUTES: readonly Route<ReactNode>[] = [
   { pattern: '/jobs', render: () => <JobsPage /> },
   { pattern: '/ledger', render: () => <LedgerPage /> },
   { pattern: '/metadata', render: () => <MetadataPage /> },
+  { pattern: '/provenance', render: () => <ProvenancePage /> },
+  { pattern: '/provenance/segments/:id', render: withId((id) => <SegmentProvenancePage key={id} id={id} />) },
+  { pattern: '/provenance/assets/:id', render: withId((id) => <AssetUsagePage key={id} id={id} />) },
   ...Object.entries(UPCOMING).map(([path, feature]) => ({
     pattern: `/${path}`,
     render: () => <UpcomingFeaturePage feature={feature} />,

@@ -26,7 +26,7 @@ describe('AppShell', () => {
     expect(links).toEqual([
       'Catalog',
       'Metadata',
-      'Provenancesoon',
+      'Provenance',
       'Exportssoon',
       'Taggingsoon',
       'Ledger',

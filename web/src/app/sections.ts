@@ -9,7 +9,7 @@ export interface Section {
 export const SECTIONS: readonly Section[] = [
   { path: '/catalog', label: 'Catalog', available: true },
   { path: '/metadata', label: 'Metadata', available: true },
-  { path: '/provenance', label: 'Provenance', available: false },
+  { path: '/provenance', label: 'Provenance', available: true },
   { path: '/exports', label: 'Exports', available: false },
   { path: '/tagging', label: 'Tagging', available: false },
   { path: '/ledger', label: 'Ledger', available: true },

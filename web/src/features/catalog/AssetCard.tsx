@@ -1,3 +1,4 @@
+import { Link } from '../../app/router';
 import { StatusBadge } from '../../components/StatusBadge';
 import type { Asset } from './api';
 import { VersionTimeline } from './VersionTimeline';
@@ -20,6 +21,13 @@ export function AssetCard({ asset }: { asset: Asset }) {
         </p>
       ) : null}
       <VersionTimeline assetId={asset.id} />
+      {asset.kind === 'custom_node' ? null : (
+        <p className="meta">
+          <Link to={`/provenance/assets/${asset.id}`} aria-label={`Usage by version of ${asset.name}`}>
+            Usage by version
+          </Link>
+        </p>
+      )}
     </article>
   );
 }

@@ -8,6 +8,7 @@ import { StatusBadge } from '../../components/StatusBadge';
 import { formatDateTime } from '../../components/format';
 import { useDocumentTitle } from '../../components/useDocumentTitle';
 import { MetadataPanel } from '../metadata/MetadataPanel';
+import { StaleSegmentsProvider } from '../provenance/StaleSegments';
 import { catalogApi } from './api';
 import { routes } from './routes';
 import { SegmentCard } from './SegmentCard';
@@ -55,22 +56,24 @@ export function ScenePage({ id }: { id: number }) {
 
       <MetadataPanel entity="scene" id={scene.id} projectId={project.id} />
 
-      <section aria-labelledby="segments-heading">
-        <h2 id="segments-heading" className="section-title">
-          Segments
-        </h2>
-        <PagedSection paged={segments} noun="segments" empty={<p>This scene has no segments yet.</p>}>
-          {(items) => (
-            <ol className="segment-grid" aria-label="Segments in order">
-              {items.map((segment) => (
-                <li key={segment.id}>
-                  <SegmentCard segment={segment} />
-                </li>
-              ))}
-            </ol>
-          )}
-        </PagedSection>
-      </section>
+      <StaleSegmentsProvider projectId={project.id}>
+        <section aria-labelledby="segments-heading">
+          <h2 id="segments-heading" className="section-title">
+            Segments
+          </h2>
+          <PagedSection paged={segments} noun="segments" empty={<p>This scene has no segments yet.</p>}>
+            {(items) => (
+              <ol className="segment-grid" aria-label="Segments in order">
+                {items.map((segment) => (
+                  <li key={segment.id}>
+                    <SegmentCard segment={segment} />
+                  </li>
+                ))}
+              </ol>
+            )}
+          </PagedSection>
+        </section>
+      </StaleSegmentsProvider>
     </>
   );
 }

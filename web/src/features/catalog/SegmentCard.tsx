@@ -1,4 +1,6 @@
+import { Link } from '../../app/router';
 import { StatusBadge } from '../../components/StatusBadge';
+import { StaleMarker } from '../provenance/StaleSegments';
 import type { Segment } from './api';
 import { QualityScore } from './QualityScore';
 import { SegmentMediaInfo } from './SegmentMediaInfo';
@@ -16,9 +18,13 @@ export function SegmentCard({ segment }: { segment: Segment }) {
             Segment {segment.sequence_index} <span className="mono muted">#{segment.id}</span>
           </h3>
           <StatusBadge status={segment.status} />
+          <StaleMarker segmentId={segment.id} />
         </header>
         <QualityScore segmentId={segment.id} />
         <SegmentMediaInfo segmentId={segment.id} />
+        <p className="meta">
+          <Link to={`/provenance/segments/${segment.id}`}>Generation receipt</Link>
+        </p>
       </div>
     </article>
   );

@@ -11,7 +11,10 @@ import { ProgressBar } from './ProgressBar';
 import { useJobEvents } from './useJobEvents';
 
 /** Human names of the job kinds the server runs; an unknown kind shows as the server names it. */
-const KIND_LABELS: Record<string, string> = { 'catalog.thumbnails': 'Thumbnails' };
+const KIND_LABELS: Record<string, string> = {
+  'catalog.thumbnails': 'Thumbnails',
+  'provenance.regenerate': 'Regeneration of stale segments',
+};
 
 const TRANSPORT_LABELS = { stream: 'live', polling: 'polling', done: null } as const;
 

@@ -5,10 +5,6 @@ export interface UpcomingFeature {
 }
 
 export const UPCOMING: Record<string, UpcomingFeature> = {
-  provenance: {
-    title: 'Provenance',
-    summary: 'immutable generation receipts: which asset versions (model, LoRAs, workflow) made each segment.',
-  },
   exports: {
     title: 'Exports',
     summary: 'VFX sidecars and training datasets built from the catalog.',

@@ -31,6 +31,154 @@ public final class ProvenanceRoutes {
         return Json.object().set("type", Json.MAPPER.createArrayNode().add(t).add("null"));
     }
 
+    private static ObjectNode dateTime() {
+        return Json.object().put("type", "string").put("format", "date-time");
+    }
+
+    private static ObjectNode nullableDateTime() {
+        return nullable("string").put("format", "date-time");
+    }
+
+    /** A schema or null (OpenAPI 3.1). */
+    private static ObjectNode orNull(ObjectNode schema) {
+        ObjectNode n = Json.object();
+        n.putArray("oneOf").add(schema).add(type("null"));
+        return n;
+    }
+
+    private static ObjectNode described(ObjectNode schema, String description) {
+        return schema.put("description", description);
+    }
+
+    /** The response schemas, matching what {@link ProvenanceService} returns (every property is always present). */
+    private static void registerResponseSchemas(ApiRouter router) {
+        router.schema("ReceiptLora", objectOf(
+                "position", type("integer"),
+                "asset_id", described(nullable("integer"), "the asset version used (null once that version is gone)"),
+                "lora_name", type("string"),
+                "version", nullable("string"),
+                "hash", described(nullable("string"), "the LoRA file's SHA-256 when the catalog knew it"),
+                "weight", type("number")));
+        ObjectNode receipt = objectOf(
+                "id", type("integer"),
+                "segment_id", type("integer"),
+                "source_image_id", nullable("integer"),
+                "source_image_hash", nullable("string"),
+                "variant_image_id", nullable("integer"),
+                "variant_image_hash", nullable("string"),
+                "workflow_asset_id", nullable("integer"),
+                "workflow_name", nullable("string"),
+                "workflow_version", nullable("string"),
+                "workflow_hash", nullable("string"),
+                "model_asset_id", nullable("integer"),
+                "model_name", type("string"),
+                "model_version", nullable("string"),
+                "model_hash", nullable("string"),
+                "prompt_text", type("string"),
+                "negative_prompt", nullable("string"),
+                "cfg_scale", type("number"),
+                "seed", type("integer"),
+                "resolution_width", type("integer"),
+                "resolution_height", type("integer"),
+                "steps", type("integer"),
+                "sampler", type("string"),
+                "lora_count", type("integer"),
+                "additional_params", Json.object().put("type", "object").put("additionalProperties", true),
+                "inputs_hash", described(type("string"), "SHA-256 (hex) of the canonical encoding v1 of the inputs"),
+                "source", described(type("string"), "who recorded it: api, import, demo"),
+                "generation_started_at", dateTime(),
+                "generation_completed_at", nullableDateTime(),
+                "generation_duration_ms", nullable("integer"),
+                "created_at", dateTime(),
+                "loras", arrayOf(ref("ReceiptLora")));
+        router.schema("GenerationReceipt", described(receipt,
+                "An immutable generation receipt: the exact asset/image versions (ids, names, versions, hashes), prompt and sampling of one generation"));
+        router.schema("ReceiptSummary", objectOf(
+                "id", type("integer"),
+                "inputs_hash", type("string"),
+                "model_name", type("string"),
+                "model_version", nullable("string"),
+                "generation_started_at", dateTime(),
+                "generation_completed_at", nullableDateTime(),
+                "created_at", dateTime()));
+        ObjectNode assetType = Json.object().put("type", "string");
+        assetType.putArray("enum").add("model").add("workflow").add("lora").add("source_image").add("variant_image");
+        Object[] reasonFields = {
+                "asset_type", assetType,
+                "asset_name", described(type("string"), "asset name, or the image filename"),
+                "used_id", described(type("integer"), "the asset/image version the receipt used"),
+                "receipt_version", type("string"),
+                "current_id", nullable("integer"),
+                "current_version", nullable("string")};
+        router.schema("StaleReason", described(objectOf(reasonFields), "One input whose version is no longer the current one of its chain"));
+        Object[] groupFields = java.util.Arrays.copyOf(reasonFields, reasonFields.length + 8);
+        int n = reasonFields.length;
+        groupFields[n] = "affected_segments";
+        groupFields[n + 1] = type("integer");
+        groupFields[n + 2] = "affected_scenes";
+        groupFields[n + 3] = type("integer");
+        groupFields[n + 4] = "segment_ids";
+        groupFields[n + 5] = arrayOf(type("integer"));
+        groupFields[n + 6] = "message";
+        groupFields[n + 7] = described(type("string"), "e.g. \"5 segments across 2 scenes used chloe-likeness v1 — you are on v2\"");
+        router.schema("StaleAssetGroup", objectOf(groupFields));
+        router.schema("StaleSegment", objectOf(
+                "segment_id", type("integer"),
+                "scene_id", type("integer"),
+                "sequence_index", type("integer"),
+                "receipt_id", described(type("integer"), "the segment's latest receipt"),
+                "reasons", arrayOf(ref("StaleReason")),
+                "regenerated_as", described(arrayOf(type("integer")),
+                        "segments already created from this one by targeted regeneration (oldest first); empty when none")));
+        router.schema("StalenessReport", described(objectOf(
+                "project_id", type("integer"),
+                "asset_id", described(nullable("integer"), "the asset filter, when given"),
+                "total_segments", type("integer"),
+                "segments_with_receipts", type("integer"),
+                "segments_without_receipts", type("integer"),
+                "total_stale_segments", type("integer"),
+                "total_stale_scenes", type("integer"),
+                "by_asset", arrayOf(ref("StaleAssetGroup")),
+                "stale_segments", arrayOf(ref("StaleSegment"))),
+                "Computed at query time; stale_segments are ordered by segment id"));
+        router.schema("RegenerationDraft", objectOf(
+                "id", type("integer"),
+                "job_id", type("integer"),
+                "new_segment_id", type("integer"),
+                "old_receipt_id", type("integer"),
+                "planned_inputs_hash", type("string"),
+                "created_at", dateTime()));
+        router.schema("SegmentProvenance", objectOf(
+                "segment_id", type("integer"),
+                "segment", ref("Segment"),
+                "latest", orNull(ref("GenerationReceipt")),
+                "stale", type("boolean"),
+                "stale_reasons", arrayOf(ref("StaleReason")),
+                "receipts", described(arrayOf(ref("ReceiptSummary")), "every receipt of the segment, newest first"),
+                "regenerations", described(arrayOf(ref("RegenerationDraft")), "segments created from this one by targeted regeneration")));
+        ObjectNode usageItem = objectOf(
+                "receipt_id", type("integer"),
+                "asset_id", described(type("integer"), "the version of the chain the receipt used"),
+                "version", nullable("string"),
+                "weight", described(type("number"), "LoRA weight (LoRA assets only; absent otherwise)"),
+                "segment_id", type("integer"),
+                "scene_id", type("integer"),
+                "sequence_index", type("integer"),
+                "inputs_hash", type("string"),
+                "created_at", dateTime(),
+                "is_latest", described(type("boolean"), "whether this is the segment's latest receipt"));
+        // weight is the only optional property (LoRA usage only)
+        var required = (com.fasterxml.jackson.databind.node.ArrayNode) usageItem.get("required");
+        for (int i = required.size() - 1; i >= 0; i--) if (required.get(i).asText().equals("weight")) required.remove(i);
+        router.schema("AssetUsageItem", usageItem);
+        router.schema("AssetUsage", objectOf(
+                "asset", ref("Asset"),
+                "total", described(type("integer"), "receipts (of the version, or of the whole chain)"),
+                "segments", described(type("integer"), "distinct segments among them"),
+                "items", arrayOf(ref("AssetUsageItem")),
+                "next_after", nullable("integer")));
+    }
+
     public void register(ApiRouter router) {
         ObjectNode lora = objectOf("asset_id", type("integer"), "weight", type("number"));
         ObjectNode input = Json.object().put("type", "object");
@@ -55,12 +203,7 @@ public final class ProvenanceRoutes {
         input.putArray("required").add("model_asset_id").add("prompt_text").add("cfg_scale").add("seed")
                 .add("resolution_width").add("resolution_height").add("steps").add("sampler");
         router.schema("ReceiptInput", input);
-        ObjectNode receipt = Json.object().put("type", "object").put("description",
-                "An immutable generation receipt: every column of generation_receipts plus its loras (asset_id, lora_name, version, hash, weight)");
-        receipt.putObject("properties").set("inputs_hash", type("string"));
-        router.schema("GenerationReceipt", receipt);
-        router.schema("StalenessReport", Json.object().put("type", "object").put("description",
-                "total_segments, total_stale_segments, total_stale_scenes, by_asset[{asset_type, asset_name, receipt_version, current_version, affected_segments, affected_scenes, segment_ids, message}], stale_segments[{segment_id, scene_id, receipt_id, reasons}]"));
+        registerResponseSchemas(router);
 
         router.post("/api/segments/{id}/receipts").tag(TAG).summary("Record a generation receipt for a segment")
                 .description("Writes an immutable receipt of every input of one generation. Asset and image ids are the exact "
@@ -86,8 +229,7 @@ public final class ProvenanceRoutes {
 
         router.get("/api/segments/{id}/provenance").tag(TAG).summary("Forward provenance of a segment")
                 .description("The latest receipt (highest id) with its staleness reasons, every receipt of the segment (newest first), and regeneration drafts made from it.")
-                .response(objectOf("segment_id", type("integer"), "latest", ref("GenerationReceipt"), "stale", type("boolean"),
-                        "stale_reasons", arrayOf(type("object")), "receipts", arrayOf(type("object")), "regenerations", arrayOf(type("object"))))
+                .response(ref("SegmentProvenance"))
                 .errors(400, 404)
                 .handle(ctx -> ctx.json(provenance.segmentProvenance(Requests.pathId(ctx, "id"))));
 
@@ -96,8 +238,7 @@ public final class ProvenanceRoutes {
                 .query("version", "string", "a version label (e.g. v1) or version number")
                 .query("limit", "integer", "page size, 1..5000 (default 500)")
                 .query("after", "integer", "receipt id cursor: only receipts below it")
-                .response(objectOf("asset", type("object"), "total", type("integer"), "segments", type("integer"),
-                        "items", arrayOf(type("object")), "next_after", nullable("integer")))
+                .response(ref("AssetUsage"))
                 .errors(400, 404)
                 .handle(ctx -> {
                     String v = ctx.queryParam("version");
@@ -117,7 +258,7 @@ public final class ProvenanceRoutes {
                         + "the old segment is kept for comparison) with the planned inputs (current versions) stored as a draft. "
                         + "No generator is run by Reelmark.")
                 .request(Json.object().put("type", "object").set("properties", Json.object().set("segment_ids", arrayOf(type("integer")))))
-                .response(202, objectOf("job", type("object"), "segment_ids", arrayOf(type("integer")), "message", type("string")))
+                .response(202, objectOf("job", orNull(ref("Job")), "segment_ids", arrayOf(type("integer")), "message", type("string")))
                 .errors(400, 404)
                 .handle(ctx -> {
                     long project = Requests.pathId(ctx, "id");

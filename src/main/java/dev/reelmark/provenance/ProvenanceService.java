@@ -531,8 +531,28 @@ public final class ProvenanceService {
                     + " — you are on " + r.currentVersion());
             byAsset.add(g);
         }
+        Map<Long, List<Long>> regenerated = regeneratedAs(projectId);
         ArrayNode segs = out.putArray("stale_segments");
-        stale.forEach(s -> segs.add(s.toJson()));
+        stale.forEach(s -> {
+            ObjectNode n = s.toJson();
+            ArrayNode as = n.putArray("regenerated_as");
+            regenerated.getOrDefault(s.segmentId(), List.of()).forEach(as::add);
+            segs.add(n);
+        });
+        return out;
+    }
+
+    /**
+     * The segments created from each segment of the project by targeted regeneration (old segment id → new segment
+     * ids, oldest first), so a report can show which stale segments already have a new take queued.
+     */
+    private Map<Long, List<Long>> regeneratedAs(long projectId) {
+        Map<Long, List<Long>> out = new HashMap<>();
+        jdbi.useHandle(h -> h.createQuery("SELECT d.old_segment_id AS old_id, d.new_segment_id AS new_id FROM regeneration_drafts d"
+                        + " JOIN segments seg ON seg.id = d.old_segment_id JOIN scenes sc ON sc.id = seg.scene_id"
+                        + " JOIN characters c ON c.id = sc.character_id WHERE c.project_id = :project ORDER BY d.id")
+                .bind("project", projectId).mapToMap().forEach(row -> out.computeIfAbsent(((Number) row.get("old_id")).longValue(),
+                        k -> new ArrayList<>()).add(((Number) row.get("new_id")).longValue())));
         return out;
     }
 

@@ -354,6 +354,11 @@ class ProvenanceApiTest {
     void everyEndpointIsDocumentedUnderTheProvenanceTag() {
         ApiRouter router = new ApiRouter();
         new ProvenanceRoutes(null, null).register(router);
+        // The responses reuse the catalog's Segment and Asset and the jobs' Job schemas: take them from those features.
+        ApiRouter others = new ApiRouter();
+        new dev.reelmark.catalog.CatalogRoutes(null, null, null).register(others);
+        new dev.reelmark.jobs.JobRoutes(null).register(others);
+        for (String shared : List.of("Segment", "Asset", "Job")) router.schema(shared, others.schemas().get(shared));
         ObjectNode doc = dev.reelmark.http.OpenApi.document(router, "test");
         List<String> expected = List.of("/api/segments/{id}/receipts", "/api/receipts/{id}/complete", "/api/segments/{id}/provenance",
                 "/api/assets/{id}/usage", "/api/projects/{id}/staleness-report", "/api/projects/{id}/regenerate-stale", "/api/provenance/import");

@@ -1,0 +1,60 @@
+import { useEffect, useRef } from 'react';
+import { Link } from '../../app/router';
+import { ErrorNotice } from '../../components/ErrorNotice';
+import { StatusBadge } from '../../components/StatusBadge';
+import type { Job } from '../jobs/api';
+import { isTerminal } from '../jobs/jobStatus';
+import { ProgressBar } from '../jobs/ProgressBar';
+import { useJobEvents } from '../jobs/useJobEvents';
+import { provenanceRoutes } from './routes';
+
+interface Draft {
+  old_segment_id: number;
+  new_segment_id: number;
+}
+
+function draftsOf(result: unknown): Draft[] {
+  const drafts = (result as { drafts?: unknown } | null)?.drafts;
+  if (!Array.isArray(drafts)) return [];
+  return drafts.filter(
+    (d): d is Draft =>
+      typeof d === 'object' && d !== null && typeof (d as Draft).old_segment_id === 'number' && typeof (d as Draft).new_segment_id === 'number',
+  );
+}
+
+/** A provenance.regenerate job followed live (jobs feature); `onFinished` runs once when it ends. */
+export function RegenerationJob({ initial, onFinished }: { initial: Job; onFinished: (job: Job) => void }) {
+  const { job, pollError } = useJobEvents(initial);
+  const reported = useRef(false);
+  useEffect(() => {
+    if (isTerminal(job.status) && !reported.current) {
+      reported.current = true;
+      onFinished(job);
+    }
+  }, [job, onFinished]);
+  const drafts = draftsOf(job.result);
+  return (
+    <article className="card job-card" aria-label={`Regeneration job #${job.id}`} data-job-id={job.id} data-status={job.status}>
+      <header className="job-header">
+        <h3 className="card-title">
+          Regeneration <Link to={`/jobs?job=${job.id}`} className="mono">#{job.id}</Link>
+        </h3>
+        <StatusBadge status={job.status} />
+      </header>
+      <ProgressBar job={job} />
+      {job.error ? <p className="error-text">Failed: {job.error}</p> : null}
+      {drafts.length > 0 ? (
+        <ul className="new-segments" aria-label="New segments">
+          {drafts.map((d) => (
+            <li key={d.new_segment_id}>
+              segment #{d.old_segment_id} → new{' '}
+              <Link to={provenanceRoutes.segment(d.new_segment_id)}>segment #{d.new_segment_id}</Link> (pending, planned with
+              the current versions)
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      {pollError ? <ErrorNotice error={pollError} title="Lost track of this job; still retrying" inline /> : null}
+    </article>
+  );
+}

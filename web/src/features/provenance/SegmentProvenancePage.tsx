@@ -1,0 +1,40 @@
+import { useApiData } from '../../api/useApiData';
+import { ErrorNotice } from '../../components/ErrorNotice';
+import { Loading } from '../../components/Loading';
+import { PageHeader } from '../../components/PageHeader';
+import { StatusBadge } from '../../components/StatusBadge';
+import { useDocumentTitle } from '../../components/useDocumentTitle';
+import { provenanceApi } from './api';
+import { ReceiptPanel } from './ReceiptPanel';
+
+/** A segment's forward provenance: its generation receipt panel. */
+export function SegmentProvenancePage({ id }: { id: number }) {
+  const data = useApiData((signal) => provenanceApi.segment(id, signal), [id]);
+  useDocumentTitle(`Segment ${id} receipt`);
+  const crumbs = [{ label: 'Provenance', to: '/provenance' }];
+  if (data.status === 'loading') return <Loading label="Loading the receipt…" />;
+  if (data.status === 'error') {
+    return (
+      <>
+        <PageHeader title={`Segment #${id}`} kicker="Generation receipt" crumbs={crumbs} />
+        <ErrorNotice error={data.error} title="Could not load the segment's provenance" onRetry={data.reload} />
+      </>
+    );
+  }
+  const { segment } = data.data;
+  return (
+    <>
+      <PageHeader
+        title={`Segment ${segment.sequence_index} #${segment.id}`}
+        kicker="Generation receipt"
+        crumbs={[...crumbs, { label: `Scene #${segment.scene_id}`, to: `/catalog/scenes/${segment.scene_id}` }]}
+      >
+        <p className="meta">
+          <StatusBadge status={segment.status} /> · {data.data.receipts.length}{' '}
+          {data.data.receipts.length === 1 ? 'receipt' : 'receipts'}
+        </p>
+      </PageHeader>
+      <ReceiptPanel provenance={data.data} />
+    </>
+  );
+}
