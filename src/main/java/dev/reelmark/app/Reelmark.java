@@ -13,6 +13,15 @@ import dev.reelmark.ledger.LedgerRoutes;
 import dev.reelmark.ledger.LedgerService;
 import dev.reelmark.media.FfmpegTools;
 import dev.reelmark.media.MediaRoots;
+// issue 6: sidecars and datasets
+import dev.reelmark.sidecar.ClipFacts;
+import dev.reelmark.sidecar.SidecarExportJob;
+import dev.reelmark.sidecar.SidecarExporter;
+import dev.reelmark.sidecar.SidecarRoutes;
+import dev.reelmark.sidecar.SidecarService;
+import dev.reelmark.dataset.DatasetExportJob;
+import dev.reelmark.dataset.DatasetRoutes;
+import dev.reelmark.dataset.DatasetService;
 import dev.reelmark.db.Database;
 import dev.reelmark.http.ApiRouter;
 import dev.reelmark.http.HttpServer;
@@ -37,6 +46,10 @@ public final class Reelmark implements AutoCloseable {
     private final SegmentMedia segmentMedia;
     private final JobService jobs;
     private final LedgerService ledger;
+    // issue 6: sidecars and datasets
+    private final SidecarService sidecars;
+    private final SidecarExportJob sidecarExportJob;
+    private final DatasetService datasets;
     private final JobRunner jobRunner;
     private Javalin server;
 
@@ -57,6 +70,14 @@ public final class Reelmark implements AutoCloseable {
         this.ledger = LedgerService.create(LedgerConfig.fromEnvironment(config.dataDir()), catalog, config.dataDir(), this::ffmpegTools);
         catalog.onChange(ledger::onCatalogChange);
         jobs.register(new LedgerGenerateJob(ledger));
+        // issue 6: sidecars and datasets
+        ClipFacts clipFacts = new ClipFacts(catalog, segmentMedia, MediaRoots.of(config.dataDir()));
+        this.sidecars = new SidecarService(db, clipFacts);
+        this.sidecarExportJob = new SidecarExportJob(sidecars, catalog,
+                new SidecarExporter(clipFacts, MediaRoots.of(config.dataDir())), config.dataDir());
+        jobs.register(sidecarExportJob);
+        this.datasets = new DatasetService(db, catalog, jobs, clipFacts, MediaRoots.of(config.dataDir()), this::ffmpegTools, config.dataDir());
+        jobs.register(new DatasetExportJob(datasets));
         // Each process runs the jobs it has handlers for; with PostgreSQL several processes share the queue.
         this.jobRunner = config.jobWorkers() > 0
                 ? new JobRunner(jobs, JobRunner.Options.defaults().withWorkers(config.jobWorkers())).start()
@@ -84,6 +105,8 @@ public final class Reelmark implements AutoCloseable {
         new CatalogRoutes(catalog, segmentMedia, jobs).register(router);
         new JobRoutes(jobs).register(router);
         new LedgerRoutes(ledger, jobs).register(router);
+        new SidecarRoutes(sidecars, catalog, jobs, sidecarExportJob).register(router); // issue 6
+        new DatasetRoutes(datasets).register(router); // issue 6
         OpenApi.register(router, VERSION);
         return router;
     }
@@ -123,6 +146,14 @@ public final class Reelmark implements AutoCloseable {
 
     public LedgerService ledger() {
         return ledger;
+    }
+
+    public SidecarService sidecars() { // issue 6
+        return sidecars;
+    }
+
+    public DatasetService datasets() { // issue 6
+        return datasets;
     }
 
     @Override
