@@ -77,6 +77,7 @@ public final class SidecarService {
     }
 
     /** What a preview returns: the file name the export would write and its content. */
+    @com.fasterxml.jackson.databind.annotation.JsonNaming(com.fasterxml.jackson.databind.PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record Preview(String fileName, String format, String contentType, String content, Long segmentId, boolean sample) {
     }
 
