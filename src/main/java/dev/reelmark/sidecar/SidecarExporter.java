@@ -181,7 +181,7 @@ public final class SidecarExporter {
         }
     }
 
-    /** ZIPs a finished export directory (sorted names), plus the videos under {@code media/} when asked. */
+    /** ZIPs a finished export directory (sorted names), plus the videos at their data-directory paths when asked. */
     public long zip(Path outDir, Path zipFile, List<Clip> media) throws IOException {
         try (AtomicOutput out = AtomicOutput.create(zipFile)) {
             try (SafeZip zip = SafeZip.create(out.temp()); Stream<Path> walk = Files.walk(outDir)) {
@@ -192,7 +192,7 @@ public final class SidecarExporter {
                 }
                 for (Clip c : media) {
                     if (c.file() == null) continue;
-                    String name = "media/" + (relativeDir(c).isEmpty() ? "" : relativeDir(c) + "/") + SafeZip.segment(c.fileName());
+                    String name = (relativeDir(c).isEmpty() ? "" : relativeDir(c) + "/") + SafeZip.segment(c.fileName());
                     if (zip.contains(name) || !Files.isRegularFile(c.file())) continue;
                     zip.addFile(name, c.file());
                 }

@@ -86,7 +86,7 @@ public final class SidecarRoutes {
         router.post("/api/projects/{id}/export-sidecars").tag(TAG).summary("Export sidecars of a project or character (background job)")
                 .description("Queues a `" + SidecarExportJob.KIND + "` job; follow it with GET /api/jobs/{id} (progress counts videos). "
                         + "Its result names the folder and the ZIP; download with GET /api/sidecar-exports/{jobId}/download. "
-                        + "`include_media` puts the videos in the ZIP under media/ (the delivery package).")
+                        + "`include_media` puts the videos in the ZIP at their data-directory paths, beside the template folders (the delivery package).")
                 .request(exportRequestSchema())
                 .response(202, ref("Job")).errors(400, 404)
                 .handle(ctx -> {
@@ -119,7 +119,7 @@ public final class SidecarRoutes {
         ObjectNode props = s.putObject("properties");
         props.set("template_ids", arrayOf(type("integer")).put("minItems", 1));
         props.set("character_id", nullable("integer").put("description", "only this character's segments"));
-        props.set("include_media", type("boolean").put("description", "also put the videos in the ZIP under media/"));
+        props.set("include_media", type("boolean").put("description", "also put the videos in the ZIP at their data-directory paths"));
         s.putArray("required").add("template_ids");
         return s;
     }

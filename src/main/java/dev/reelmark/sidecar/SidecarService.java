@@ -129,11 +129,11 @@ public final class SidecarService {
         return switch (format) {
             case XML -> {
                 SidecarRenderer.xml(spec, clip, out);
-                yield clip.clipName() + ".xml";
+                yield dev.reelmark.media.SafeZip.segment(clip.clipName()) + ".xml";
             }
             case CSV -> {
                 SidecarRenderer.frameCsv(spec, clip, frames, out);
-                yield clip.clipName() + ".csv";
+                yield dev.reelmark.media.SafeZip.segment(clip.clipName()) + ".csv";
             }
             case CLIP_CSV -> {
                 SidecarRenderer.clipCsv(spec, clips, out);
