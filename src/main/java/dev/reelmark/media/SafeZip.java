@@ -50,7 +50,7 @@ public final class SafeZip implements AutoCloseable {
      */
     public static String segment(String text) {
         String s = text == null ? "" : Normalizer.normalize(text, Normalizer.Form.NFKD).replaceAll("\\p{M}", "");
-        s = UNSAFE.matcher(s).replaceAll("_").replaceAll("^[._]+", "");
+        s = UNSAFE.matcher(s).replaceAll("_").replaceAll("\\.{2,}", ".").replaceAll("^[._]+|\\.+$", "");
         if (s.length() > 100) s = s.substring(0, 100);
         return s.isEmpty() ? "_" : s;
     }
