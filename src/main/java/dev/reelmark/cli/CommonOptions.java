@@ -22,7 +22,7 @@ public final class CommonOptions {
     @Option(names = "--ffprobe", paramLabel = "PATH", description = "ffprobe binary (env REELMARK_FFPROBE)")
     String ffprobe;
 
-    AppConfig config(int jobWorkers) {
+    public AppConfig config(int jobWorkers) {
         Path dataDir = data != null ? data : env("REELMARK_DATA") != null ? Path.of(env("REELMARK_DATA")) : AppConfig.DEFAULT_DATA;
         String dbUrl = db != null ? db : env("REELMARK_DB");
         return new AppConfig(dataDir, dbUrl, ffmpeg, ffprobe, jobWorkers);

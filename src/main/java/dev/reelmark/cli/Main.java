@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
         description = "Metadata and provenance hub for AI-generated video production.",
         subcommands = {ServeCommand.class, DemoCommand.class, ProbeCommand.class, DbCommand.class, BenchCommand.class,
                 OpenApiCommand.class, dev.reelmark.ledger.LedgerCommand.class,
+                dev.reelmark.sidecar.SidecarCommand.class, dev.reelmark.dataset.DatasetCommand.class, // issue 6
                 CommandLine.HelpCommand.class})
 public final class Main {
     public static final int USAGE = 2;
