@@ -109,6 +109,25 @@ public final class CatalogService {
     }
 
     /**
+     * Every row whose {@code field} (a filterable reference, e.g. {@code segment_id}) is one of {@code ids}, in id
+     * order: one query per 500 ids instead of one per id, for features reading many segments at once (sidecar and
+     * dataset exports).
+     */
+    public List<ObjectNode> listByRef(EntityType type, String field, java.util.Collection<Long> ids) {
+        Field f = type.field(field).filter(x -> x.type() == FieldType.REF)
+                .orElseThrow(() -> new IllegalArgumentException(field + " is not a reference field of " + type.label()));
+        List<Long> all = List.copyOf(new java.util.LinkedHashSet<>(ids));
+        List<ObjectNode> rows = new ArrayList<>();
+        for (int from = 0; from < all.size(); from += 500) {
+            List<Long> chunk = all.subList(from, Math.min(all.size(), from + 500));
+            rows.addAll(jdbi.withHandle(h -> h.createQuery("SELECT * FROM " + type.table() + " WHERE " + f.name()
+                            + " IN (<ids>) ORDER BY id").bindList("ids", chunk)
+                    .map(CatalogRepository.rowMapper(type)).list()));
+        }
+        return rows;
+    }
+
+    /**
      * Adds a version to the chain that {@code id} belongs to: the new row copies the chain's identity from the
      * current version, links to it, and takes over the current flag in the same transaction.
      */

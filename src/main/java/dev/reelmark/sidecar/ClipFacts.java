@@ -91,6 +91,21 @@ public final class ClipFacts {
 
     /** Everything about one segment; a missing or unreadable video leaves {@code tech} null with the reason. */
     public Clip clip(ScopeSegment s) {
+        return clips(List.of(s)).get(0);
+    }
+
+    /** {@link #clip} for many segments, reading their quality records in one query per 500. */
+    public List<Clip> clips(List<ScopeSegment> segments) {
+        Map<Long, ObjectNode> quality = new HashMap<>();
+        for (ObjectNode q : catalog.listByRef(CatalogModel.SEGMENT_QUALITY, "segment_id", segments.stream().map(ScopeSegment::segmentId).toList())) {
+            quality.put(q.get("segment_id").longValue(), q);
+        }
+        List<Clip> out = new ArrayList<>(segments.size());
+        for (ScopeSegment s : segments) out.add(clip(s, quality.get(s.segmentId())));
+        return out;
+    }
+
+    private Clip clip(ScopeSegment s, ObjectNode quality) {
         long id = s.segmentId();
         String stored = s.segment().get("output_video_path").isNull() ? null : s.segment().get("output_video_path").asText();
         Path file = stored == null ? null : roots.resolve(stored).orElse(null);
@@ -107,11 +122,10 @@ public final class ClipFacts {
         }
         Double score = null;
         List<String> tags = List.of();
-        var quality = catalog.list(CatalogModel.SEGMENT_QUALITY, Map.of("segment_id", id), 1, null).items();
-        if (!quality.isEmpty()) {
-            score = quality.get(0).get("overall_score").doubleValue();
+        if (quality != null) {
+            score = quality.get("overall_score").doubleValue();
             List<String> t = new ArrayList<>();
-            quality.get(0).path("failure_tags").forEach(n -> t.add(n.asText()));
+            quality.path("failure_tags").forEach(n -> t.add(n.asText()));
             tags = List.copyOf(t);
         }
         String comment = tech == null ? null : tech.path("tags").path("comment").asText(null);
@@ -126,12 +140,18 @@ public final class ClipFacts {
 
     /** The frame metrics recorded for a segment, by frame number. */
     public TreeMap<Long, FrameRow> frames(long segmentId) {
-        TreeMap<Long, FrameRow> rows = new TreeMap<>();
-        for (ObjectNode m : all(CatalogModel.FRAME_METRICS, Map.of("segment_id", segmentId))) {
+        return frames(List.of(segmentId)).getOrDefault(segmentId, new TreeMap<>());
+    }
+
+    /** Frame metrics of many segments (one query per 500 segments), by segment then frame. */
+    public Map<Long, TreeMap<Long, FrameRow>> frames(java.util.Collection<Long> segmentIds) {
+        Map<Long, TreeMap<Long, FrameRow>> out = new HashMap<>();
+        for (ObjectNode m : catalog.listByRef(CatalogModel.FRAME_METRICS, "segment_id", segmentIds)) {
             long frame = m.get("frame").longValue();
-            rows.put(frame, new FrameRow(frame, num(m, "face_confidence"), num(m, "motion_score"), num(m, "quality_metric"), num(m, "boundary_ssim")));
+            out.computeIfAbsent(m.get("segment_id").longValue(), k -> new TreeMap<>())
+                    .put(frame, new FrameRow(frame, num(m, "face_confidence"), num(m, "motion_score"), num(m, "quality_metric"), num(m, "boundary_ssim")));
         }
-        return rows;
+        return out;
     }
 
     private static Double num(ObjectNode m, String f) {

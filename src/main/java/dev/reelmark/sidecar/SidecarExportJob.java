@@ -120,20 +120,26 @@ public final class SidecarExportJob implements JobHandler {
         Files.createDirectories(partial);
         ArrayNode failures = ctx.state().has("failures") ? (ArrayNode) ctx.state().get("failures").deepCopy() : Json.MAPPER.createArrayNode();
         long[] last = {System.nanoTime()};
-        SidecarExporter.Result r = exporter.export(scope, templates, partial, start, failures, (done, clip, f) -> {
+        long t0 = System.nanoTime();
+        SidecarExporter.Result r = exporter.export(scope, templates, partial, start, failures, (done, clip, f, flush) -> {
             ctx.progress(done, "segment " + clip.segmentId() + " (" + clip.fileName() + ")");
             if (System.nanoTime() - last[0] >= CHECKPOINT_NANOS) {
+                flush.run(); // everything up to `done` is on disk before the checkpoint says so
                 last[0] = System.nanoTime();
                 ObjectNode state = Json.object().put("next", done);
                 state.set("failures", f);
                 ctx.checkpoint(state);
             }
         });
+        double sidecarSeconds = (System.nanoTime() - t0) / 1e9;
+        long t1 = System.nanoTime();
         Path finalDir = directoryOf(ctx.jobId());
         deleteTree(finalDir);
         Files.move(partial, finalDir, StandardCopyOption.ATOMIC_MOVE);
         long zipSize = exporter.zip(finalDir, zipOf(ctx.jobId()), includeMedia ? r.clips() : List.of());
         ObjectNode result = r.toJson();
+        result.putObject("seconds").put("sidecars", Math.round(sidecarSeconds * 1000) / 1000.0)
+                .put("zip", Math.round((System.nanoTime() - t1) / 1e6) / 1000.0);
         result.put("project_id", project);
         if (character != null) result.put("character_id", character);
         result.put("directory", finalDir.toString()).put("zip", zipOf(ctx.jobId()).toString()).put("zip_size_bytes", zipSize)

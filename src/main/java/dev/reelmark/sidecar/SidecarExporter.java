@@ -29,6 +29,10 @@ import java.util.stream.Stream;
  * through a temp file and a rename. Clips whose video is missing or unreadable are reported, not fatal.
  */
 public final class SidecarExporter {
+    /** Segments read from the catalog together (quality and frame metrics in one query each). */
+    static final int BATCH = 250;
+    /** Rendered sidecars waiting for a writer thread, at most. */
+    static final int IN_FLIGHT = 256;
     private final ClipFacts facts;
     private final MediaRoots roots;
 
@@ -37,9 +41,12 @@ public final class SidecarExporter {
         this.roots = roots;
     }
 
-    /** Called after each video with its index + 1; may throw to stop (a job's pause or cancel). */
+    /**
+     * Called after each video with its index + 1; may throw to stop (a job's pause or cancel). Files are written by a
+     * few I/O threads: call {@code flush} before recording that everything up to {@code done} is on disk.
+     */
     public interface Progress {
-        void videoDone(int done, Clip clip, ArrayNode failures);
+        void videoDone(int done, Clip clip, ArrayNode failures, Runnable flush);
     }
 
     public record Result(int videos, int files, ArrayNode failures, Map<String, Integer> filesByTemplate, List<Clip> clips) {
@@ -66,31 +73,9 @@ public final class SidecarExporter {
         bound.forEach(b -> counts.put(b.template.name(), 0));
         Set<String> used = new HashSet<>();
         List<Clip> ok = new ArrayList<>();
-        int files = 0;
-        for (int i = 0; i < scope.size(); i++) {
-            Clip clip = facts.clip(scope.get(i));
-            if (clip.tech() == null) {
-                if (i >= start) failures.addObject().put("segment_id", clip.segmentId()).put("error", clip.techError());
-                if (i >= start) progress.videoDone(i + 1, clip, failures);
-                continue;
-            }
-            ok.add(clip);
-            if (i < start) {
-                for (Bound b : bound) if (b.format.granularity() == SidecarFormat.Granularity.VIDEO) used.add(videoName(b, clip, used, false));
-                continue;
-            }
-            TreeMap<Long, ClipFacts.FrameRow> frames = needFrames ? facts.frames(clip.segmentId()) : null;
-            for (Bound b : bound) {
-                if (b.format.granularity() != SidecarFormat.Granularity.VIDEO) continue;
-                String name = videoName(b, clip, used, true);
-                write(outDir, name, out -> {
-                    if (b.format == SidecarFormat.XML) SidecarRenderer.xml(b.spec, clip, out);
-                    else SidecarRenderer.frameCsv(b.spec, clip, frames, out);
-                });
-                counts.merge(b.template.name(), 1, Integer::sum);
-                files++;
-            }
-            progress.videoDone(i + 1, clip, failures);
+        try (FileWriters files = new FileWriters()) {
+            perVideo(scope, bound, outDir, start, failures, progress, needFrames, used, ok, files);
+            files.flush();
         }
         for (Bound b : bound) {
             String slug = b.template.slug();
@@ -103,7 +88,6 @@ public final class SidecarExporter {
                         write(outDir, slug + "/" + sceneFileName(clips.get(0)) + ".otio",
                                 out -> SidecarRenderer.otio(b.spec, clips.get(0).sceneName(), clips, out));
                         counts.merge(b.template.name(), 1, Integer::sum);
-                        files++;
                     }
                 }
                 case EXPORT -> {
@@ -113,7 +97,6 @@ public final class SidecarExporter {
                         for (var e : byFps.entrySet()) {
                             write(outDir, slug + "/" + slug + "_" + e.getKey() + "fps.ale", out -> SidecarRenderer.ale(b.spec, e.getValue(), e.getKey(), out));
                             counts.merge(b.template.name(), 1, Integer::sum);
-                            files++;
                         }
                     } else {
                         String ext = b.format == SidecarFormat.NK ? "nk" : "csv";
@@ -122,13 +105,103 @@ public final class SidecarExporter {
                             else SidecarRenderer.clipCsv(b.spec, ok, out);
                         });
                         counts.merge(b.template.name(), 1, Integer::sum);
-                        files++;
                     }
                 }
             }
         }
         int total = counts.values().stream().mapToInt(Integer::intValue).sum();
         return new Result(scope.size(), total, failures, counts, ok);
+    }
+
+    private void perVideo(List<ClipFacts.ScopeSegment> scope, List<Bound> bound, Path outDir, int start, ArrayNode failures,
+                          Progress progress, boolean needFrames, Set<String> used, List<Clip> ok, FileWriters files) {
+        List<Clip> batch = List.of();
+        Map<Long, TreeMap<Long, ClipFacts.FrameRow>> batchFrames = Map.of();
+        for (int i = 0; i < scope.size(); i++) {
+            if (i % BATCH == 0) {
+                batch = facts.clips(scope.subList(i, Math.min(scope.size(), i + BATCH)));
+                batchFrames = needFrames && i + BATCH > start
+                        ? facts.frames(batch.stream().filter(c -> c.tech() != null).map(Clip::segmentId).toList()) : Map.of();
+            }
+            Clip clip = batch.get(i % BATCH);
+            if (clip.tech() == null) {
+                if (i >= start) failures.addObject().put("segment_id", clip.segmentId()).put("error", clip.techError());
+                if (i >= start) progress.videoDone(i + 1, clip, failures, files::flush);
+                continue;
+            }
+            ok.add(clip);
+            if (i < start) {
+                for (Bound b : bound) if (b.format.granularity() == SidecarFormat.Granularity.VIDEO) used.add(videoName(b, clip, used, false));
+                continue;
+            }
+            TreeMap<Long, ClipFacts.FrameRow> frames = needFrames ? batchFrames.getOrDefault(clip.segmentId(), new TreeMap<>()) : null;
+            for (Bound b : bound) {
+                if (b.format.granularity() != SidecarFormat.Granularity.VIDEO) continue;
+                String name = videoName(b, clip, used, true);
+                java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(4096);
+                if (b.format == SidecarFormat.XML) SidecarRenderer.xml(b.spec, clip, bytes);
+                else SidecarRenderer.frameCsv(b.spec, clip, frames, bytes);
+                files.write(outDir, name, bytes);
+            }
+            progress.videoDone(i + 1, clip, failures, files::flush);
+            }
+    }
+
+    /**
+     * Writes files on a few threads (file creation is I/O-bound: open and rename wait on the file system journal),
+     * at most {@value #IN_FLIGHT} at a time so memory stays bounded; {@link #flush} waits for all and rethrows the
+     * first failure.
+     */
+    static final class FileWriters implements AutoCloseable {
+        static final int THREADS = 4;
+        private final java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(THREADS, r -> {
+            Thread t = new Thread(r, "reelmark-sidecar-writer");
+            t.setDaemon(true);
+            return t;
+        });
+        private final java.util.concurrent.Semaphore slots = new java.util.concurrent.Semaphore(IN_FLIGHT);
+        private final java.util.concurrent.ConcurrentLinkedQueue<RuntimeException> errors = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+        void write(Path outDir, String name, java.io.ByteArrayOutputStream bytes) {
+            rethrow();
+            slots.acquireUninterruptibly();
+            pool.execute(() -> {
+                try {
+                    SidecarExporter.write(outDir, name, out -> {
+                        try {
+                            bytes.writeTo(out);
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        }
+                    });
+                } catch (RuntimeException e) {
+                    errors.add(e);
+                } finally {
+                    slots.release();
+                }
+            });
+        }
+
+        void flush() {
+            slots.acquireUninterruptibly(IN_FLIGHT);
+            slots.release(IN_FLIGHT);
+            rethrow();
+        }
+
+        private void rethrow() {
+            RuntimeException e = errors.poll();
+            if (e != null) throw e;
+        }
+
+        @Override
+        public void close() {
+            pool.shutdown();
+            try {
+                pool.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /** {@code <character>/<scene>_scene<id>}, from safe name parts. */
@@ -159,16 +232,38 @@ public final class SidecarExporter {
         return String.join("/", parts);
     }
 
+    /** Directories already created by this JVM: saves a failing mkdir (and its exception) per file. */
+    private static final Set<Path> CREATED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /** Writes a file as a hidden temp file beside it, renamed over the target when complete. */
     static void write(Path outDir, String name, Consumer<OutputStream> body) {
         Path target = outDir.resolve(SafeZip.checkName(name)).normalize();
         if (!target.startsWith(outDir.normalize())) throw new IllegalArgumentException("sidecar path escapes the export: " + name);
-        try (AtomicOutput out = AtomicOutput.create(target)) {
-            try (OutputStream os = new java.io.BufferedOutputStream(Files.newOutputStream(out.temp()), 1 << 14)) {
+        Path dir = target.getParent();
+        Path temp = dir.resolve("." + target.getFileName() + ".part");
+        try {
+            if (!CREATED.contains(dir) || !Files.isDirectory(dir)) {
+                Files.createDirectories(dir);
+                CREATED.add(dir);
+            }
+            try (OutputStream os = new java.io.BufferedOutputStream(Files.newOutputStream(temp), 1 << 14)) {
                 body.accept(os);
             }
-            out.commit();
+            Files.move(temp, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
+            try {
+                Files.deleteIfExists(temp);
+            } catch (IOException ignored) {
+                // best effort
+            }
             throw new UncheckedIOException(e);
+        } catch (RuntimeException e) {
+            try {
+                Files.deleteIfExists(temp);
+            } catch (IOException ignored) {
+                // best effort
+            }
+            throw e;
         }
     }
 
