@@ -18,7 +18,6 @@ import dev.reelmark.media.AtomicOutput;
 import dev.reelmark.media.FfmpegTools;
 import dev.reelmark.media.MediaRoots;
 import dev.reelmark.media.SafeZip;
-import dev.reelmark.media.Thumbnailer;
 import dev.reelmark.sidecar.Clip;
 import dev.reelmark.sidecar.ClipFacts;
 
@@ -197,7 +196,10 @@ public final class DatasetService {
         try {
             deleteTree(work);
             Files.createDirectories(work);
+            long t0 = System.nanoTime();
             Selection sel = select(row.projectId(), config);
+            double selectSeconds = (System.nanoTime() - t0) / 1e9;
+            long t1 = System.nanoTime();
             ctx.total(sel.samples().size());
             Path zipFile = datasetsDir.resolve("dataset-" + id + ".zip");
             Packaged p;
@@ -212,6 +214,8 @@ public final class DatasetService {
             ObjectNode result = Json.object().put("dataset_id", id).put("file", zipFile.toString()).put("size_bytes", size)
                     .put("samples", p.packed).put("failed", p.failed.size()).put("excluded", sel.excluded().size());
             result.set("failures", p.failed);
+            result.putObject("seconds").put("select", Math.round(selectSeconds * 1000) / 1000.0)
+                    .put("package", Math.round((System.nanoTime() - t1) / 1e6) / 1000.0);
             ctx.result(result);
         } catch (JobInterruptedException e) {
             store.status(id, e.reason() == JobInterruptedException.Reason.CANCELLED ? "cancelled" : "queued", null);
@@ -237,12 +241,33 @@ public final class DatasetService {
         Map<String, Integer> counts = new LinkedHashMap<>();
         DatasetConfig.SPLITS.forEach(s -> counts.put(s, 0));
         int packed = 0;
+        // ffmpeg extracts the next sample's frame (another process) while this one is copied into the ZIP.
+        java.util.concurrent.ExecutorService frames = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "reelmark-dataset-frames");
+            t.setDaemon(true);
+            return t;
+        });
+        java.util.concurrent.Future<String> nextFrame = null;
         try {
             for (int i = 0; i < sel.samples().size(); i++) {
                 Sample s = sel.samples().get(i);
                 beforeSample.accept(i);
                 ctx.progress(i, s.split() + "/" + s.id());
-                String error = packOne(config, s, zip, work, jsonl, (ArrayNode) splits.get(s.split()));
+                java.util.concurrent.Future<String> frame = nextFrame != null ? nextFrame
+                        : frames.submit(frameTask(config, s, work.resolve("frame-" + i + ".jpg")));
+                nextFrame = i + 1 < sel.samples().size()
+                        ? frames.submit(frameTask(config, sel.samples().get(i + 1), work.resolve("frame-" + (i + 1) + ".jpg"))) : null;
+                String error;
+                try {
+                    error = frame.get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    error = "frame extraction failed: " + e.getCause();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted", e);
+                }
+                if (error == null) error = packOne(config, s, zip, work.resolve("frame-" + i + ".jpg"), work, jsonl, (ArrayNode) splits.get(s.split()));
+                Files.deleteIfExists(work.resolve("frame-" + i + ".jpg"));
                 if (error != null) failed.addObject().put("segment_id", s.clip().segmentId()).put("sample", s.id()).put("split", s.split()).put("error", error);
                 else {
                     packed++;
@@ -257,6 +282,7 @@ public final class DatasetService {
                 if (Files.isRegularFile(f)) zip.addFile(split + "/metadata.jsonl", f);
             }
         } finally {
+            frames.shutdownNow();
             for (var w : jsonl.values()) {
                 try {
                     w.close();
@@ -294,7 +320,37 @@ public final class DatasetService {
     }
 
     /** Packages one sample; returns an error (nothing of it written) or null when it is in. */
-    private String packOne(DatasetConfig config, Sample s, SafeZip zip, Path work, Map<String, BufferedWriter> jsonl,
+    /**
+     * Extracts the sample's frame (about 10% in, at most {@value #FRAME_WIDTH} px wide) with ffmpeg into
+     * {@code out}; the answer is an error, or null when the frame is there (or not wanted).
+     */
+    private java.util.concurrent.Callable<String> frameTask(DatasetConfig config, Sample s, Path out) {
+        return () -> {
+            Clip c = s.clip();
+            if (!config.frameImages()) return null;
+            if (c.file() == null || roots.resolve(c.file().toString()).isEmpty()) return "the video path is outside the media roots";
+            if (!Files.isRegularFile(c.file())) return "the video vanished before it was packaged: " + c.storedPath();
+            double duration = c.tech() == null ? 0 : c.tech().path("duration_seconds").asDouble(0);
+            int width = (int) Math.min(FRAME_WIDTH, Math.max(2, c.tech() == null ? FRAME_WIDTH : c.tech().path("width").asLong(FRAME_WIDTH)));
+            List<String> args = new ArrayList<>(List.of("-nostdin", "-hide_banner", "-v", "error", "-y"));
+            if (duration >= 1.0) args.addAll(List.of("-ss", String.format(Locale.ROOT, "%.3f", duration * 0.10)));
+            args.addAll(List.of("-i", c.file().toString(), "-map", "0:V:0", "-frames:v", "1", "-vf", "scale=" + width + ":-2",
+                    "-q:v", "3", "-f", "mjpeg"));
+            try (AtomicOutput ao = AtomicOutput.create(out)) {
+                args.add(ao.temp().toString());
+                var r = tools.get().runFfmpeg(args, java.time.Duration.ofMinutes(2));
+                if (!r.ok() || Files.size(ao.temp()) < 2) {
+                    return Files.isRegularFile(c.file()) ? "ffmpeg could not extract a frame: " + r.stderrTail(3)
+                            : "the video vanished before it was packaged: " + c.storedPath();
+                }
+                ao.commit();
+            }
+            return null;
+        };
+    }
+
+    /** Packages one sample whose frame is ready; returns an error (nothing of it written) or null when it is in. */
+    private String packOne(DatasetConfig config, Sample s, SafeZip zip, Path frame, Path work, Map<String, BufferedWriter> jsonl,
                            ArrayNode splitList) throws IOException {
         Clip c = s.clip();
         if (c.file() == null || roots.resolve(c.file().toString()).isEmpty()) return "the video path is outside the media roots";
@@ -303,17 +359,6 @@ public final class DatasetService {
         String videoName = s.id() + "." + ext;
         String frameName = "frames/" + s.id() + ".jpg";
         String metaName = "metadata/" + s.id() + ".json";
-        Path frame = work.resolve("frame.jpg");
-        Files.deleteIfExists(frame);
-        if (config.frameImages()) {
-            if (!Files.isRegularFile(c.file())) return "the video vanished before it was packaged: " + c.storedPath();
-            try {
-                new Thumbnailer(tools.get()).thumbnail(c.file(), frame, FRAME_WIDTH);
-            } catch (RuntimeException e) {
-                return Files.isRegularFile(c.file()) ? "ffmpeg could not extract a frame: " + e.getMessage()
-                        : "the video vanished before it was packaged: " + c.storedPath();
-            }
-        }
         FileChannel video = null;
         if (config.includeVideos()) {
             try {
