@@ -272,6 +272,41 @@ class DatasetExportApiTest {
 
     @ParameterizedTest
     @MethodSource("dev.reelmark.testing.TestDatabases#vendors")
+    void aCancelledExportIsRecordedAsCancelledAndLeavesNoZip(Vendor vendor) throws Exception {
+        try (var h = new ApiHarness(vendor, dir)) {
+            long project = DemoData.build(h);
+            long[] job = {0};
+            h.app.datasets().onBeforeSample(i -> {
+                if (i != 1) return;
+                for (int wait = 0; job[0] == 0 && wait < 1000; wait++) {
+                    try {
+                        Thread.sleep(10);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                }
+                h.app.jobs().cancel(job[0]);
+            });
+            var r = h.http.post("/api/projects/" + project + "/export-dataset", "{}");
+            job[0] = r.json().get("job_id").longValue();
+            Job done = h.app.jobs().awaitTerminal(job[0], WAIT);
+            assertThat(done.status()).isEqualTo(JobStatus.CANCELLED);
+            Thread.sleep(500); // the handler records the cancellation as it unwinds
+            long id = r.json().get("id").longValue();
+            JsonNode d = h.http.get("/api/projects/" + project + "/datasets/" + id).json();
+            assertThat(d.get("status").asText()).isEqualTo("cancelled");
+            assertThat(d.get("download").isNull()).isTrue();
+            assertThat(h.http.get("/api/projects/" + project + "/datasets/" + id + "/download").status()).isEqualTo(409);
+            Path datasets = DemoData.dataDir(h).resolve("exports/datasets");
+            try (var files = Files.list(datasets)) {
+                assertThat(files.map(p -> p.getFileName().toString()).toList()).noneMatch(n -> n.endsWith(".zip") || n.endsWith(".part"));
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("dev.reelmark.testing.TestDatabases#vendors")
     void safeZipRejectsEscapingNames(Vendor vendor) {
         assertThat(vendor).isNotNull();
         for (String bad : List.of("../x", "/etc/passwd", "a/../../b", "C:\\x", "a\\..\\b", "a//b", "./a", "a/.", "")) {
