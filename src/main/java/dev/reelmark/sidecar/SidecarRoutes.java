@@ -76,7 +76,7 @@ public final class SidecarRoutes {
                 .response(ref("SidecarPreview")).errors(400, 404)
                 .handle(ctx -> ctx.json(sidecars.preview(Requests.pathId(ctx, "id"), Requests.queryLong(ctx, "segment_id"))));
         router.post("/api/sidecar-templates/preview").tag(TAG).summary("Render an unsaved template (the editor's live preview)")
-                .request(objectOf("format", type("string"), "template_json", type("object")).put("additionalProperties", false))
+                .request(previewRequestSchema())
                 .response(ref("SidecarPreview")).errors(400, 404)
                 .handle(ctx -> ctx.json(sidecars.preview(Requests.jsonObject(ctx))));
         router.get("/api/sidecar-fields").tag(TAG).summary("The clip fields and frame columns templates may use, by format")
@@ -112,6 +112,13 @@ public final class SidecarRoutes {
                     InputStream in = Files.newInputStream(zip);
                     ctx.result(in);
                 });
+    }
+
+    static ObjectNode previewRequestSchema() {
+        ObjectNode s = objectOf("format", type("string"), "template_json", type("object")).put("additionalProperties", false);
+        ((ObjectNode) s.get("properties")).set("segment_id", nullable("integer").put("description", "render against this segment (default: the sample clip)"));
+        ((ObjectNode) s.get("properties")).set("name", type("string").put("description", "template name, used for per-export file names"));
+        return s;
     }
 
     static ObjectNode exportRequestSchema() {
