@@ -161,6 +161,8 @@ public final class SidecarExporter {
         });
         private final java.util.concurrent.Semaphore slots = new java.util.concurrent.Semaphore(IN_FLIGHT);
         private final java.util.concurrent.ConcurrentLinkedQueue<RuntimeException> errors = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        /** Directories made by this export's writers. */
+        private final Set<Path> created = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
         void write(Path outDir, String name, java.io.ByteArrayOutputStream bytes) {
             rethrow();
@@ -173,7 +175,7 @@ public final class SidecarExporter {
                         } catch (IOException e) {
                             throw new UncheckedIOException(e);
                         }
-                    });
+                    }, created);
                 } catch (RuntimeException e) {
                     errors.add(e);
                 } finally {
@@ -232,19 +234,24 @@ public final class SidecarExporter {
         return String.join("/", parts);
     }
 
-    /** Directories already created by this JVM: saves a failing mkdir (and its exception) per file. */
-    private static final Set<Path> CREATED = java.util.concurrent.ConcurrentHashMap.newKeySet();
-
     /** Writes a file as a hidden temp file beside it, renamed over the target when complete. */
     static void write(Path outDir, String name, Consumer<OutputStream> body) {
+        write(outDir, name, body, new HashSet<>());
+    }
+
+    /**
+     * As {@link #write(Path, String, Consumer)}; {@code created} holds the directories this export already made,
+     * which saves a failing mkdir (and its exception) per file.
+     */
+    static void write(Path outDir, String name, Consumer<OutputStream> body, Set<Path> created) {
         Path target = outDir.resolve(SafeZip.checkName(name)).normalize();
         if (!target.startsWith(outDir.normalize())) throw new IllegalArgumentException("sidecar path escapes the export: " + name);
         Path dir = target.getParent();
         Path temp = dir.resolve("." + target.getFileName() + ".part");
         try {
-            if (!CREATED.contains(dir) || !Files.isDirectory(dir)) {
+            if (!created.contains(dir)) {
                 Files.createDirectories(dir);
-                CREATED.add(dir);
+                created.add(dir);
             }
             try (OutputStream os = new java.io.BufferedOutputStream(Files.newOutputStream(temp), 1 << 14)) {
                 body.accept(os);
