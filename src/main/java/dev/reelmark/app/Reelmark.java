@@ -26,6 +26,15 @@ import dev.reelmark.tagging.TagConfig;
 import dev.reelmark.tagging.TagRoutes;
 import dev.reelmark.tagging.TagService;
 import dev.reelmark.tagging.TagWriteJob;
+// issue 6: sidecars and datasets
+import dev.reelmark.sidecar.ClipFacts;
+import dev.reelmark.sidecar.SidecarExportJob;
+import dev.reelmark.sidecar.SidecarExporter;
+import dev.reelmark.sidecar.SidecarRoutes;
+import dev.reelmark.sidecar.SidecarService;
+import dev.reelmark.dataset.DatasetExportJob;
+import dev.reelmark.dataset.DatasetRoutes;
+import dev.reelmark.dataset.DatasetService;
 import dev.reelmark.db.Database;
 import dev.reelmark.http.ApiRouter;
 import dev.reelmark.http.HttpServer;
@@ -55,6 +64,10 @@ public final class Reelmark implements AutoCloseable {
     private final MetadataService metadata;
     private final MetadataDelivery metadataDelivery;
     private final TagService tagging; // tagging (issue 7)
+    // issue 6: sidecars and datasets
+    private final SidecarService sidecars;
+    private final SidecarExportJob sidecarExportJob;
+    private final DatasetService datasets;
     private final JobRunner jobRunner;
     private Javalin server;
 
@@ -87,6 +100,14 @@ public final class Reelmark implements AutoCloseable {
         this.tagging = new TagService(db, catalog, jobs, MediaRoots.of(config.dataDir()), this::ffmpegTools,
                 TagConfig.fromEnvironment());
         jobs.register(new TagWriteJob(tagging, jobs));
+        // issue 6: sidecars and datasets
+        ClipFacts clipFacts = new ClipFacts(catalog, segmentMedia, MediaRoots.of(config.dataDir()));
+        this.sidecars = new SidecarService(db, clipFacts);
+        this.sidecarExportJob = new SidecarExportJob(sidecars, catalog,
+                new SidecarExporter(clipFacts, MediaRoots.of(config.dataDir())), config.dataDir());
+        jobs.register(sidecarExportJob);
+        this.datasets = new DatasetService(db, catalog, jobs, clipFacts, MediaRoots.of(config.dataDir()), this::ffmpegTools, config.dataDir());
+        jobs.register(new DatasetExportJob(datasets));
         // Each process runs the jobs it has handlers for; with PostgreSQL several processes share the queue.
         this.jobRunner = config.jobWorkers() > 0
                 ? new JobRunner(jobs, JobRunner.Options.defaults().withWorkers(config.jobWorkers())).start()
@@ -117,6 +138,8 @@ public final class Reelmark implements AutoCloseable {
         new MetadataRoutes(metadata, metadataDelivery, jobs).register(router);
         new ProvenanceRoutes(provenance, provenanceImporter).register(router);
         new TagRoutes(tagging).register(router); // tagging (issue 7)
+        new SidecarRoutes(sidecars, catalog, jobs, sidecarExportJob).register(router); // issue 6
+        new DatasetRoutes(datasets).register(router); // issue 6
         OpenApi.register(router, VERSION);
         return router;
     }
@@ -176,6 +199,14 @@ public final class Reelmark implements AutoCloseable {
     /** Tag writing (issue 7). */
     public TagService tagging() {
         return tagging;
+    }
+
+    public SidecarService sidecars() { // issue 6
+        return sidecars;
+    }
+
+    public DatasetService datasets() { // issue 6
+        return datasets;
     }
 
     @Override

@@ -121,6 +121,13 @@ public final class CatalogService {
         return jdbi.withHandle(h -> CatalogRepository.listIn(h, type, column, distinct));
     }
 
+    /** {@link #listIn} restricted to a reference field (e.g. {@code segment_id}), as the exports read segments. */
+    public List<ObjectNode> listByRef(EntityType type, String field, java.util.Collection<Long> ids) {
+        type.field(field).filter(x -> x.type() == FieldType.REF)
+                .orElseThrow(() -> new IllegalArgumentException(field + " is not a reference field of " + type.label()));
+        return listIn(type, field, ids);
+    }
+
     /**
      * Adds a version to the chain that {@code id} belongs to: the new row copies the chain's identity from the
      * current version, links to it, and takes over the current flag in the same transaction.

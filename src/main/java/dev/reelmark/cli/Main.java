@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
                 OpenApiCommand.class, dev.reelmark.ledger.LedgerCommand.class, dev.reelmark.metadata.MetadataCommand.class,
                 dev.reelmark.provenance.ProvenanceCommand.class,
                 dev.reelmark.tagging.TagsCommand.class, // tagging (issue 7)
+                dev.reelmark.sidecar.SidecarCommand.class, dev.reelmark.dataset.DatasetCommand.class, // issue 6
                 CommandLine.HelpCommand.class})
 public final class Main {
     public static final int USAGE = Cli.USAGE;

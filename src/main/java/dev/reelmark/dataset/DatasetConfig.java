@@ -1,0 +1,162 @@
+package dev.reelmark.dataset;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.reelmark.catalog.CatalogModel;
+import dev.reelmark.catalog.CatalogService;
+import dev.reelmark.http.ApiError;
+import dev.reelmark.http.Json;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What a dataset export packages: filters (quality threshold 0..1, scene type names, character ids), the
+ * train/validation/test split in whole percentages summing to 100, the seed that makes the split repeatable, and
+ * whether videos and frame images go in. Every problem is a 400 naming the field.
+ */
+public record DatasetConfig(String name, Double qualityThreshold, List<String> sceneTypes, List<Long> characterIds,
+                            Map<String, Integer> splits, long seed, boolean includeVideos, boolean frameImages) {
+    public static final List<String> SPLITS = List.of("train", "validation", "test");
+    static final Set<String> FIELDS = Set.of("name", "quality_threshold", "scene_types", "character_ids", "splits", "seed",
+            "include_videos", "frame_images");
+    static final long DEFAULT_SEED = 42;
+
+    /** Validates a request body against the project's scene types and characters. */
+    public static DatasetConfig parse(ObjectNode body, long projectId, CatalogService catalog) {
+        for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
+            String f = it.next();
+            if (!FIELDS.contains(f)) throw ApiError.badField(f, "is not a dataset export option (allowed: "
+                    + String.join(", ", FIELDS.stream().sorted().toList()) + ")");
+        }
+        JsonNode n = body.get("name");
+        String name;
+        if (n == null || n.isNull()) name = "dataset";
+        else if (!n.isTextual() || n.asText().isBlank() || n.asText().length() > 200) throw ApiError.badField("name", "must be a non-empty string of at most 200 characters");
+        else name = n.asText().strip();
+
+        Double threshold = null;
+        JsonNode q = body.get("quality_threshold");
+        if (q != null && !q.isNull()) {
+            if (!q.isNumber()) throw ApiError.badField("quality_threshold", "must be a number from 0 to 1");
+            double v = q.doubleValue();
+            if (!(v >= 0 && v <= 1)) {
+                throw ApiError.badField("quality_threshold", "must be from 0 to 1 (quality scores are 0..1), got " + q.asText());
+            }
+            threshold = v;
+        }
+
+        Map<String, Long> typesByName = new LinkedHashMap<>();
+        for (var t : catalog.list(CatalogModel.SCENE_TYPES, Map.of("project_id", projectId), 500, null).items()) {
+            typesByName.put(t.get("name").asText(), t.get("id").longValue());
+        }
+        List<String> types = new ArrayList<>();
+        JsonNode st = body.get("scene_types");
+        if (st != null && !st.isNull()) {
+            if (!st.isArray()) throw ApiError.badField("scene_types", "must be an array of scene type names");
+            for (int i = 0; i < st.size(); i++) {
+                JsonNode t = st.get(i);
+                if (!t.isTextual()) throw ApiError.badField("scene_types[" + i + "]", "must be a scene type name");
+                if (!typesByName.containsKey(t.asText())) {
+                    throw ApiError.badField("scene_types[" + i + "]", "the project has no scene type '" + t.asText() + "' (it has: "
+                            + String.join(", ", typesByName.keySet()) + ")");
+                }
+                if (!types.contains(t.asText())) types.add(t.asText());
+            }
+        }
+
+        List<Long> characters = new ArrayList<>();
+        JsonNode cs = body.get("character_ids");
+        if (cs != null && !cs.isNull()) {
+            if (!cs.isArray()) throw ApiError.badField("character_ids", "must be an array of character ids");
+            Set<Long> seen = new HashSet<>();
+            for (int i = 0; i < cs.size(); i++) {
+                JsonNode c = cs.get(i);
+                String at = "character_ids[" + i + "]";
+                if (!c.isIntegralNumber() || c.longValue() <= 0) throw ApiError.badField(at, "must be a positive integer");
+                var ch = catalog.find(CatalogModel.CHARACTERS, c.longValue())
+                        .orElseThrow(() -> ApiError.badField(at, "no character with id " + c.longValue()));
+                if (ch.get("project_id").longValue() != projectId) throw ApiError.badField(at, "character " + c.longValue() + " belongs to another project");
+                if (seen.add(c.longValue())) characters.add(c.longValue());
+            }
+        }
+
+        Map<String, Integer> splits = new LinkedHashMap<>();
+        JsonNode sp = body.get("splits");
+        if (sp == null || sp.isNull()) {
+            splits.put("train", 80);
+            splits.put("validation", 10);
+            splits.put("test", 10);
+        } else {
+            if (!sp.isObject()) throw ApiError.badField("splits", "must be an object {\"train\": %, \"validation\": %, \"test\": %}");
+            for (Iterator<String> it = sp.fieldNames(); it.hasNext(); ) {
+                String k = it.next();
+                if (!SPLITS.contains(k)) throw ApiError.badField("splits." + k, "is not a split (train, validation, test)");
+            }
+            int sum = 0;
+            for (String s : SPLITS) {
+                JsonNode v = sp.get(s);
+                if (v == null || v.isNull()) throw ApiError.badField("splits." + s, "is required (a whole percentage 0..100)");
+                if (!v.isIntegralNumber() || v.intValue() < 0 || v.intValue() > 100) {
+                    throw ApiError.badField("splits." + s, "must be a whole percentage from 0 to 100, got " + v);
+                }
+                splits.put(s, v.intValue());
+                sum += v.intValue();
+            }
+            if (sum != 100) {
+                throw ApiError.badField("splits", "train, validation and test must sum to 100, got " + splits.get("train") + " + "
+                        + splits.get("validation") + " + " + splits.get("test") + " = " + sum);
+            }
+        }
+
+        long seed = DEFAULT_SEED;
+        JsonNode sd = body.get("seed");
+        if (sd != null && !sd.isNull()) {
+            if (!sd.isIntegralNumber() || !sd.canConvertToLong()) throw ApiError.badField("seed", "must be an integer");
+            seed = sd.longValue();
+        }
+        boolean videos = bool(body, "include_videos", true);
+        boolean frames = bool(body, "frame_images", true);
+        if (!videos && !frames) throw ApiError.badField("include_videos", "a dataset needs videos or frame images (both are off)");
+        return new DatasetConfig(name, threshold, List.copyOf(types), List.copyOf(characters), Map.copyOf(splits), seed, videos, frames);
+    }
+
+    private static boolean bool(ObjectNode body, String field, boolean dflt) {
+        JsonNode v = body.get(field);
+        if (v == null || v.isNull()) return dflt;
+        if (!v.isBoolean()) throw ApiError.badField(field, "must be true or false");
+        return v.booleanValue();
+    }
+
+    public ObjectNode toJson() {
+        ObjectNode o = Json.object().put("name", name);
+        if (qualityThreshold == null) o.putNull("quality_threshold");
+        else o.put("quality_threshold", qualityThreshold);
+        ArrayNode t = o.putArray("scene_types");
+        sceneTypes.forEach(t::add);
+        ArrayNode c = o.putArray("character_ids");
+        characterIds.forEach(c::add);
+        ObjectNode s = o.putObject("splits");
+        SPLITS.forEach(k -> s.put(k, splits.get(k)));
+        o.put("seed", seed).put("include_videos", includeVideos).put("frame_images", frameImages);
+        return o;
+    }
+
+    /** Back from the stored config_json (already validated when stored). */
+    public static DatasetConfig fromJson(JsonNode j) {
+        List<String> types = new ArrayList<>();
+        j.path("scene_types").forEach(n -> types.add(n.asText()));
+        List<Long> chars = new ArrayList<>();
+        j.path("character_ids").forEach(n -> chars.add(n.longValue()));
+        Map<String, Integer> splits = new LinkedHashMap<>();
+        SPLITS.forEach(k -> splits.put(k, j.path("splits").path(k).asInt()));
+        return new DatasetConfig(j.path("name").asText("dataset"), j.path("quality_threshold").isNumber() ? j.get("quality_threshold").doubleValue() : null,
+                types, chars, splits, j.path("seed").asLong(DEFAULT_SEED), j.path("include_videos").asBoolean(true), j.path("frame_images").asBoolean(true));
+    }
+}

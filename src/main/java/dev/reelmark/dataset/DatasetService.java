@@ -1,0 +1,449 @@
+package dev.reelmark.dataset;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.reelmark.catalog.CatalogModel;
+import dev.reelmark.catalog.CatalogService;
+import dev.reelmark.db.Database;
+import dev.reelmark.db.Timestamps;
+import dev.reelmark.http.ApiError;
+import dev.reelmark.http.Json;
+import dev.reelmark.jobs.Job;
+import dev.reelmark.jobs.JobContext;
+import dev.reelmark.jobs.JobInterruptedException;
+import dev.reelmark.jobs.JobService;
+import dev.reelmark.jobs.JobStatus;
+import dev.reelmark.media.AtomicOutput;
+import dev.reelmark.media.FfmpegTools;
+import dev.reelmark.media.MediaRoots;
+import dev.reelmark.media.SafeZip;
+import dev.reelmark.sidecar.Clip;
+import dev.reelmark.sidecar.ClipFacts;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.IntConsumer;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+
+/**
+ * Training-dataset exports: validate a config, record it in {@code dataset_exports}, and package it as a background
+ * job into {@code <data>/exports/datasets/dataset-<id>.zip}: per split {@code <split>/<sample>.<ext>} (the video),
+ * {@code <split>/frames/<sample>.jpg} (a frame extracted by ffmpeg), {@code <split>/metadata/<sample>.json} and a
+ * Hugging Face {@code <split>/metadata.jsonl} with a {@code file_name} column, and {@code manifest.json} at the root.
+ * The ZIP is streamed to disk; media go in STORED.
+ */
+public final class DatasetService {
+    static final int FRAME_WIDTH = 512;
+
+    private final DatasetStore store;
+    private final CatalogService catalog;
+    private final JobService jobs;
+    private final ClipFacts facts;
+    private final MediaRoots roots;
+    private final Supplier<FfmpegTools> tools;
+    private final Path datasetsDir;
+    /** Test hook: called with the sample index before each sample is packaged. */
+    volatile IntConsumer beforeSample = i -> { };
+
+    public DatasetService(Database db, CatalogService catalog, JobService jobs, ClipFacts facts, MediaRoots roots,
+                          Supplier<FfmpegTools> tools, Path dataDir) {
+        this.store = new DatasetStore(db);
+        this.catalog = catalog;
+        this.jobs = jobs;
+        this.facts = facts;
+        this.roots = roots;
+        this.tools = tools;
+        this.datasetsDir = dataDir.resolve("exports").resolve("datasets");
+    }
+
+    /** Sets the per-sample hook (tests use it to make files vanish mid-export). */
+    public void onBeforeSample(IntConsumer hook) {
+        this.beforeSample = hook == null ? i -> { } : hook;
+    }
+
+    // ---- API ----
+
+    /** Validates, records the export as queued and submits its job. */
+    public DatasetExport create(long projectId, ObjectNode body) {
+        catalog.get(CatalogModel.PROJECTS, projectId);
+        DatasetConfig config = DatasetConfig.parse(body, projectId, catalog);
+        DatasetExport row = store.insert(projectId, config.name(), config.toJson());
+        Job job = jobs.submit(DatasetExportJob.KIND, Json.object().put("dataset_id", row.id()));
+        store.setJob(row.id(), job.id());
+        return get(projectId, row.id());
+    }
+
+    public List<DatasetExport> list(long projectId) {
+        catalog.get(CatalogModel.PROJECTS, projectId);
+        return store.list(projectId).stream().map(this::reconcile).toList();
+    }
+
+    public DatasetExport get(long projectId, long id) {
+        DatasetExport d = store.find(id, true).filter(x -> x.projectId() == projectId)
+                .orElseThrow(() -> ApiError.notFound("dataset export", id + " of project " + projectId));
+        return reconcile(d);
+    }
+
+    /** The finished ZIP; 409 while not completed. */
+    public Path zip(long projectId, long id) {
+        DatasetExport d = get(projectId, id);
+        if (!"completed".equals(d.status())) throw ApiError.conflict("status", "dataset export " + id + " is " + d.status() + ", not completed");
+        Path zip = Path.of(d.filePath());
+        if (!Files.isRegularFile(zip)) throw ApiError.notFound("dataset file", zip.getFileName());
+        return zip;
+    }
+
+    /** A row whose job ended without the handler saying so (cancelled while queued, crashed) shows the job's end. */
+    private DatasetExport reconcile(DatasetExport d) {
+        if (d.jobId() == null || !(d.status().equals("queued") || d.status().equals("running"))) return d;
+        Job job = jobs.find(d.jobId()).orElse(null);
+        if (job == null || !job.isTerminal() || job.status() == JobStatus.COMPLETED) return d;
+        store.status(d.id(), job.status() == JobStatus.CANCELLED ? "cancelled" : "failed", job.error());
+        return store.find(d.id(), d.manifest() != null).orElse(d);
+    }
+
+    // ---- selection ----
+
+    public record Sample(Clip clip, String split, String id) {
+    }
+
+    public record Selection(List<Sample> samples, ArrayNode excluded) {
+    }
+
+    /**
+     * The samples of a config: segments of the project passing the filters whose video is readable, split by scene
+     * (all segments of a scene land in one split) in an order shuffled by the seed, each scene going to the split
+     * furthest below its share. The same config on the same catalog gives the same split.
+     */
+    public Selection select(long projectId, DatasetConfig config) {
+        ArrayNode excluded = Json.MAPPER.createArrayNode();
+        Set<Long> characters = new HashSet<>(config.characterIds());
+        Set<String> types = new HashSet<>(config.sceneTypes());
+        TreeMap<Long, List<Clip>> byScene = new TreeMap<>();
+        for (ClipFacts.ScopeSegment s : facts.scope(projectId, null)) {
+            if (!characters.isEmpty() && !characters.contains(s.character().get("id").longValue())) continue;
+            if (!types.isEmpty() && !types.contains(s.sceneType())) continue;
+            Clip clip = facts.clip(s);
+            String reason = null;
+            if (config.qualityThreshold() != null) {
+                if (clip.qualityScore() == null) reason = "no quality score (a quality threshold is set)";
+                else if (clip.qualityScore() < config.qualityThreshold()) reason = String.format(Locale.ROOT,
+                        "quality %.3f is below the threshold %.3f", clip.qualityScore(), config.qualityThreshold());
+            }
+            if (reason == null && clip.tech() == null) reason = clip.techError();
+            if (reason != null) {
+                excluded.addObject().put("segment_id", clip.segmentId()).put("reason", reason);
+                continue;
+            }
+            byScene.computeIfAbsent(clip.sceneId(), k -> new ArrayList<>()).add(clip);
+        }
+        List<Long> scenes = new ArrayList<>(byScene.keySet());
+        Collections.shuffle(scenes, new Random(config.seed()));
+        int total = byScene.values().stream().mapToInt(List::size).sum();
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        DatasetConfig.SPLITS.forEach(s -> counts.put(s, 0));
+        List<Sample> samples = new ArrayList<>();
+        for (long scene : scenes) {
+            String best = null;
+            double bestDeficit = Double.NEGATIVE_INFINITY;
+            for (String split : DatasetConfig.SPLITS) {
+                int pct = config.splits().get(split);
+                if (pct == 0) continue;
+                double deficit = total * pct / 100.0 - counts.get(split);
+                if (deficit > bestDeficit) {
+                    bestDeficit = deficit;
+                    best = split;
+                }
+            }
+            for (Clip c : byScene.get(scene)) {
+                samples.add(new Sample(c, best, "seg" + c.segmentId() + "_" + SafeZip.segment(c.clipName())));
+            }
+            counts.merge(best, byScene.get(scene).size(), Integer::sum);
+        }
+        samples.sort(Comparator.comparingInt((Sample s) -> DatasetConfig.SPLITS.indexOf(s.split())).thenComparingLong(s -> s.clip().segmentId()));
+        return new Selection(samples, excluded);
+    }
+
+    // ---- packaging (the job) ----
+
+    void run(JobContext ctx) throws IOException {
+        long id = ctx.params().get("dataset_id").longValue();
+        DatasetExport row = store.find(id, false).orElseThrow(() -> new IllegalStateException("dataset export " + id + " is gone"));
+        DatasetConfig config = DatasetConfig.fromJson(row.config());
+        store.status(id, "running", null);
+        Path work = datasetsDir.resolve(".work-" + id);
+        try {
+            deleteTree(work);
+            Files.createDirectories(work);
+            long t0 = System.nanoTime();
+            Selection sel = select(row.projectId(), config);
+            double selectSeconds = (System.nanoTime() - t0) / 1e9;
+            long t1 = System.nanoTime();
+            ctx.total(sel.samples().size());
+            Path zipFile = datasetsDir.resolve("dataset-" + id + ".zip");
+            Packaged p;
+            try (AtomicOutput out = AtomicOutput.create(zipFile)) {
+                try (SafeZip zip = SafeZip.create(out.temp())) {
+                    p = pack(ctx, row, config, sel, zip, work);
+                }
+                out.commit();
+            }
+            long size = Files.size(zipFile);
+            store.complete(id, p.manifest, zipFile.toString(), size, p.packed, p.failed.size());
+            ObjectNode result = Json.object().put("dataset_id", id).put("file", zipFile.toString()).put("size_bytes", size)
+                    .put("samples", p.packed).put("failed", p.failed.size()).put("excluded", sel.excluded().size());
+            result.set("failures", p.failed);
+            result.putObject("seconds").put("select", Math.round(selectSeconds * 1000) / 1000.0)
+                    .put("package", Math.round((System.nanoTime() - t1) / 1e6) / 1000.0);
+            ctx.result(result);
+        } catch (JobInterruptedException e) {
+            store.status(id, e.reason() == JobInterruptedException.Reason.CANCELLED ? "cancelled" : "queued", null);
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            store.status(id, "failed", String.valueOf(e.getMessage()));
+            throw e;
+        } finally {
+            deleteTree(work);
+        }
+    }
+
+    private record Packaged(ObjectNode manifest, int packed, ArrayNode failed) {
+    }
+
+    private Packaged pack(JobContext ctx, DatasetExport row, DatasetConfig config, Selection sel, SafeZip zip, Path work) throws IOException {
+        ArrayNode failed = Json.MAPPER.createArrayNode();
+        Map<String, BufferedWriter> jsonl = new LinkedHashMap<>();
+        ObjectNode manifest = Json.object().put("version", "1.0").put("format", "reelmark-dataset").put("name", row.name())
+                .put("dataset_id", row.id()).put("project_id", row.projectId()).put("created_at", Timestamps.now());
+        ObjectNode splits = Json.object();
+        DatasetConfig.SPLITS.forEach(s -> splits.putArray(s));
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        DatasetConfig.SPLITS.forEach(s -> counts.put(s, 0));
+        int packed = 0;
+        // ffmpeg extracts the next sample's frame (another process) while this one is copied into the ZIP.
+        java.util.concurrent.ExecutorService frames = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "reelmark-dataset-frames");
+            t.setDaemon(true);
+            return t;
+        });
+        java.util.concurrent.Future<String> nextFrame = null;
+        try {
+            for (int i = 0; i < sel.samples().size(); i++) {
+                Sample s = sel.samples().get(i);
+                beforeSample.accept(i);
+                ctx.progress(i, s.split() + "/" + s.id());
+                java.util.concurrent.Future<String> frame = nextFrame != null ? nextFrame
+                        : frames.submit(frameTask(config, s, work.resolve("frame-" + i + ".jpg")));
+                nextFrame = i + 1 < sel.samples().size()
+                        ? frames.submit(frameTask(config, sel.samples().get(i + 1), work.resolve("frame-" + (i + 1) + ".jpg"))) : null;
+                String error;
+                try {
+                    error = frame.get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    error = "frame extraction failed: " + e.getCause();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted", e);
+                }
+                if (error == null) error = packOne(config, s, zip, work.resolve("frame-" + i + ".jpg"), work, jsonl, (ArrayNode) splits.get(s.split()));
+                Files.deleteIfExists(work.resolve("frame-" + i + ".jpg"));
+                if (error != null) failed.addObject().put("segment_id", s.clip().segmentId()).put("sample", s.id()).put("split", s.split()).put("error", error);
+                else {
+                    packed++;
+                    counts.merge(s.split(), 1, Integer::sum);
+                }
+                ctx.progress(i + 1, s.split() + "/" + s.id());
+                ctx.checkpoint(Json.object().put("restart", true));
+            }
+            for (var e : jsonl.entrySet()) e.getValue().close();
+            for (String split : DatasetConfig.SPLITS) {
+                Path f = work.resolve(split + ".jsonl");
+                if (Files.isRegularFile(f)) zip.addFile(split + "/metadata.jsonl", f);
+            }
+        } finally {
+            frames.shutdownNow();
+            for (var w : jsonl.values()) {
+                try {
+                    w.close();
+                } catch (IOException ignored) {
+                    // already closed
+                }
+            }
+        }
+        manifest.put("total_samples", packed);
+        manifest.set("config", config.toJson());
+        manifest.set("splits", splits);
+        ObjectNode meta = manifest.putObject("metadata");
+        ObjectNode cnt = meta.putObject("split_counts");
+        ObjectNode req = meta.putObject("requested_percentages");
+        ObjectNode act = meta.putObject("actual_percentages");
+        for (String s : DatasetConfig.SPLITS) {
+            cnt.put(s, counts.get(s));
+            req.put(s, config.splits().get(s));
+            act.put(s, packed == 0 ? 0 : Math.round(counts.get(s) * 1000.0 / packed) / 10.0);
+        }
+        meta.put("grouping", "scene: all segments of one scene are in the same split");
+        meta.put("split_seed", config.seed());
+        meta.set("excluded", sel.excluded());
+        meta.set("failed", failed);
+        ObjectNode loaders = meta.putObject("loaders");
+        loaders.put("huggingface", config.includeVideos()
+                ? "datasets.load_dataset('videofolder', data_dir='<unzipped dir>')  # one split per folder, metadata.jsonl file_name column"
+                : "datasets.load_dataset('imagefolder', data_dir='<unzipped dir>')");
+        loaders.put("pytorch", "read manifest.json; splits.<name>[i].path is relative to the dataset root");
+        try (OutputStream out = zip.open("manifest.json")) {
+            Json.PRETTY.writeValue(out, manifest);
+        }
+        zip.closeEntry();
+        return new Packaged(manifest, packed, failed);
+    }
+
+    /** Packages one sample; returns an error (nothing of it written) or null when it is in. */
+    /**
+     * Extracts the sample's frame (about 10% in, at most {@value #FRAME_WIDTH} px wide) with ffmpeg into
+     * {@code out}; the answer is an error, or null when the frame is there (or not wanted).
+     */
+    private java.util.concurrent.Callable<String> frameTask(DatasetConfig config, Sample s, Path out) {
+        return () -> {
+            Clip c = s.clip();
+            if (!config.frameImages()) return null;
+            if (c.file() == null || roots.resolve(c.file().toString()).isEmpty()) return "the video path is outside the media roots";
+            if (!Files.isRegularFile(c.file())) return "the video vanished before it was packaged: " + c.storedPath();
+            double duration = c.tech() == null ? 0 : c.tech().path("duration_seconds").asDouble(0);
+            int width = (int) Math.min(FRAME_WIDTH, Math.max(2, c.tech() == null ? FRAME_WIDTH : c.tech().path("width").asLong(FRAME_WIDTH)));
+            List<String> args = new ArrayList<>(List.of("-nostdin", "-hide_banner", "-v", "error", "-y"));
+            if (duration >= 1.0) args.addAll(List.of("-ss", String.format(Locale.ROOT, "%.3f", duration * 0.10)));
+            args.addAll(List.of("-i", c.file().toString(), "-map", "0:V:0", "-frames:v", "1", "-vf", "scale=" + width + ":-2",
+                    "-q:v", "3", "-f", "mjpeg"));
+            try (AtomicOutput ao = AtomicOutput.create(out)) {
+                args.add(ao.temp().toString());
+                var r = tools.get().runFfmpeg(args, java.time.Duration.ofMinutes(2));
+                if (!r.ok() || Files.size(ao.temp()) < 2) {
+                    return Files.isRegularFile(c.file()) ? "ffmpeg could not extract a frame: " + r.stderrTail(3)
+                            : "the video vanished before it was packaged: " + c.storedPath();
+                }
+                ao.commit();
+            }
+            return null;
+        };
+    }
+
+    /** Packages one sample whose frame is ready; returns an error (nothing of it written) or null when it is in. */
+    private String packOne(DatasetConfig config, Sample s, SafeZip zip, Path frame, Path work, Map<String, BufferedWriter> jsonl,
+                           ArrayNode splitList) throws IOException {
+        Clip c = s.clip();
+        if (c.file() == null || roots.resolve(c.file().toString()).isEmpty()) return "the video path is outside the media roots";
+        String ext = extension(c.fileName());
+        String split = s.split();
+        String videoName = s.id() + "." + ext;
+        String frameName = "frames/" + s.id() + ".jpg";
+        String metaName = "metadata/" + s.id() + ".json";
+        FileChannel video = null;
+        if (config.includeVideos()) {
+            try {
+                video = FileChannel.open(c.file(), StandardOpenOption.READ);
+            } catch (NoSuchFileException e) {
+                return "the video vanished before it was packaged: " + c.storedPath();
+            }
+        }
+        // Every input is open: from here on the sample's entries are written whole.
+        ObjectNode metadata = sampleMetadata(s, config.includeVideos() ? videoName : null, config.frameImages() ? frameName : null);
+        try {
+            if (video != null) zip.addChannel(split + "/" + videoName, video);
+        } finally {
+            if (video != null) video.close();
+        }
+        if (config.frameImages()) zip.addFile(split + "/" + frameName, frame);
+        zip.add(split + "/" + metaName, Json.PRETTY.writeValueAsBytes(metadata));
+
+        ObjectNode row = Json.object().put("file_name", config.includeVideos() ? videoName : frameName);
+        if (config.includeVideos() && config.frameImages()) row.put("frame_file", frameName);
+        row.put("metadata_file", metaName);
+        for (String f : List.of("segment_id", "scene_id", "scene_type", "character", "prompt", "negative_prompt", "seed",
+                "lora_weights", "quality_score", "failure_tags")) {
+            row.set(f, metadata.get(f));
+        }
+        BufferedWriter w = jsonl.get(split);
+        if (w == null) {
+            w = Files.newBufferedWriter(work.resolve(split + ".jsonl"), StandardCharsets.UTF_8);
+            jsonl.put(split, w);
+        }
+        w.write(Json.write(row));
+        w.write('\n');
+
+        ObjectNode m = splitList.addObject().put("path", split + "/" + (config.includeVideos() ? videoName : frameName));
+        if (config.frameImages()) m.put("frame", split + "/" + frameName);
+        m.put("metadata", split + "/" + metaName);
+        m.set("prompt", metadata.get("prompt"));
+        m.set("lora_weights", metadata.get("lora_weights"));
+        m.set("quality_score", metadata.get("quality_score"));
+        m.set("failure_tags", metadata.get("failure_tags"));
+        m.set("scene_type", metadata.get("scene_type"));
+        m.set("character_name", metadata.get("character"));
+        m.put("split", split).put("segment_id", c.segmentId()).put("scene_id", c.sceneId());
+        return null;
+    }
+
+    static ObjectNode sampleMetadata(Sample s, String video, String frame) {
+        Clip c = s.clip();
+        ObjectNode m = Json.object().put("sample_id", s.id()).put("split", s.split());
+        if (video == null) m.putNull("video"); else m.put("video", video);
+        if (frame == null) m.putNull("frame"); else m.put("frame", frame);
+        m.put("segment_id", c.segmentId()).put("scene_id", c.sceneId()).put("scene", c.sceneName()).put("scene_type", c.sceneType())
+                .put("character_id", c.characterId()).put("character", c.characterName()).put("sequence_index", c.sequenceIndex())
+                .put("source_path", c.storedPath());
+        m.set("prompt", node(c.value("prompt")));
+        m.set("negative_prompt", node(c.value("negative_prompt")));
+        m.set("seed", node(c.value("seed")));
+        m.set("model", node(c.value("model")));
+        m.set("lora_weights", node(c.value("lora_weights")));
+        m.set("quality_score", node(c.qualityScore()));
+        m.set("failure_tags", node(c.value("failure_tags")));
+        ObjectNode tech = m.putObject("technical");
+        for (String f : List.of("resolution", "framerate", "codec", "duration", "frame_count", "pixel_format", "color_space")) {
+            tech.set(f, node(c.value(f)));
+        }
+        m.set("generation_params", node(c.value("generation_params")));
+        return m;
+    }
+
+    private static JsonNode node(Object v) {
+        return v == null ? Json.MAPPER.nullNode() : v instanceof JsonNode n ? n : Json.MAPPER.valueToTree(v);
+    }
+
+    private static String extension(String fileName) {
+        int dot = fileName.lastIndexOf('.');
+        String ext = dot < 0 ? "bin" : fileName.substring(dot + 1).toLowerCase(Locale.ROOT);
+        return ext.matches("[a-z0-9]{1,8}") ? ext : "bin";
+    }
+
+    static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) return;
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path f : walk.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(f);
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+}

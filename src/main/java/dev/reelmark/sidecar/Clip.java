@@ -1,0 +1,156 @@
+package dev.reelmark.sidecar;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.reelmark.http.Json;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * What Reelmark knows about one segment's video: where it sits in the catalog, its technical info (ffprobe, null
+ * when the file is missing or unreadable: {@code techError} says why), its quality record and the generation
+ * parameters found in the file's comment tag.
+ */
+public record Clip(long segmentId, int sequenceIndex, String status, long sceneId, String sceneName, String sceneType,
+                   long characterId, String characterName, String storedPath, Path file, ObjectNode tech,
+                   String techError, Double qualityScore, List<String> failureTags, GenerationParams generation) {
+
+    /** Parameters a generator left in the file (ComfyUI's prompt graph in the comment tag). */
+    public record GenerationParams(JsonNode raw, String prompt, String negativePrompt, Long seed, String model,
+                                   ArrayNode loras) {
+        public static final GenerationParams NONE = new GenerationParams(null, null, null, null, null, Json.MAPPER.createArrayNode());
+    }
+
+    public String fileName() {
+        if (storedPath == null) return "segment_" + segmentId;
+        String s = storedPath.replace('\\', '/');
+        return s.substring(s.lastIndexOf('/') + 1);
+    }
+
+    public String clipName() {
+        String n = fileName();
+        int dot = n.lastIndexOf('.');
+        return dot > 0 ? n.substring(0, dot) : n;
+    }
+
+    public double fps() {
+        return tech == null ? 0 : tech.path("fps").asDouble(0);
+    }
+
+    public long frameCount() {
+        return tech == null ? 0 : tech.path("frame_count").asLong(0);
+    }
+
+    /** The integer timecode base (24, 25, 30, ...; 24 when unknown). */
+    public int timecodeBase() {
+        double fps = fps();
+        return fps <= 0 ? 24 : (int) Math.max(1, Math.round(fps));
+    }
+
+    /**
+     * A field's value: String, Number, JsonNode or null when unknown. Names are {@link TemplateSpec#CLIP_FIELDS}.
+     */
+    public Object value(String field) {
+        return switch (field) {
+            case "file_name" -> fileName();
+            case "clip_directory" -> file == null || file.getParent() == null ? null : file.getParent().toString();
+            case "clip_name" -> clipName();
+            case "video_path" -> storedPath;
+            case "resolution" -> techText("resolution");
+            case "width" -> techNumber("width");
+            case "height" -> techNumber("height");
+            case "framerate" -> tech == null ? null : round(fps());
+            case "codec" -> techText("codec");
+            case "duration" -> tech == null ? null : round(tech.path("duration_seconds").asDouble());
+            case "frame_count" -> tech == null ? null : frameCount();
+            case "color_space" -> techText("color_space");
+            case "pixel_format" -> techText("pixel_format");
+            case "container" -> techText("container");
+            case "generation_params" -> generation.raw();
+            case "prompt" -> generation.prompt();
+            case "negative_prompt" -> generation.negativePrompt();
+            case "seed" -> generation.seed();
+            case "model" -> generation.model();
+            case "lora_weights" -> generation.loras();
+            case "quality_score" -> qualityScore;
+            case "quality_summary" -> qualityScore == null ? null
+                    : String.format(Locale.ROOT, "quality %.3f", qualityScore) + (failureTags.isEmpty() ? "" : "; failures: " + String.join(", ", failureTags));
+            case "failure_tags" -> Json.MAPPER.valueToTree(failureTags);
+            case "scene" -> sceneName;
+            case "scene_type" -> sceneType;
+            case "character" -> characterName;
+            case "sequence_index" -> sequenceIndex;
+            case "segment_id" -> segmentId;
+            case "status" -> status;
+            case "start_tc" -> timecode(startFrame(), timecodeBase());
+            case "end_tc" -> timecode(startFrame() + frameCount(), timecodeBase());
+            case "tracks" -> tech == null ? "V" : hasAudio() ? "VA1" : "V";
+            default -> throw new IllegalArgumentException("unknown clip field " + field);
+        };
+    }
+
+    /** A value as one line of text ("" for unknown; arrays of strings joined with ", "; other JSON as JSON). */
+    public String text(String field) {
+        return asText(value(field));
+    }
+
+    static String asText(Object v) {
+        if (v == null) return "";
+        if (v instanceof JsonNode n) {
+            if (n.isNull() || n.isMissingNode()) return "";
+            if (n.isValueNode()) return n.asText();
+            if (n.isArray() && allText(n)) {
+                StringBuilder sb = new StringBuilder();
+                n.forEach(e -> sb.append(sb.length() == 0 ? "" : ", ").append(e.asText()));
+                return sb.toString();
+            }
+            return Json.write(n);
+        }
+        if (v instanceof Double d) return formatNumber(d);
+        return v.toString();
+    }
+
+    private static boolean allText(JsonNode array) {
+        for (JsonNode e : array) if (!e.isValueNode()) return false;
+        return true;
+    }
+
+    static String formatNumber(double d) {
+        if (d == Math.rint(d) && Math.abs(d) < 1e15) return Long.toString((long) d) + ".0";
+        return Double.toString(d);
+    }
+
+    private boolean hasAudio() {
+        for (JsonNode s : tech.path("streams")) if ("audio".equals(s.path("codec_type").asText())) return true;
+        return false;
+    }
+
+    /** Clips start at 01:00:00:00, the editorial convention. */
+    long startFrame() {
+        return 3600L * timecodeBase();
+    }
+
+    static String timecode(long frame, int base) {
+        long f = frame % base, totalSeconds = frame / base;
+        return String.format(Locale.ROOT, "%02d:%02d:%02d:%02d", totalSeconds / 3600, (totalSeconds / 60) % 60, totalSeconds % 60, f);
+    }
+
+    private String techText(String key) {
+        if (tech == null) return null;
+        JsonNode n = tech.get(key);
+        return n == null || n.isNull() ? null : n.asText();
+    }
+
+    private Number techNumber(String key) {
+        if (tech == null) return null;
+        JsonNode n = tech.get(key);
+        return n == null || n.isNull() ? null : n.numberValue();
+    }
+
+    private static Double round(double v) {
+        return Math.round(v * 1000) / 1000.0;
+    }
+}

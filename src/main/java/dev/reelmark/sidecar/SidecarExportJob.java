@@ -1,0 +1,157 @@
+package dev.reelmark.sidecar;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.reelmark.catalog.CatalogModel;
+import dev.reelmark.catalog.CatalogService;
+import dev.reelmark.http.ApiError;
+import dev.reelmark.http.Json;
+import dev.reelmark.jobs.JobContext;
+import dev.reelmark.jobs.JobHandler;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * {@code sidecar.export}: writes the sidecars of a project (or one character) for the chosen templates into
+ * {@code <data>/exports/sidecars/job-<id>/} and a ZIP of it ({@code sidecars-job-<id>.zip}, with the videos under
+ * {@code media/} when {@code include_media}: the delivery package). Progress counts videos; a checkpoint at most
+ * every 250 ms lets pause, cancel and resume after a restart continue from the last video written (the folder is
+ * built as {@code .job-<id>.partial} and renamed when complete).
+ */
+public final class SidecarExportJob implements JobHandler {
+    public static final String KIND = "sidecar.export";
+    static final Set<String> PARAMS = Set.of("project_id", "character_id", "template_ids", "include_media");
+    private static final long CHECKPOINT_NANOS = 250_000_000L;
+
+    private final SidecarService sidecars;
+    private final CatalogService catalog;
+    private final SidecarExporter exporter;
+    private final Path exportsDir;
+
+    public SidecarExportJob(SidecarService sidecars, CatalogService catalog, SidecarExporter exporter, Path dataDir) {
+        this.sidecars = sidecars;
+        this.catalog = catalog;
+        this.exporter = exporter;
+        this.exportsDir = dataDir.resolve("exports").resolve("sidecars");
+    }
+
+    @Override
+    public String kind() {
+        return KIND;
+    }
+
+    public Path exportsDir() {
+        return exportsDir;
+    }
+
+    @Override
+    public void validate(JsonNode params) {
+        for (Iterator<String> it = params.fieldNames(); it.hasNext(); ) {
+            String f = it.next();
+            if (!PARAMS.contains(f)) throw ApiError.badField(f, "is not a parameter of a sidecar export (allowed: "
+                    + String.join(", ", PARAMS.stream().sorted().toList()) + ")");
+        }
+        long project = positive(params, "project_id", true);
+        catalog.get(CatalogModel.PROJECTS, project);
+        if (params.has("character_id") && !params.get("character_id").isNull()) {
+            long character = positive(params, "character_id", true);
+            var c = catalog.find(CatalogModel.CHARACTERS, character)
+                    .orElseThrow(() -> ApiError.badField("character_id", "no character with id " + character));
+            if (c.get("project_id").longValue() != project) throw ApiError.badField("character_id", "character " + character + " belongs to another project");
+        }
+        JsonNode ids = params.get("template_ids");
+        if (ids == null || !ids.isArray() || ids.isEmpty()) throw ApiError.badField("template_ids", "must be a non-empty array of sidecar template ids");
+        for (int i = 0; i < ids.size(); i++) {
+            JsonNode id = ids.get(i);
+            String at = "template_ids[" + i + "]";
+            if (!id.isIntegralNumber() || id.longValue() <= 0) throw ApiError.badField(at, "must be a positive integer");
+            try {
+                sidecars.get(id.longValue());
+            } catch (ApiError e) {
+                throw ApiError.badField(at, "no sidecar template with id " + id.longValue());
+            }
+        }
+        if (params.has("include_media") && !params.get("include_media").isBoolean()) throw ApiError.badField("include_media", "must be true or false");
+    }
+
+    private static long positive(JsonNode params, String field, boolean required) {
+        JsonNode n = params.get(field);
+        if (n == null || n.isNull()) {
+            if (required) throw ApiError.badField(field, "is required");
+            return 0;
+        }
+        if (!n.isIntegralNumber() || n.longValue() <= 0) throw ApiError.badField(field, "must be a positive integer");
+        return n.longValue();
+    }
+
+    /** The finished export's directory and ZIP for a job id. */
+    public Path directoryOf(long jobId) {
+        return exportsDir.resolve("job-" + jobId);
+    }
+
+    public Path zipOf(long jobId) {
+        return exportsDir.resolve("sidecars-job-" + jobId + ".zip");
+    }
+
+    @Override
+    public void run(JobContext ctx) throws IOException {
+        JsonNode p = ctx.params();
+        long project = p.get("project_id").longValue();
+        Long character = p.hasNonNull("character_id") ? p.get("character_id").longValue() : null;
+        List<SidecarTemplate> templates = new ArrayList<>();
+        for (JsonNode id : p.get("template_ids")) templates.add(sidecars.get(id.longValue()));
+        boolean includeMedia = p.path("include_media").asBoolean(false);
+
+        var scope = sidecars.facts().scope(project, character);
+        ctx.total(scope.size());
+        Path partial = exportsDir.resolve(".job-" + ctx.jobId() + ".partial");
+        int start = ctx.resumed() ? ctx.state().path("next").asInt(0) : 0;
+        if (start == 0) deleteTree(partial);
+        Files.createDirectories(partial);
+        ArrayNode failures = ctx.state().has("failures") ? (ArrayNode) ctx.state().get("failures").deepCopy() : Json.MAPPER.createArrayNode();
+        long[] last = {System.nanoTime()};
+        long t0 = System.nanoTime();
+        SidecarExporter.Result r = exporter.export(scope, templates, partial, start, failures, (done, clip, f, flush) -> {
+            ctx.progress(done, "segment " + clip.segmentId() + " (" + clip.fileName() + ")");
+            if (System.nanoTime() - last[0] >= CHECKPOINT_NANOS) {
+                flush.run(); // everything up to `done` is on disk before the checkpoint says so
+                last[0] = System.nanoTime();
+                ObjectNode state = Json.object().put("next", done);
+                state.set("failures", f);
+                ctx.checkpoint(state);
+            }
+        });
+        double sidecarSeconds = (System.nanoTime() - t0) / 1e9;
+        long t1 = System.nanoTime();
+        Path finalDir = directoryOf(ctx.jobId());
+        deleteTree(finalDir);
+        Files.move(partial, finalDir, StandardCopyOption.ATOMIC_MOVE);
+        long zipSize = exporter.zip(finalDir, zipOf(ctx.jobId()), includeMedia ? r.clips() : List.of());
+        ObjectNode result = r.toJson();
+        result.putObject("seconds").put("sidecars", Math.round(sidecarSeconds * 1000) / 1000.0)
+                .put("zip", Math.round((System.nanoTime() - t1) / 1e6) / 1000.0);
+        result.put("project_id", project);
+        if (character != null) result.put("character_id", character);
+        result.put("directory", finalDir.toString()).put("zip", zipOf(ctx.jobId()).toString()).put("zip_size_bytes", zipSize)
+                .put("include_media", includeMedia).put("download", "/api/sidecar-exports/" + ctx.jobId() + "/download");
+        ctx.progress(scope.size(), null);
+        ctx.result(result);
+    }
+
+    static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) return;
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path f : walk.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(f);
+        }
+    }
+}

@@ -1,0 +1,370 @@
+package dev.reelmark.sidecar;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.reelmark.http.Json;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVPrinter;
+
+import javax.xml.stream.XMLOutputFactory;
+import javax.xml.stream.XMLStreamException;
+import javax.xml.stream.XMLStreamWriter;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Writes sidecar files. XML goes through StAX (escaping by the library; characters XML 1.0 cannot hold are
+ * dropped), CSV through commons-csv in RFC 4180 form with spreadsheet formulas neutralised, OTIO through Jackson.
+ */
+public final class SidecarRenderer {
+    private static final XMLOutputFactory XML = XMLOutputFactory.newInstance();
+    static final String GENERATOR = "Reelmark";
+
+    private SidecarRenderer() {
+    }
+
+    // ---- per video ----
+
+    /** An XML sidecar: the template's root element, one child per field, {@code null="true"} where unknown. */
+    public static void xml(TemplateSpec spec, Clip clip, OutputStream out) {
+        try {
+            XMLStreamWriter w = XML.createXMLStreamWriter(out, "UTF-8");
+            w.writeStartDocument("UTF-8", "1.0");
+            w.writeCharacters("\n");
+            w.writeStartElement(spec.rootElement());
+            w.writeAttribute("generator", GENERATOR);
+            w.writeAttribute("source", clean(clip.fileName()));
+            w.writeAttribute("segment_id", Long.toString(clip.segmentId()));
+            for (String field : spec.fields()) {
+                w.writeCharacters("\n  ");
+                Object v = clip.value(field);
+                w.writeStartElement(field);
+                if (field.equals("resolution") && v != null) {
+                    w.writeAttribute("width", Clip.asText(clip.value("width")));
+                    w.writeAttribute("height", Clip.asText(clip.value("height")));
+                }
+                if (field.equals("duration") && v != null) w.writeAttribute("unit", "seconds");
+                if (v == null || (v instanceof JsonNode n && n.isNull())) {
+                    w.writeAttribute("null", "true");
+                } else if (v instanceof JsonNode n && n.isContainerNode()) {
+                    writeJson(w, n, 2);
+                    w.writeCharacters("\n  ");
+                } else {
+                    w.writeCharacters(clean(Clip.asText(v)));
+                }
+                w.writeEndElement();
+            }
+            w.writeCharacters("\n");
+            w.writeEndElement();
+            w.writeCharacters("\n");
+            w.writeEndDocument();
+            w.flush();
+            w.close();
+        } catch (XMLStreamException e) {
+            throw new IllegalStateException("cannot write XML: " + e.getMessage(), e);
+        }
+    }
+
+    /** JSON as XML: objects become {@code <param name="key">}, arrays {@code <item>}, scalars text. */
+    private static void writeJson(XMLStreamWriter w, JsonNode node, int depth) throws XMLStreamException {
+        String indent = "\n" + "  ".repeat(depth);
+        if (node.isObject()) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+                var e = it.next();
+                w.writeCharacters(indent);
+                w.writeStartElement("param");
+                w.writeAttribute("name", clean(e.getKey()));
+                writeValue(w, e.getValue(), depth);
+                w.writeEndElement();
+            }
+        } else {
+            for (JsonNode item : node) {
+                w.writeCharacters(indent);
+                w.writeStartElement("item");
+                writeValue(w, item, depth);
+                w.writeEndElement();
+            }
+        }
+    }
+
+    private static void writeValue(XMLStreamWriter w, JsonNode v, int depth) throws XMLStreamException {
+        if (v.isContainerNode()) {
+            writeJson(w, v, depth + 1);
+            w.writeCharacters("\n" + "  ".repeat(depth));
+        } else if (v.isNull()) {
+            w.writeAttribute("null", "true");
+        } else {
+            w.writeCharacters(clean(v.asText()));
+        }
+    }
+
+    /** Drops characters XML 1.0 cannot represent (most C0 controls, lone surrogates, U+FFFE/U+FFFF). */
+    static String clean(String s) {
+        if (s == null) return "";
+        StringBuilder sb = null;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            boolean ok;
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                if (sb != null) sb.append(c).append(s.charAt(i + 1));
+                i++;
+                continue;
+            }
+            ok = c == 0x9 || c == 0xA || c == 0xD || (c >= 0x20 && c <= 0xD7FF) || (c >= 0xE000 && c <= 0xFFFD);
+            if (!ok && sb == null) sb = new StringBuilder(s.substring(0, i));
+            if (ok && sb != null) sb.append(c);
+        }
+        return sb == null ? s : sb.toString();
+    }
+
+    /**
+     * The frame CSV: the template's columns as header, one row per frame (0 .. frame_count-1, or further when
+     * metrics exist past it), {@code null} in cells without a measurement.
+     */
+    public static void frameCsv(TemplateSpec spec, Clip clip, TreeMap<Long, ClipFacts.FrameRow> frames, OutputStream out) {
+        long n = clip.frameCount();
+        if (!frames.isEmpty()) n = Math.max(n, frames.lastKey() + 1);
+        int base = clip.timecodeBase();
+        try (CSVPrinter p = csv(out)) {
+            List<String> header = new ArrayList<>();
+            spec.columns().forEach(c -> header.add(c.header()));
+            p.printRecord(header);
+            List<String> row = new ArrayList<>(header.size());
+            for (long f = 0; f < n; f++) {
+                ClipFacts.FrameRow m = frames.get(f);
+                row.clear();
+                for (TemplateSpec.Column c : spec.columns()) {
+                    row.add(switch (c.field()) {
+                        case "frame" -> Long.toString(f);
+                        case "timecode" -> Clip.timecode(f, base);
+                        case "face_confidence" -> num(m == null ? null : m.faceConfidence());
+                        case "motion_score" -> num(m == null ? null : m.motionScore());
+                        case "quality_metric" -> num(m == null ? null : m.qualityMetric());
+                        case "boundary_ssim" -> num(m == null ? null : m.boundarySsim());
+                        default -> throw new IllegalStateException(c.field());
+                    });
+                }
+                p.printRecord(row);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String num(Double d) {
+        return d == null ? "null" : Double.toString(d);
+    }
+
+    // ---- per export ----
+
+    /** One row per clip (DaVinci Resolve's metadata CSV: File Name / Clip Directory plus metadata columns). */
+    public static void clipCsv(TemplateSpec spec, List<Clip> clips, OutputStream out) {
+        try (CSVPrinter p = csv(out)) {
+            List<String> header = new ArrayList<>();
+            spec.columns().forEach(c -> header.add(safeCell(c.header())));
+            p.printRecord(header);
+            for (Clip clip : clips) {
+                List<String> row = new ArrayList<>();
+                for (TemplateSpec.Column c : spec.columns()) {
+                    Object v = clip.value(c.field());
+                    row.add(v instanceof Number ? Clip.asText(v) : safeCell(Clip.asText(v)));
+                }
+                p.printRecord(row);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static CSVPrinter csv(OutputStream out) throws IOException {
+        Writer w = new OutputStreamWriter(new NonClosing(out), StandardCharsets.UTF_8);
+        return new CSVPrinter(w, CSVFormat.RFC4180);
+    }
+
+    /**
+     * Spreadsheet formula injection: a text cell starting with =, +, -, @, tab or carriage return would be run as a
+     * formula by Excel/Sheets/LibreOffice; a leading apostrophe makes it plain text.
+     */
+    static String safeCell(String s) {
+        if (s == null || s.isEmpty()) return s;
+        char c = s.charAt(0);
+        return c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r' ? "'" + s : s;
+    }
+
+    /**
+     * An Avid Log Exchange file for clips of one frame rate: Heading (tab-delimited, FPS), Column, Data. Tabs and
+     * line breaks inside values become spaces, since ALE has no quoting.
+     */
+    public static void ale(TemplateSpec spec, List<Clip> clips, int fps, OutputStream out) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("Heading\nFIELD_DELIM\tTABS\nVIDEO_FORMAT\t1080\nAUDIO_FORMAT\t48khz\nFPS\t").append(fps).append("\n\nColumn\n");
+        List<String> headers = new ArrayList<>();
+        spec.columns().forEach(c -> headers.add(aleCell(c.header())));
+        sb.append(String.join("\t", headers)).append("\n\nData\n");
+        for (Clip clip : clips) {
+            List<String> row = new ArrayList<>();
+            for (TemplateSpec.Column c : spec.columns()) row.add(aleCell(clip.text(c.field())));
+            sb.append(String.join("\t", row)).append("\n");
+        }
+        write(out, sb.toString());
+    }
+
+    private static String aleCell(String s) {
+        return s == null ? "" : s.replaceAll("[\\t\\r\\n\\x00-\\x1f]+", " ").strip();
+    }
+
+    /**
+     * A Nuke script: a Root and one Read node per clip, with the template's fields on a "Reelmark" tab of user
+     * knobs (File > Open or Insert in Nuke, or {@code nuke.nodePaste(path)}).
+     */
+    public static void nk(TemplateSpec spec, List<Clip> clips, OutputStream out) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("#! nuke -nx\n# Written by Reelmark: one Read node per clip, metadata on the Reelmark tab.\n");
+        sb.append("version 13.0 v1\nRoot {\n inputs 0\n name reelmark_sidecars.nk\n}\n");
+        int x = 0;
+        for (Clip clip : clips) {
+            sb.append("Read {\n inputs 0\n");
+            String name = clip.fileName().toLowerCase(Locale.ROOT);
+            if (name.endsWith(".mp4") || name.endsWith(".mov")) sb.append(" file_type mov\n");
+            sb.append(" file ").append(tcl(clip.file() == null ? clip.fileName() : clip.file().toString().replace('\\', '/'))).append('\n');
+            if (clip.tech() != null) {
+                long w = clip.tech().path("width").asLong(), h = clip.tech().path("height").asLong();
+                sb.append(" format ").append(tcl(w + " " + h + " 0 0 " + w + " " + h + " 1 ")).append('\n');
+                long frames = Math.max(1, clip.frameCount());
+                sb.append(" first 1\n last ").append(frames).append("\n origfirst 1\n origlast ").append(frames).append("\n origset true\n");
+            }
+            sb.append(" name Read_segment_").append(clip.segmentId()).append('\n');
+            sb.append(" label ").append(tcl(clip.characterName() + " / " + clip.sceneName() + " #" + clip.sequenceIndex())).append('\n');
+            sb.append(" addUserKnob {20 reelmark l Reelmark}\n");
+            for (String field : spec.fields()) {
+                sb.append(" addUserKnob {1 rm_").append(field).append(" l ").append(field).append("}\n");
+            }
+            for (String field : spec.fields()) {
+                sb.append(" rm_").append(field).append(' ').append(tcl(clip.text(field))).append('\n');
+            }
+            sb.append(" xpos ").append(x).append("\n ypos 0\n}\n");
+            x += 110;
+        }
+        write(out, sb.toString());
+    }
+
+    /** A TCL double-quoted word: backslash, quote, brackets, braces and $ escaped; line breaks as \n. */
+    static String tcl(String s) {
+        StringBuilder sb = new StringBuilder("\"");
+        for (char c : clean(s).toCharArray()) {
+            switch (c) {
+                case '\\', '"', '[', ']', '$', '{', '}' -> sb.append('\\').append(c);
+                case '\n' -> sb.append("\\n");
+                case '\r' -> sb.append("\\r");
+                case '\t' -> sb.append("\\t");
+                default -> sb.append(c);
+            }
+        }
+        return sb.append('"').toString();
+    }
+
+    // ---- per scene ----
+
+    /**
+     * An OpenTimelineIO timeline (Timeline.1 > Stack.1 > Track.1 "V1" > Clip.2) of a scene's segments in order,
+     * each clip referencing its file and carrying the template's fields under {@code metadata.reelmark}.
+     */
+    public static void otio(TemplateSpec spec, String sceneName, List<Clip> clips, OutputStream out) {
+        ObjectNode timeline = Json.object().put("OTIO_SCHEMA", "Timeline.1").put("name", clean(sceneName));
+        timeline.putNull("global_start_time");
+        ObjectNode tmeta = timeline.putObject("metadata").putObject("reelmark");
+        if (!clips.isEmpty()) {
+            tmeta.put("scene_id", clips.get(0).sceneId()).put("scene", clips.get(0).sceneName())
+                    .put("scene_type", clips.get(0).sceneType()).put("character", clips.get(0).characterName());
+        }
+        ObjectNode stack = timeline.putObject("tracks");
+        composable(stack, "Stack.1", "tracks");
+        ObjectNode track = stack.putArray("children").addObject();
+        composable(track, "Track.1", "V1");
+        track.put("kind", "Video");
+        ArrayNode children = track.putArray("children");
+        for (Clip clip : clips) {
+            ObjectNode c = children.addObject();
+            c.put("OTIO_SCHEMA", "Clip.2").put("name", clip.fileName());
+            double rate = clip.fps() > 0 ? clip.fps() : 24;
+            long frames = Math.max(1, clip.frameCount());
+            c.set("source_range", range(rate, 0, frames));
+            ObjectNode refs = c.putObject("media_references");
+            ObjectNode ref = refs.putObject("DEFAULT_MEDIA").put("OTIO_SCHEMA", "ExternalReference.1").put("name", clip.fileName());
+            ref.put("target_url", clip.file() == null ? clip.fileName() : clip.file().toUri().toString());
+            ref.set("available_range", range(rate, 0, frames));
+            ref.putObject("metadata");
+            ref.putNull("available_image_bounds");
+            c.put("active_media_reference_key", "DEFAULT_MEDIA");
+            ObjectNode meta = c.putObject("metadata").putObject("reelmark");
+            meta.put("segment_id", clip.segmentId()).put("sequence_index", clip.sequenceIndex());
+            for (String field : spec.fields()) {
+                Object v = clip.value(field);
+                if (v == null) meta.putNull(field);
+                else if (v instanceof JsonNode n) meta.set(field, n);
+                else meta.set(field, Json.MAPPER.valueToTree(v));
+            }
+            c.putArray("effects");
+            c.putArray("markers");
+            c.put("enabled", true);
+        }
+        try {
+            Json.PRETTY.writeValue(new NonClosing(out), timeline);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void composable(ObjectNode node, String schema, String name) {
+        node.put("OTIO_SCHEMA", schema).put("name", name);
+        node.putObject("metadata");
+        node.putNull("source_range");
+        node.putArray("effects");
+        node.putArray("markers");
+        node.put("enabled", true);
+    }
+
+    private static ObjectNode range(double rate, long start, long duration) {
+        ObjectNode r = Json.object().put("OTIO_SCHEMA", "TimeRange.1");
+        r.putObject("start_time").put("OTIO_SCHEMA", "RationalTime.1").put("rate", rate).put("value", (double) start);
+        r.putObject("duration").put("OTIO_SCHEMA", "RationalTime.1").put("rate", rate).put("value", (double) duration);
+        return r;
+    }
+
+    private static void write(OutputStream out, String s) {
+        try {
+            out.write(s.getBytes(StandardCharsets.UTF_8));
+            out.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Lets a writer flush and close without closing the caller's stream. */
+    private static final class NonClosing extends java.io.FilterOutputStream {
+        NonClosing(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+        }
+
+        @Override
+        public void close() throws IOException {
+            out.flush();
+        }
+    }
+}
