@@ -6,7 +6,7 @@ CREATE TABLE asset_segment_usage (
     asset_id   BIGINT NOT NULL,
     segment_id BIGINT NOT NULL REFERENCES segments(id) ON DELETE CASCADE,
     receipts   BIGINT NOT NULL CHECK (receipts > 0),
-    PRIMARY KEY (asset_id, segment_id)
+    PRIMARY KEY (asset_id, segment_id) INCLUDE (receipts) -- an asset's counts are an index-only range
 );
 CREATE INDEX idx_asset_segment_usage_segment ON asset_segment_usage(segment_id);
 
