@@ -4,10 +4,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.reelmark.app.AppConfig;
 import dev.reelmark.app.Reelmark;
+import dev.reelmark.cli.Cli;
 import dev.reelmark.http.ApiError;
 import dev.reelmark.http.Json;
 import dev.reelmark.media.FfmpegTools;
-import dev.reelmark.media.MediaException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -33,7 +33,7 @@ import java.util.concurrent.Callable;
                 LedgerCommand.FailCmd.class, LedgerCommand.GenerateCmd.class, LedgerCommand.MirrorCmd.class,
                 LedgerCommand.CheckCmd.class, LedgerCommand.ResetCmd.class, LedgerCommand.RestoreCmd.class})
 public final class LedgerCommand implements Callable<Integer> {
-    public static final int USAGE = 2;
+    public static final int USAGE = Cli.USAGE;
 
     @Spec
     CommandSpec spec;
@@ -46,20 +46,7 @@ public final class LedgerCommand implements Callable<Integer> {
 
     /** Runs {@code reelmark ledger ARGS} on its own (tests; Main runs it as a subcommand). */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
-        CommandLine cli = new CommandLine(new LedgerCommand());
-        cli.setOut(out);
-        cli.setErr(err);
-        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            if (e instanceof ApiError || e instanceof IllegalArgumentException || e instanceof MediaException) {
-                cmd.getErr().println("reelmark: " + e.getMessage());
-                return USAGE;
-            }
-            throw e;
-        });
-        int code = cli.execute(args);
-        out.flush();
-        err.flush();
-        return code;
+        return Cli.run(new LedgerCommand(), out, err, args);
     }
 
     public static void main(String[] args) {

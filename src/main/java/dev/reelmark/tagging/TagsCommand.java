@@ -2,14 +2,13 @@ package dev.reelmark.tagging;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.reelmark.app.AppConfig;
 import dev.reelmark.app.Reelmark;
+import dev.reelmark.cli.CommonOptions;
 import dev.reelmark.http.Json;
 import dev.reelmark.jobs.JobRunner;
 import dev.reelmark.tagging.TagRecords.Operation;
 import dev.reelmark.tagging.TagRecords.OperationItem;
 import dev.reelmark.tagging.TagRecords.PlanItem;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -18,7 +17,6 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
@@ -46,32 +44,9 @@ public final class TagsCommand implements Callable<Integer> {
         return 2;
     }
 
-    /** Where the data lives; every subcommand takes these. */
-    public static final class Options {
-        @Option(names = "--data", paramLabel = "DIR", description = "Data directory (env REELMARK_DATA, default ./reelmark-data)")
-        Path data;
-
-        @Option(names = "--db", paramLabel = "JDBC_URL", description = "Database URL (env REELMARK_DB; default the SQLite file in the data directory)")
-        String db;
-
-        @Option(names = "--ffmpeg", paramLabel = "PATH", description = "ffmpeg binary (env REELMARK_FFMPEG)")
-        String ffmpeg;
-
-        @Option(names = "--ffprobe", paramLabel = "PATH", description = "ffprobe binary (env REELMARK_FFPROBE)")
-        String ffprobe;
-
-        Reelmark open() {
-            String envData = System.getenv("REELMARK_DATA");
-            Path dir = data != null ? data : envData != null && !envData.isBlank() ? Path.of(envData) : AppConfig.DEFAULT_DATA;
-            String envDb = System.getenv("REELMARK_DB");
-            String url = db != null ? db : envDb != null && !envDb.isBlank() ? envDb : null;
-            return Reelmark.open(new AppConfig(dir, url, ffmpeg, ffprobe, 0));
-        }
-    }
-
     abstract static class Sub implements Callable<Integer> {
         @Mixin
-        Options options;
+        CommonOptions options;
 
         @Spec
         CommandSpec spec;
@@ -113,7 +88,7 @@ public final class TagsCommand implements Callable<Integer> {
             if (!TagService.SORTS.contains(sort)) throw new IllegalArgumentException("--sort must be one of " + TagService.SORTS);
             if (risk != null && !TagService.RISKS.containsAll(risk)) throw new IllegalArgumentException("--risk must be among " + TagService.RISKS);
             if (page < 1 || perPage < 1) throw new IllegalArgumentException("--page and --per-page must be at least 1");
-            try (Reelmark app = options.open()) {
+            try (Reelmark app = Reelmark.open(options.config(0))) {
                 TagService.PlanPage plan = app.tagging().plan(new TagService.PlanQuery(project, null,
                         risk == null ? null : new LinkedHashSet<>(risk), null, null, null, null, q, null, null, sort, desc, true, page, perPage));
                 if (json) {
@@ -149,7 +124,7 @@ public final class TagsCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
-            try (Reelmark app = options.open()) {
+            try (Reelmark app = Reelmark.open(options.config(0))) {
                 ObjectNode r = app.tagging().write(new TagService.WriteRequest(hashes == null ? null : new LinkedHashSet<>(hashes),
                         all, dryRun, confirm, note, project));
                 if (dryRun) {
@@ -179,7 +154,7 @@ public final class TagsCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
-            try (Reelmark app = options.open()) {
+            try (Reelmark app = Reelmark.open(options.config(0))) {
                 if (id != null) {
                     if (json) {
                         out().println(Json.PRETTY.writeValueAsString(app.tagging().details(id)));
@@ -211,7 +186,7 @@ public final class TagsCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
-            try (Reelmark app = options.open()) {
+            try (Reelmark app = Reelmark.open(options.config(0))) {
                 ObjectNode r = app.tagging().rollback(id);
                 for (JsonNode c : r.get("conflicts")) out().println("conflict " + c.get("file_path").asText() + ": " + c.get("reason").asText());
                 if (r.get("feasible").asInt() == 0) {
@@ -231,7 +206,7 @@ public final class TagsCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            try (Reelmark app = options.open()) {
+            try (Reelmark app = Reelmark.open(options.config(0))) {
                 out().println(app.tagging().cleanupBackups(days) + " backup(s) removed");
                 return 0;
             }
