@@ -5,6 +5,7 @@ import { ErrorNotice } from '../../components/ErrorNotice';
 import { formatBytes, formatDateTime } from '../../components/format';
 import { Loading } from '../../components/Loading';
 import { StatusBadge } from '../../components/StatusBadge';
+import { useKeptData } from '../metadata/useKeptData';
 import { exportsApi, type DatasetExport, type Job, type Project } from './api';
 import { JobFollower } from './JobFollower';
 import { checkSplits, datasetFormProblem, datasetRequest, toggle, type DatasetForm, type Splits } from './logic';
@@ -12,6 +13,7 @@ import { checkSplits, datasetFormProblem, datasetRequest, toggle, type DatasetFo
 /** The dataset export form (filters, splits), the running export, and the project's past datasets. */
 export function DatasetPanel({ project }: { project: Project }) {
   const datasets = useApiData((signal) => exportsApi.datasets(project.id, signal), [project.id]);
+  const list = useKeptData(datasets);
   const [latest, setLatest] = useState<number | null>(null);
 
   return (
@@ -27,15 +29,15 @@ export function DatasetPanel({ project }: { project: Project }) {
       <h3 className="exports-subtitle" id="datasets-heading">
         Datasets of {project.name}
       </h3>
-      {datasets.status === 'loading' ? <Loading label="Loading the datasets…" /> : null}
+      {datasets.status === 'loading' && !list ? <Loading label="Loading the datasets…" /> : null}
       {datasets.status === 'error' ? (
         <ErrorNotice error={datasets.error} title="Could not load the datasets" onRetry={datasets.reload} />
       ) : null}
-      {datasets.status === 'ready' ? (
-        datasets.data.items.length === 0 ? (
+      {list && datasets.status !== 'error' ? (
+        list.items.length === 0 ? (
           <p className="muted">No datasets exported from this project yet.</p>
         ) : (
-          <DatasetTable projectId={project.id} items={datasets.data.items} latest={latest} />
+          <DatasetTable projectId={project.id} items={list.items} latest={latest} />
         )
       ) : null}
     </>

@@ -4,6 +4,7 @@ import { ErrorNotice } from '../../components/ErrorNotice';
 import { Loading } from '../../components/Loading';
 import { PageHeader } from '../../components/PageHeader';
 import { useDocumentTitle } from '../../components/useDocumentTitle';
+import { useKeptData } from '../metadata/useKeptData';
 import { exportsApi } from './api';
 import { DatasetPanel } from './DatasetPanel';
 import { SidecarExportPanel } from './SidecarExportPanel';
@@ -22,11 +23,14 @@ export function ExportsPage() {
   const projects = useApiData((signal) => exportsApi.projects(signal), []);
   const asked = parseProject(search.get('project'));
 
+  // Kept while the list reloads after a save, so the editor stays open.
+  const templateList = useKeptData(templates)?.items;
+
   let templatesBody;
-  if (templates.status === 'loading') templatesBody = <Loading label="Loading the templates…" />;
-  else if (templates.status === 'error') {
+  if (templates.status === 'error') {
     templatesBody = <ErrorNotice error={templates.error} title="Could not load the sidecar templates" onRetry={templates.reload} />;
-  } else templatesBody = <TemplatesPanel templates={templates.data.items} onChanged={templates.reload} />;
+  } else if (!templateList) templatesBody = <Loading label="Loading the templates…" />;
+  else templatesBody = <TemplatesPanel templates={templateList} onChanged={templates.reload} />;
 
   let projectBody;
   if (projects.status === 'loading') projectBody = <Loading label="Loading projects…" />;
@@ -63,8 +67,8 @@ export function ExportsPage() {
             <h2 id="sidecar-export-heading" className="section-title">
               Sidecar export
             </h2>
-            {templates.status === 'ready' ? (
-              <SidecarExportPanel key={project.id} project={project} templates={templates.data.items} />
+            {templateList ? (
+              <SidecarExportPanel key={project.id} project={project} templates={templateList} />
             ) : (
               <p className="muted">The export needs the templates.</p>
             )}

@@ -20,8 +20,22 @@ export function TemplatesPanel({
   /** Reloads the list after a save or a delete. */
   onChanged: () => void;
 }) {
-  const [selection, setSelection] = useState<Selection>(null);
-  const selected = selection?.kind === 'template' ? templates.find((t) => t.id === selection.id) ?? null : null;
+  const [selection, setSelectionState] = useState<Selection>(null);
+  // The last template saved here, with what to say about it: shown until the reloaded list has it.
+  const [lastSaved, setLastSaved] = useState<{ template: SidecarTemplate; note: string } | null>(null);
+  const selected =
+    selection?.kind === 'template'
+      ? templates.find((t) => t.id === selection.id) ?? (lastSaved?.template.id === selection.id ? lastSaved.template : null)
+      : null;
+  const setSelection = (next: Selection) => {
+    setLastSaved(null);
+    setSelectionState(next);
+  };
+  const saved = (t: SidecarTemplate) => {
+    onChanged();
+    setSelectionState({ kind: 'template', id: t.id });
+    setLastSaved({ template: t, note: `Saved “${t.name}”.` });
+  };
 
   return (
     <div className="exports-templates">
@@ -66,20 +80,13 @@ export function TemplatesPanel({
         </div>
       </div>
       {selection?.kind === 'new' ? (
-        <TemplateEditor
-          key="new"
-          template={null}
-          onSaved={(t) => {
-            onChanged();
-            setSelection({ kind: 'template', id: t.id });
-          }}
-          onDeleted={() => setSelection(null)}
-        />
+        <TemplateEditor key="new" template={null} note={null} onSaved={saved} onDeleted={() => setSelection(null)} />
       ) : selected ? (
         <TemplateEditor
           key={`${selected.id}-${selected.updated_at}`}
           template={selected}
-          onSaved={() => onChanged()}
+          note={lastSaved?.template.id === selected.id ? lastSaved.note : null}
+          onSaved={saved}
           onDeleted={() => {
             setSelection(null);
             onChanged();
@@ -103,10 +110,13 @@ type PreviewState =
 /** A template's name, format, tool and template_json, with a live preview; built-ins are shown read-only. */
 function TemplateEditor({
   template,
+  note,
   onSaved,
   onDeleted,
 }: {
   template: SidecarTemplate | null;
+  /** What to say on opening, e.g. that the template was just saved. */
+  note: string | null;
   onSaved: (t: SidecarTemplate) => void;
   onDeleted: () => void;
 }) {
@@ -123,7 +133,7 @@ function TemplateEditor({
   const [preview, setPreview] = useState<PreviewState>({ step: 'idle' });
   const [busy, setBusy] = useState<'save' | 'delete' | null>(null);
   const [confirmDelete, setConfirmDelete] = useState(false);
-  const [saved, setSaved] = useState<string | null>(null);
+  const [saved, setSaved] = useState<string | null>(note);
   const parsed = parseTemplateJson(jsonText);
 
   // The live preview: debounced, the previous request aborted when the template changes again.
