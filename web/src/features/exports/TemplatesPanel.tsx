@@ -157,7 +157,7 @@ function TemplateEditor({
           if (isAbort(error) || controller.signal.aborted) return;
           const e = toApiError(error);
           const field = editorFieldOf(e.field) ?? 'template_json';
-          setPreviewErrors({ [field]: e.field ? `${e.field} ${e.message}` : e.message });
+          setPreviewErrors({ [field]: withField(e.field, e.message) });
           setPreview({ step: 'invalid', last });
         },
       );
@@ -200,7 +200,7 @@ function TemplateEditor({
     } catch (error) {
       const e = toApiError(error);
       const field = editorFieldOf(e.field);
-      if (field) setSaveErrors({ [field]: `${e.field} ${e.message}` });
+      if (field) setSaveErrors({ [field]: withField(e.field, e.message) });
       else setSaveError(e);
     } finally {
       setBusy(null);
@@ -341,6 +341,11 @@ function TemplateEditor({
       </div>
     </section>
   );
+}
+
+/** The server's message names its field already ("template_json.root_element: …"); say it once. */
+function withField(field: string | null, message: string): string {
+  return field && !message.startsWith(field) ? `${field}: ${message}` : message;
 }
 
 function Field({ id, label, error, children }: { id: string; label: string; error: string | undefined; children: ReactNode }) {
