@@ -8,7 +8,7 @@ import { StatusBadge } from '../../components/StatusBadge';
 import { useKeptData } from '../metadata/useKeptData';
 import { exportsApi, type DatasetExport, type Job, type Project } from './api';
 import { JobFollower } from './JobFollower';
-import { checkSplits, datasetFormProblem, datasetRequest, toggle, type DatasetForm, type Splits } from './logic';
+import { checkSplits, datasetFormProblem, datasetRequest, manifestSplits, toggle, type DatasetForm, type Splits } from './logic';
 
 /** The dataset export form (filters, splits), the running export, and the project's past datasets. */
 export function DatasetPanel({ project }: { project: Project }) {
@@ -365,6 +365,15 @@ function Manifest({ projectId, datasetId }: { projectId: number; datasetId: numb
   if (detail.status === 'error') return <ErrorNotice error={detail.error} title="Could not load the manifest" onRetry={detail.reload} inline />;
   return (
     <div role="region" aria-label={`Manifest of dataset #${datasetId}`}>
+      <ul className="exports-manifest-splits" aria-label="Splits">
+        {manifestSplits(detail.data.manifest).map((s) => (
+          <li key={s.split} data-split={s.split}>
+            <strong>{s.split}</strong>: {s.samples} {s.samples === 1 ? 'sample' : 'samples'}
+            {s.actual !== null ? ` · ${s.actual}%` : ''}
+            {s.requested !== null ? <span className="muted"> (asked {s.requested}%)</span> : null}
+          </li>
+        ))}
+      </ul>
       <pre className="json-preview">{JSON.stringify(detail.data.manifest, null, 2)}</pre>
     </div>
   );

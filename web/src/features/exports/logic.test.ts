@@ -4,6 +4,7 @@ import {
   datasetFormProblem,
   datasetRequest,
   editorFieldOf,
+  manifestSplits,
   parseTemplateJson,
   percent,
   sidecarRequest,
@@ -131,5 +132,23 @@ describe('sidecar result', () => {
     });
     expect(sidecarResult(null)).toBeNull();
     expect(sidecarResult({})).toEqual({ videos: 0, files: 0, failed: 0, zipSizeBytes: null, download: null });
+  });
+});
+
+describe('dataset manifest', () => {
+  it('summarises the splits', () => {
+    const manifest = {
+      metadata: {
+        split_counts: { train: 11, validation: 2, test: 2 },
+        requested_percentages: { train: 70, validation: 20, test: 10 },
+        actual_percentages: { train: 73.3, validation: 13.3, test: 13.3 },
+      },
+    };
+    expect(manifestSplits(manifest)).toEqual([
+      { split: 'train', samples: 11, requested: 70, actual: 73.3 },
+      { split: 'validation', samples: 2, requested: 20, actual: 13.3 },
+      { split: 'test', samples: 2, requested: 10, actual: 13.3 },
+    ]);
+    expect(manifestSplits(null)[0]).toEqual({ split: 'train', samples: 0, requested: null, actual: null });
   });
 });

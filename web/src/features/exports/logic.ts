@@ -167,3 +167,26 @@ export function sidecarResult(result: unknown): SidecarResult | null {
     download: typeof r.download === 'string' ? r.download : null,
   };
 }
+
+export interface SplitSummary {
+  split: 'train' | 'validation' | 'test';
+  samples: number;
+  requested: number | null;
+  actual: number | null;
+}
+
+/** Per split: samples, and the requested and actual percentages, from a dataset manifest's metadata. */
+export function manifestSplits(manifest: unknown): SplitSummary[] {
+  const meta = (manifest as { metadata?: Record<string, unknown> } | null)?.metadata;
+  const read = (key: string, split: string): number | null => {
+    const group = meta?.[key];
+    const v = typeof group === 'object' && group !== null ? (group as Record<string, unknown>)[split] : undefined;
+    return typeof v === 'number' ? v : null;
+  };
+  return (['train', 'validation', 'test'] as const).map((split) => ({
+    split,
+    samples: read('split_counts', split) ?? 0,
+    requested: read('requested_percentages', split),
+    actual: read('actual_percentages', split),
+  }));
+}

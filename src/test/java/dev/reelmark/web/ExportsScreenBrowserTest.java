@@ -247,6 +247,10 @@ class ExportsScreenBrowserTest {
             Locator manifest = panel.getByRole(AriaRole.REGION, new Locator.GetByRoleOptions().setName("Manifest of dataset #" + dataset.get("id").asLong()));
             assertThat(manifest).containsText("\"format\": \"reelmark-dataset\"");
             assertThat(manifest).containsText("\"total_samples\": " + dataset.get("sample_count").asInt());
+            JsonNode counts = get("/api/projects/" + projectId + "/datasets/" + dataset.get("id").asLong()).get("manifest").get("metadata").get("split_counts");
+            assertThat(manifest.locator("li[data-split='train']")).containsText("train: " + counts.get("train").asInt() + " sample");
+            assertThat(manifest.locator("li[data-split='train']")).containsText("(asked 70%)");
+            assertThat(manifest.locator("li[data-split='test']")).containsText("test: " + counts.get("test").asInt() + " sample");
             BrowserHarness.screenshot(page, "exports");
 
             String href = row.getByRole(AriaRole.LINK, new Locator.GetByRoleOptions().setName("Download")).getAttribute("href");
@@ -255,6 +259,17 @@ class ExportsScreenBrowserTest {
             List<String> entries = entries(zip.body());
             assertTrue(entries.contains("manifest.json"), "the dataset ZIP has its manifest: " + entries);
             assertTrue(entries.contains("train/metadata.jsonl"), "and a train split: " + entries);
+
+            // On a phone the screen fits the width, the dataset table included.
+            page.setViewportSize(390, 844);
+            page.navigate("/exports?project=" + projectId);
+            assertThat(panel.locator("tr[data-dataset-id='" + dataset.get("id").asLong() + "']")).isVisible();
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Nuke XML").setExact(true)).click();
+            assertThat(page.getByRole(AriaRole.REGION, new Page.GetByRoleOptions().setName("Live preview")).getByTestId("preview-content")).containsText("<?xml");
+            Object widths = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]");
+            List<?> w = (List<?>) widths;
+            assertTrue(((Number) w.get(0)).intValue() <= ((Number) w.get(1)).intValue(), "no horizontal overflow on a phone: " + widths);
+            BrowserHarness.screenshot(page, "exports-phone");
         }
         assertEquals(List.of(), pageErrors, "the page logged errors");
     }
