@@ -1,8 +1,8 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import { isAbort, type ApiError } from '../../api/client';
-import { toApiError } from '../../api/useApiData';
+import { toApiError, useApiData } from '../../api/useApiData';
 import { ErrorNotice } from '../../components/ErrorNotice';
-import { exportsApi, type SidecarFormat, type SidecarPreview, type SidecarTemplate, type TemplateDraft } from './api';
+import { exportsApi, type FieldCatalogue, type SidecarFormat, type SidecarPreview, type SidecarTemplate, type TemplateDraft } from './api';
 import { editorFieldOf, FORMATS, parseTemplateJson, STARTER_JSON, type EditorField } from './logic';
 
 /** How long the editor waits after the last keystroke before it asks for a new preview. */
@@ -20,6 +20,8 @@ export function TemplatesPanel({
   /** Reloads the list after a save or a delete. */
   onChanged: () => void;
 }) {
+  const fields = useApiData((signal) => exportsApi.fields(signal), []);
+  const catalogue = fields.status === 'ready' ? fields.data : null;
   const [selection, setSelectionState] = useState<Selection>(null);
   // The last template saved here, with what to say about it: shown until the reloaded list has it.
   const [lastSaved, setLastSaved] = useState<{ template: SidecarTemplate; note: string } | null>(null);
@@ -80,11 +82,12 @@ export function TemplatesPanel({
         </div>
       </div>
       {selection?.kind === 'new' ? (
-        <TemplateEditor key="new" template={null} note={null} onSaved={saved} onDeleted={() => setSelection(null)} />
+        <TemplateEditor key="new" template={null} note={null} catalogue={catalogue} onSaved={saved} onDeleted={() => setSelection(null)} />
       ) : selected ? (
         <TemplateEditor
           key={`${selected.id}-${selected.updated_at}`}
           template={selected}
+          catalogue={catalogue}
           note={lastSaved?.template.id === selected.id ? lastSaved.note : null}
           onSaved={saved}
           onDeleted={() => {
@@ -110,11 +113,13 @@ type PreviewState =
 /** A template's name, format, tool and template_json, with a live preview; built-ins are shown read-only. */
 function TemplateEditor({
   template,
+  catalogue,
   note,
   onSaved,
   onDeleted,
 }: {
   template: SidecarTemplate | null;
+  catalogue: FieldCatalogue | null;
   /** What to say on opening, e.g. that the template was just saved. */
   note: string | null;
   onSaved: (t: SidecarTemplate) => void;
@@ -168,6 +173,12 @@ function TemplateEditor({
     };
     // Only the template's content matters; `preview` is read for the last good render.
   }, [name, format, jsonText]);
+
+  /** A change by the user: the "Saved" note no longer describes what is on screen. */
+  const edited = (change: () => void) => {
+    setSaved(null);
+    change();
+  };
 
   const changeFormat = (next: SidecarFormat) => {
     setFormat(next);
@@ -243,10 +254,10 @@ function TemplateEditor({
             <input id="template-name" type="text" value={name} readOnly={readOnly} maxLength={200}
               aria-invalid={errorOf('name') ? true : undefined}
               aria-describedby={errorOf('name') ? 'template-name-error' : undefined}
-              onChange={(e) => setName(e.target.value)} />
+              onChange={(e) => edited(() => setName(e.target.value))} />
           </Field>
           <Field id="template-format" label="Format" error={errorOf('format')}>
-            <select id="template-format" value={format} disabled={readOnly} onChange={(e) => changeFormat(e.target.value as SidecarFormat)}>
+            <select id="template-format" value={format} disabled={readOnly} onChange={(e) => edited(() => changeFormat(e.target.value as SidecarFormat))}>
               {FORMATS.map((f) => (
                 <option key={f} value={f}>
                   {f}
@@ -256,11 +267,11 @@ function TemplateEditor({
           </Field>
           <Field id="template-tool" label="Tool" error={errorOf('target_tool')}>
             <input id="template-tool" type="text" value={tool} readOnly={readOnly} placeholder="e.g. Nuke"
-              onChange={(e) => setTool(e.target.value)} />
+              onChange={(e) => edited(() => setTool(e.target.value))} />
           </Field>
           <Field id="template-description" label="Description" error={errorOf('description')}>
             <input id="template-description" type="text" value={description} readOnly={readOnly}
-              onChange={(e) => setDescription(e.target.value)} />
+              onChange={(e) => edited(() => setDescription(e.target.value))} />
           </Field>
           <Field id="template-json" label="Template JSON" error={errorOf('template_json')}>
             <textarea
@@ -272,12 +283,15 @@ function TemplateEditor({
               rows={12}
               aria-invalid={errorOf('template_json') ? true : undefined}
               aria-describedby={errorOf('template_json') ? 'template-json-error' : undefined}
-              onChange={(e) => {
-                setJsonEdited(true);
-                setJsonText(e.target.value);
-              }}
+              onChange={(e) =>
+                edited(() => {
+                  setJsonEdited(true);
+                  setJsonText(e.target.value);
+                })
+              }
             />
           </Field>
+          {catalogue ? <FieldHelp catalogue={catalogue} format={format} /> : null}
           {!readOnly ? (
             <div className="job-actions" role="group" aria-label="Template actions">
               <button type="button" className="button button-primary" onClick={save} disabled={busy !== null || !parsed.ok || !name.trim()}>
@@ -340,6 +354,23 @@ function TemplateEditor({
         </div>
       </div>
     </section>
+  );
+}
+
+/** What a template of this format may list, from GET /api/sidecar-fields. */
+function FieldHelp({ catalogue, format }: { catalogue: FieldCatalogue; format: SidecarFormat }) {
+  const shape = catalogue.formats.find((f) => f.format === format);
+  const names = Object.keys(format === 'csv' ? catalogue.frame_columns : catalogue.clip_fields);
+  return (
+    <details className="exports-field-help">
+      <summary>{format === 'csv' ? 'Frame columns' : 'Clip fields'} a {format} template can use</summary>
+      {shape ? (
+        <p className="meta">
+          Shape: <code>{shape.shape}</code> · one <code>.{shape.extension}</code> per {shape.granularity}
+        </p>
+      ) : null}
+      <p className="mono exports-field-names">{names.join(', ')}</p>
+    </details>
   );
 }
 

@@ -24,6 +24,13 @@ export interface TemplateDraft {
 type TemplateJson = NonNullable<Schemas['SidecarTemplateInput']['template_json']>;
 const asInput = (d: TemplateDraft): Schemas['SidecarTemplateInput'] => ({ ...d, template_json: d.template_json as TemplateJson });
 
+/** GET /api/sidecar-fields (declared free-form in the OpenAPI document; these are the keys SidecarRoutes writes). */
+export interface FieldCatalogue {
+  formats: { format: SidecarFormat; extension: string; granularity: string; shape: string }[];
+  clip_fields: Record<string, string>;
+  frame_columns: Record<string, string>;
+}
+
 export interface SidecarExportBody {
   template_ids: number[];
   character_id: number | null;
@@ -31,6 +38,9 @@ export interface SidecarExportBody {
 }
 
 export const exportsApi = {
+  /** The clip fields and frame columns templates may use, and each format's template_json shape. */
+  fields: async (signal: AbortSignal): Promise<FieldCatalogue> =>
+    (await api.get('/api/sidecar-fields', { signal })) as unknown as FieldCatalogue,
   projects: (signal: AbortSignal) => api.get('/api/projects', { query: { limit: 500 }, signal }),
   characters: (projectId: number, signal: AbortSignal) =>
     api.get('/api/characters', { query: { project_id: projectId, limit: 500 }, signal }),

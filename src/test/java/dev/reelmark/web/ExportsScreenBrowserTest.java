@@ -90,6 +90,9 @@ class ExportsScreenBrowserTest {
             // A new template: the preview follows the typing.
             page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("New template")).click();
             Locator editor = page.getByRole(AriaRole.REGION, new Page.GetByRoleOptions().setName("Template editor: New template"));
+            editor.getByText("Clip fields a xml template can use").click();
+            assertThat(editor.locator(".exports-field-help")).containsText("one .xml per video");
+            assertThat(editor.locator(".exports-field-names")).containsText("generation_params");
             editor.getByLabel("Name", new Locator.GetByLabelOptions().setExact(true)).fill("Comp XML");
             Locator json = editor.getByLabel("Template JSON");
             Locator preview = editor.getByTestId("preview-content");
