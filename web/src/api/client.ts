@@ -6,7 +6,7 @@ import type { components, paths } from './schema.gen';
 export type Schemas = components['schemas'];
 export type ErrorBody = Schemas['Error'];
 
-type HttpMethod = 'get' | 'post' | 'patch' | 'delete';
+type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
 /** The API paths that declare the given method. */
 export type PathsWith<M extends HttpMethod> = {
@@ -179,6 +179,9 @@ export const api = {
   },
   post<P extends PathsWith<'post'>>(path: P, options: RequestOptions<Operation<P, 'post'>>) {
     return request('post', path, options);
+  },
+  put<P extends PathsWith<'put'>>(path: P, options: RequestOptions<Operation<P, 'put'>>) {
+    return request('put', path, options);
   },
   patch<P extends PathsWith<'patch'>>(path: P, options: RequestOptions<Operation<P, 'patch'>>) {
     return request('patch', path, options);

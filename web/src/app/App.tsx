@@ -4,6 +4,7 @@ import { CharacterPage } from '../features/catalog/CharacterPage';
 import { ProjectPage } from '../features/catalog/ProjectPage';
 import { ProjectsPage } from '../features/catalog/ProjectsPage';
 import { ScenePage } from '../features/catalog/ScenePage';
+import { ExportsPage } from '../features/exports/ExportsPage';
 import { JobsPage } from '../features/jobs/JobsPage';
 import { LedgerPage } from '../features/ledger/LedgerPage';
 import { MetadataPage } from '../features/metadata/MetadataPage';
@@ -34,6 +35,7 @@ export const ROUTES: readonly Route<ReactNode>[] = [
   { pattern: '/metadata', render: () => <MetadataPage /> },
   { pattern: '/provenance', render: () => <ProvenancePage /> },
   { pattern: '/provenance/segments/:id', render: withId((id) => <SegmentProvenancePage key={id} id={id} />) },
+  { pattern: '/exports', render: () => <ExportsPage /> },
   { pattern: '/provenance/assets/:id', render: withId((id) => <AssetUsagePage key={id} id={id} />) },
   ...Object.entries(UPCOMING).map(([path, feature]) => ({
     pattern: `/${path}`,

@@ -27,7 +27,7 @@ describe('AppShell', () => {
       'Catalog',
       'Metadata',
       'Provenance',
-      'Exportssoon',
+      'Exports',
       'Taggingsoon',
       'Ledger',
       'Jobs',

@@ -10,7 +10,7 @@ export const SECTIONS: readonly Section[] = [
   { path: '/catalog', label: 'Catalog', available: true },
   { path: '/metadata', label: 'Metadata', available: true },
   { path: '/provenance', label: 'Provenance', available: true },
-  { path: '/exports', label: 'Exports', available: false },
+  { path: '/exports', label: 'Exports', available: true },
   { path: '/tagging', label: 'Tagging', available: false },
   { path: '/ledger', label: 'Ledger', available: true },
   { path: '/jobs', label: 'Jobs', available: true },

@@ -5,10 +5,6 @@ export interface UpcomingFeature {
 }
 
 export const UPCOMING: Record<string, UpcomingFeature> = {
-  exports: {
-    title: 'Exports',
-    summary: 'VFX sidecars and training datasets built from the catalog.',
-  },
   tagging: {
     title: 'Tagging',
     summary: 'the tags Reelmark writes into the video files themselves.',

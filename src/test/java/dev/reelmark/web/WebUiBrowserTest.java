@@ -349,7 +349,7 @@ class WebUiBrowserTest {
     @Test
     void featureScreensThatAreNotBuiltYetSaySoHonestly() {
         page.navigate("/catalog");
-        for (String section : List.of("Exports", "Tagging")) {
+        for (String section : List.of("Tagging")) {
             navLink(section).click();
             assertThat(h1()).hasText(section);
             assertThat(page.getByRole(AriaRole.MAIN)).containsText("arrives with the " + section.toLowerCase() + " feature");

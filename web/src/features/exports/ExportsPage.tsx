@@ -1,0 +1,104 @@
+import { useApiData } from '../../api/useApiData';
+import { setQuery, useLocation } from '../../app/router';
+import { ErrorNotice } from '../../components/ErrorNotice';
+import { Loading } from '../../components/Loading';
+import { PageHeader } from '../../components/PageHeader';
+import { useDocumentTitle } from '../../components/useDocumentTitle';
+import { useKeptData } from '../metadata/useKeptData';
+import { exportsApi } from './api';
+import { DatasetPanel } from './DatasetPanel';
+import { SidecarExportPanel } from './SidecarExportPanel';
+import { TemplatesPanel } from './TemplatesPanel';
+
+/** The project id in `?project=`, or null. */
+function parseProject(raw: string | null): number | null {
+  return raw && /^[1-9]\d{0,15}$/.test(raw) ? Number(raw) : null;
+}
+
+/** Sidecar templates and their export, and training-dataset exports. */
+export function ExportsPage() {
+  useDocumentTitle('Exports');
+  const { search } = useLocation();
+  const templates = useApiData((signal) => exportsApi.templates(signal), []);
+  const projects = useApiData((signal) => exportsApi.projects(signal), []);
+  const asked = parseProject(search.get('project'));
+
+  // Kept while the list reloads after a save, so the editor stays open.
+  const templateList = useKeptData(templates)?.items;
+
+  let templatesBody;
+  if (templates.status === 'error') {
+    templatesBody = <ErrorNotice error={templates.error} title="Could not load the sidecar templates" onRetry={templates.reload} />;
+  } else if (!templateList) templatesBody = <Loading label="Loading the templates…" />;
+  else templatesBody = <TemplatesPanel templates={templateList} onChanged={templates.reload} />;
+
+  let projectBody;
+  if (projects.status === 'loading') projectBody = <Loading label="Loading projects…" />;
+  else if (projects.status === 'error') {
+    projectBody = <ErrorNotice error={projects.error} title="Could not load the projects" onRetry={projects.reload} />;
+  } else if (projects.data.items.length === 0) {
+    projectBody = (
+      <div className="empty">
+        <p>
+          No projects yet, so nothing to export. Create one with <code>POST /api/projects</code>, or run{' '}
+          <code>reelmark demo</code>.
+        </p>
+      </div>
+    );
+  } else {
+    const items = projects.data.items;
+    const project = items.find((p) => p.id === asked) ?? items[0]!;
+    projectBody = (
+      <>
+        <div className="filters">
+          <label>
+            Project
+            <select value={String(project.id)} onChange={(e) => setQuery({ project: e.target.value })}>
+              {items.map((p) => (
+                <option key={p.id} value={p.id}>
+                  {p.name}
+                </option>
+              ))}
+            </select>
+          </label>
+        </div>
+        <div className="exports-columns">
+          <section aria-labelledby="sidecar-export-heading">
+            <h2 id="sidecar-export-heading" className="section-title">
+              Sidecar export
+            </h2>
+            {templateList ? (
+              <SidecarExportPanel key={project.id} project={project} templates={templateList} />
+            ) : (
+              <p className="muted">The export needs the templates.</p>
+            )}
+          </section>
+          <section aria-labelledby="dataset-export-heading">
+            <h2 id="dataset-export-heading" className="section-title">
+              Dataset export
+            </h2>
+            <DatasetPanel key={project.id} project={project} />
+          </section>
+        </div>
+      </>
+    );
+  }
+
+  return (
+    <>
+      <PageHeader title="Exports" kicker="Sidecars and datasets">
+        <p>
+          VFX sidecars carry each video's technical facts and generation parameters to Nuke, Resolve, Avid, After
+          Effects and OpenTimelineIO; training datasets package the catalog's segments for model training.
+        </p>
+      </PageHeader>
+      <section aria-labelledby="templates-heading">
+        <h2 id="templates-heading" className="section-title">
+          Sidecar templates
+        </h2>
+        {templatesBody}
+      </section>
+      {projectBody}
+    </>
+  );
+}
