@@ -28,7 +28,7 @@ describe('AppShell', () => {
       'Metadata',
       'Provenance',
       'Exportssoon',
-      'Taggingsoon',
+      'Tagging',
       'Ledger',
       'Jobs',
       'API reference (OpenAPI)',

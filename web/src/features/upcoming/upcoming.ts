@@ -9,8 +9,4 @@ export const UPCOMING: Record<string, UpcomingFeature> = {
     title: 'Exports',
     summary: 'VFX sidecars and training datasets built from the catalog.',
   },
-  tagging: {
-    title: 'Tagging',
-    summary: 'the tags Reelmark writes into the video files themselves.',
-  },
 };

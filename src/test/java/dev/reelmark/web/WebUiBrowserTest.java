@@ -349,13 +349,13 @@ class WebUiBrowserTest {
     @Test
     void featureScreensThatAreNotBuiltYetSaySoHonestly() {
         page.navigate("/catalog");
-        for (String section : List.of("Exports", "Tagging")) {
+        for (String section : List.of("Exports")) {
             navLink(section).click();
             assertThat(h1()).hasText(section);
             assertThat(page.getByRole(AriaRole.MAIN)).containsText("arrives with the " + section.toLowerCase() + " feature");
             assertThat(navLink(section)).hasAttribute("aria-current", "page");
         }
-        screenshot("upcoming-tagging");
+        screenshot("upcoming-exports");
     }
 
     // ---- helpers ----

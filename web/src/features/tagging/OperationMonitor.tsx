@@ -1,0 +1,138 @@
+import { useEffect, useRef, useState } from 'react';
+import { isAbort, type ApiError } from '../../api/client';
+import { toApiError } from '../../api/useApiData';
+import { ErrorNotice } from '../../components/ErrorNotice';
+import { taggingApi, type OperationStatus } from './api';
+import { files, isFinalOperation, operationTone } from './logic';
+
+/**
+ * Follows a write or rollback operation by polling GET /api/metadata/operations/{id} until it is final: progress,
+ * the file being written, each file's status, and pause/resume/cancel. `onFinished` runs once at the end.
+ */
+export function OperationMonitor({
+  id,
+  title,
+  onFinished,
+  pollMs = 500,
+}: {
+  id: number;
+  title: string;
+  onFinished?: (status: OperationStatus) => void;
+  pollMs?: number;
+}) {
+  const [status, setStatus] = useState<OperationStatus | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [acting, setActing] = useState(false);
+  const [generation, setGeneration] = useState(0);
+  const finished = useRef(false);
+  const final = status !== null && isFinalOperation(status.operation.status);
+
+  useEffect(() => {
+    if (final) return;
+    const controller = new AbortController();
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    const poll = async () => {
+      try {
+        const next = await taggingApi.operation(id, controller.signal);
+        setError(null);
+        setStatus(next);
+        if (isFinalOperation(next.operation.status)) return;
+      } catch (e) {
+        if (isAbort(e) || controller.signal.aborted) return;
+        setError(toApiError(e));
+      }
+      timer = setTimeout(poll, pollMs);
+    };
+    void poll();
+    return () => {
+      controller.abort();
+      if (timer !== null) clearTimeout(timer);
+    };
+  }, [id, final, pollMs, generation]);
+
+  useEffect(() => {
+    if (final && status && !finished.current) {
+      finished.current = true;
+      onFinished?.(status);
+    }
+    // onFinished is a new closure each render; only the end matters.
+  }, [final, status]);
+
+  const act = async (action: 'pause' | 'resume' | 'cancel') => {
+    setActing(true);
+    try {
+      await taggingApi.act(id, action);
+      setError(null);
+    } catch (e) {
+      setError(toApiError(e));
+    } finally {
+      setActing(false);
+      setGeneration((g) => g + 1);
+    }
+  };
+
+  const op = status?.operation;
+  const done = status?.progress.done ?? 0;
+  const total = status?.progress.total ?? 0;
+  const percent = total > 0 ? Math.round((done * 100) / total) : final ? 100 : 0;
+  const current = (status?.progress as { current_item?: string } | undefined)?.current_item;
+  return (
+    <div className="tag-operation" role="region" aria-label={`${title} #${id}`} data-status={op?.status ?? 'loading'}>
+      <p className="job-header">
+        <strong>{title}</strong> <span className="mono muted">operation #{id}</span>{' '}
+        {op ? <span className={`badge badge-${operationTone(op.status)}`}>{op.status.replace(/_/g, ' ')}</span> : null}
+      </p>
+      <div className="progress">
+        <div
+          className={`progress-track progress-${final ? 'completed' : 'running'}`}
+          role="progressbar"
+          aria-label={`Progress of operation #${id}`}
+          aria-valuemin={0}
+          aria-valuemax={100}
+          aria-valuenow={percent}
+          aria-valuetext={`${percent}% (${done} of ${total})`}
+        >
+          <div className="progress-fill" style={{ width: `${percent}%` }} />
+        </div>
+        <span className="progress-label">
+          {percent}% · {done} of {files(total)}
+        </span>
+      </div>
+      {current && !final ? <p className="meta">Now: {current}</p> : null}
+      {op && !final ? (
+        <div className="job-actions" role="group" aria-label="Control the operation">
+          {op.status === 'paused' ? (
+            <button type="button" className="button" disabled={acting} onClick={() => act('resume')}>
+              Resume
+            </button>
+          ) : (
+            <button type="button" className="button" disabled={acting || op.status === 'cancelling'} onClick={() => act('pause')}>
+              Pause
+            </button>
+          )}
+          <button type="button" className="button button-danger" disabled={acting || op.status === 'cancelling'} onClick={() => act('cancel')}>
+            Cancel
+          </button>
+        </div>
+      ) : null}
+      {op && final ? (
+        <p role="status" className="tag-operation-result">
+          {op.success_count} written · {op.failure_count} failed · {op.skipped_count} skipped
+          {op.error_message ? ` — ${op.error_message}` : ''}
+        </p>
+      ) : null}
+      {status && status.items.length > 0 ? (
+        <ul className="tag-operation-items" aria-label={`Files of operation #${id}`}>
+          {status.items.map((item) => (
+            <li key={item.id} data-status={item.status}>
+              <span className={`badge badge-${operationTone(item.status)}`}>{item.status}</span>{' '}
+              <code>{item.file_path}</code>
+              {item.error_message ? <span className="error-text"> {item.error_message}</span> : null}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      {error ? <ErrorNotice error={error} title="Lost track of the operation; still retrying" inline /> : null}
+    </div>
+  );
+}
