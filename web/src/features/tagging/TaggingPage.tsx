@@ -62,6 +62,7 @@ function Planner() {
   const [actionError, setActionError] = useState<ApiError | null>(null);
   const [dryRun, setDryRun] = useState<WriteAnswer | null>(null);
   const [operation, setOperation] = useState<number | null>(null);
+  const [operationEnded, setOperationEnded] = useState(false);
   const [confirm, setConfirm] = useState<Confirm>(null);
 
   // A new plan replaces the edits kept for the cards and drops what can no longer be written from the selection.
@@ -80,7 +81,10 @@ function Planner() {
     try {
       const answer = await taggingApi.write(hashes, dry, confirmDanger);
       if (dry) setDryRun(answer);
-      else if (answer.operation_id !== undefined) setOperation(answer.operation_id);
+      else if (answer.operation_id !== undefined) {
+        setOperationEnded(false);
+        setOperation(answer.operation_id);
+      }
       setConfirm(null);
     } catch (e) {
       const error = toApiError(e);
@@ -105,7 +109,7 @@ function Planner() {
   if (!data) return <Loading label="Reading every video's comment…" />;
 
   const stats = data.statistics;
-  const running = operation !== null;
+  const running = operation !== null && !operationEnded;
   return (
     <>
       <Summary plan={data} />
@@ -233,6 +237,7 @@ function Planner() {
               id={operation}
               title="Write"
               onFinished={() => {
+                setOperationEnded(true);
                 setSelected(new Set());
                 plan.reload();
               }}

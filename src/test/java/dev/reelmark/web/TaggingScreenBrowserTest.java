@@ -261,7 +261,37 @@ class TaggingScreenBrowserTest {
         assertEquals(List.of(), pageErrors, "the page logged errors");
     }
 
+    @Test
+    void thePlannerAndTheHistoryFitAPhone() {
+        List<String> pageErrors = new ArrayList<>();
+        Page page = harness.newPage(390, 844, pageErrors);
+        try (BrowserContext context = page.context()) {
+            page.navigate("/tagging");
+            Locator cards = page.locator("article.tag-card");
+            assertThat(cards).hasCount(10);
+            cards.first().getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Details")).click();
+            assertThat(cards.first().getByRole(AriaRole.REGION, new Locator.GetByRoleOptions().setName("Result comment"))).isVisible();
+            assertNoHorizontalOverflow(page, "planner");
+            BrowserHarness.screenshot(page, "tagging-phone");
+            page.navigate("/tagging?view=history");
+            assertThat(page.getByRole(AriaRole.NAVIGATION, new Page.GetByRoleOptions().setName("Tagging views"))
+                    .getByRole(AriaRole.LINK, new Locator.GetByRoleOptions().setName("History"))).hasAttribute("aria-current", "page");
+            assertThat(page.locator(".empty, .tag-history")).isVisible();
+            assertNoHorizontalOverflow(page, "history");
+        }
+        assertEquals(List.of(), pageErrors, "the page logged errors");
+    }
+
     // ---- helpers ----
+
+    private static void assertNoHorizontalOverflow(Page page, String what) {
+        int scroll = ((Number) page.evaluate("() => document.documentElement.scrollWidth")).intValue();
+        int view = ((Number) page.evaluate("() => window.innerWidth")).intValue();
+        Object culprits = page.evaluate("view => [...document.querySelectorAll('body *')]"
+                + ".filter(el => el.getBoundingClientRect().right > view + 1).slice(0, 5)"
+                + ".map(el => el.tagName + '.' + el.className + ' ' + Math.round(el.getBoundingClientRect().right))", view);
+        assertTrue(scroll <= view, what + " scrolls sideways on a phone (" + scroll + " > " + view + "): " + culprits);
+    }
 
     private static Locator stat(Locator summary, String label) {
         return summary.locator("[data-stat='" + label + "'] dd");
