@@ -6,8 +6,9 @@ import { taggingApi, type OperationStatus } from './api';
 import { files, isFinalOperation, operationTone } from './logic';
 
 /**
- * Follows a write or rollback operation by polling GET /api/metadata/operations/{id} until it is final: progress,
- * the file being written, each file's status, and pause/resume/cancel. `onFinished` runs once at the end.
+ * Follows a write or rollback operation until it is final: each event of its job's SSE stream (`events_url`) re-reads
+ * GET /api/metadata/operations/{id}, which is polled instead when there is no stream. Shows progress, the file being
+ * written, each file's status, and pause/resume/cancel. `onFinished` runs once at the end.
  */
 export function OperationMonitor({
   id,
@@ -30,21 +31,64 @@ export function OperationMonitor({
   useEffect(() => {
     if (final) return;
     const controller = new AbortController();
+    let disposed = false;
     let timer: ReturnType<typeof setTimeout> | null = null;
-    const poll = async () => {
+    let source: EventSource | null = null;
+
+    const closeStream = () => {
+      source?.close();
+      source = null;
+    };
+    const refresh = async (): Promise<OperationStatus | null> => {
       try {
         const next = await taggingApi.operation(id, controller.signal);
+        if (disposed) return null;
         setError(null);
         setStatus(next);
-        if (isFinalOperation(next.operation.status)) return;
+        return next;
       } catch (e) {
-        if (isAbort(e) || controller.signal.aborted) return;
-        setError(toApiError(e));
+        if (!isAbort(e) && !disposed) setError(toApiError(e));
+        return null;
       }
-      timer = setTimeout(poll, pollMs);
     };
-    void poll();
+    // Polling is the fallback, and a slow safety net while the job's event stream is open.
+    const poll = async () => {
+      timer = null;
+      const next = await refresh();
+      if (disposed) return;
+      if (next && isFinalOperation(next.operation.status)) {
+        closeStream();
+        return;
+      }
+      timer = setTimeout(poll, source ? pollMs * 6 : pollMs);
+    };
+    const start = async () => {
+      const next = await refresh();
+      if (disposed || (next && isFinalOperation(next.operation.status))) return;
+      if (next?.events_url && typeof EventSource !== 'undefined') {
+        // The job's Server-Sent Events say when something changed; each one re-reads the operation.
+        source = new EventSource(next.events_url);
+        const onEvent = () => void refresh();
+        source.addEventListener('progress', onEvent);
+        source.addEventListener('end', () => {
+          closeStream();
+          if (timer !== null) clearTimeout(timer);
+          void poll();
+        });
+        source.onerror = () => {
+          closeStream();
+          if (timer !== null) clearTimeout(timer);
+          if (!disposed) void poll();
+        };
+        timer = setTimeout(poll, pollMs * 6);
+      } else {
+        timer = setTimeout(poll, pollMs);
+      }
+    };
+    void start();
     return () => {
+      disposed = true;
+      closeStream();
       controller.abort();
       if (timer !== null) clearTimeout(timer);
     };
