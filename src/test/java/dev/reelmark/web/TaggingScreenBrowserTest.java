@@ -83,7 +83,9 @@ class TaggingScreenBrowserTest {
 
         List<String> pageErrors = new ArrayList<>();
         Page page = harness.newPage(1280, 900, pageErrors);
+        List<String> requested = new java.util.concurrent.CopyOnWriteArrayList<>();
         try (BrowserContext context = page.context()) {
+            page.onRequest(r -> requested.add(r.url()));
             page.navigate("/tagging");
             assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setLevel(1))).hasText("Tagging");
             assertThat(page).hasTitle("Tagging · Reelmark");
@@ -203,6 +205,8 @@ class TaggingScreenBrowserTest {
                     .HasAttributeOptions().setTimeout(60_000));
             assertThat(monitor.getByRole(AriaRole.PROGRESSBAR)).hasAttribute("aria-valuetext", "100% (3 of 3)");
             assertThat(monitor.getByRole(AriaRole.STATUS)).hasText("3 written · 0 failed · 0 skipped");
+            assertTrue(requested.stream().anyMatch(u -> u.matches(".*/api/jobs/\\d+/events$")),
+                    "the monitor followed the write job's event stream: " + requested);
             assertThat(monitor.locator(".tag-operation-items li[data-status='success']")).hasCount(3);
             assertThat(count).hasText(Pattern.compile("^0 of \\d+ files? selected$"));
             assertThat(stat(summary, "Danger")).hasText("0");
