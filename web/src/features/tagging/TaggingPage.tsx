@@ -208,6 +208,9 @@ function Planner() {
             {selected.size} of {files(data.categories.ready?.length ?? 0)} selected
           </p>
           <div className="job-actions" role="group" aria-label="Write">
+            <a className="button button-small" href="/api/metadata/plan/export" download="reelmark-tag-plan.json">
+              Export plan (JSON)
+            </a>
             <button
               type="button"
               className="button"

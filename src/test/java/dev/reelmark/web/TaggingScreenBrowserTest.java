@@ -106,6 +106,10 @@ class TaggingScreenBrowserTest {
             assertThat(cards).hasCount(total - 10);
             assertThat(page.getByTestId("plan-count")).hasText(total + " files · page 2 of 2");
             BrowserHarness.screenshot(page, "tagging");
+            Locator export = page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Export plan (JSON)"));
+            assertThat(export).hasAttribute("href", "/api/metadata/plan/export");
+            JsonNode exported = get(export.getAttribute("href"));
+            assertEquals(total, exported.get("items").size(), "the export holds the whole plan");
 
             // Filter by risk: the danger file, its comment and what replaces it.
             Locator risk = page.getByRole(AriaRole.COMBOBOX, new Page.GetByRoleOptions().setName("Risk"));
