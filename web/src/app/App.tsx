@@ -11,6 +11,7 @@ import { MetadataPage } from '../features/metadata/MetadataPage';
 import { AssetUsagePage } from '../features/provenance/AssetUsagePage';
 import { ProvenancePage } from '../features/provenance/ProvenancePage';
 import { SegmentProvenancePage } from '../features/provenance/SegmentProvenancePage';
+import { TaggingPage } from '../features/tagging/TaggingPage';
 import { UpcomingFeaturePage } from '../features/upcoming/UpcomingFeaturePage';
 import { UPCOMING } from '../features/upcoming/upcoming';
 import { AppShell } from './AppShell';
@@ -37,6 +38,7 @@ export const ROUTES: readonly Route<ReactNode>[] = [
   { pattern: '/provenance/segments/:id', render: withId((id) => <SegmentProvenancePage key={id} id={id} />) },
   { pattern: '/exports', render: () => <ExportsPage /> },
   { pattern: '/provenance/assets/:id', render: withId((id) => <AssetUsagePage key={id} id={id} />) },
+  { pattern: '/tagging', render: () => <TaggingPage /> },
   ...Object.entries(UPCOMING).map(([path, feature]) => ({
     pattern: `/${path}`,
     render: () => <UpcomingFeaturePage feature={feature} />,

@@ -28,7 +28,7 @@ describe('AppShell', () => {
       'Metadata',
       'Provenance',
       'Exports',
-      'Taggingsoon',
+      'Tagging',
       'Ledger',
       'Jobs',
       'API reference (OpenAPI)',

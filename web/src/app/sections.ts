@@ -11,7 +11,7 @@ export const SECTIONS: readonly Section[] = [
   { path: '/metadata', label: 'Metadata', available: true },
   { path: '/provenance', label: 'Provenance', available: true },
   { path: '/exports', label: 'Exports', available: true },
-  { path: '/tagging', label: 'Tagging', available: false },
+  { path: '/tagging', label: 'Tagging', available: true },
   { path: '/ledger', label: 'Ledger', available: true },
   { path: '/jobs', label: 'Jobs', available: true },
 ];

@@ -1,4 +1,4 @@
-import { fireEvent, render, screen } from '@testing-library/react';
+import { fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { jsonResponse, mockFetch } from '../../test/fetchMock';
 import { CopyableHash } from './CopyableHash';
@@ -78,7 +78,8 @@ describe('CopyableHash', () => {
     vi.stubGlobal('navigator', { ...navigator, clipboard: { writeText: () => Promise.reject(new Error('denied')) } });
     render(<CopyableHash value={hash} label="inputs hash" />);
     fireEvent.click(screen.getByRole('button', { name: 'Copy inputs hash' }));
-    expect((await screen.findByRole('status')).textContent).toContain('Copy failed');
+    // The status element is there from the start (empty); wait for the rejected copy to fill it.
+    await waitFor(() => expect(screen.getByRole('status').textContent).toContain('Copy failed'));
   });
 
   it('shows a dash for no hash', () => {

@@ -4,9 +4,5 @@ export interface UpcomingFeature {
   summary: string;
 }
 
-export const UPCOMING: Record<string, UpcomingFeature> = {
-  tagging: {
-    title: 'Tagging',
-    summary: 'the tags Reelmark writes into the video files themselves.',
-  },
-};
+/** Every feature screen is built; the page stays for features still to come. */
+export const UPCOMING: Record<string, UpcomingFeature> = {};

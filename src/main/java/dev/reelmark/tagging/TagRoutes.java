@@ -45,6 +45,13 @@ public final class TagRoutes {
         return arrayOf(type("string"));
     }
 
+    /** An object schema whose listed properties are all optional. */
+    private static ObjectNode optionalObjectOf(Object... nameSchemaPairs) {
+        ObjectNode node = objectOf(nameSchemaPairs);
+        node.remove("required");
+        return node;
+    }
+
     public void register(ApiRouter router) {
         router.schema("SegmentPerson", objectOf("id", type("integer"), "segment_id", type("integer"), "name", type("string"),
                 "created_at", type("string")));
@@ -88,6 +95,25 @@ public final class TagRoutes {
         ((ObjectNode) opStatus.get("properties")).set("job", ref("Job"));
         opStatus.putArray("required").add("operation").add("items").add("progress");
         router.schema("TagOperationStatus", opStatus);
+        ObjectNode peopleOrNull = Json.object();
+        peopleOrNull.set("type", Json.MAPPER.createArrayNode().add("array").add("null"));
+        peopleOrNull.set("items", type("string"));
+        router.schema("TagPlanEdit", optionalObjectOf("result_people", peopleOrNull,
+                "skip", type("boolean"), "preserve_comment", nullable("boolean"), "reset", type("boolean")));
+        router.schema("TagWriteRequest", optionalObjectOf("file_hashes", strings(), "all", type("boolean"),
+                "dry_run", type("boolean"), "confirm_danger", type("boolean"), "note", nullable("string"),
+                "project_id", type("integer")));
+        router.schema("TagDryRunItem", optionalObjectOf("file_hash", type("string"), "file_path", type("string"),
+                "status", Json.object().put("type", "string").set("enum", Json.MAPPER.valueToTree(List.of("ok", "error", "skipped"))),
+                "reason", type("string"), "checks", arrayOf(Json.object().put("type", "object")), "errors", strings(),
+                "risk_level", type("string"), "result_comment", nullable("string")));
+        router.schema("TagWriteAnswer", optionalObjectOf("operation_id", type("integer"), "job_id", type("integer"),
+                "events_url", type("string"), "operation", ref("TagOperation"), "dry_run", type("boolean"),
+                "items", arrayOf(ref("TagDryRunItem")), "ok_count", type("integer"), "error_count", type("integer"),
+                "skipped_count", type("integer"), "files_written", type("integer")));
+        router.schema("TagRollbackAnswer", optionalObjectOf("operation_id", type("integer"), "job_id", type("integer"),
+                "events_url", type("string"), "operation", ref("TagOperation"), "feasible", type("integer"),
+                "conflicts", arrayOf(objectOf("item_id", type("integer"), "file_path", type("string"), "reason", type("string")))));
 
         // ---- segment people ----
         router.get("/api/segments/{id}/people").tag(TAG).summary("People assigned to a segment")
@@ -166,7 +192,7 @@ public final class TagRoutes {
                         + "of replacing it (null: the default, which preserves a ComfyUI comment); `reset: true` drops every edit. "
                         + "The risk is recomputed.")
                 .pathParam("fileHash", "string", "the file's content fingerprint")
-                .request(Json.object().put("type", "object"))
+                .request(ref("TagPlanEdit"))
                 .response(ref("TagPlanItem")).errors(400, 404, 409)
                 .handle(ctx -> ctx.json(tags.edit(ctx.pathParam("fileHash"), Requests.jsonObject(ctx))));
 
@@ -176,9 +202,9 @@ public final class TagRoutes {
                         + "(required when a chosen file would lose comment text), `note`, `project_id`. A dry run checks access, "
                         + "disk space, metadata format and size and encoding for each file and writes nothing. Otherwise a "
                         + "`" + TagWriteJob.KIND + "` job starts; follow it with GET /api/metadata/operations/{id} or the "
-                        + "job's SSE stream (`events_url`).")
-                .request(Json.object().put("type", "object"))
-                .response(202, Json.object().put("type", "object")).errors(400, 409)
+                        + "job's SSE stream (`events_url`). A dry run answers 200 with `dry_run`, `items` and the counts.")
+                .request(ref("TagWriteRequest"))
+                .response(202, ref("TagWriteAnswer")).errors(400, 409)
                 .handle(ctx -> {
                     ObjectNode body = Requests.jsonObject(ctx);
                     for (var it = body.fieldNames(); it.hasNext(); ) {
@@ -253,7 +279,7 @@ public final class TagRoutes {
                 .description("Checks each written file (exists, backup exists, comment still what Reelmark wrote: otherwise a "
                         + "conflict, never overwritten) and restores the original comments as an operation of its own.")
                 .pathParam("id", "integer", "operation id")
-                .response(202, Json.object().put("type", "object")).errors(400, 404, 409)
+                .response(202, ref("TagRollbackAnswer")).errors(400, 404, 409)
                 .handle(ctx -> ctx.status(202).json(tags.rollback(Requests.pathId(ctx, "id"))));
         router.post("/api/metadata/backups/cleanup").tag(TAG).summary("Remove old backups")
                 .description("Deletes metadata_history rows older than `retention_days` (default REELMARK_METADATA_BACKUP_RETENTION_DAYS, 90). "

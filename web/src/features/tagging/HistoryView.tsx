@@ -1,0 +1,179 @@
+import { useState } from 'react';
+import type { ApiError } from '../../api/client';
+import { toApiError, useApiData } from '../../api/useApiData';
+import { ErrorNotice } from '../../components/ErrorNotice';
+import { formatDateTime } from '../../components/format';
+import { Loading } from '../../components/Loading';
+import { useKeptData } from '../metadata/useKeptData';
+import { taggingApi, type Operation, type RollbackAnswer } from './api';
+import { canRollBack, operationTone } from './logic';
+import { OperationMonitor } from './OperationMonitor';
+
+/** Every write and rollback, newest first, each with its files and a Rollback button for finished writes. */
+export function HistoryView() {
+  const [page, setPage] = useState(1);
+  const history = useApiData((signal) => taggingApi.history(page, signal), [page]);
+  // Kept while it reloads (after a rollback), so the entries and what they show stay in place.
+  const data = useKeptData(history);
+
+  if (history.status === 'error') {
+    return <ErrorNotice error={history.error} title="Could not load the history" onRetry={history.reload} />;
+  }
+  if (!data) return <Loading label="Loading the history…" />;
+  const { items, total, total_pages } = data;
+  if (items.length === 0) {
+    return (
+      <div className="empty">
+        <p>No writes yet. Tags written from the planner show up here, with a way back.</p>
+      </div>
+    );
+  }
+  return (
+    <section aria-labelledby="history-heading">
+      <h2 id="history-heading" className="section-title">
+        Operations <span className="muted">({total})</span>
+      </h2>
+      <div className="tag-history" aria-busy={history.status === 'loading'}>
+        {items.map((op) => (
+          <HistoryEntry key={op.id} op={op} onChanged={history.reload} />
+        ))}
+      </div>
+      {total_pages > 1 ? (
+        <nav className="list-footer" aria-label="History pages">
+          <button type="button" className="button button-small" disabled={page <= 1} onClick={() => setPage(page - 1)}>
+            Newer
+          </button>
+          <span className="meta">
+            Page {page} of {total_pages}
+          </span>
+          <button type="button" className="button button-small" disabled={page >= total_pages} onClick={() => setPage(page + 1)}>
+            Older
+          </button>
+        </nav>
+      ) : null}
+    </section>
+  );
+}
+
+function HistoryEntry({ op, onChanged }: { op: Operation; onChanged: () => void }) {
+  const [open, setOpen] = useState(false);
+  const [rolling, setRolling] = useState(false);
+  const [rollback, setRollback] = useState<RollbackAnswer | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
+
+  const roll = async () => {
+    setRolling(true);
+    setError(null);
+    try {
+      setRollback(await taggingApi.rollback(op.id));
+    } catch (e) {
+      setError(toApiError(e));
+    } finally {
+      setRolling(false);
+    }
+  };
+
+  return (
+    <article className="tag-history-entry" aria-label={`Operation #${op.id}`} data-status={op.status}>
+      <div className="tag-history-header">
+        <p>
+          <strong>{op.operation_type === 'rollback' ? 'Rollback' : 'Write'}</strong>{' '}
+          <span className="mono muted">#{op.id}</span>{' '}
+          <span className={`badge badge-${operationTone(op.status)}`}>{op.status.replace(/_/g, ' ')}</span>{' '}
+          <span className="meta">
+            {op.success_count} written · {op.failure_count} failed · {op.skipped_count} skipped of {op.file_count} ·{' '}
+            <time dateTime={op.started_at}>{formatDateTime(op.started_at)}</time>
+            {op.rollback_of ? ` · undoes #${op.rollback_of}` : ''}
+            {op.user_note && !op.rollback_of ? ` · ${op.user_note}` : ''}
+          </span>
+        </p>
+        <div className="job-actions">
+          <button type="button" className="button button-small" aria-expanded={open} onClick={() => setOpen((o) => !o)}>
+            {open ? 'Hide files' : 'Files'}
+          </button>
+          {canRollBack(op) && rollback === null ? (
+            <button type="button" className="button button-small button-danger" disabled={rolling} onClick={roll}>
+              {rolling ? 'Rolling back…' : 'Rollback'}
+            </button>
+          ) : null}
+        </div>
+      </div>
+      {error ? <ErrorNotice error={error} title="Could not roll back" inline /> : null}
+      {rollback ? <RollbackResult answer={rollback} onFinished={onChanged} /> : null}
+      {open ? <OperationFiles id={op.id} /> : null}
+    </article>
+  );
+}
+
+function RollbackResult({ answer, onFinished }: { answer: RollbackAnswer; onFinished: () => void }) {
+  const conflicts = answer.conflicts ?? [];
+  return (
+    <div className="tag-rollback">
+      <p role="status" className="meta">
+        Rollback started as operation #{answer.operation_id}: {answer.feasible ?? 0} to restore, {conflicts.length}{' '}
+        {conflicts.length === 1 ? 'conflict' : 'conflicts'}.
+      </p>
+      {conflicts.length > 0 ? (
+        <ul className="tag-conflicts" aria-label="Rollback conflicts">
+          {conflicts.map((c) => (
+            <li key={c.item_id}>
+              <code>{c.file_path}</code>: <span className="error-text">{c.reason}</span>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      {answer.job_id !== undefined && answer.operation_id !== undefined ? (
+        <OperationMonitor id={answer.operation_id} title="Rollback" onFinished={onFinished} />
+      ) : null}
+    </div>
+  );
+}
+
+function OperationFiles({ id }: { id: number }) {
+  const details = useApiData((signal) => taggingApi.details(id, signal), [id]);
+  if (details.status === 'loading') return <Loading label="Loading the files…" />;
+  if (details.status === 'error') return <ErrorNotice error={details.error} title="Could not load the files" inline />;
+  return (
+    <div className="table-wrap">
+      <table className="data-table stack-on-phone" aria-label={`Files of operation #${id}`}>
+        <thead>
+          <tr>
+            <th scope="col">File</th>
+            <th scope="col">Status</th>
+            <th scope="col">People</th>
+            <th scope="col">Comment before → after</th>
+          </tr>
+        </thead>
+        <tbody>
+          {details.data.items.map((i) => (
+            <tr key={i.id} data-status={i.status}>
+              <th scope="row" data-label="File">
+                <code>{i.file_path}</code>
+              </th>
+              <td data-label="Status">
+                <span className={`badge badge-${operationTone(i.status)}`}>{i.status}</span>
+                {i.error_message ? <span className="error-text"> {i.error_message}</span> : null}
+              </td>
+              <td data-label="People">
+                {i.tags_added.map((t) => (
+                  <span key={`+${t}`} className="chip tag-add">
+                    + {t}
+                  </span>
+                ))}
+                {i.tags_removed.map((t) => (
+                  <span key={`-${t}`} className="chip tag-remove">
+                    − {t}
+                  </span>
+                ))}
+              </td>
+              <td data-label="Comment">
+                <span className="tag-comment-before">{i.previous_comment ?? 'none'}</span> →{' '}
+                <span className="tag-comment-after">{i.new_comment ?? 'none'}</span>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,182 @@
+import { useEffect, useRef, useState } from 'react';
+import { isAbort, type ApiError } from '../../api/client';
+import { toApiError } from '../../api/useApiData';
+import { ErrorNotice } from '../../components/ErrorNotice';
+import { taggingApi, type OperationStatus } from './api';
+import { files, isFinalOperation, operationTone } from './logic';
+
+/**
+ * Follows a write or rollback operation until it is final: each event of its job's SSE stream (`events_url`) re-reads
+ * GET /api/metadata/operations/{id}, which is polled instead when there is no stream. Shows progress, the file being
+ * written, each file's status, and pause/resume/cancel. `onFinished` runs once at the end.
+ */
+export function OperationMonitor({
+  id,
+  title,
+  onFinished,
+  pollMs = 500,
+}: {
+  id: number;
+  title: string;
+  onFinished?: (status: OperationStatus) => void;
+  pollMs?: number;
+}) {
+  const [status, setStatus] = useState<OperationStatus | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [acting, setActing] = useState(false);
+  const [generation, setGeneration] = useState(0);
+  const finished = useRef(false);
+  const final = status !== null && isFinalOperation(status.operation.status);
+
+  useEffect(() => {
+    if (final) return;
+    const controller = new AbortController();
+    let disposed = false;
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    let source: EventSource | null = null;
+
+    const closeStream = () => {
+      source?.close();
+      source = null;
+    };
+    const refresh = async (): Promise<OperationStatus | null> => {
+      try {
+        const next = await taggingApi.operation(id, controller.signal);
+        if (disposed) return null;
+        setError(null);
+        setStatus(next);
+        return next;
+      } catch (e) {
+        if (!isAbort(e) && !disposed) setError(toApiError(e));
+        return null;
+      }
+    };
+    // Polling is the fallback, and a slow safety net while the job's event stream is open.
+    const poll = async () => {
+      timer = null;
+      const next = await refresh();
+      if (disposed) return;
+      if (next && isFinalOperation(next.operation.status)) {
+        closeStream();
+        return;
+      }
+      timer = setTimeout(poll, source ? pollMs * 6 : pollMs);
+    };
+    const start = async () => {
+      const next = await refresh();
+      if (disposed || (next && isFinalOperation(next.operation.status))) return;
+      if (next?.events_url && typeof EventSource !== 'undefined') {
+        // The job's Server-Sent Events say when something changed; each one re-reads the operation.
+        source = new EventSource(next.events_url);
+        const onEvent = () => void refresh();
+        source.addEventListener('progress', onEvent);
+        source.addEventListener('end', () => {
+          closeStream();
+          if (timer !== null) clearTimeout(timer);
+          void poll();
+        });
+        source.onerror = () => {
+          closeStream();
+          if (timer !== null) clearTimeout(timer);
+          if (!disposed) void poll();
+        };
+        timer = setTimeout(poll, pollMs * 6);
+      } else {
+        timer = setTimeout(poll, pollMs);
+      }
+    };
+    void start();
+    return () => {
+      disposed = true;
+      closeStream();
+      controller.abort();
+      if (timer !== null) clearTimeout(timer);
+    };
+  }, [id, final, pollMs, generation]);
+
+  useEffect(() => {
+    if (final && status && !finished.current) {
+      finished.current = true;
+      onFinished?.(status);
+    }
+    // onFinished is a new closure each render; only the end matters.
+  }, [final, status]);
+
+  const act = async (action: 'pause' | 'resume' | 'cancel') => {
+    setActing(true);
+    try {
+      await taggingApi.act(id, action);
+      setError(null);
+    } catch (e) {
+      setError(toApiError(e));
+    } finally {
+      setActing(false);
+      setGeneration((g) => g + 1);
+    }
+  };
+
+  const op = status?.operation;
+  const done = status?.progress.done ?? 0;
+  const total = status?.progress.total ?? 0;
+  const percent = total > 0 ? Math.round((done * 100) / total) : final ? 100 : 0;
+  const current = (status?.progress as { current_item?: string } | undefined)?.current_item;
+  return (
+    <div className="tag-operation" role="region" aria-label={`${title} #${id}`} data-status={op?.status ?? 'loading'}>
+      <p className="job-header">
+        <strong>{title}</strong> <span className="mono muted">operation #{id}</span>{' '}
+        {op ? <span className={`badge badge-${operationTone(op.status)}`}>{op.status.replace(/_/g, ' ')}</span> : null}
+      </p>
+      <div className="progress">
+        <div
+          className={`progress-track progress-${final ? 'completed' : 'running'}`}
+          role="progressbar"
+          aria-label={`Progress of operation #${id}`}
+          aria-valuemin={0}
+          aria-valuemax={100}
+          aria-valuenow={percent}
+          aria-valuetext={`${percent}% (${done} of ${total})`}
+        >
+          <div className="progress-fill" style={{ width: `${percent}%` }} />
+        </div>
+        <span className="progress-label">
+          {percent}% · {done} of {files(total)}
+        </span>
+      </div>
+      {current && !final ? <p className="meta">Now: {current}</p> : null}
+      {op && !final ? (
+        <div className="job-actions" role="group" aria-label="Control the operation">
+          {op.status === 'paused' ? (
+            <button type="button" className="button" disabled={acting} onClick={() => act('resume')}>
+              Resume
+            </button>
+          ) : (
+            <button type="button" className="button" disabled={acting || op.status === 'cancelling'} onClick={() => act('pause')}>
+              Pause
+            </button>
+          )}
+          <button type="button" className="button button-danger" disabled={acting || op.status === 'cancelling'} onClick={() => act('cancel')}>
+            Cancel
+          </button>
+        </div>
+      ) : null}
+      {op && final ? (
+        <p role="status" className="tag-operation-result">
+          {op.success_count} written · {op.failure_count} failed · {op.skipped_count} skipped
+          {op.error_message ? ` — ${op.error_message}` : ''}
+        </p>
+      ) : null}
+      {status && status.items.length > 0 ? (
+        <ul className="tag-operation-items" aria-label={`Files of operation #${id}`}>
+          {status.items.map((item) => (
+            <li key={item.id} data-status={item.status}>
+              <span className={`badge badge-${operationTone(item.status)}`}>{item.status}</span>{' '}
+              <code>{item.file_path}</code>
+              {item.error_message ? <span className="error-text"> {item.error_message}</span> : null}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      {error ? <ErrorNotice error={error} title="Lost track of the operation; still retrying" inline /> : null}
+    </div>
+  );
+}
