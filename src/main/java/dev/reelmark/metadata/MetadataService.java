@@ -72,9 +72,9 @@ public final class MetadataService implements AutoCloseable {
      * @param parallelism    how many entities a batch builds at once (results are still reported in order)
      */
     public record Options(Path outputRoot, boolean autoRegenerate, Duration debounce, ProvenanceSource provenance,
-                          int parallelism) {
+                          int parallelism, int recordBatch) {
         public Options(Path outputRoot, boolean autoRegenerate, Duration debounce, ProvenanceSource provenance) {
-            this(outputRoot, autoRegenerate, debounce, provenance, 4);
+            this(outputRoot, autoRegenerate, debounce, provenance, 4, 256);
         }
 
         public static Options defaults(Path dataDir) {
@@ -85,23 +85,29 @@ public final class MetadataService implements AutoCloseable {
 
         public Options withParallelism(int n) {
             if (n < 1) throw new IllegalArgumentException("parallelism must be at least 1");
-            return new Options(outputRoot, autoRegenerate, debounce, provenance, n);
+            return new Options(outputRoot, autoRegenerate, debounce, provenance, n, recordBatch);
+        }
+
+        /** At most this many files per recording transaction of a batch (and so between two job checkpoints). */
+        public Options withRecordBatch(int n) {
+            if (n < 1) throw new IllegalArgumentException("recordBatch must be at least 1");
+            return new Options(outputRoot, autoRegenerate, debounce, provenance, parallelism, n);
         }
 
         public Options withOutputRoot(Path root) {
-            return new Options(root, autoRegenerate, debounce, provenance, parallelism);
+            return new Options(root, autoRegenerate, debounce, provenance, parallelism, recordBatch);
         }
 
         public Options withAutoRegenerate(boolean on) {
-            return new Options(outputRoot, on, debounce, provenance, parallelism);
+            return new Options(outputRoot, on, debounce, provenance, parallelism, recordBatch);
         }
 
         public Options withDebounce(Duration d) {
-            return new Options(outputRoot, autoRegenerate, d, provenance, parallelism);
+            return new Options(outputRoot, autoRegenerate, d, provenance, parallelism, recordBatch);
         }
 
         public Options withProvenance(ProvenanceSource p) {
-            return new Options(outputRoot, autoRegenerate, debounce, p, parallelism);
+            return new Options(outputRoot, autoRegenerate, debounce, p, parallelism, recordBatch);
         }
     }
 
@@ -543,8 +549,7 @@ public final class MetadataService implements AutoCloseable {
         void done(int index, WorkItem item, boolean regenerated, RuntimeException error);
     }
 
-    /** At most this many files, or this long, between two recording transactions of a batch. */
-    private static final int RECORD_BATCH = 256;
+    /** At most this long between two recording transactions of a batch (the count is {@link Options#recordBatch}). */
     private static final long RECORD_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
 
     /**
@@ -600,7 +605,7 @@ public final class MetadataService implements AutoCloseable {
                 }
                 pending.add(new Outcome(i, written, error));
                 boolean last = i == items.size() - 1;
-                if (last || pending.size() >= RECORD_BATCH || System.nanoTime() - batchStart >= RECORD_INTERVAL_NANOS) {
+                if (last || pending.size() >= options.recordBatch() || System.nanoTime() - batchStart >= RECORD_INTERVAL_NANOS) {
                     RuntimeException recordError = null;
                     List<Written> toRecord = pending.stream().map(Outcome::written).filter(java.util.Objects::nonNull).toList();
                     try {

@@ -36,7 +36,7 @@ class MetadataRegenerateJobTest {
             }
             return ProvenanceSource.unknown();
         };
-        var options = MetadataService.Options.defaults(media).withAutoRegenerate(false).withParallelism(1)
+        var options = MetadataService.Options.defaults(media).withAutoRegenerate(false).withParallelism(1).withRecordBatch(1)
                 .withOutputRoot(media.resolve("metadata-" + vendor)).withProvenance(gate);
         try (var s = new MetadataTestServer(vendor, dir, media, options)) {
             long project = s.demo().projectId();
