@@ -106,6 +106,7 @@ public final class Reelmark implements AutoCloseable {
         this.sidecarExportJob = new SidecarExportJob(sidecars, catalog,
                 new SidecarExporter(clipFacts, MediaRoots.of(config.dataDir())), config.dataDir());
         jobs.register(sidecarExportJob);
+        metadataDelivery.withSidecars(new SidecarDelivery(sidecars, new SidecarExporter(clipFacts, MediaRoots.of(config.dataDir()))));
         this.datasets = new DatasetService(db, catalog, jobs, clipFacts, MediaRoots.of(config.dataDir()), this::ffmpegTools, config.dataDir());
         jobs.register(new DatasetExportJob(datasets));
         // Each process runs the jobs it has handlers for; with PostgreSQL several processes share the queue.

@@ -93,6 +93,14 @@ public final class MetadataDelivery {
     private final CatalogService catalog;
     private final Path dataDir;
 
+    private DeliverySidecars sidecars = DeliverySidecars.NONE;
+
+    /** Lets deliveries include VFX sidecars (wired by the composition root). */
+    public MetadataDelivery withSidecars(DeliverySidecars sidecars) {
+        this.sidecars = sidecars;
+        return this;
+    }
+
     public MetadataDelivery(MetadataService metadata, CatalogService catalog, Path dataDir) {
         this.metadata = metadata;
         this.catalog = catalog;
@@ -147,12 +155,42 @@ public final class MetadataDelivery {
      * {@link #defaultTarget}). Blocks with {@link NotReady} when metadata is missing or stale.
      */
     public DeliveryResult deliver(long projectId, Format format, Path target) {
+        return deliver(projectId, format, target, List.of());
+    }
+
+    /**
+     * Packages the metadata and, for each of {@code sidecarTemplateIds}, the sidecars of the project's videos under
+     * {@code sidecars/} (as the sidecar export lays them out). Sidecars are rendered into a scratch folder first, so
+     * a bad template id or an unreadable video leaves no package behind.
+     */
+    public DeliveryResult deliver(long projectId, Format format, Path target, List<Long> sidecarTemplateIds) {
         requireReady(projectId);
         Path out = (target == null ? defaultTarget(projectId, format) : target).toAbsolutePath().normalize();
         if (Files.exists(out)) throw ApiError.conflict("output", "the delivery target already exists: " + out);
-        List<Entry> entries = entries(projectId);
-        return format == Format.ZIP ? writeZip(projectId, out, entries) : writeFolder(projectId, out, entries);
+        List<Entry> entries = new ArrayList<>(entries(projectId));
+        Path scratch = null;
+        try {
+            if (!sidecarTemplateIds.isEmpty()) {
+                try {
+                    Files.createDirectories(out.getParent());
+                    scratch = Files.createTempDirectory(out.getParent(), ".sidecars-");
+                } catch (IOException e) {
+                    throw MetadataService.notWritable(out, e);
+                }
+                for (DeliverySidecars.File f : sidecars.write(projectId, sidecarTemplateIds, scratch)) {
+                    String name = "sidecars/" + f.name().replace('\\', '/');
+                    if (name.contains("/../") || name.endsWith("/..") || f.name().startsWith("/")) {
+                        throw new IllegalStateException("sidecar escapes the package: " + f.name());
+                    }
+                    entries.add(new Entry(name, f.source(), null));
+                }
+            }
+            return format == Format.ZIP ? writeZip(projectId, out, entries) : writeFolder(projectId, out, entries);
+        } finally {
+            if (scratch != null) deleteTree(scratch);
+        }
     }
+
 
     /** One file of the package: where it goes (relative, '/'-separated) and the recorded file and hash. */
     record Entry(String name, Path source, String hash) {
@@ -257,7 +295,8 @@ public final class MetadataDelivery {
         try (DigestInputStream din = new DigestInputStream(in, sha)) {
             n = din.transferTo(os);
         }
-        if (!HexFormat.of().formatHex(sha.digest()).equals(e.hash())) {
+        // metadata files must still be what was recorded; sidecars (no recorded hash) were rendered just now
+        if (e.hash() != null && !HexFormat.of().formatHex(sha.digest()).equals(e.hash())) {
             throw new ApiError(409, "metadata_changed", null, e.source() + " changed while the delivery was written; regenerate and retry");
         }
         return n;

@@ -14,7 +14,9 @@ import static dev.reelmark.http.ApiRouter.objectOf;
 import static dev.reelmark.http.ApiRouter.ref;
 import static dev.reelmark.http.ApiRouter.type;
 
-/** The metadata endpoints (tag "metadata"): preview, regenerate, staleness, schemas and delivery. */
+/** The metadata endpoints (tag "metadata"): preview, regenerate, staleness, schemas and delivery. */import java.util.ArrayList;
+import java.util.List;
+
 public final class MetadataRoutes {
     private static final String TAG = "metadata";
 
@@ -98,9 +100,10 @@ public final class MetadataRoutes {
         router.post("/api/projects/{id}/metadata/deliver").tag(TAG)
                 .summary("Package the project's metadata into a delivery folder or ZIP")
                 .description("Body {\"format\": \"folder\"|\"zip\"}. Writes {character}/metadata.json and "
-                        + "{character}/scenes/{scene}/video_metadata.json under <data>/deliveries/. 422 metadata_not_ready "
+                        + "{character}/scenes/{scene}/video_metadata.json under <data>/deliveries/, and with \"sidecar_template_ids\" the VFX sidecars of every video under sidecars/. 422 metadata_not_ready "
                         + "lists the characters whose metadata is missing or stale (in \"characters\"); nothing is written then.")
-                .request(optional(objectOf("format", Json.object().set("enum", Json.MAPPER.createArrayNode().add("folder").add("zip")))))
+                .request(optional(objectOf("format", Json.object().set("enum", Json.MAPPER.createArrayNode().add("folder").add("zip")),
+                        "sidecar_template_ids", arrayOf(type("integer")))))
                 .response(201, objectOf("project_id", type("integer"), "format", type("string"), "path", type("string"),
                         "files", arrayOf(type("string")), "bytes", type("integer")))
                 .errors(400, 404, 409, 422)
@@ -119,12 +122,22 @@ public final class MetadataRoutes {
         long id = Requests.pathId(ctx, "id");
         ObjectNode body = Requests.jsonObject(ctx, true);
         body.fieldNames().forEachRemaining(f -> {
-            if (!f.equals("format")) throw ApiError.badField(f, "unknown property");
+            if (!f.equals("format") && !f.equals("sidecar_template_ids")) throw ApiError.badField(f, "unknown property");
         });
         JsonNode format = body.get("format");
         if (format != null && !format.isTextual()) throw ApiError.badField("format", "must be folder or zip");
+        List<Long> templates = new ArrayList<>();
+        JsonNode ids = body.get("sidecar_template_ids");
+        if (ids != null && !ids.isNull()) {
+            if (!ids.isArray()) throw ApiError.badField("sidecar_template_ids", "must be an array of sidecar template ids");
+            for (int i = 0; i < ids.size(); i++) {
+                JsonNode n = ids.get(i);
+                if (!n.isIntegralNumber() || n.longValue() <= 0) throw ApiError.badField("sidecar_template_ids[" + i + "]", "must be a positive id");
+                templates.add(n.longValue());
+            }
+        }
         try {
-            ctx.status(201).json(delivery.deliver(id, MetadataDelivery.Format.parse(format == null ? null : format.asText()), null));
+            ctx.status(201).json(delivery.deliver(id, MetadataDelivery.Format.parse(format == null ? null : format.asText()), null, templates));
         } catch (MetadataDelivery.NotReady e) {
             ObjectNode error = Json.MAPPER.valueToTree(e.body());
             error.set("characters", Json.MAPPER.valueToTree(e.blocking()));

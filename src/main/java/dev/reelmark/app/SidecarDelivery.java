@@ -1,0 +1,54 @@
+package dev.reelmark.app;
+
+import dev.reelmark.http.ApiError;
+import dev.reelmark.http.Json;
+import dev.reelmark.metadata.DeliverySidecars;
+import dev.reelmark.sidecar.SidecarExporter;
+import dev.reelmark.sidecar.SidecarService;
+import dev.reelmark.sidecar.SidecarTemplate;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Puts VFX sidecars into metadata deliveries: renders the chosen templates for every video of the project with the
+ * sidecar feature's exporter (the same files and layout as {@code POST /api/projects/{id}/export-sidecars}). Glue
+ * between two features, so it lives in the composition root.
+ */
+final class SidecarDelivery implements DeliverySidecars {
+    private final SidecarService sidecars;
+    private final SidecarExporter exporter;
+
+    SidecarDelivery(SidecarService sidecars, SidecarExporter exporter) {
+        this.sidecars = sidecars;
+        this.exporter = exporter;
+    }
+
+    @Override
+    public List<File> write(long projectId, List<Long> templateIds, Path scratch) {
+        List<SidecarTemplate> templates = new ArrayList<>();
+        for (int i = 0; i < templateIds.size(); i++) {
+            try {
+                templates.add(sidecars.get(templateIds.get(i)));
+            } catch (ApiError e) {
+                if (e.status() != 404) throw e;
+                throw ApiError.badField("sidecar_template_ids[" + i + "]", "no sidecar template with id " + templateIds.get(i));
+            }
+        }
+        exporter.export(sidecars.facts().scope(projectId, null), templates, scratch, 0, Json.MAPPER.createArrayNode(),
+                (done, clip, failures, flush) -> { });
+        List<File> files = new ArrayList<>();
+        try (Stream<Path> walk = Files.walk(scratch)) {
+            walk.filter(Files::isRegularFile).sorted()
+                    .forEach(p -> files.add(new File(scratch.relativize(p).toString().replace('\\', '/'), p)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return files;
+    }
+}

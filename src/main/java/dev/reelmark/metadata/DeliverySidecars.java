@@ -1,0 +1,23 @@
+package dev.reelmark.metadata;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * VFX sidecars for a delivery, from the sidecar feature: the composition root passes an implementation to
+ * {@link MetadataDelivery}, so metadata never reads sidecar tables. Unknown template ids are a 400 naming
+ * {@code sidecar_template_ids[i]}.
+ */
+public interface DeliverySidecars {
+    /** One file to package: {@code name} relative to the package's {@code sidecars/} folder. */
+    record File(String name, Path source) {
+    }
+
+    /** Writes the sidecars of the project's videos for these templates under {@code scratch} and lists them. */
+    List<File> write(long projectId, List<Long> templateIds, Path scratch);
+
+    /** No sidecar feature wired: asking for sidecars is a 400. */
+    DeliverySidecars NONE = (projectId, templateIds, scratch) -> {
+        throw dev.reelmark.http.ApiError.badField("sidecar_template_ids", "sidecars are not available in this server");
+    };
+}
