@@ -1,4 +1,5 @@
 import { useApiData } from '../../api/useApiData';
+import { ProjectSelect } from '../../components/ProjectSelect';
 import { setQuery, useLocation } from '../../app/router';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Loading } from '../../components/Loading';
@@ -51,16 +52,7 @@ export function ExportsPage() {
     projectBody = (
       <>
         <div className="filters">
-          <label>
-            Project
-            <select value={String(project.id)} onChange={(e) => setQuery({ project: e.target.value })}>
-              {items.map((p) => (
-                <option key={p.id} value={p.id}>
-                  {p.name}
-                </option>
-              ))}
-            </select>
-          </label>
+          <ProjectSelect projects={items} value={project.id} onChange={(id) => setQuery({ project: id })} />
         </div>
         <div className="exports-columns">
           <section aria-labelledby="sidecar-export-heading">

@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
+import { ProjectSelect } from '../../components/ProjectSelect';
 import type { ApiError } from '../../api/client';
 import { toApiError, useApiData } from '../../api/useApiData';
 import { Link, setQuery, useLocation } from '../../app/router';
@@ -62,16 +63,7 @@ export function MetadataPage() {
     body = (
       <>
         <div className="filters">
-          <label>
-            Project
-            <select value={String(project.id)} onChange={(e) => setQuery({ project: e.target.value })}>
-              {items.map((p) => (
-                <option key={p.id} value={p.id}>
-                  {p.name}
-                </option>
-              ))}
-            </select>
-          </label>
+          <ProjectSelect projects={items} value={project.id} onChange={(id) => setQuery({ project: id })} />
         </div>
         <ProjectMetadata key={project.id} project={project} />
       </>

@@ -1,4 +1,5 @@
 import { useCallback, useState } from 'react';
+import { ProjectSelect } from '../../components/ProjectSelect';
 import type { ApiError } from '../../api/client';
 import { toApiError, useApiData } from '../../api/useApiData';
 import { Link, setQuery, useLocation } from '../../app/router';
@@ -56,16 +57,7 @@ export function ProvenancePage() {
     <>
       {header}
       <form className="filters" onSubmit={(e) => e.preventDefault()} aria-label="Choose a project">
-        <label>
-          Project
-          <select value={String(project.id)} onChange={(e) => setQuery({ project: e.target.value })}>
-            {items.map((p) => (
-              <option key={p.id} value={p.id}>
-                {p.name}
-              </option>
-            ))}
-          </select>
-        </label>
+        <ProjectSelect projects={items} value={project.id} onChange={(id) => setQuery({ project: id })} />
       </form>
       <ProjectStaleness key={project.id} project={project} />
     </>

@@ -35,17 +35,11 @@ final class BenchCommand {
         public Integer call() throws Exception {
             if (characters < 1) throw new IllegalArgumentException("--characters must be at least 1");
             if (concurrency < 1 || concurrency > 64) throw new IllegalArgumentException("--concurrency must be from 1 to 64");
-            Path scratch = Files.createTempDirectory("reelmark-bench");
             AppConfig base = common.config(0);
-            String url = base.dbUrl();
-            String schema = null;
-            if (url != null && url.startsWith("jdbc:postgresql:")) {
-                schema = "reelmark_bench_" + System.currentTimeMillis();
-                url = url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema;
-            }
-            AppConfig config = new AppConfig(scratch, url, base.ffmpeg(), base.ffprobe(), 0);
-            String label = url == null ? "SQLite (embedded)" : "PostgreSQL";
-            try (Reelmark app = Reelmark.open(config)) {
+            try (Scratch scratch = Scratch.open(common, "reelmark-bench");
+                 Reelmark app = Reelmark.open(new AppConfig(scratch.dir(), scratch.url(),
+                         base.ffmpeg(), base.ffprobe(), 0))) {
+                String label = scratch.schema() == null ? "SQLite (embedded)" : "PostgreSQL";
                 int port = app.startServer("127.0.0.1", 0).port();
                 CatalogBench.Result r;
                 try (ProgressBar bar = new ProgressBar("characters", characters)) {
@@ -54,12 +48,6 @@ final class BenchCommand {
                 System.out.printf("%s: inserted %d rows in %.2f s = %.0f rows/s; read %d rows in %.2f s = %.0f rows/s%n",
                         r.database(), r.rowsInserted(), r.insertSeconds(), r.insertRowsPerSecond(),
                         r.rowsRead(), r.readSeconds(), r.readRowsPerSecond());
-            } finally {
-                if (schema != null) {
-                    try (var conn = DriverManager.getConnection(base.dbUrl()); var st = conn.createStatement()) {
-                        st.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
-                    }
-                }
             }
             return 0;
         }

@@ -309,10 +309,6 @@ public final class MetadataService implements AutoCloseable {
         return writeFile(SCENE, sceneId, MetadataSchemas.VIDEO, doc, sceneFile(s.project, s.character, s.scene), s.sources());
     }
 
-    public GeneratedFile regenerate(WorkItem item) {
-        return CHARACTER.equals(item.entityType()) ? regenerateCharacter(item.entityId()) : regenerateScene(item.entityId());
-    }
-
     private GeneratedFile write(String entityType, long id, String fileType, Object document, Path target, Sources sources) {
         return record(List.of(writeFile(entityType, id, fileType, document, target, sources))).get(0);
     }
@@ -531,16 +527,6 @@ public final class MetadataService implements AutoCloseable {
         if (catalog.list(CatalogModel.CHARACTERS, Map.of("project_id", projectId), 1, null).total() == 0) {
             throw new ApiError(422, "no_characters", "project_id", "project " + projectId + " has no characters: there is no metadata to generate");
         }
-    }
-
-    /**
-     * Regenerates one item of a batch: skipped (returns false) when {@code staleOnly} and its file is current.
-     * Errors (a missing image, an unreadable video) propagate for the caller to report.
-     */
-    public boolean regenerateItem(WorkItem item, boolean staleOnly) {
-        if (staleOnly && !staleness(item.entityType(), item.entityId()).stale()) return false;
-        regenerate(item);
-        return true;
     }
 
     /** Told about each item of a batch, in item order, on the caller's thread. May throw to stop the batch. */
