@@ -4,6 +4,7 @@ import dev.reelmark.app.AppConfig;
 import dev.reelmark.app.CatalogBench;
 import dev.reelmark.app.Reelmark;
 import dev.reelmark.db.Database;
+import dev.reelmark.db.ScratchDatabase;
 import dev.reelmark.metadata.MetadataBench;
 import dev.reelmark.provenance.ProvenanceBench;
 import me.tongfei.progressbar.ProgressBar;
@@ -13,7 +14,6 @@ import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.DriverManager;
 import java.util.concurrent.Callable;
 
 @Command(name = "bench", description = "Benchmarks (figures, not pass/fail).", subcommands = {BenchCommand.Catalog.class, BenchCommand.Metadata.class, BenchCommand.Provenance.class, BenchCommand.Tags.class,
@@ -36,10 +36,10 @@ final class BenchCommand {
             if (characters < 1) throw new IllegalArgumentException("--characters must be at least 1");
             if (concurrency < 1 || concurrency > 64) throw new IllegalArgumentException("--concurrency must be from 1 to 64");
             AppConfig base = common.config(0);
-            try (Scratch scratch = Scratch.open(common, "reelmark-bench");
+            try (ScratchDatabase scratch = ScratchDatabase.open(base.dbUrl(), "reelmark-bench");
                  Reelmark app = Reelmark.open(new AppConfig(scratch.dir(), scratch.url(),
                          base.ffmpeg(), base.ffprobe(), 0))) {
-                String label = scratch.schema() == null ? "SQLite (embedded)" : "PostgreSQL";
+                String label = scratch.label();
                 int port = app.startServer("127.0.0.1", 0).port();
                 CatalogBench.Result r;
                 try (ProgressBar bar = new ProgressBar("characters", characters)) {
@@ -50,27 +50,6 @@ final class BenchCommand {
                         r.rowsRead(), r.readSeconds(), r.readRowsPerSecond());
             }
             return 0;
-        }
-    }
-
-    /** A fresh database for one benchmark run: a new SQLite file, or a new schema on --db jdbc:postgresql://… dropped afterwards. */
-    private record Scratch(Path dir, String url, String baseUrl, String schema) implements AutoCloseable {
-        static Scratch open(CommonOptions common, String prefix) throws Exception {
-            Path dir = Files.createTempDirectory(prefix);
-            String base = common.config(0).dbUrl();
-            if (base != null && base.startsWith("jdbc:postgresql:")) {
-                String schema = prefix.replace('-', '_') + "_" + System.currentTimeMillis();
-                return new Scratch(dir, base + (base.contains("?") ? "&" : "?") + "currentSchema=" + schema, base, schema);
-            }
-            return new Scratch(dir, Database.sqliteUrlFor(dir), null, null);
-        }
-
-        @Override
-        public void close() throws Exception {
-            if (schema == null) return;
-            try (var conn = DriverManager.getConnection(baseUrl); var st = conn.createStatement()) {
-                st.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
-            }
         }
     }
 
@@ -86,7 +65,7 @@ final class BenchCommand {
         @Override
         public Integer call() throws Exception {
             if (characters < 1) throw new IllegalArgumentException("--characters must be at least 1");
-            try (Scratch scratch = Scratch.open(common, "reelmark-bench-metadata");
+            try (ScratchDatabase scratch = ScratchDatabase.open(common.config(0).dbUrl(), "reelmark-bench-metadata");
                  Database db = Database.openAndMigrate(scratch.url())) {
                 MetadataBench.Result r;
                 try (ProgressBar bar = new ProgressBar("characters", characters)) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.reelmark.catalog.CatalogModel;
 import dev.reelmark.catalog.CatalogService;
 import dev.reelmark.db.Database;
+import dev.reelmark.db.ScratchDatabase;
 import dev.reelmark.db.Timestamps;
 import dev.reelmark.db.Vendor;
 import dev.reelmark.http.Json;
@@ -176,25 +177,12 @@ public final class ProvenanceBench {
 
     /** Runs on a fresh database: a temp SQLite file when {@code pgBaseUrl} is null, else a new schema dropped afterwards. */
     public static Result runFresh(String pgBaseUrl, int receipts, int segments, PrintStream out) throws Exception {
-        java.nio.file.Path scratch = java.nio.file.Files.createTempDirectory("reelmark-prov-bench");
-        String schema = null;
-        String url;
-        if (pgBaseUrl != null && pgBaseUrl.startsWith("jdbc:postgresql:")) {
-            schema = "reelmark_prov_bench_" + System.currentTimeMillis();
-            url = pgBaseUrl + (pgBaseUrl.contains("?") ? "&" : "?") + "currentSchema=" + schema;
-        } else {
-            url = Database.sqliteUrlFor(scratch);
-        }
-        try (Database db = Database.openAndMigrate(url)) {
+        try (ScratchDatabase scratch = ScratchDatabase.open(pgBaseUrl, "reelmark_prov_bench");
+             Database db = Database.openAndMigrate(scratch.url())) {
             long step = Math.max(1, receipts / 10);
             return new ProvenanceBench(db, out).run(receipts, segments,
                     done -> { if (out != null && done % step == 0) out.printf("  inserted %d receipts%n", done); });
-        } finally {
-            if (schema != null) {
-                try (var conn = java.sql.DriverManager.getConnection(pgBaseUrl); var st = conn.createStatement()) {
-                    st.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
-                }
-            }
         }
     }
+
 }

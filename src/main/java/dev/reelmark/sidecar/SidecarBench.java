@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.reelmark.app.AppConfig;
 import dev.reelmark.app.Reelmark;
+import dev.reelmark.db.ScratchDatabase;
 import dev.reelmark.cli.CommonOptions;
 import dev.reelmark.http.Json;
 import dev.reelmark.jobs.Job;
@@ -17,16 +18,13 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 
 /**
  * {@code reelmark bench sidecars}: N segments (pointing at a few real clips made by ffmpeg, with quality and
@@ -41,38 +39,23 @@ public final class SidecarBench {
     public static final class Scratch implements AutoCloseable {
         public final Path dir;
         public final Reelmark app;
-        private final String baseUrl;
-        private final String schema;
+        private final ScratchDatabase db;
 
         public Scratch(CommonOptions common, String prefix, int workers) throws IOException {
-            this.dir = Files.createTempDirectory(prefix);
             AppConfig base = common.config(0);
-            String url = base.dbUrl();
-            String s = null;
-            if (url != null && url.startsWith("jdbc:postgresql:")) {
-                s = prefix.replaceAll("[^a-z0-9_]", "_") + "_" + System.currentTimeMillis();
-                url = url + (url.contains("?") ? "&" : "?") + "currentSchema=" + s;
-            }
-            this.baseUrl = base.dbUrl();
-            this.schema = s;
-            this.app = Reelmark.open(new AppConfig(dir.resolve("data"), url, base.ffmpeg(), base.ffprobe(), workers));
+            this.db = ScratchDatabase.open(base.dbUrl(), prefix);
+            this.dir = db.dir();
+            this.app = Reelmark.open(new AppConfig(dir.resolve("data"), db.url(), base.ffmpeg(), base.ffprobe(), workers));
         }
 
         public String label() {
-            return schema == null ? "SQLite (embedded)" : "PostgreSQL";
+            return db.label();
         }
 
         @Override
         public void close() throws Exception {
             app.close();
-            if (schema != null) {
-                try (var conn = DriverManager.getConnection(baseUrl); var st = conn.createStatement()) {
-                    st.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
-                }
-            }
-            try (Stream<Path> walk = Files.walk(dir)) {
-                for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-            }
+            db.close();
         }
     }
 
