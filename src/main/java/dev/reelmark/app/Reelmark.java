@@ -103,10 +103,10 @@ public final class Reelmark implements AutoCloseable {
         // issue 6: sidecars and datasets
         ClipFacts clipFacts = new ClipFacts(catalog, segmentMedia, MediaRoots.of(config.dataDir()));
         this.sidecars = new SidecarService(db, clipFacts);
-        this.sidecarExportJob = new SidecarExportJob(sidecars, catalog,
-                new SidecarExporter(clipFacts, MediaRoots.of(config.dataDir())), config.dataDir());
+        SidecarExporter sidecarExporter = new SidecarExporter(clipFacts, MediaRoots.of(config.dataDir()));
+        this.sidecarExportJob = new SidecarExportJob(sidecars, catalog, sidecarExporter, config.dataDir());
         jobs.register(sidecarExportJob);
-        metadataDelivery.withSidecars(new SidecarDelivery(sidecars, new SidecarExporter(clipFacts, MediaRoots.of(config.dataDir()))));
+        metadataDelivery.withSidecars(new SidecarDelivery(sidecars, sidecarExporter));
         this.datasets = new DatasetService(db, catalog, jobs, clipFacts, MediaRoots.of(config.dataDir()), this::ffmpegTools, config.dataDir());
         jobs.register(new DatasetExportJob(datasets));
         // Each process runs the jobs it has handlers for; with PostgreSQL several processes share the queue.
