@@ -88,7 +88,7 @@ public final class Reelmark implements AutoCloseable {
         this.ledger = LedgerService.create(LedgerConfig.fromEnvironment(config.dataDir()), catalog, config.dataDir(), this::ffmpegTools);
         catalog.onChange(ledger::onCatalogChange);
         jobs.register(new LedgerGenerateJob(ledger));
-        this.provenance = new ProvenanceService(db, catalog, jobs);
+        this.provenance = new ProvenanceService(db, catalog, jobs, config.dataDir());
         this.provenanceImporter = new ProvenanceImporter(provenance, config.dataDir(), () -> new MediaProbe(ffmpegTools()));
         jobs.register(new RegenerateJob(provenance));
         this.metadata = new MetadataService(db, catalog, config.dataDir(), this::ffmpegTools,

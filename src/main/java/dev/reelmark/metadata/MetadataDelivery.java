@@ -119,11 +119,14 @@ public final class MetadataDelivery {
             boolean hasCharacter = !missing(character);
             boolean hasVideo = own.stream().skip(1).noneMatch(MetadataDelivery::missing);
             boolean stale = own.stream().anyMatch(s -> s.reasons().contains(MetadataService.SOURCE_CHANGED)
-                    || s.reasons().contains(MetadataService.FILE_MODIFIED) || s.reasons().contains(MetadataService.SCHEMA_CHANGED));
+                    || s.reasons().contains(MetadataService.FILE_MODIFIED) || s.reasons().contains(MetadataService.SCHEMA_CHANGED)
+                    || s.reasons().contains(MetadataService.MEDIA_CHANGED) || s.reasons().contains(MetadataService.MEDIA_MISSING)
+                    || s.reasons().contains(MetadataService.MEDIA_UNRECORDED));
             List<String> problems = new ArrayList<>();
             for (MetadataService.Staleness s : own) {
                 if (s.stale()) problems.add(s.fileType() + (s.entityType().equals(MetadataService.SCENE)
-                        ? " of scene " + s.entityId() + " '" + s.name() + "'" : "") + ": " + String.join(", ", s.reasons()));
+                        ? " of scene " + s.entityId() + " '" + s.name() + "'" : "") + ": " + String.join(", ", s.reasons())
+                        + s.media().stream().map(m -> "; " + m.message()).collect(java.util.stream.Collectors.joining()));
             }
             checks.add(new CharacterCheck(character.entityId(), character.name(), hasCharacter, hasVideo, stale, problems));
         }

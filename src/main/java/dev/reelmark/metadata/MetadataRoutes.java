@@ -42,7 +42,9 @@ public final class MetadataRoutes {
                 .summary("Whether a character's character_metadata.json is current")
                 .description("generated_at and source_updated_at of the written file (null when never written), the "
                         + "sources' current updated_at, and the reasons it is stale (empty when current): not_generated, "
-                        + "source_changed, file_missing, file_modified, schema_version_changed.")
+                        + "source_changed, file_missing, file_modified, schema_version_changed, and for the segment videos "
+                        + "and images it was built from (by content hash) media_changed, media_missing, media_unrecorded; "
+                        + "media names each such file.")
                 .response(ref("MetadataStaleness")).errors(400, 404)
                 .handle(ctx -> ctx.json(metadata.staleness(MetadataService.CHARACTER, Requests.pathId(ctx, "id"))));
         router.get("/api/scenes/{id}/metadata").tag(TAG)
@@ -184,7 +186,10 @@ public final class MetadataRoutes {
         nullableString.putArray("type").add("string").add("null");
         return objectOf("entity_type", type("string"), "entity_id", type("integer"), "name", type("string"),
                 "file_type", type("string"), "file_path", nullableString, "generated_at", nullableString,
-                "source_updated_at", nullableString, "current_updated_at", type("string"), "reasons", arrayOf(type("string")));
+                "source_updated_at", nullableString, "current_updated_at", type("string"), "reasons", arrayOf(type("string")),
+                "media", arrayOf(objectOf("reason", type("string"), "kind", type("string"), "id", type("integer"),
+                        "path", type("string"), "recorded_sha256", type("string"), "current_sha256", nullableString,
+                        "message", type("string"))));
     }
 
     private static ObjectNode checkSchema() {

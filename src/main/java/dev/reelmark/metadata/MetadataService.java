@@ -13,6 +13,7 @@ import dev.reelmark.http.ApiError;
 import dev.reelmark.http.Json;
 import dev.reelmark.media.AtomicOutput;
 import dev.reelmark.media.FfmpegTools;
+import dev.reelmark.media.MediaIdentity;
 import dev.reelmark.media.MediaException;
 import dev.reelmark.media.MediaProbe;
 import dev.reelmark.media.MediaRoots;
@@ -63,6 +64,12 @@ public final class MetadataService implements AutoCloseable {
     public static final String FILE_MISSING = "file_missing";
     public static final String FILE_MODIFIED = "file_modified";
     public static final String SCHEMA_CHANGED = "schema_version_changed";
+    /** A segment video or image the file was built from has other bytes now (re-rendered, replaced, corrupted). */
+    public static final String MEDIA_CHANGED = "media_changed";
+    /** A segment video or image the file was built from is gone (or unreadable). */
+    public static final String MEDIA_MISSING = "media_missing";
+    /** The file was written before the media it was built from were recorded: nothing vouches for them. */
+    public static final String MEDIA_UNRECORDED = "media_unrecorded";
 
     /**
      * @param outputRoot     where metadata files are written (default {@code <data>/metadata})
@@ -125,10 +132,27 @@ public final class MetadataService implements AutoCloseable {
                             @JsonProperty("file_path") String filePath, @JsonProperty("generated_at") String generatedAt,
                             @JsonProperty("source_updated_at") String sourceUpdatedAt,
                             @JsonProperty("current_updated_at") String currentUpdatedAt,
-                            @JsonProperty("reasons") List<String> reasons) {
+                            @JsonProperty("reasons") List<String> reasons,
+                            @JsonProperty("media") List<MediaProblem> media) {
+        public Staleness(String entityType, long entityId, String name, String fileType, String filePath, String generatedAt,
+                         String sourceUpdatedAt, String currentUpdatedAt, List<String> reasons) {
+            this(entityType, entityId, name, fileType, filePath, generatedAt, sourceUpdatedAt, currentUpdatedAt, reasons, List.of());
+        }
+
         public boolean stale() {
             return !reasons.isEmpty();
         }
+    }
+
+    /**
+     * A media file behind a metadata file that no longer is what it was: {@code reason} is {@link #MEDIA_CHANGED}
+     * or {@link #MEDIA_MISSING}; {@code current_sha256} is null when the file is missing.
+     */
+    public record MediaProblem(@JsonProperty("reason") String reason, @JsonProperty("kind") String kind,
+                               @JsonProperty("id") long id, @JsonProperty("path") String path,
+                               @JsonProperty("recorded_sha256") String recordedSha256,
+                               @JsonProperty("current_sha256") String currentSha256,
+                               @JsonProperty("message") String message) {
     }
 
     /** The answer of {@code GET /api/projects/{id}/metadata/stale}: stale files grouped by file type. */
@@ -171,6 +195,7 @@ public final class MetadataService implements AutoCloseable {
     private final Supplier<FfmpegTools> tools;
     private final Options options;
     private final ConcurrentHashMap<String, ProbeResult> probes = new ConcurrentHashMap<>();
+    private final MediaIdentity identities = MediaIdentity.shared();
     private final ReentrantLock[] locks = new ReentrantLock[64];
     private final java.util.Queue<CatalogService.CatalogChange> changes = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final Set<Long> pendingCharacters = ConcurrentHashMap.newKeySet();
@@ -295,8 +320,10 @@ public final class MetadataService implements AutoCloseable {
 
     private Written writeCharacter(CharacterSnapshot s) {
         long characterId = s.character.get("id").longValue();
+        List<MediaUse> media = characterMedia(s);
         CharacterMetadata doc = characterMetadata(s);
-        return writeFile(CHARACTER, characterId, MetadataSchemas.CHARACTER, doc, characterFile(s.project, s.character), s.sources());
+        return writeFile(CHARACTER, characterId, MetadataSchemas.CHARACTER, doc, characterFile(s.project, s.character), s.sources())
+                .withMedia(media);
     }
 
     private Written writeScene(long sceneId) {
@@ -305,8 +332,10 @@ public final class MetadataService implements AutoCloseable {
 
     private Written writeScene(SceneSnapshot s) {
         long sceneId = s.scene.get("id").longValue();
+        List<MediaUse> media = sceneMedia(s); // before probing: a file re-rendered meanwhile then reads as changed
         VideoMetadata doc = videoMetadata(s);
-        return writeFile(SCENE, sceneId, MetadataSchemas.VIDEO, doc, sceneFile(s.project, s.character, s.scene), s.sources());
+        return writeFile(SCENE, sceneId, MetadataSchemas.VIDEO, doc, sceneFile(s.project, s.character, s.scene), s.sources())
+                .withMedia(media);
     }
 
     private GeneratedFile write(String entityType, long id, String fileType, Object document, Path target, Sources sources) {
@@ -315,7 +344,10 @@ public final class MetadataService implements AutoCloseable {
 
     /** A file written to disk whose {@code metadata_generations} row is still to be recorded. */
     record Written(String entityType, long entityId, String fileType, String filePath, String generatedAt,
-                   String sourceUpdatedAt, String sourceDigest, String fileHash) {
+                   String sourceUpdatedAt, String sourceDigest, String fileHash, List<MediaUse> media) {
+        Written withMedia(List<MediaUse> m) {
+            return new Written(entityType, entityId, fileType, filePath, generatedAt, sourceUpdatedAt, sourceDigest, fileHash, m);
+        }
     }
 
     /** Validates the document against its schema and writes it atomically (temp file + rename); records nothing. */
@@ -338,7 +370,7 @@ public final class MetadataService implements AutoCloseable {
             throw notWritable(target, e);
         }
         return new Written(entityType, id, fileType, stored(written), tree.get("generated_at").asText(),
-                sources.maxUpdatedAt(), sources.digest(), sha256(bytes));
+                sources.maxUpdatedAt(), sources.digest(), sha256(bytes), List.of());
     }
 
     /**
@@ -349,7 +381,7 @@ public final class MetadataService implements AutoCloseable {
     private List<GeneratedFile> record(List<Written> files) {
         List<MetadataStore.Upserted> rows = store.upsertAll(files.stream().map(w -> new MetadataStore.Row(w.entityType(),
                 w.entityId(), w.fileType(), w.filePath(), w.generatedAt(), w.sourceUpdatedAt(), w.sourceDigest(),
-                SCHEMA_VERSION, w.fileHash())).toList());
+                SCHEMA_VERSION, w.fileHash(), w.media())).toList());
         List<GeneratedFile> out = new ArrayList<>(rows.size());
         for (MetadataStore.Upserted up : rows) {
             MetadataGeneration row = up.row();
@@ -431,8 +463,11 @@ public final class MetadataService implements AutoCloseable {
                 reasons.add(FILE_MISSING);
             }
         }
+        List<MediaProblem> media = mediaProblems(g.media());
+        if (g.media() == null) reasons.add(MEDIA_UNRECORDED);
+        media.stream().map(MediaProblem::reason).distinct().forEach(reasons::add);
         return new Staleness(entityType, id, sources.name(), fileType, g.filePath(), g.generatedAt(), g.sourceUpdatedAt(),
-                sources.maxUpdatedAt(), reasons);
+                sources.maxUpdatedAt(), reasons, media);
     }
 
     /** Every stale (or never generated, missing, hand-edited) file of a project, grouped by file type. */
@@ -909,6 +944,56 @@ public final class MetadataService implements AutoCloseable {
     }
 
     // ---------------------------------------------------------------- media checks
+
+    /** The identities of the current images a character file is built from (missing ones fail the build itself). */
+    private List<MediaUse> characterMedia(CharacterSnapshot s) {
+        List<MediaUse> out = new ArrayList<>();
+        for (ObjectNode image : s.images) {
+            if (!image.get("is_current_version").booleanValue()) continue;
+            String stored = image.get("path").asText();
+            identify(stored).ifPresent(i -> out.add(MediaUse.of(MediaUse.IMAGE, image.get("id").longValue(), stored, i)));
+        }
+        return out;
+    }
+
+    /** The identities of the segment videos a scene file is built from (missing ones fail the build itself). */
+    private List<MediaUse> sceneMedia(SceneSnapshot s) {
+        List<MediaUse> out = new ArrayList<>();
+        for (ObjectNode seg : s.segments) {
+            String stored = text(seg, "output_video_path");
+            if (stored == null) continue;
+            identify(stored).ifPresent(i -> out.add(MediaUse.of(MediaUse.SEGMENT_VIDEO, seg.get("id").longValue(), stored, i)));
+        }
+        return out;
+    }
+
+    private Optional<MediaIdentity.Identity> identify(String stored) {
+        return roots.resolve(stored).flatMap(identities::find);
+    }
+
+    /** Each recorded media file that is not what it was when the metadata file was written. */
+    private List<MediaProblem> mediaProblems(List<MediaUse> recorded) {
+        if (recorded == null || recorded.isEmpty()) return List.of();
+        List<MediaProblem> out = new ArrayList<>();
+        for (MediaUse use : recorded) {
+            Optional<Path> file = roots.resolve(use.path());
+            MediaIdentity.Check check = file.isEmpty()
+                    ? new MediaIdentity.Check(MediaIdentity.Status.MISSING, use.sha256(), null, "outside the data directory")
+                    : identities.check(file.get(), use.identity());
+            if (check.matches()) continue;
+            boolean missing = check.status() == MediaIdentity.Status.MISSING;
+            out.add(new MediaProblem(missing ? MEDIA_MISSING : MEDIA_CHANGED, use.kind(), use.id(), use.path(), use.sha256(),
+                    missing ? null : check.current().sha256(),
+                    use.describe() + (missing ? " is missing" + (check.problem() == null ? "" : ": " + check.problem())
+                            : " changed since the file was written (sha256 " + abbreviate(use.sha256()) + " → "
+                            + abbreviate(check.current().sha256()) + ")")));
+        }
+        return out;
+    }
+
+    private static String abbreviate(String sha) {
+        return sha == null || sha.length() < 12 ? String.valueOf(sha) : sha.substring(0, 12);
+    }
 
     private void checkImageFile(long characterId, ObjectNode image) {
         String stored = image.get("path").asText();

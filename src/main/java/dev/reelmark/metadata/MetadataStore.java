@@ -18,7 +18,8 @@ final class MetadataStore {
             rs.getString("entity_type"), rs.getLong("entity_id"), rs.getString("file_type"), rs.getString("file_path"),
             Timestamps.format(Timestamps.read(rs, "generated_at")), Timestamps.format(Timestamps.read(rs, "source_updated_at")),
             rs.getString("source_digest"), rs.getString("schema_version"), rs.getString("file_hash"),
-            Timestamps.format(Timestamps.read(rs, "created_at")), Timestamps.format(Timestamps.read(rs, "updated_at")));
+            Timestamps.format(Timestamps.read(rs, "created_at")), Timestamps.format(Timestamps.read(rs, "updated_at")),
+            MediaUse.read(rs.getString("media")));
 
     private final Jdbi jdbi;
 
@@ -32,7 +33,11 @@ final class MetadataStore {
 
     /** One row to record. */
     record Row(String entityType, long entityId, String fileType, String filePath, String generatedAt,
-               String sourceUpdatedAt, String sourceDigest, String schemaVersion, String fileHash) {
+               String sourceUpdatedAt, String sourceDigest, String schemaVersion, String fileHash, List<MediaUse> media) {
+        Row(String entityType, long entityId, String fileType, String filePath, String generatedAt,
+            String sourceUpdatedAt, String sourceDigest, String schemaVersion, String fileHash) {
+            this(entityType, entityId, fileType, filePath, generatedAt, sourceUpdatedAt, sourceDigest, schemaVersion, fileHash, null);
+        }
     }
 
     /**
@@ -57,25 +62,26 @@ final class MetadataStore {
             List<Upserted> out = new ArrayList<>(rows.size());
             for (Row r : rows) {
                 int changed = h.createUpdate("INSERT INTO metadata_generations (entity_type, entity_id, file_type, file_path, generated_at,"
-                                + " source_updated_at, source_digest, schema_version, file_hash)"
+                                + " source_updated_at, source_digest, schema_version, file_hash, media)"
                                 + " VALUES (:entity_type, :entity_id, :file_type, :file_path, :generated_at, :source_updated_at,"
-                                + " :source_digest, :schema_version, :file_hash)"
+                                + " :source_digest, :schema_version, :file_hash, :media)"
                                 + " ON CONFLICT (entity_type, entity_id, file_type) DO UPDATE SET file_path = excluded.file_path,"
                                 + " generated_at = excluded.generated_at, source_updated_at = excluded.source_updated_at,"
                                 + " source_digest = excluded.source_digest, schema_version = excluded.schema_version,"
-                                + " file_hash = excluded.file_hash"
+                                + " file_hash = excluded.file_hash, media = excluded.media"
                                 + " WHERE metadata_generations.generated_at <= excluded.generated_at")
                         .bind("entity_type", r.entityType()).bind("entity_id", r.entityId()).bind("file_type", r.fileType())
                         .bind("file_path", r.filePath()).bind("generated_at", r.generatedAt())
                         .bind("source_updated_at", r.sourceUpdatedAt()).bind("source_digest", r.sourceDigest())
                         .bind("schema_version", r.schemaVersion()).bind("file_hash", r.fileHash())
+                        .bind("media", r.media() == null ? null : MediaUse.write(r.media()))
                         .execute();
                 MetadataGeneration previous = before.get(key(r.entityType(), r.entityId(), r.fileType()));
                 // Replaced (or new): the row is what was written; otherwise a newer generation stays, unchanged.
                 MetadataGeneration stored = changed > 0
                         ? new MetadataGeneration(r.entityType(), r.entityId(), r.fileType(), r.filePath(), r.generatedAt(),
                         r.sourceUpdatedAt(), r.sourceDigest(), r.schemaVersion(), r.fileHash(),
-                        previous == null ? null : previous.createdAt(), null)
+                        previous == null ? null : previous.createdAt(), null, r.media())
                         : previous;
                 out.add(new Upserted(stored, previous == null ? null : previous.filePath()));
                 before.put(key(r.entityType(), r.entityId(), r.fileType()), stored);

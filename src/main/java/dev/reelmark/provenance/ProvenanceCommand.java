@@ -24,13 +24,14 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 
 /**
- * {@code reelmark provenance show|usage|report|regenerate|import|demo-receipts}: generation provenance from the
+ * {@code reelmark provenance show|usage|report|regenerate|import|demo-receipts|verify}: generation provenance from the
  * command line, on the same database as the server. Bad input prints one line on stderr and exits with 2.
  */
 @Command(name = "provenance", description = "Generation receipts, staleness and targeted regeneration.",
         mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT, version = "reelmark " + Reelmark.VERSION,
         subcommands = {ProvenanceCommand.Show.class, ProvenanceCommand.Usage.class, ProvenanceCommand.Report.class,
-                ProvenanceCommand.Regenerate.class, ProvenanceCommand.Import.class, ProvenanceCommand.DemoReceipts.class})
+                ProvenanceCommand.Regenerate.class, ProvenanceCommand.Import.class, ProvenanceCommand.DemoReceipts.class,
+                ProvenanceCommand.Verify.class})
 public final class ProvenanceCommand implements Callable<Integer> {
     public static final int USAGE = Cli.USAGE;
 
@@ -194,6 +195,39 @@ public final class ProvenanceCommand implements Callable<Integer> {
             int n = p.recordDemoReceipts(positive("PROJECT_ID", project));
             spec.commandLine().getOut().println("recorded " + n + " receipts");
             return 0;
+        }
+    }
+
+    @Command(name = "verify", description = "Check every segment's files against its latest receipt (SHA-256): lists each "
+            + "changed, missing or unhashed file; exits 1 when any does not match.")
+    static final class Verify extends Sub {
+        @Parameters(paramLabel = "PROJECT_ID", arity = "0..1", description = "Only this project (default: every project)")
+        Long project;
+
+        @Option(names = "--record-missing", description = "First record the hash of existing output videos whose receipt has none")
+        boolean recordMissing;
+
+        @Option(names = "--json", description = "Print the whole report as JSON")
+        boolean json;
+
+        @Override
+        int run(ProvenanceService p, JobService jobs) throws Exception {
+            Long id = project == null ? null : positive("PROJECT_ID", project);
+            PrintWriter out = spec.commandLine().getOut();
+            int recorded = recordMissing ? p.recordMissingOutputs(id) : 0;
+            ReceiptVerifier.Report r = p.verify(id);
+            if (json) {
+                print(Json.MAPPER.valueToTree(r));
+            } else {
+                if (recordMissing) out.printf("recorded the output hash of %d receipt(s)%n", recorded);
+                out.printf("%d segment(s) with receipts, %d file(s) checked: %d ok, %d changed, %d missing, %d without hash%n",
+                        r.segmentsChecked(), r.filesChecked(), r.ok(), r.changed(), r.missing(), r.noHash());
+                for (ReceiptVerifier.Check c : r.problems()) {
+                    out.printf("  segment %d (scene %d, receipt %d) %s %s: %s%n", c.segmentId(), c.sceneId(), c.receiptId(),
+                            c.role(), c.status(), c.message());
+                }
+            }
+            return r.allMatch() ? 0 : 1;
         }
     }
 }

@@ -90,6 +90,8 @@ public final class ProvenanceRoutes {
                 "generation_completed_at", nullableDateTime(),
                 "generation_duration_ms", nullable("integer"),
                 "created_at", dateTime(),
+                "output_sha256", described(nullable("string"), "SHA-256 of the output video once it existed (set once)"),
+                "output_size", described(nullable("integer"), "size in bytes of that output video"),
                 "loras", arrayOf(ref("ReceiptLora")));
         router.schema("GenerationReceipt", described(receipt,
                 "An immutable generation receipt: the exact asset/image versions (ids, names, versions, hashes), prompt and sampling of one generation"));
@@ -130,6 +132,33 @@ public final class ProvenanceRoutes {
                 "reasons", arrayOf(ref("StaleReason")),
                 "regenerated_as", described(arrayOf(type("integer")),
                         "segments already created from this one by targeted regeneration (oldest first); empty when none")));
+        ObjectNode role = Json.object().put("type", "string");
+        role.putArray("enum").add(ReceiptVerifier.OUTPUT_VIDEO).add(ReceiptVerifier.SOURCE_IMAGE).add(ReceiptVerifier.VARIANT_IMAGE);
+        ObjectNode status = Json.object().put("type", "string");
+        status.putArray("enum").add(ReceiptVerifier.OK).add(ReceiptVerifier.CHANGED).add(ReceiptVerifier.MISSING).add(ReceiptVerifier.NO_HASH);
+        router.schema("ReceiptMediaCheck", described(objectOf(
+                "segment_id", type("integer"),
+                "scene_id", type("integer"),
+                "receipt_id", described(type("integer"), "the segment's latest receipt"),
+                "role", role,
+                "ref_id", described(type("integer"), "the segment id (output_video) or the image id"),
+                "path", nullable("string"),
+                "status", status,
+                "recorded_sha256", nullable("string"),
+                "recorded_size", nullable("integer"),
+                "current_sha256", described(nullable("string"), "null when the file is missing"),
+                "current_size", nullable("integer"),
+                "message", nullable("string")), "One file a receipt vouches for, compared by SHA-256 with the file on disk"));
+        router.schema("ProvenanceVerifyReport", objectOf(
+                "project_id", nullable("integer"),
+                "segments_checked", described(type("integer"), "segments with a receipt"),
+                "files_checked", type("integer"),
+                "ok", type("integer"),
+                "changed", type("integer"),
+                "missing", type("integer"),
+                "no_hash_recorded", type("integer"),
+                "segments_not_matching", type("integer"),
+                "problems", described(arrayOf(ref("ReceiptMediaCheck")), "every check that is not ok, by segment id")));
         router.schema("StalenessReport", described(objectOf(
                 "project_id", type("integer"),
                 "asset_id", described(nullable("integer"), "the asset filter, when given"),
@@ -139,7 +168,10 @@ public final class ProvenanceRoutes {
                 "total_stale_segments", type("integer"),
                 "total_stale_scenes", type("integer"),
                 "by_asset", arrayOf(ref("StaleAssetGroup")),
-                "stale_segments", arrayOf(ref("StaleSegment"))),
+                "stale_segments", arrayOf(ref("StaleSegment")),
+                "total_media_stale_segments", type("integer"),
+                "media_stale", described(arrayOf(ref("ReceiptMediaCheck")),
+                        "files that are no longer what the latest receipt recorded (changed or missing)")),
                 "Computed at query time; stale_segments are ordered by segment id"));
         router.schema("RegenerationDraft", objectOf(
                 "id", type("integer"),
@@ -154,6 +186,8 @@ public final class ProvenanceRoutes {
                 "latest", orNull(ref("GenerationReceipt")),
                 "stale", type("boolean"),
                 "stale_reasons", arrayOf(ref("StaleReason")),
+                "media", described(arrayOf(ref("ReceiptMediaCheck")),
+                        "the latest receipt's files that do not match it (changed or missing make the segment stale)"),
                 "receipts", described(arrayOf(ref("ReceiptSummary")), "every receipt of the segment, newest first"),
                 "regenerations", described(arrayOf(ref("RegenerationDraft")), "segments created from this one by targeted regeneration")));
         ObjectNode usageItem = objectOf(
@@ -279,6 +313,13 @@ public final class ProvenanceRoutes {
                     }
                     ctx.status(202).json(provenance.regenerateStale(project, ids));
                 });
+
+        router.get("/api/provenance/verify").tag(TAG).summary("Verify segment files against their receipts")
+                .description("Hashes (SHA-256, cached by real path, size and mtime) each segment's output video and the source/variant "
+                        + "images of its latest receipt and reports every file that no longer matches: changed, missing, or no hash recorded.")
+                .query("project_id", "integer", "only this project's segments (default: every project)")
+                .response(ref("ProvenanceVerifyReport")).errors(400, 404)
+                .handle(ctx -> ctx.json(provenance.verify(Requests.queryLong(ctx, "project_id"))));
 
         router.post("/api/provenance/import").tag(TAG).summary("Import receipts from ComfyUI output files")
                 .description("Reads the ComfyUI prompt/workflow JSON from each video's comment tag or PNG's text chunks and records a receipt for the segment whose output_video_path is the file. Paths are relative to the data directory unless absolute.")

@@ -11,9 +11,12 @@ import dev.reelmark.http.ApiError;
 import dev.reelmark.http.Json;
 import dev.reelmark.jobs.Job;
 import dev.reelmark.jobs.JobService;
+import dev.reelmark.media.MediaIdentity;
+import dev.reelmark.media.MediaRoots;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
+import java.nio.file.Path;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
@@ -46,12 +49,58 @@ public final class ProvenanceService {
     private final Jdbi jdbi;
     private final CatalogService catalog;
     private final JobService jobs;
+    /** Where segment videos and images are read from to hash them; null: output videos are not hashed. */
+    private final MediaRoots roots;
+    private final MediaIdentity identities = MediaIdentity.shared();
+    private final ReceiptVerifier verifier;
 
+    /** Without a data directory: receipts record no output hash and {@link #verify} is unavailable. */
     public ProvenanceService(Database db, CatalogService catalog, JobService jobs) {
+        this(db, catalog, jobs, null);
+    }
+
+    /** {@code dataDir}: where stored media paths are resolved (and confined), to hash output videos and images. */
+    public ProvenanceService(Database db, CatalogService catalog, JobService jobs, Path dataDir) {
         this.db = db;
         this.jdbi = db.jdbi();
         this.catalog = catalog;
         this.jobs = jobs;
+        this.roots = dataDir == null ? null : MediaRoots.of(dataDir.toAbsolutePath().normalize());
+        this.verifier = new ReceiptVerifier(this);
+    }
+
+    Optional<MediaRoots> mediaRoots() {
+        return Optional.ofNullable(roots);
+    }
+
+    MediaIdentity identities() {
+        return identities;
+    }
+
+    /** The identity of a segment's output video as it is now, when it has one inside the media roots. */
+    Optional<MediaIdentity.Identity> outputIdentity(long segmentId) {
+        if (roots == null) return Optional.empty();
+        String stored = catalog.find(CatalogModel.SEGMENTS, segmentId).map(seg -> text(seg, "output_video_path")).orElse(null);
+        if (stored == null) return Optional.empty();
+        return roots.resolve(stored).flatMap(identities::find);
+    }
+
+    /**
+     * Which segments' output videos (and source/variant images) no longer match their latest receipt: changed,
+     * missing, or with no hash recorded. {@code projectId} null: every project.
+     */
+    public ReceiptVerifier.Report verify(Long projectId) {
+        if (projectId != null) catalog.get(CatalogModel.PROJECTS, projectId);
+        return verifier.verify(projectId);
+    }
+
+    /**
+     * Records the output video's hash and size on each latest receipt of the project that has none yet and whose
+     * video exists (trust on first verification); returns how many receipts were completed so.
+     */
+    public int recordMissingOutputs(Long projectId) {
+        if (projectId != null) catalog.get(CatalogModel.PROJECTS, projectId);
+        return verifier.recordMissing(projectId);
     }
 
     public CatalogService catalog() {
@@ -144,18 +193,28 @@ public final class ProvenanceService {
      */
     public long record(long segmentId, ReceiptInputs in, Instant startedAt, Instant completedAt, Long durationMs, String source) {
         String hash = in.inputsHash();
-        return jdbi.inTransaction(h -> insert(h, segmentId, in, hash, startedAt, completedAt, durationMs, source));
+        MediaIdentity.Identity output = outputIdentity(segmentId).orElse(null); // the output video, when it exists already
+        return jdbi.inTransaction(h -> insert(h, segmentId, in, hash, startedAt, completedAt, durationMs, source, output));
     }
 
     static long insert(Handle h, long segmentId, ReceiptInputs in, String hash, Instant startedAt, Instant completedAt,
                        Long durationMs, String source) {
+        return insert(h, segmentId, in, hash, startedAt, completedAt, durationMs, source, null);
+    }
+
+    /** {@code output}: the segment's output video as it is at recording time, or null when there is none yet. */
+    static long insert(Handle h, long segmentId, ReceiptInputs in, String hash, Instant startedAt, Instant completedAt,
+                       Long durationMs, String source, MediaIdentity.Identity output) {
         long id = h.createUpdate("INSERT INTO generation_receipts (segment_id, source_image_id, source_image_hash,"
                         + " variant_image_id, variant_image_hash, workflow_asset_id, workflow_name, workflow_version, workflow_hash,"
                         + " model_asset_id, model_name, model_version, model_hash, prompt_text, negative_prompt, cfg_scale, seed,"
                         + " resolution_width, resolution_height, steps, sampler, lora_count, additional_params, inputs_hash, source,"
-                        + " generation_started_at, generation_completed_at, generation_duration_ms) VALUES (:segment, :sid, :sh,"
+                        + " generation_started_at, generation_completed_at, generation_duration_ms, output_sha256, output_size)"
+                        + " VALUES (:segment, :sid, :sh,"
                         + " :vid, :vh, :wid, :wn, :wv, :wh, :mid, :mn, :mv, :mh, :prompt, :neg, :cfg, :seed, :w, :hgt, :steps,"
-                        + " :sampler, :loraCount, :params, :hash, :source, :started, :completed, :duration)")
+                        + " :sampler, :loraCount, :params, :hash, :source, :started, :completed, :duration, :outSha, :outSize)")
+                .bind("outSha", output == null ? null : output.sha256())
+                .bind("outSize", output == null ? null : output.size())
                 .bind("loraCount", in.loras().size())
                 .bind("segment", segmentId).bind("sid", in.sourceImageId()).bind("sh", in.sourceImageHash())
                 .bind("vid", in.variantImageId()).bind("vh", in.variantImageHash())
@@ -178,12 +237,21 @@ public final class ProvenanceService {
         return id;
     }
 
-    /** Sets the completion timing once (NULL → value); the database refuses any other change. */
+    /**
+     * Sets the completion timing once (NULL → value), and the output video's SHA-256 and size when the receipt has
+     * none yet and the video exists now; the database refuses any other change.
+     */
     public ObjectNode completeReceipt(long receiptId, Instant completedAt, long durationMs) {
         if (durationMs < 0) throw ApiError.badField("generation_duration_ms", "must be a non-negative integer");
+        MediaIdentity.Identity output = jdbi.withHandle(h -> h.createQuery("SELECT segment_id FROM generation_receipts WHERE id = :id")
+                .bind("id", receiptId).mapTo(Long.class).findOne()).flatMap(this::outputIdentity).orElse(null);
         int n = jdbi.withHandle(h -> h.createUpdate("UPDATE generation_receipts SET generation_completed_at = :c,"
-                        + " generation_duration_ms = :d WHERE id = :id AND generation_completed_at IS NULL AND generation_duration_ms IS NULL")
-                .bind("c", Timestamps.format(completedAt)).bind("d", durationMs).bind("id", receiptId).execute());
+                        + " generation_duration_ms = :d, output_sha256 = COALESCE(output_sha256, :outSha),"
+                        + " output_size = CASE WHEN output_sha256 IS NULL THEN :outSize ELSE output_size END"
+                        + " WHERE id = :id AND generation_completed_at IS NULL AND generation_duration_ms IS NULL")
+                .bind("c", Timestamps.format(completedAt)).bind("d", durationMs).bind("id", receiptId)
+                .bind("outSha", output == null ? null : output.sha256()).bind("outSize", output == null ? null : output.size())
+                .execute());
         if (n == 0) {
             findReceipt(receiptId).orElseThrow(() -> ApiError.notFound("receipt", receiptId));
             throw ApiError.conflict("receipt " + receiptId + " is already completed; receipts are immutable");
@@ -287,13 +355,17 @@ public final class ProvenanceService {
             out.putNull("latest");
             out.put("stale", false);
             out.putArray("stale_reasons");
+            out.putArray("media");
         } else {
             ObjectNode latest = receipt(ids.get(0));
             out.set("latest", latest);
             List<StaleReason> reasons = staleReasonsForReceipt(ids.get(0));
-            out.put("stale", !reasons.isEmpty());
+            List<ReceiptVerifier.Check> media = verifier.verifySegment(segmentId).stream()
+                    .filter(c -> !ReceiptVerifier.OK.equals(c.status())).toList();
+            out.put("stale", !reasons.isEmpty() || media.stream().anyMatch(ReceiptVerifier.Check::makesStale));
             ArrayNode arr = out.putArray("stale_reasons");
             reasons.forEach(r -> arr.add(r.toJson()));
+            out.set("media", Json.MAPPER.valueToTree(media));
             jdbi.useHandle(h -> h.createQuery("SELECT id, inputs_hash, model_name, model_version, generation_started_at,"
                             + " generation_completed_at, created_at FROM generation_receipts WHERE segment_id = :s ORDER BY id DESC")
                     .bind("s", segmentId).map((rs, ctx) -> rowToJson(rs)).forEach(all::add));
@@ -404,6 +476,17 @@ public final class ProvenanceService {
 
     private static final String NOT_CURRENT_ASSET = " AND a.is_current_version = FALSE"
             + " LEFT JOIN assets cur ON cur.kind = a.kind AND cur.name = a.name AND cur.is_current_version = TRUE";
+
+    /** By content: an older version whose bytes (the receipt's hash) are the current version's is not stale. */
+    private static String notSameContent(String receiptHash) {
+        return " WHERE (cur.checksum_sha256 IS NULL OR " + receiptHash + " IS NULL OR cur.checksum_sha256 <> " + receiptHash + ")";
+    }
+
+    /** An older image version is not stale when a current image of its character and type has the same bytes. */
+    private static String imageNotSameContent(String receiptHash) {
+        return " WHERE (" + receiptHash + " IS NULL OR NOT EXISTS (SELECT 1 FROM images ci WHERE ci.character_id = i.character_id"
+                + " AND ci.image_type = i.image_type AND ci.is_current_version = TRUE AND ci.content_hash = " + receiptHash + "))";
+    }
     private static final String ASSET_COLS = " a.id AS used_id, a.name AS asset_name, a.version_label AS receipt_version,"
             + " cur.id AS current_id, cur.version_label AS current_version";
     private static final String IMAGE_COLS = " i.id AS used_id, i.filename AS asset_name, CAST(i.version_number AS TEXT) AS receipt_version,"
@@ -415,13 +498,15 @@ public final class ProvenanceService {
         String head = "SELECT l.segment_id, l.scene_id, l.sequence_index, l.receipt_id, ";
         return "WITH latest AS (" + latestSql + ") "
                 + head + "'model' AS asset_type," + ASSET_COLS + base + "JOIN assets a ON a.id = r.model_asset_id" + NOT_CURRENT_ASSET
+                + notSameContent("r.model_hash")
                 + " UNION ALL " + head + "'workflow' AS asset_type," + ASSET_COLS + base + "JOIN assets a ON a.id = r.workflow_asset_id" + NOT_CURRENT_ASSET
+                + notSameContent("r.workflow_hash")
                 + " UNION ALL " + head + "'lora' AS asset_type," + ASSET_COLS + " FROM latest l JOIN receipt_loras rl ON rl.receipt_id = l.receipt_id"
-                + " JOIN assets a ON a.id = rl.asset_id" + NOT_CURRENT_ASSET
+                + " JOIN assets a ON a.id = rl.asset_id" + NOT_CURRENT_ASSET + notSameContent("rl.hash")
                 + " UNION ALL " + head + "'source_image' AS asset_type," + IMAGE_COLS + base
-                + "JOIN images i ON i.id = r.source_image_id AND i.is_current_version = FALSE"
+                + "JOIN images i ON i.id = r.source_image_id AND i.is_current_version = FALSE" + imageNotSameContent("r.source_image_hash")
                 + " UNION ALL " + head + "'variant_image' AS asset_type," + IMAGE_COLS + base
-                + "JOIN images i ON i.id = r.variant_image_id AND i.is_current_version = FALSE";
+                + "JOIN images i ON i.id = r.variant_image_id AND i.is_current_version = FALSE" + imageNotSameContent("r.variant_image_hash");
     }
 
     /** Segments of a project (and their latest receipt id, NULL when none); reads catalog tables, indexed. */
@@ -539,6 +624,11 @@ public final class ProvenanceService {
             regenerated.getOrDefault(s.segmentId(), List.of()).forEach(as::add);
             segs.add(n);
         });
+        // Segments whose files are no longer what their receipt recorded (re-rendered, replaced, missing)
+        List<ReceiptVerifier.Check> media = roots == null ? List.of()
+                : verifier.verify(projectId).problems().stream().filter(ReceiptVerifier.Check::makesStale).toList();
+        out.put("total_media_stale_segments", media.stream().map(ReceiptVerifier.Check::segmentId).distinct().count());
+        out.set("media_stale", Json.MAPPER.valueToTree(media));
         return out;
     }
 
