@@ -153,6 +153,7 @@ public final class CatalogService {
                 values.remove("content_hash");
             }
             values.putAll(changes);
+            requireNewContent(h, type, current.get("id").longValue(), values);
             CatalogRepository.update(h, type, current.get("id").longValue(), Map.of("is_current_version", false));
             values.put("version_number", current.get("version_number").longValue() + 1);
             values.put("previous_version_id", current.get("id").longValue());
@@ -162,6 +163,31 @@ public final class CatalogService {
         });
         notify(type, created.get("id").longValue(), "versioned");
         return created;
+    }
+
+    /**
+     * Versions are identified by content: a new version whose hash (an asset's {@code checksum_sha256}, an image's
+     * {@code content_hash}) is that of a version already in the chain is the same bytes published again, and a
+     * version label already in the chain would make "you are on v2" ambiguous. Both are 409s naming the version.
+     */
+    private static void requireNewContent(Handle h, EntityType type, long currentId, Map<String, Object> values) {
+        String hashField = type == CatalogModel.ASSETS ? "checksum_sha256" : "content_hash";
+        Object hash = values.get(hashField);
+        Object label = type == CatalogModel.ASSETS ? values.get("version_label") : null;
+        for (Long cursor = currentId; cursor != null; ) {
+            ObjectNode v = CatalogRepository.find(h, type, cursor).orElseThrow();
+            String name = type.label() + " " + v.get("id").longValue() + " (version " + v.get("version_number").longValue()
+                    + (v.hasNonNull("version_label") ? ", " + v.get("version_label").asText() : "") + ")";
+            if (hash != null && v.hasNonNull(hashField) && v.get(hashField).asText().equalsIgnoreCase(hash.toString())) {
+                throw ApiError.conflict(hashField, hashField + ": the same content is already version " + name
+                        + " of this chain; publishing identical bytes is not a new version");
+            }
+            if (label != null && v.hasNonNull("version_label") && v.get("version_label").asText().equals(label.toString())) {
+                throw ApiError.conflict("version_label", "version_label: '" + label + "' is already " + name
+                        + " of this chain; choose a new label");
+            }
+            cursor = v.get("previous_version_id").isNull() ? null : v.get("previous_version_id").longValue();
+        }
     }
 
     /** The whole chain {@code id} belongs to, oldest first. */
@@ -198,6 +224,10 @@ public final class CatalogService {
         } catch (ApiError e) {
             throw e;
         } catch (RuntimeException e) {
+            String inUse = versionInUse(e);
+            if (inUse != null) {
+                throw ApiError.conflict(type == CatalogModel.ASSETS ? "checksum_sha256" : "content_hash", inUse);
+            }
             if (SqlErrors.isUniqueViolation(e)) {
                 throw ApiError.conflict("conflicts with an existing " + type.label() + ": " + uniqueHint(type));
             }
@@ -209,6 +239,25 @@ public final class CatalogService {
             }
             throw e;
         }
+    }
+
+    /**
+     * The database's refusal (V10 triggers) to change the content hash of a version that generation receipts used,
+     * as a message, or null when {@code e} is something else.
+     */
+    private static String versionInUse(Throwable e) {
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            String m = c.getMessage();
+            int at = m == null ? -1 : m.indexOf("version in use: ");
+            if (at >= 0) {
+                String rest = m.substring(at + "version in use: ".length());
+                int end = rest.indexOf(')');
+                int nl = rest.indexOf('\n');
+                if (nl >= 0 && (end < 0 || nl < end)) end = nl;
+                return end >= 0 ? rest.substring(0, end) : rest;
+            }
+        }
+        return null;
     }
 
     private static String uniqueHint(EntityType type) {
