@@ -109,6 +109,45 @@ public final class MediaIdentity {
         }
     }
 
+    /**
+     * {@link #find}, but only for a file whose real path (symbolic links followed) lies inside one of the roots:
+     * a link in the data directory never makes Reelmark read a file outside it.
+     */
+    public Optional<Identity> find(Path file, MediaRoots roots) {
+        return confined(file, roots) ? find(file) : Optional.empty();
+    }
+
+    /** {@link #check}, refusing (as missing) a file whose real path lies outside the roots. */
+    public Check check(Path file, Identity recorded, MediaRoots roots) {
+        try {
+            if (Files.exists(file) && !confined(file, roots)) {
+                return new Check(Status.MISSING, recorded.sha256(), null, "its real path is outside the media roots");
+            }
+        } catch (SecurityException e) {
+            return new Check(Status.MISSING, recorded.sha256(), null, e.getMessage());
+        }
+        return check(file, recorded);
+    }
+
+    /** Whether the file's real path is inside one of the roots' real paths (false when it cannot be resolved). */
+    public static boolean confined(Path file, MediaRoots roots) {
+        try {
+            Path real = file.toRealPath();
+            for (Path root : roots.roots()) {
+                Path r;
+                try {
+                    r = root.toRealPath();
+                } catch (IOException e) {
+                    r = root;
+                }
+                if (real.startsWith(r)) return true;
+            }
+            return false;
+        } catch (IOException | SecurityException e) {
+            return false;
+        }
+    }
+
     /** {@link #of}, or empty when there is no readable regular file at {@code file}. */
     public Optional<Identity> find(Path file) {
         try {

@@ -968,7 +968,7 @@ public final class MetadataService implements AutoCloseable {
     }
 
     private Optional<MediaIdentity.Identity> identify(String stored) {
-        return roots.resolve(stored).flatMap(identities::find);
+        return roots.resolve(stored).flatMap(f -> identities.find(f, roots));
     }
 
     /** Each recorded media file that is not what it was when the metadata file was written. */
@@ -979,7 +979,7 @@ public final class MetadataService implements AutoCloseable {
             Optional<Path> file = roots.resolve(use.path());
             MediaIdentity.Check check = file.isEmpty()
                     ? new MediaIdentity.Check(MediaIdentity.Status.MISSING, use.sha256(), null, "outside the data directory")
-                    : identities.check(file.get(), use.identity());
+                    : identities.check(file.get(), use.identity(), roots);
             if (check.matches()) continue;
             boolean missing = check.status() == MediaIdentity.Status.MISSING;
             out.add(new MediaProblem(missing ? MEDIA_MISSING : MEDIA_CHANGED, use.kind(), use.id(), use.path(), use.sha256(),

@@ -82,7 +82,7 @@ public final class ProvenanceService {
         if (roots == null) return Optional.empty();
         String stored = catalog.find(CatalogModel.SEGMENTS, segmentId).map(seg -> text(seg, "output_video_path")).orElse(null);
         if (stored == null) return Optional.empty();
-        return roots.resolve(stored).flatMap(identities::find);
+        return roots.resolve(stored).flatMap(f -> identities.find(f, roots));
     }
 
     /**

@@ -116,7 +116,7 @@ public final class ReceiptVerifier {
             if (!row.get("output_sha256").isNull()) continue;
             String stored = ProvenanceService.text(row, "output_video_path");
             Optional<MediaIdentity.Identity> id = stored == null ? Optional.empty()
-                    : roots.resolve(stored).flatMap(provenance.identities()::find);
+                    : roots.resolve(stored).flatMap(f -> provenance.identities().find(f, roots));
             if (id.isEmpty()) continue;
             long receipt = row.get("receipt_id").longValue();
             recorded += provenance.database().jdbi().withHandle(h -> h.createUpdate(
@@ -172,6 +172,10 @@ public final class ReceiptVerifier {
         if (file.isEmpty()) {
             return new Check(segment, scene, receipt, role, refId, stored, MISSING, recorded, recordedSize, null, null,
                     what + " (" + stored + ") is outside the data directory");
+        }
+        if (java.nio.file.Files.exists(file.get()) && !MediaIdentity.confined(file.get(), roots())) {
+            return new Check(segment, scene, receipt, role, refId, stored, MISSING, recorded, recordedSize, null, null,
+                    what + " (" + stored + ") links outside the data directory");
         }
         Optional<MediaIdentity.Identity> now = provenance.identities().find(file.get());
         if (now.isEmpty()) {
