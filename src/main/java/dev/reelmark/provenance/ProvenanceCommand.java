@@ -136,6 +136,10 @@ public final class ProvenanceCommand implements Callable<Integer> {
             out.printf("%d of %d segments stale across %d scenes (%d without receipts)%n", r.get("total_stale_segments").asInt(),
                     r.get("total_segments").asInt(), r.get("total_stale_scenes").asInt(), r.get("segments_without_receipts").asInt());
             for (JsonNode g : r.get("by_asset")) out.println("  " + g.get("asset_type").asText() + ": " + g.get("message").asText());
+            if (r.path("total_media_stale_segments").asInt() > 0) {
+                out.printf("%d segment(s) whose files are no longer what their receipt recorded:%n", r.get("total_media_stale_segments").asInt());
+                for (JsonNode m : r.get("media_stale")) out.println("  " + m.get("status").asText() + ": " + m.get("message").asText());
+            }
             return 0;
         }
     }
