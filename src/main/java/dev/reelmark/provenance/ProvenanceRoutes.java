@@ -144,6 +144,7 @@ public final class ProvenanceRoutes {
                 "ref_id", described(type("integer"), "the segment id (output_video) or the image id"),
                 "path", nullable("string"),
                 "status", status,
+                "reason", described(nullable("string"), "media_changed or media_missing when the file makes the segment stale"),
                 "recorded_sha256", nullable("string"),
                 "recorded_size", nullable("integer"),
                 "current_sha256", described(nullable("string"), "null when the file is missing"),

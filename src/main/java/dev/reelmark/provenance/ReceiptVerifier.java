@@ -40,6 +40,12 @@ public final class ReceiptVerifier {
         public boolean makesStale() {
             return CHANGED.equals(status) || MISSING.equals(status);
         }
+
+        /** The staleness reason this check gives its segment: media_changed, media_missing, or null. */
+        @JsonProperty("reason")
+        public String reason() {
+            return CHANGED.equals(status) ? "media_changed" : MISSING.equals(status) ? "media_missing" : null;
+        }
     }
 
     /** {@code problems}: every check that is not ok, by segment id. */

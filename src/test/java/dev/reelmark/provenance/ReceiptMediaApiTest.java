@@ -140,6 +140,7 @@ class ReceiptMediaApiTest {
             JsonNode prov = h.http.get("/api/segments/" + seg[0] + "/provenance").json();
             assertThat(prov.get("stale").asBoolean()).isTrue();
             assertThat(prov.get("media").get(0).get("status").asText()).isEqualTo("changed");
+            assertThat(prov.get("media").get(0).get("reason").asText()).isEqualTo("media_changed");
             JsonNode report = h.http.get("/api/projects/" + project + "/staleness-report").json();
             assertThat(report.get("total_media_stale_segments").asInt()).isEqualTo(2);
 
