@@ -65,7 +65,7 @@ public final class MediaIdentity {
     }
 
     private final Map<Key, String> cache;
-    private volatile long hashedFiles;
+    private final java.util.concurrent.atomic.AtomicLong hashedFiles = new java.util.concurrent.atomic.AtomicLong();
 
     public MediaIdentity(int maxCachedHashes) {
         if (maxCachedHashes < 1) throw new IllegalArgumentException("maxCachedHashes must be at least 1");
@@ -79,7 +79,7 @@ public final class MediaIdentity {
 
     /** How many files were actually read and hashed (cache misses), for tests and benchmarks. */
     public long hashedFiles() {
-        return hashedFiles;
+        return hashedFiles.get();
     }
 
     /** The identity of the regular file at {@code file}, hashing it unless its (real path, size, mtime) is cached. */
@@ -95,7 +95,7 @@ public final class MediaIdentity {
             }
             if (cached != null) return new Identity(key.realPath(), key.size(), key.mtime(), cached);
             String hash = sha256(real);
-            hashedFiles++;
+            hashedFiles.incrementAndGet();
             BasicFileAttributes after = Files.readAttributes(real, BasicFileAttributes.class);
             boolean stable = after.size() == before.size() && after.lastModifiedTime().equals(before.lastModifiedTime());
             if (stable) {

@@ -170,9 +170,11 @@ public final class ReceiptVerifier {
         long segment = row.get("segment_id").longValue();
         long scene = row.get("scene_id").longValue();
         long receipt = row.get("receipt_id").longValue();
+        // Nothing recorded and nothing there: not rendered yet, which a receipt written before its output may be.
+        String absent = recorded == null ? NO_HASH : MISSING;
         if (stored == null) {
-            return new Check(segment, scene, receipt, role, refId, null, MISSING, recorded, recordedSize, null, null,
-                    what + " has no file path");
+            return new Check(segment, scene, receipt, role, refId, null, absent, recorded, recordedSize, null, null,
+                    what + " has no file path" + (recorded == null ? " and receipt " + receipt + " recorded no SHA-256" : ""));
         }
         Optional<Path> file = roots().resolve(stored);
         if (file.isEmpty()) {
@@ -185,8 +187,8 @@ public final class ReceiptVerifier {
         }
         Optional<MediaIdentity.Identity> now = provenance.identities().find(file.get());
         if (now.isEmpty()) {
-            return new Check(segment, scene, receipt, role, refId, stored, MISSING, recorded, recordedSize, null, null,
-                    what + " (" + stored + ") is missing");
+            return new Check(segment, scene, receipt, role, refId, stored, absent, recorded, recordedSize, null, null,
+                    what + " (" + stored + ") is missing" + (recorded == null ? " and receipt " + receipt + " recorded no SHA-256" : ""));
         }
         String sha = now.get().sha256();
         long size = now.get().size();

@@ -115,6 +115,10 @@ class ReceiptMediaApiTest {
             // A fourth segment whose receipt was written before its clip existed, never completed: no hash recorded.
             long seg3 = create(h, "/api/segments", Json.object().put("scene_id", scene).put("sequence_index", 3).put("output_video_path", "clips/s3.mp4"));
             h.http.post("/api/segments/" + seg3 + "/receipts", receipt(model).toString());
+            JsonNode pending = h.http.get("/api/segments/" + seg3 + "/provenance").json(); // not rendered yet: not stale
+            assertThat(pending.get("stale").asBoolean()).isFalse();
+            assertThat(pending.get("media").get(0).get("status").asText()).isEqualTo("no_hash_recorded");
+            assertThat(pending.get("media").get(0).get("reason").isNull()).isTrue();
             synth.synthesize(ClipSpec.of(320, 180, 24, 1), data.resolve("clips/s3.mp4"));
 
             v = h.http.get("/api/provenance/verify?project_id=" + project).json();
