@@ -40,6 +40,14 @@ describe('metadata status logic', () => {
       "video_metadata of scene 4 'Walk: left': catalog changed since, edited on disk",
     );
     expect(describeProblem('no colon here')).toBe('no colon here');
+    // the media files named before the reason codes keep their own words (underscores, colons)
+    expect(
+      describeProblem(
+        "video_metadata of scene 1 'Walk' — the video of segment 3 (clips/ava_walk_1.mp4) is missing: no such file: media_missing",
+      ),
+    ).toBe(
+      "video_metadata of scene 1 'Walk' — the video of segment 3 (clips/ava_walk_1.mp4) is missing: no such file: a clip or image is missing",
+    );
   });
 
   it('reads a regeneration job result, tolerating missing or odd fields', () => {

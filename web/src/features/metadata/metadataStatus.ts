@@ -8,6 +8,9 @@ export const REASON_LABELS: Record<string, string> = {
   file_missing: 'file missing on disk',
   file_modified: 'edited on disk',
   schema_version_changed: 'schema version changed',
+  media_changed: 'a clip or image changed on disk',
+  media_missing: 'a clip or image is missing',
+  media_unrecorded: 'written before its media were recorded',
 };
 
 /** A reason code in words; an unknown code shows as the server names it. */

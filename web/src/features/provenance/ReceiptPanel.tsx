@@ -68,6 +68,13 @@ export function ReceiptPanel({ provenance }: { provenance: SegmentProvenance }) 
               ) : null}
             </li>
           ))}
+          {provenance.media
+            .filter((m) => m.reason !== null)
+            .map((m) => (
+              <li key={`media:${m.role}:${m.ref_id}`} data-reason={m.reason}>
+                {m.message}
+              </li>
+            ))}
         </ul>
       ) : null}
       <dl className="facts facts-compact">

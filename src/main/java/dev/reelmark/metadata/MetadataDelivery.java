@@ -124,9 +124,12 @@ public final class MetadataDelivery {
                     || s.reasons().contains(MetadataService.MEDIA_UNRECORDED));
             List<String> problems = new ArrayList<>();
             for (MetadataService.Staleness s : own) {
+                // "<file> [— <media files that changed>]: <reason codes>": the reason codes stay last
                 if (s.stale()) problems.add(s.fileType() + (s.entityType().equals(MetadataService.SCENE)
-                        ? " of scene " + s.entityId() + " '" + s.name() + "'" : "") + ": " + String.join(", ", s.reasons())
-                        + s.media().stream().map(m -> "; " + m.message()).collect(java.util.stream.Collectors.joining()));
+                        ? " of scene " + s.entityId() + " '" + s.name() + "'" : "")
+                        + (s.media().isEmpty() ? "" : " — " + s.media().stream().map(MetadataService.MediaProblem::message)
+                        .collect(java.util.stream.Collectors.joining("; ")))
+                        + ": " + String.join(", ", s.reasons()));
             }
             checks.add(new CharacterCheck(character.entityId(), character.name(), hasCharacter, hasVideo, stale, problems));
         }
