@@ -167,7 +167,8 @@ public final class CatalogService {
     /**
      * A new take of each of these segments: a pending segment at the same place (scene, sequence index, seed frame),
      * all written by one INSERT ... SELECT. Returns old segment id → new segment id; ids that name no segment are
-     * left out. Joins the caller's transaction when there is one (Jdbi shares the thread's handle).
+     * left out. Joins the caller's transaction when there is one (Jdbi shares the thread's handle); listeners are
+     * told after the commit.
      */
     public Map<Long, Long> createPendingTakes(java.util.Collection<Long> segmentIds) {
         List<Long> ids = segmentIds.stream().distinct().sorted().toList();
@@ -188,9 +189,10 @@ public final class CatalogService {
                 if (o[1] != n[1] || o[2] != n[2]) throw new IllegalStateException("new take " + n[0] + " is not at the place of segment " + o[0]);
                 pairs.put(o[0], n[0]);
             }
+            // listeners hear of the new segments once they are committed (the caller's transaction may be longer)
+            h.afterCommit(() -> pairs.values().forEach(id -> notify(CatalogModel.SEGMENTS, id, "created")));
             return pairs;
         });
-        created.values().forEach(id -> notify(CatalogModel.SEGMENTS, id, "created"));
         return created;
     }
 

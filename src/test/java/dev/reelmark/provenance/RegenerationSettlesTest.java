@@ -49,6 +49,7 @@ class RegenerationSettlesTest {
     private long motion1;
     private long workflow;
     private final List<Long> segments = new ArrayList<>();
+    private final List<Long> created = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     void start(Vendor vendor) {
         tdb = TestDatabases.fresh(vendor, dir);
@@ -126,6 +127,7 @@ class RegenerationSettlesTest {
         for (int i = 0; i < 3; i++) post("/api/segments/" + segments.get(i) + "/receipts", receiptBody(motion1, 40 + i).toString(), 201);
         long motion2 = id(catalog.createVersion(CatalogModel.ASSETS, motion1, Json.object().put("version_label", "v2").put("checksum_sha256", "6".repeat(64))));
         assertThat(report().get("total_stale_segments").asInt()).isEqualTo(3);
+        catalog.onChange(c -> { if (c.type() == CatalogModel.SEGMENTS && c.action().equals("created")) created.add(c.id()); });
 
         // two regenerations queued before either ran: the second finds the first's open drafts and creates none
         JsonNode first = post("/api/projects/" + project + "/regenerate-stale", "{}", 202);
@@ -138,6 +140,8 @@ class RegenerationSettlesTest {
         assertThat(j1.result().get("regenerated").asInt() + j2.result().get("regenerated").asInt()).isEqualTo(3);
         assertThat(j1.result().get("already_queued_count").asInt() + j2.result().get("already_queued_count").asInt()).isEqualTo(3);
         for (long s : segments) assertThat(draftsReplacing(s)).as("drafts of segment " + s).isEqualTo(1);
+        // catalog listeners (metadata, ledger) heard of each new take, once
+        assertThat(created).hasSize(3).doesNotHaveDuplicates().doesNotContainAnyElementsOf(segments);
 
         // running it again: the API says every stale segment is already queued, with its draft; no job
         JsonNode again = post("/api/projects/" + project + "/regenerate-stale", "{}", 202);
