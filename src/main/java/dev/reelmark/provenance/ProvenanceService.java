@@ -301,10 +301,11 @@ public final class ProvenanceService {
                     .bind("s", segmentId).map((rs, ctx) -> rowToJson(rs)).forEach(all::add));
         }
         // a superseded segment (its replacement has a receipt) is not stale
-        Optional<Regenerations.Superseded> superseded = regenerations.supersededOne(segmentId);
+        ArrayNode replacing = regenerations.replacing(segmentId);
+        Optional<Regenerations.Superseded> superseded = Regenerations.supersededBy(segmentId, replacing);
         if (superseded.isPresent()) out.put("stale", false);
         out.set("superseded_by", superseded.map(x -> (JsonNode) x.toJson()).orElse(Json.MAPPER.nullNode()));
-        out.set("regenerations", regenerations.replacing(segmentId));
+        out.set("regenerations", replacing);
         out.set("regenerated_from", regenerations.forNewSegment(segmentId).map(x -> (JsonNode) x).orElse(Json.MAPPER.nullNode()));
         return out;
     }

@@ -141,15 +141,17 @@ final class Regenerations {
         return out;
     }
 
-    /** Whether this segment is superseded (its newest settled draft), for forward provenance. */
-    Optional<Superseded> supersededOne(long segmentId) {
-        String sql = "SELECT d.replaces_scene_id AS scene_id, d.replaces_sequence_index AS sequence_index, d.id AS draft_id,"
-                + " d.new_segment_id AS new_segment_id,"
-                + " (SELECT max(nr.id) FROM generation_receipts nr WHERE nr.segment_id = d.new_segment_id) AS receipt_id"
-                + " FROM regeneration_drafts d WHERE d.replaces_segment_id = :s AND" + SETTLED + " ORDER BY d.id DESC LIMIT 1";
-        return jdbi.withHandle(h -> h.createQuery(sql).bind("s", segmentId).map((rs, ctx) -> ProvenanceService.rowToJson(rs)).findOne())
-                .map(r -> new Superseded(segmentId, r.get("scene_id").longValue(), r.get("sequence_index").intValue(),
-                        r.get("draft_id").longValue(), r.get("new_segment_id").longValue(), r.get("receipt_id").longValue()));
+    /** Whether a segment is superseded, from the drafts that replace it ({@link #replacing}): its newest settled one. */
+    static Optional<Superseded> supersededBy(long segmentId, ArrayNode replacing) {
+        for (int i = replacing.size() - 1; i >= 0; i--) {
+            JsonNode d = replacing.get(i);
+            if (!d.get("settled_by_receipt_id").isNull()) {
+                return Optional.of(new Superseded(segmentId, d.get("replaces").get("scene_id").longValue(),
+                        d.get("replaces").get("sequence_index").intValue(), d.get("id").longValue(),
+                        d.get("new_segment_id").longValue(), d.get("settled_by_receipt_id").longValue()));
+            }
+        }
+        return Optional.empty();
     }
 
     /** An open draft of a segment: the draft and its pending new take. */
