@@ -129,6 +129,14 @@ function Summary({ report }: { report: StalenessReport }) {
         <dt>Without receipt</dt>
         <dd>{report.segments_without_receipts}</dd>
       </div>
+      <div>
+        <dt>Queued (open drafts)</dt>
+        <dd data-testid="total-queued">{report.total_queued_segments ?? 0}</dd>
+      </div>
+      <div>
+        <dt>Superseded</dt>
+        <dd data-testid="total-superseded">{report.total_superseded_segments ?? 0}</dd>
+      </div>
     </dl>
   );
 }
@@ -273,6 +281,7 @@ function StaleTable({
                       </span>
                     ))
                   )}
+                  {s.open_draft_id != null ? <span className="muted"> (queued)</span> : null}
                 </td>
               </tr>
             ))}

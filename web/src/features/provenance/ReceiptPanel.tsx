@@ -270,7 +270,7 @@ function Regenerations({ provenance }: { provenance: SegmentProvenance }) {
       <ul>
         {provenance.regenerations.map((d) => (
           <li key={d.id}>
-            <Link to={provenanceRoutes.segment(d.new_segment_id)}>segment #{d.new_segment_id}</Link> (job #{d.job_id},
+            <Link to={provenanceRoutes.segment(d.new_segment_id)}>segment #{d.new_segment_id}</Link> ({d.state}, job #{d.job_id},
             planned inputs <CopyableHash value={d.planned_inputs_hash} label={`planned inputs hash of segment ${d.new_segment_id}`} />)
           </li>
         ))}

@@ -17,6 +17,8 @@ export type Job = Schemas['Job'];
 export interface RegenerateAnswer {
   job: Job | null;
   segment_ids: number[];
+  /** stale segments left out because they already have an open draft */
+  already_queued?: { segment_id: number; draft_id: number; new_segment_id: number }[];
   message: string;
 }
 

@@ -19,6 +19,7 @@ const segment = (id: number): StaleSegment => ({
   receipt_id: id,
   reasons: [],
   regenerated_as: [],
+  open_draft_id: null,
 });
 
 describe('provenance logic', () => {

@@ -190,6 +190,38 @@ public final class CatalogService {
         }
     }
 
+    /**
+     * A new take of each of these segments: a pending segment at the same place (scene, sequence index, seed frame),
+     * all written by one INSERT ... SELECT. Returns old segment id → new segment id; ids that name no segment are
+     * left out. Joins the caller's transaction when there is one (Jdbi shares the thread's handle); listeners are
+     * told after the commit.
+     */
+    public Map<Long, Long> createPendingTakes(java.util.Collection<Long> segmentIds) {
+        List<Long> ids = segmentIds.stream().distinct().sorted().toList();
+        if (ids.isEmpty()) return Map.of();
+        Map<Long, Long> created = write(CatalogModel.SEGMENTS, h -> {
+            List<long[]> olds = h.createQuery("SELECT id, scene_id, sequence_index FROM segments WHERE id IN (<ids>) ORDER BY id")
+                    .bindList("ids", ids).map((rs, ctx) -> new long[]{rs.getLong(1), rs.getLong(2), rs.getLong(3)}).list();
+            // rows are inserted in old-id order, so the new ids, sorted, pair with the old ids, sorted
+            List<long[]> news = new ArrayList<>(h.createQuery("INSERT INTO segments (scene_id, sequence_index, seed_frame_path, status)"
+                            + " SELECT scene_id, sequence_index, seed_frame_path, 'pending' FROM segments WHERE id IN (<ids>) ORDER BY id"
+                            + " RETURNING id, scene_id, sequence_index")
+                    .bindList("ids", ids).map((rs, ctx) -> new long[]{rs.getLong(1), rs.getLong(2), rs.getLong(3)}).list());
+            news.sort(java.util.Comparator.comparingLong(r -> r[0]));
+            if (news.size() != olds.size()) throw new IllegalStateException("created " + news.size() + " takes of " + olds.size() + " segments");
+            Map<Long, Long> pairs = new java.util.LinkedHashMap<>();
+            for (int i = 0; i < olds.size(); i++) {
+                long[] o = olds.get(i), n = news.get(i);
+                if (o[1] != n[1] || o[2] != n[2]) throw new IllegalStateException("new take " + n[0] + " is not at the place of segment " + o[0]);
+                pairs.put(o[0], n[0]);
+            }
+            // listeners hear of the new segments once they are committed (the caller's transaction may be longer)
+            h.afterCommit(() -> pairs.values().forEach(id -> notify(CatalogModel.SEGMENTS, id, "created")));
+            return pairs;
+        });
+        return created;
+    }
+
     /** The whole chain {@code id} belongs to, oldest first. */
     public List<ObjectNode> versionHistory(EntityType type, long id) {
         return jdbi.withHandle(h -> {

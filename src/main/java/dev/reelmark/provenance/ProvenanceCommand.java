@@ -24,14 +24,14 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 
 /**
- * {@code reelmark provenance show|usage|report|regenerate|import|demo-receipts|verify}: generation provenance from the
+ * {@code reelmark provenance show|usage|report|regenerate|draft|import|demo-receipts|verify}: generation provenance from the
  * command line, on the same database as the server. Bad input prints one line on stderr and exits with 2.
  */
 @Command(name = "provenance", description = "Generation receipts, staleness and targeted regeneration.",
         mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT, version = "reelmark " + Reelmark.VERSION,
         subcommands = {ProvenanceCommand.Show.class, ProvenanceCommand.Usage.class, ProvenanceCommand.Report.class,
-                ProvenanceCommand.Regenerate.class, ProvenanceCommand.Import.class, ProvenanceCommand.DemoReceipts.class,
-                ProvenanceCommand.Verify.class})
+                ProvenanceCommand.Regenerate.class, ProvenanceCommand.Draft.class, ProvenanceCommand.Import.class,
+                ProvenanceCommand.DemoReceipts.class, ProvenanceCommand.Verify.class})
 public final class ProvenanceCommand implements Callable<Integer> {
     public static final int USAGE = Cli.USAGE;
 
@@ -133,8 +133,9 @@ public final class ProvenanceCommand implements Callable<Integer> {
                 return 0;
             }
             PrintWriter out = spec.commandLine().getOut();
-            out.printf("%d of %d segments stale across %d scenes (%d without receipts)%n", r.get("total_stale_segments").asInt(),
-                    r.get("total_segments").asInt(), r.get("total_stale_scenes").asInt(), r.get("segments_without_receipts").asInt());
+            out.printf("%d of %d segments stale across %d scenes (%d without receipts); %d of them queued (open drafts), %d superseded%n",
+                    r.get("total_stale_segments").asInt(), r.get("total_segments").asInt(), r.get("total_stale_scenes").asInt(),
+                    r.get("segments_without_receipts").asInt(), r.get("total_queued_segments").asInt(), r.get("total_superseded_segments").asInt());
             for (JsonNode g : r.get("by_asset")) out.println("  " + g.get("asset_type").asText() + ": " + g.get("message").asText());
             if (r.path("total_media_stale_segments").asInt() > 0) {
                 out.printf("%d segment(s) whose files are no longer what their receipt recorded:%n", r.get("total_media_stale_segments").asInt());
@@ -166,6 +167,18 @@ public final class ProvenanceCommand implements Callable<Integer> {
                 }
             }
             print(r);
+            return 0;
+        }
+    }
+
+    @Command(name = "draft", description = "A regeneration draft: what it replaces, its state and its planned inputs.")
+    static final class Draft extends Sub {
+        @Parameters(paramLabel = "DRAFT_ID")
+        long draft;
+
+        @Override
+        int run(ProvenanceService p, JobService jobs) throws Exception {
+            print(p.draft(positive("DRAFT_ID", draft)));
             return 0;
         }
     }

@@ -131,7 +131,17 @@ public final class ProvenanceRoutes {
                 "receipt_id", described(type("integer"), "the segment's latest receipt"),
                 "reasons", arrayOf(ref("StaleReason")),
                 "regenerated_as", described(arrayOf(type("integer")),
-                        "segments already created from this one by targeted regeneration (oldest first); empty when none")));
+                        "segments already created from this one by targeted regeneration (oldest first); empty when none"),
+                "open_draft_id", described(nullable("integer"),
+                        "the open regeneration draft of this segment (its new take has no receipt yet): it is not queued again")));
+        router.schema("SupersededSegment", described(objectOf(
+                "segment_id", type("integer"),
+                "scene_id", type("integer"),
+                "sequence_index", type("integer"),
+                "draft_id", type("integer"),
+                "superseded_by", described(type("integer"), "the new take, which has a receipt"),
+                "receipt_id", described(type("integer"), "the new take's latest receipt")),
+                "A segment whose regeneration has a receipt: replaced, not stale"));
         ObjectNode role = Json.object().put("type", "string");
         role.putArray("enum").add(ReceiptVerifier.OUTPUT_VIDEO).add(ReceiptVerifier.SOURCE_IMAGE).add(ReceiptVerifier.VARIANT_IMAGE);
         ObjectNode status = Json.object().put("type", "string");
@@ -168,19 +178,59 @@ public final class ProvenanceRoutes {
                 "segments_without_receipts", type("integer"),
                 "total_stale_segments", type("integer"),
                 "total_stale_scenes", type("integer"),
+                "total_queued_segments", described(type("integer"), "stale segments with an open regeneration draft"),
+                "total_superseded_segments", described(type("integer"), "segments whose replacement has a receipt (not counted as stale)"),
                 "by_asset", arrayOf(ref("StaleAssetGroup")),
                 "stale_segments", arrayOf(ref("StaleSegment")),
                 "total_media_stale_segments", type("integer"),
                 "media_stale", described(arrayOf(ref("ReceiptMediaCheck")),
-                        "files that are no longer what the latest receipt recorded (changed or missing)")),
-                "Computed at query time; stale_segments are ordered by segment id"));
-        router.schema("RegenerationDraft", objectOf(
+                        "files that are no longer what the latest receipt recorded (changed or missing)"),
+                "superseded_segments", arrayOf(ref("SupersededSegment"))),
+                "Computed at query time; stale_segments and superseded_segments are ordered by segment id"));
+        ObjectNode draftState = Json.object().put("type", "string").put("description",
+                "open: the new segment has no receipt yet (the replaced one is not queued again); settled: it has one (the replaced "
+                        + "segment is superseded); abandoned: it failed or was rejected without a receipt");
+        draftState.putArray("enum").add("open").add("settled").add("abandoned");
+        ObjectNode replaces = described(objectOf(
+                "segment_id", type("integer"),
+                "exists", described(type("boolean"), "false once the replaced segment was deleted; the draft stays"),
+                "scene_id", type("integer"),
+                "sequence_index", type("integer"),
+                "output_video_path", nullable("string"),
+                "status", type("string"),
+                "receipt_id", described(type("integer"), "the receipt the plan was made from"),
+                "inputs_hash", type("string")), "The segment this draft replaces, as it was when the draft was made");
+        Object[] draftFields = {
                 "id", type("integer"),
                 "job_id", type("integer"),
+                "state", draftState,
+                "replaces", replaces,
+                "replaces_segment_id", type("integer"),
                 "new_segment_id", type("integer"),
-                "old_receipt_id", type("integer"),
+                "new_segment_status", type("string"),
+                "settled_by_receipt_id", described(nullable("integer"), "the new segment's latest receipt, once it has one"),
                 "planned_inputs_hash", type("string"),
-                "created_at", dateTime()));
+                "created_at", dateTime()};
+        router.schema("RegenerationDraft", described(objectOf(draftFields), "A regeneration draft (its planned inputs: GET /api/provenance/drafts/{id})"));
+        Object[] fullFields = java.util.Arrays.copyOf(draftFields, draftFields.length + 2);
+        fullFields[draftFields.length] = "planned_inputs";
+        fullFields[draftFields.length + 1] = described(ref("PlannedInputs"), "every input the new segment is to be generated with");
+        router.schema("PlannedInputs", objectOf(
+                "source_image_id", nullable("integer"), "source_image_hash", nullable("string"),
+                "variant_image_id", nullable("integer"), "variant_image_hash", nullable("string"),
+                "workflow_asset_id", nullable("integer"), "workflow_name", nullable("string"),
+                "workflow_version", nullable("string"), "workflow_hash", nullable("string"),
+                "model_asset_id", nullable("integer"), "model_name", type("string"),
+                "model_version", nullable("string"), "model_hash", nullable("string"),
+                "loras", arrayOf(objectOf("asset_id", nullable("integer"), "name", type("string"), "version", nullable("string"),
+                        "hash", nullable("string"), "weight", type("number"))),
+                "prompt_text", type("string"), "negative_prompt", nullable("string"), "cfg_scale", type("number"),
+                "seed", type("integer"), "resolution_width", type("integer"), "resolution_height", type("integer"),
+                "steps", type("integer"), "sampler", type("string"),
+                "additional_params", Json.object().put("type", "object").put("additionalProperties", true),
+                "inputs_hash", described(type("string"), "the inputs hash a receipt generated with exactly these inputs will have")));
+        router.schema("RegenerationDraftWithInputs", described(objectOf(fullFields),
+                "A regeneration draft with its full planned inputs"));
         router.schema("SegmentProvenance", objectOf(
                 "segment_id", type("integer"),
                 "segment", ref("Segment"),
@@ -190,7 +240,9 @@ public final class ProvenanceRoutes {
                 "media", described(arrayOf(ref("ReceiptMediaCheck")),
                         "the latest receipt's files that do not match it (changed or missing make the segment stale)"),
                 "receipts", described(arrayOf(ref("ReceiptSummary")), "every receipt of the segment, newest first"),
-                "regenerations", described(arrayOf(ref("RegenerationDraft")), "segments created from this one by targeted regeneration")));
+                "superseded_by", described(orNull(ref("SupersededSegment")), "set when a regeneration of this segment has a receipt (then it is not stale)"),
+                "regenerations", described(arrayOf(ref("RegenerationDraft")), "segments created from this one by targeted regeneration"),
+                "regenerated_from", described(orNull(ref("RegenerationDraftWithInputs")), "the draft that planned this segment, when targeted regeneration made it")));
         ObjectNode usageItem = objectOf(
                 "receipt_id", type("integer"),
                 "asset_id", described(type("integer"), "the version of the chain the receipt used"),
@@ -291,9 +343,14 @@ public final class ProvenanceRoutes {
                 .description("Submits a provenance.regenerate job for all stale segments of the project, or the selected segment_ids "
                         + "(each must be stale). The job creates a NEW pending segment per stale one (same scene and sequence_index; "
                         + "the old segment is kept for comparison) with the planned inputs (current versions) stored as a draft. "
-                        + "No generator is run by Reelmark.")
+                        + "A stale segment with an open draft is not queued again (listed under already_queued); once the new "
+                        + "segment has a receipt the old one is superseded, not stale. No generator is run by Reelmark.")
                 .request(Json.object().put("type", "object").set("properties", Json.object().set("segment_ids", arrayOf(type("integer")))))
-                .response(202, objectOf("job", orNull(ref("Job")), "segment_ids", arrayOf(type("integer")), "message", type("string")))
+                .response(202, objectOf("job", orNull(ref("Job")),
+                        "segment_ids", described(arrayOf(type("integer")), "the segments the job will regenerate"),
+                        "already_queued", described(arrayOf(objectOf("segment_id", type("integer"), "draft_id", type("integer"),
+                                "new_segment_id", type("integer"))), "stale segments left out because they have an open draft"),
+                        "message", type("string")))
                 .errors(400, 404)
                 .handle(ctx -> {
                     long project = Requests.pathId(ctx, "id");
@@ -321,6 +378,20 @@ public final class ProvenanceRoutes {
                 .query("project_id", "integer", "only this project's segments (default: every project)")
                 .response(ref("ProvenanceVerifyReport")).errors(400, 404)
                 .handle(ctx -> ctx.json(provenance.verify(Requests.queryLong(ctx, "project_id"))));
+
+        router.get("/api/provenance/drafts/{id}").tag(TAG).summary("A regeneration draft with its planned inputs")
+                .description("What the draft replaces (kept after that segment is deleted), its state (open, settled, abandoned) "
+                        + "and every planned input, as a generator needs them.")
+                .response(ref("RegenerationDraftWithInputs")).errors(400, 404)
+                .handle(ctx -> ctx.json(provenance.draft(Requests.pathId(ctx, "id"))));
+
+        router.get("/api/segments/{id}/regeneration-draft").tag(TAG).summary("The regeneration draft that planned a segment")
+                .description("For a segment created by targeted regeneration: its draft with the planned inputs. 404 for any other segment.")
+                .response(ref("RegenerationDraftWithInputs")).errors(400, 404)
+                .handle(ctx -> {
+                    long id = Requests.pathId(ctx, "id");
+                    ctx.json(provenance.draftForNewSegment(id).orElseThrow(() -> ApiError.notFound("regeneration draft of segment", id)));
+                });
 
         router.post("/api/provenance/import").tag(TAG).summary("Import receipts from ComfyUI output files")
                 .description("Reads the ComfyUI prompt/workflow JSON from each video's comment tag or PNG's text chunks and records a receipt for the segment whose output_video_path is the file. Paths are relative to the data directory unless absolute.")

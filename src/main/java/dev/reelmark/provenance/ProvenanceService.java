@@ -53,6 +53,7 @@ public final class ProvenanceService {
     private final MediaRoots roots;
     private final MediaIdentity identities = MediaIdentity.shared();
     private final ReceiptVerifier verifier;
+    private final Regenerations regenerations;
 
     /** Without a data directory: receipts record no output hash and {@link #verify} is unavailable. */
     public ProvenanceService(Database db, CatalogService catalog, JobService jobs) {
@@ -67,6 +68,7 @@ public final class ProvenanceService {
         this.jobs = jobs;
         this.roots = dataDir == null ? null : MediaRoots.of(dataDir.toAbsolutePath().normalize());
         this.verifier = new ReceiptVerifier(this);
+        this.regenerations = new Regenerations(db, catalog, jobs, this);
     }
 
     Optional<MediaRoots> mediaRoots() {
@@ -370,22 +372,19 @@ public final class ProvenanceService {
                             + " generation_completed_at, created_at FROM generation_receipts WHERE segment_id = :s ORDER BY id DESC")
                     .bind("s", segmentId).map((rs, ctx) -> rowToJson(rs)).forEach(all::add));
         }
-        out.set("regenerations", drafts(segmentId));
+        // a superseded segment (its replacement has a receipt) is not stale
+        ArrayNode replacing = regenerations.replacing(segmentId);
+        Optional<Regenerations.Superseded> superseded = Regenerations.supersededBy(segmentId, replacing);
+        if (superseded.isPresent()) out.put("stale", false);
+        out.set("superseded_by", superseded.map(x -> (JsonNode) x.toJson()).orElse(Json.MAPPER.nullNode()));
+        out.set("regenerations", replacing);
+        out.set("regenerated_from", regenerations.forNewSegment(segmentId).map(x -> (JsonNode) x).orElse(Json.MAPPER.nullNode()));
         return out;
-    }
-
-    private ArrayNode drafts(long oldSegmentId) {
-        ArrayNode arr = Json.MAPPER.createArrayNode();
-        jdbi.useHandle(h -> h.createQuery("SELECT id, job_id, new_segment_id, old_receipt_id, planned_inputs_hash, created_at"
-                        + " FROM regeneration_drafts WHERE old_segment_id = :s ORDER BY id").bind("s", oldSegmentId)
-                .map((rs, ctx) -> rowToJson(rs)).forEach(arr::add));
-        return arr;
     }
 
     /** The regeneration draft (planned inputs) of a segment created by {@code provenance.regenerate}, if any. */
     public Optional<ObjectNode> draftForNewSegment(long newSegmentId) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM regeneration_drafts WHERE new_segment_id = :s")
-                .bind("s", newSegmentId).map((rs, ctx) -> rowToJson(rs)).findOne());
+        return regenerations.forNewSegment(newSegmentId);
     }
 
     /**
@@ -539,7 +538,11 @@ public final class ProvenanceService {
         ObjectNode filter = assetId == null ? null : catalog.get(CatalogModel.ASSETS, assetId);
         List<ObjectNode> rows = jdbi.withHandle(h -> h.createQuery(projectStalenessSql()).bind("project", projectId)
                 .map((rs, ctx) -> rowToJson(rs)).list());
-        return collect(rows, filter);
+        // superseded segments (their replacement has a receipt) are not stale
+        Set<Long> superseded = regenerations.superseded(projectId).keySet();
+        List<StaleSegment> stale = collect(rows, filter);
+        stale.removeIf(s -> superseded.contains(s.segmentId()));
+        return stale;
     }
 
     private List<StaleSegment> collect(List<ObjectNode> rows, ObjectNode assetFilter) {
@@ -617,13 +620,23 @@ public final class ProvenanceService {
             byAsset.add(g);
         }
         Map<Long, List<Long>> regenerated = regeneratedAs(projectId);
+        Map<Long, Long> openDrafts = regenerations.openDraftsOfProject(projectId);
         ArrayNode segs = out.putArray("stale_segments");
-        stale.forEach(s -> {
+        int queued = 0;
+        for (StaleSegment s : stale) {
             ObjectNode n = s.toJson();
             ArrayNode as = n.putArray("regenerated_as");
             regenerated.getOrDefault(s.segmentId(), List.of()).forEach(as::add);
+            Long open = openDrafts.get(s.segmentId());
+            if (open == null) n.putNull("open_draft_id"); else { n.put("open_draft_id", open); queued++; }
             segs.add(n);
-        });
+        }
+        out.put("total_queued_segments", queued);
+        // superseded: the replacement has a receipt; counted apart, never stale
+        Map<Long, Regenerations.Superseded> superseded = regenerations.superseded(projectId);
+        out.put("total_superseded_segments", superseded.size());
+        ArrayNode sup = out.putArray("superseded_segments");
+        superseded.values().forEach(x -> sup.add(x.toJson()));
         // Segments whose files are no longer what their receipt recorded (re-rendered, replaced, missing)
         List<ReceiptVerifier.Check> media = roots == null ? List.of()
                 : verifier.verify(projectId).problems().stream().filter(ReceiptVerifier.Check::makesStale).toList();
@@ -638,115 +651,37 @@ public final class ProvenanceService {
      */
     private Map<Long, List<Long>> regeneratedAs(long projectId) {
         Map<Long, List<Long>> out = new HashMap<>();
-        jdbi.useHandle(h -> h.createQuery("SELECT d.old_segment_id AS old_id, d.new_segment_id AS new_id FROM regeneration_drafts d"
-                        + " JOIN segments seg ON seg.id = d.old_segment_id JOIN scenes sc ON sc.id = seg.scene_id"
+        jdbi.useHandle(h -> h.createQuery("SELECT d.replaces_segment_id AS old_id, d.new_segment_id AS new_id FROM regeneration_drafts d"
+                        + " JOIN segments seg ON seg.id = d.replaces_segment_id JOIN scenes sc ON sc.id = seg.scene_id"
                         + " JOIN characters c ON c.id = sc.character_id WHERE c.project_id = :project ORDER BY d.id")
                 .bind("project", projectId).mapToMap().forEach(row -> out.computeIfAbsent(((Number) row.get("old_id")).longValue(),
                         k -> new ArrayList<>()).add(((Number) row.get("new_id")).longValue())));
         return out;
     }
 
-    // ------------------------------------------------------------------ targeted regeneration
+    // ------------------------------------------------------------------ targeted regeneration (see Regenerations)
 
     /**
      * Submits one {@code provenance.regenerate} job for the project's stale segments (all, or the selected ones, each
-     * of which must be stale). Returns the job and the segments it covers.
+     * of which must be stale); those with an open draft are not queued again and are listed under
+     * {@code already_queued}. Returns the job and the segments it covers.
      */
     public ObjectNode regenerateStale(long projectId, List<Long> segmentIds) {
-        List<StaleSegment> stale = staleSegments(projectId, null);
-        Set<Long> staleIds = new HashSet<>();
-        stale.forEach(s -> staleIds.add(s.segmentId()));
-        List<Long> chosen = new ArrayList<>();
-        if (segmentIds == null) {
-            stale.forEach(s -> chosen.add(s.segmentId()));
-        } else {
-            Set<Long> seen = new HashSet<>();
-            for (int i = 0; i < segmentIds.size(); i++) {
-                long id = segmentIds.get(i);
-                if (!seen.add(id)) throw ApiError.badField("segment_ids[" + i + "]", "duplicate segment id " + id);
-                if (!staleIds.contains(id)) throw ApiError.badField("segment_ids[" + i + "]", "segment " + id + " is not a stale segment of project " + projectId);
-                chosen.add(id);
-            }
-        }
-        ObjectNode out = Json.object();
-        ArrayNode ids = Json.MAPPER.createArrayNode();
-        chosen.forEach(ids::add);
-        if (chosen.isEmpty()) {
-            out.putNull("job");
-            out.set("segment_ids", ids);
-            out.put("message", "nothing to regenerate: no stale segments");
-            return out;
-        }
-        ObjectNode params = Json.object().put("project_id", projectId);
-        params.set("segment_ids", ids);
-        Job job = jobs.submit(REGENERATE_KIND, params);
-        out.set("job", Json.MAPPER.valueToTree(job));
-        out.set("segment_ids", ids);
-        out.put("message", chosen.size() + " segment(s) queued for regeneration with the current asset versions");
-        return out;
+        return regenerations.regenerateStale(projectId, segmentIds);
     }
 
     /** The inputs a stale receipt would be regenerated with: every stale reference swapped for its chain's current row. */
     public ReceiptInputs plan(ObjectNode receipt) {
-        ReceiptInputs in = inputsOf(receipt);
-        if (in.modelAssetId() != null) {
-            ObjectNode cur = currentAsset(in.modelAssetId());
-            in = in.withModel(cur.get("id").longValue(), cur.get("name").asText(), cur.get("version_label").asText(), text(cur, "checksum_sha256"));
-        }
-        if (in.workflowAssetId() != null) {
-            ObjectNode cur = currentAsset(in.workflowAssetId());
-            in = in.withWorkflow(cur.get("id").longValue(), cur.get("name").asText(), cur.get("version_label").asText(), text(cur, "checksum_sha256"));
-        }
-        List<ReceiptInputs.Lora> loras = new ArrayList<>();
-        for (ReceiptInputs.Lora l : in.loras()) {
-            if (l.assetId() == null) {
-                loras.add(l);
-                continue;
-            }
-            ObjectNode cur = currentAsset(l.assetId());
-            loras.add(new ReceiptInputs.Lora(cur.get("id").longValue(), cur.get("name").asText(), cur.get("version_label").asText(),
-                    text(cur, "checksum_sha256"), l.weight()));
-        }
-        in = in.withLoras(loras);
-        ObjectNode src = in.sourceImageId() == null ? null : currentImage(in.sourceImageId());
-        ObjectNode var = in.variantImageId() == null ? null : currentImage(in.variantImageId());
-        return in.withImages(src == null ? null : src.get("id").longValue(), src == null ? in.sourceImageHash() : text(src, "content_hash"),
-                var == null ? null : var.get("id").longValue(), var == null ? in.variantImageHash() : text(var, "content_hash"));
+        return regenerations.plan(receipt);
     }
 
-    private ObjectNode currentAsset(long id) {
-        List<ObjectNode> chain = catalog.versionHistory(CatalogModel.ASSETS, id);
-        return chain.stream().filter(v -> v.get("is_current_version").asBoolean()).findFirst().orElse(chain.get(chain.size() - 1));
+    /** A regeneration draft: what it replaces (kept after that segment is deleted), its state and its planned inputs. */
+    public ObjectNode draft(long draftId) {
+        return regenerations.get(draftId);
     }
 
-    private ObjectNode currentImage(long id) {
-        List<ObjectNode> chain = catalog.versionHistory(CatalogModel.IMAGES, id);
-        return chain.stream().filter(v -> v.get("is_current_version").asBoolean()).findFirst().orElse(chain.get(chain.size() - 1));
-    }
-
-    /**
-     * Regenerates one stale segment for job {@code jobId}: creates a NEW segment (same scene, same sequence_index,
-     * status pending, seed frame copied) through the catalog, and stores the planned inputs as a draft. The old
-     * segment and its receipts stay for comparison. Idempotent per (job, segment): a resumed job skips done ones.
-     */
-    public ObjectNode regenerateOne(long jobId, long oldSegmentId) {
-        Optional<ObjectNode> done = jdbi.withHandle(h -> h.createQuery("SELECT * FROM regeneration_drafts WHERE job_id = :j AND old_segment_id = :s")
-                .bind("j", jobId).bind("s", oldSegmentId).map((rs, ctx) -> rowToJson(rs)).findOne());
-        if (done.isPresent()) return done.get();
-        Long latestId = jdbi.withHandle(h -> h.createQuery("SELECT max(id) FROM generation_receipts WHERE segment_id = :s")
-                .bind("s", oldSegmentId).mapTo(Long.class).one());
-        if (latestId == null) throw ApiError.conflict("segment " + oldSegmentId + " has no receipt to regenerate from");
-        ReceiptInputs planned = plan(receipt(latestId));
-        ObjectNode old = catalog.get(CatalogModel.SEGMENTS, oldSegmentId);
-        ObjectNode body = Json.object().put("scene_id", old.get("scene_id").longValue())
-                .put("sequence_index", old.get("sequence_index").intValue()).put("status", "pending");
-        if (old.hasNonNull("seed_frame_path")) body.put("seed_frame_path", old.get("seed_frame_path").asText());
-        long newSegment = catalog.create(CatalogModel.SEGMENTS, body).get("id").longValue();
-        jdbi.useHandle(h -> h.createUpdate("INSERT INTO regeneration_drafts (job_id, old_segment_id, new_segment_id, old_receipt_id,"
-                        + " planned_inputs, planned_inputs_hash) VALUES (:j, :o, :n, :r, :p, :h)")
-                .bind("j", jobId).bind("o", oldSegmentId).bind("n", newSegment).bind("r", latestId)
-                .bind("p", Json.write(planned.toJson())).bind("h", planned.inputsHash()).execute());
-        return draftForNewSegment(newSegment).orElseThrow();
+    Regenerations regenerations() {
+        return regenerations;
     }
 
     // ------------------------------------------------------------------ demo

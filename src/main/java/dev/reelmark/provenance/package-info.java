@@ -65,5 +65,12 @@
  * current take), status {@code pending}, seed frame copied, and stores the planned inputs (every stale reference
  * swapped for its chain's current version; prompt, seed, weights and parameters kept) as a regeneration draft.
  * Reelmark runs no generator: the draft is a plan, and a receipt is recorded when a generator actually runs.
+ * The draft copies what it replaces (V8), so it outlives that segment. A stale segment with an open draft (new take
+ * without receipt, not failed or rejected) is not queued again; once the new take has a receipt the old segment is
+ * superseded: not stale, counted apart. See {@link dev.reelmark.provenance.Regenerations}.
+ *
+ * <h2>Holes closed by V8</h2>
+ * No receipt or LoRA row can be written twice (REPLACE, INSERT OR REPLACE, upserts: BEFORE INSERT triggers), no
+ * TRUNCATE on PostgreSQL (statement triggers), and {@code asset_segment_usage} only changes through its triggers.
  */
 package dev.reelmark.provenance;

@@ -69,6 +69,12 @@ class ProvenanceResponseSchemaTest {
             ObjectNode empty = p.segmentProvenance(fresh);
             assertThat(empty.get("latest").isNull()).isTrue();
             assertConforms(schemas, "SegmentProvenance", empty);
+            assertThat(empty.get("regenerated_from").get("state").asText()).isEqualTo("open");
+            assertConforms(schemas, "RegenerationDraftWithInputs", p.draft(forward.get("regenerations").get(0).get("id").longValue()));
+            // asked again, the segment is already queued: no job, and the answer names its draft
+            ObjectNode again = p.regenerateStale(summary.projectId(), List.of(stale));
+            assertThat(again.get("job").isNull()).isTrue();
+            assertThat(again.get("already_queued").get(0).get("draft_id").longValue()).isEqualTo(forward.get("regenerations").get(0).get("id").longValue());
             assertConforms(schemas, "GenerationReceipt", p.latestReceipt(stale).orElseThrow());
 
             long lora = app.catalog().list(CatalogModel.ASSETS, Map.of("kind", "lora"), 100, null).items().stream()
