@@ -312,13 +312,13 @@ final class Regenerations {
                 long id = planned.get(i);
                 ObjectNode old = olds.get(id);
                 ObjectNode r = receipts.get(i);
-                ReceiptInputs plan = plans.get(i);
+                ObjectNode plan = plans.get(i).toJson(); // carries its inputs_hash
                 insert.bind("j", jobId).bind("o", id).bind("scene", old.get("scene_id").longValue())
                         .bind("seq", old.get("sequence_index").intValue())
                         .bind("path", ProvenanceService.textOrNull(old.get("output_video_path")))
                         .bind("status", old.get("status").asText()).bind("r", r.get("id").longValue())
                         .bind("rh", r.get("inputs_hash").asText()).bind("n", takes.get(id))
-                        .bind("p", Json.write(plan.toJson())).bind("h", plan.inputsHash()).add();
+                        .bind("p", Json.write(plan)).bind("h", plan.get("inputs_hash").asText()).add();
             }
             insert.execute();
             return new BatchResult(planned.size(), already, skipped);
