@@ -91,10 +91,14 @@ public final class HttpServer {
                 if (e.status() == 429 && e instanceof RateLimited r) ctx.header("Retry-After", Long.toString(r.retryAfterSeconds));
                 ctx.status(e.status()).json(e.body());
             });
-            cfg.routes.exception(HttpResponseException.class, (e, ctx) -> ctx.status(e.getStatus()).json(
-                    new ApiError.ErrorBody(e.getStatus(), e.getStatus() == 413 ? "body_too_large" : "http_" + e.getStatus(),
-                            e.getStatus() == 413 ? "body: larger than " + cfg.http.maxRequestSize + " bytes" : e.getMessage(),
-                            e.getStatus() == 413 ? "body" : null)));
+            long maxBody = cfg.http.maxRequestSize;
+            cfg.routes.exception(HttpResponseException.class, (e, ctx) -> ctx.status(e.getStatus()).json(switch (e.getStatus()) {
+                case 413 -> new ApiError.ErrorBody(413, "body_too_large", "body: larger than " + maxBody + " bytes", "body");
+                case 404 -> new ApiError.ErrorBody(404, "not_found", "no endpoint " + ctx.method() + " " + ctx.path(), null);
+                case 405 -> new ApiError.ErrorBody(405, "method_not_allowed",
+                        "method " + ctx.method() + " is not allowed on " + ctx.path(), null);
+                default -> new ApiError.ErrorBody(e.getStatus(), "http_" + e.getStatus(), e.getMessage(), null);
+            }));
             cfg.routes.exception(Exception.class, HttpServer::unexpected);
             cfg.routes.error(404, ctx -> {
                 if (ctx.path().startsWith("/api") && !isJson(ctx.result())) {
