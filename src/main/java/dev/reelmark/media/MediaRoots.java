@@ -2,7 +2,6 @@ package dev.reelmark.media;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -49,17 +48,12 @@ public record MediaRoots(List<Path> roots) {
     /**
      * The path to write a file at: confined like {@link #resolve}, and the file itself must not be a symbolic
      * link (checked without following it), so a write can never land in a link's target or replace the link.
+     * Whether it is a writable regular file is the writer's own check.
      */
     public Optional<Path> resolveForWrite(String stored) {
         Optional<Path> lexical = lexical(stored);
         if (lexical.isEmpty() || Files.isSymbolicLink(lexical.get())) return Optional.empty();
-        Optional<Path> real = resolve(stored);
-        if (real.isEmpty()) return Optional.empty();
-        Path file = real.get();
-        if (Files.exists(file, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
-            return Optional.empty();
-        }
-        return real;
+        return resolve(stored);
     }
 
     private Optional<Path> lexical(String stored) {

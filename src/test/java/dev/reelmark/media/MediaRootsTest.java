@@ -43,7 +43,7 @@ class MediaRootsTest {
         assertThat(roots.resolveForWrite("v/a.mp4")).isPresent();
         assertThat(roots.resolveForWrite("v/in.mp4")).as("a link is never written through").isEmpty();
         assertThat(roots.resolveForWrite("v/out.mp4")).isEmpty();
-        assertThat(roots.resolveForWrite("v")).as("a directory").isEmpty();
+        assertThat(roots.resolveForWrite("new.mp4")).as("a file to be created").isPresent();
 
         MediaRoots two = new MediaRoots(List.of(data, dir.resolve("extra")));
         assertThat(two.resolve(dir.resolve("extra/x.mp4").toString())).isPresent();

@@ -29,7 +29,7 @@ class MediaConfinementTest {
         try (ApiHarness h = new ApiHarness(vendor, dir)) {
             Path data = h.app.config().dataDir();
             Path outside = Files.createDirectories(dir.resolve("outside"));
-            Path secret = TagFixtures.SYNTH.synthesize(TagFixtures.small(), outside.resolve("secret.mp4"));
+            Path secret = TagFixtures.SYNTH.synthesize(TagFixtures.small().withTag("title", "Secret take"), outside.resolve("secret.mp4"));
             String secretSha = TagFixtures.sha(secret);
 
             TagFixtures f = new TagFixtures(h.app.catalog(), data, "links");
@@ -63,6 +63,26 @@ class MediaConfinementTest {
             assertThat(Files.isSymbolicLink(data.resolve("v/out.mp4"))).isTrue();
             assertThat(Files.isSymbolicLink(data.resolve("v/in.mp4"))).isTrue();
             assertThat(TagFixtures.ffprobeComment(real)).isNull();
+
+            // A sidecar export with the media packs the file behind the inside link, never the outside file's bytes.
+            long template = h.http.get("/api/sidecar-templates").json().get("items").get(0).get("id").asLong();
+            var export = h.http.post("/api/projects/" + f.projectId + "/export-sidecars",
+                    "{\"template_ids\": [" + template + "], \"include_media\": true}");
+            assertThat(export.status()).as(export.body()).isEqualTo(202);
+            var job = h.app.jobs().awaitTerminal(export.json().get("id").asLong(), java.time.Duration.ofSeconds(120));
+            assertThat(job.status()).as(job.toString()).isEqualTo(dev.reelmark.jobs.JobStatus.COMPLETED);
+            byte[] secretBytes = Files.readAllBytes(secret);
+            byte[] realBytes = Files.readAllBytes(real);
+            boolean packedReal = false;
+            try (var zip = new java.util.zip.ZipInputStream(new java.io.ByteArrayInputStream(
+                    h.http.getBytes("/api/sidecar-exports/" + job.id() + "/download")))) {
+                for (var e = zip.getNextEntry(); e != null; e = zip.getNextEntry()) {
+                    byte[] content = zip.readAllBytes();
+                    assertThat(java.util.Arrays.equals(content, secretBytes)).as(e.getName()).isFalse();
+                    packedReal |= java.util.Arrays.equals(content, realBytes);
+                }
+            }
+            assertThat(packedReal).as("the clip behind the inside link is packed").isTrue();
         }
     }
 
