@@ -91,6 +91,7 @@ public final class Reelmark implements AutoCloseable {
         this.provenance = new ProvenanceService(db, catalog, jobs, config.dataDir());
         this.provenanceImporter = new ProvenanceImporter(provenance, config.dataDir(), () -> new MediaProbe(ffmpegTools()));
         jobs.register(new RegenerateJob(provenance));
+        catalog.countOnProjectDelete("receipts", provenance::receiptCountForProject);
         this.metadata = new MetadataService(db, catalog, config.dataDir(), this::ffmpegTools,
                 MetadataService.Options.defaults(config.dataDir()).withProvenance(new ReceiptProvenance(provenance)));
         this.metadataDelivery = new MetadataDelivery(metadata, catalog, config.dataDir());
@@ -147,7 +148,12 @@ public final class Reelmark implements AutoCloseable {
 
     /** Starts the HTTP server; port 0 picks a free one (see {@link Javalin#port()}). */
     public Javalin startServer(String host, int port) {
-        server = HttpServer.create(router(), VERSION).start(host, port);
+        return startServer(host, port, dev.reelmark.http.HttpOptions.defaults());
+    }
+
+    /** Starts the HTTP server with these request guards (allowed hosts, rate limits). */
+    public Javalin startServer(String host, int port, dev.reelmark.http.HttpOptions options) {
+        server = HttpServer.create(router(), VERSION, options).start(host, port);
         return server;
     }
 

@@ -82,10 +82,18 @@ public final class CatalogRoutes {
         router.patch(type.path() + "/{id}").tag("catalog").summary("Change some fields of a " + type.label())
                 .request(ref(name + "Update")).response(ref(name)).errors(400, 404, 409)
                 .handle(ctx -> ctx.json(catalog.update(type, Requests.pathId(ctx, "id"), Requests.jsonObject(ctx))));
-        router.delete(type.path() + "/{id}").tag("catalog").summary("Delete a " + type.label() + " and what it owns")
-                .response(204, null).errors(400, 404, 409)
+        var delete = router.delete(type.path() + "/{id}").tag("catalog").summary("Delete a " + type.label() + " and what it owns");
+        if (type == CatalogModel.PROJECTS) {
+            delete.query("confirm", "string", "The project's exact name: required when it owns characters "
+                    + "(without it the answer is a 409 saying what would be deleted)");
+        }
+        delete.response(204, null).errors(400, 404, 409)
                 .handle(ctx -> {
-                    catalog.delete(type, Requests.pathId(ctx, "id"));
+                    if (type == CatalogModel.PROJECTS) {
+                        catalog.deleteProject(Requests.pathId(ctx, "id"), ctx.queryParam("confirm"));
+                    } else {
+                        catalog.delete(type, Requests.pathId(ctx, "id"));
+                    }
                     ctx.status(204);
                 });
     }

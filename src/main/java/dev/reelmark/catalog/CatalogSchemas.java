@@ -48,7 +48,8 @@ final class CatalogSchemas {
         ObjectNode props = schema.putObject("properties");
         ArrayNode required = schema.putArray("required");
         for (Field field : fields) {
-            props.set(field.name(), property(field, !field.isRequired()));
+            // A field with a default (tags: [], status: pending) is never null: null would not mean "the default".
+            props.set(field.name(), property(field, !field.isRequired() && field.defaultValue() == null));
             if (withRequired && field.isRequired()) required.add(field.name());
         }
         return schema;

@@ -29,7 +29,9 @@ public final class CatalogService {
     static final List<String> IMAGE_VERSION_FIELDS = List.of("filename", "path", "content_hash");
 
     private final Jdbi jdbi;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CatalogService.class);
     private final List<Consumer<CatalogChange>> listeners = new CopyOnWriteArrayList<>();
+    private final Map<String, java.util.function.LongUnaryOperator> projectDependents = new java.util.concurrent.ConcurrentHashMap<>();
 
     public CatalogService(Database db) {
         this.jdbi = db.jdbi();
@@ -102,6 +104,57 @@ public final class CatalogService {
             return existing;
         });
         notify(type, id, "deleted");
+    }
+
+    /** What deleting a project takes with it: its catalog rows and other features' rows (e.g. receipts). */
+    public record ProjectFootprint(long characters, long scenes, long segments, Map<String, Long> others) {
+        /** More than the project's own few rows (its name and scene types): needs the name as confirmation. */
+        public boolean substantial() {
+            return characters > 0;
+        }
+
+        public String describe() {
+            StringBuilder sb = new StringBuilder().append(characters).append(" characters, ").append(scenes)
+                    .append(" scenes, ").append(segments).append(" segments");
+            others.forEach((what, n) -> sb.append(", ").append(n).append(' ').append(what));
+            return sb.toString();
+        }
+    }
+
+    /** Registers another feature's rows that go with a project, so the delete confirmation can count them. */
+    public void countOnProjectDelete(String what, java.util.function.LongUnaryOperator counter) {
+        projectDependents.put(what, counter);
+    }
+
+    public ProjectFootprint projectFootprint(long projectId) {
+        get(CatalogModel.PROJECTS, projectId);
+        long[] counts = jdbi.withHandle(h -> new long[]{
+                h.createQuery("SELECT COUNT(*) FROM characters WHERE project_id = :p").bind("p", projectId).mapTo(Long.class).one(),
+                h.createQuery("SELECT COUNT(*) FROM scenes sc JOIN characters c ON c.id = sc.character_id WHERE c.project_id = :p")
+                        .bind("p", projectId).mapTo(Long.class).one(),
+                h.createQuery("SELECT COUNT(*) FROM segments s JOIN scenes sc ON sc.id = s.scene_id "
+                        + "JOIN characters c ON c.id = sc.character_id WHERE c.project_id = :p")
+                        .bind("p", projectId).mapTo(Long.class).one()});
+        Map<String, Long> others = new java.util.LinkedHashMap<>();
+        projectDependents.forEach((what, counter) -> others.put(what, counter.applyAsLong(projectId)));
+        return new ProjectFootprint(counts[0], counts[1], counts[2], others);
+    }
+
+    /**
+     * Deletes a project and everything it owns. One that owns characters is deleted only when {@code confirm} is
+     * its exact name; otherwise a 409 says what would go. The deletion is logged with what went.
+     */
+    public void deleteProject(long projectId, String confirm) {
+        ObjectNode project = get(CatalogModel.PROJECTS, projectId);
+        String name = project.get("name").asText();
+        ProjectFootprint footprint = projectFootprint(projectId);
+        if ((footprint.substantial() || confirm != null) && !name.equals(confirm)) {
+            throw new ApiError(409, "confirmation_required", "confirm", "deleting project " + projectId + " '" + name
+                    + "' would delete " + footprint.describe() + "; repeat with ?confirm=<the project's exact name>"
+                    + (confirm == null ? "" : " (the confirmation given does not match)"));
+        }
+        delete(CatalogModel.PROJECTS, projectId);
+        LOG.warn("project {} '{}' deleted with {}", projectId, name, footprint.describe());
     }
 
     public Page<ObjectNode> list(EntityType type, Map<String, Object> filters, int limit, Long after) {

@@ -27,12 +27,19 @@ final class CatalogValidator {
             JsonNode node = body.get(field.name());
             if (node == null || node.isNull()) {
                 if (field.isRequired()) throw ApiError.badField(field.name(), "is required");
+                if (node != null && field.defaultValue() != null) throw notNull(field);
                 if (node != null) values.put(field.name(), null);
                 continue;
             }
             values.put(field.name(), convert(field, node));
         }
         return values;
+    }
+
+    /** A field with a default is never null; leaving it out means the default. */
+    private static ApiError notNull(Field field) {
+        return ApiError.badField(field.name(), "must not be null (leave it out for the default, "
+                + dev.reelmark.http.Json.write(field.defaultValue()) + ")");
     }
 
     /** Values for a partial UPDATE (PATCH): only the fields present in the body. */
@@ -45,6 +52,7 @@ final class CatalogValidator {
             JsonNode node = body.get(name);
             if (node.isNull()) {
                 if (field.isRequired()) throw ApiError.badField(name, "must not be null");
+                if (field.defaultValue() != null) throw notNull(field);
                 values.put(name, null);
             } else {
                 values.put(name, convert(field, node));

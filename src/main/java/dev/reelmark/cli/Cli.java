@@ -19,7 +19,31 @@ public final class Cli {
             cmd.getErr().println("reelmark: " + e.getMessage());
             return USAGE;
         }
+        String database = databaseProblem(e);
+        if (database != null) {
+            cmd.getErr().println("reelmark: cannot open the database: " + database);
+            return USAGE;
+        }
         throw e;
+    }
+
+    /** For a database that cannot be opened (bad URL, unreachable, refused): the innermost reason, one line. */
+    static String databaseProblem(Throwable e) {
+        boolean database = false;
+        Throwable innermost = e;
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            String name = c.getClass().getName();
+            if (c instanceof java.sql.SQLException || name.startsWith("com.zaxxer.hikari.")
+                    || name.startsWith("org.flywaydb.")) {
+                database = true;
+            }
+            innermost = c;
+            if (c.getCause() == c) break;
+        }
+        if (!database) return null;
+        String message = innermost.getMessage() == null ? innermost.getClass().getSimpleName() : innermost.getMessage();
+        message = message.replaceAll("password=[^&\\s]*", "password=***").replaceAll("\\s*\\R\\s*", " ").strip();
+        return message.length() > 300 ? message.substring(0, 300) + "…" : message;
     }
 
     /** Runs one command (a feature's top-level command in tests, or {@link Main}) with these streams. */

@@ -22,8 +22,22 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--workers", defaultValue = "2", description = "Background job threads in this process (default ${DEFAULT-VALUE})")
     int workers;
 
+    @Option(names = "--allowed-host", paramLabel = "NAME[:PORT]",
+            description = "Also answer requests whose Host (and Origin) is this name, e.g. reelmark.studio.example behind a reverse proxy; repeatable (default: localhost, 127.0.0.1 and [::1] on the port)")
+    java.util.List<String> allowedHosts = new java.util.ArrayList<>();
+
+    @Option(names = "--rate-limit", paramLabel = "N", defaultValue = "30",
+            description = "Requests per minute per client on each expensive route (imports, tag plans, exports, deliveries); 0 turns it off (default ${DEFAULT-VALUE})")
+    int rateLimit;
+
     @Override
     public Integer call() throws Exception {
+        if (rateLimit < 0) throw new IllegalArgumentException("--rate-limit must be 0 or more, got " + rateLimit);
+        for (String h : allowedHosts) {
+            if (h.isBlank() || !h.matches("[A-Za-z0-9.\\-\\[\\]:]+")) {
+                throw new IllegalArgumentException("--allowed-host must be a host name or address (optionally NAME:PORT), got '" + h + "'");
+            }
+        }
         if (port < 0 || port > 65535) throw new IllegalArgumentException("--port must be from 0 to 65535, got " + port);
         if (workers < 0 || workers > 64) throw new IllegalArgumentException("--workers must be from 0 to 64, got " + workers);
         Reelmark app = Reelmark.open(common.config(workers));
@@ -32,7 +46,10 @@ final class ServeCommand implements Callable<Integer> {
             app.close();
             stopped.countDown();
         }, "reelmark-shutdown"));
-        int actual = app.startServer(host, port).port();
+        dev.reelmark.http.Exposure.warning(host, allowedHosts).ifPresent(System.err::println);
+        var options = dev.reelmark.http.HttpOptions.defaults().withAllowedHosts(allowedHosts)
+                .withRateLimit(rateLimit, 60, java.time.Clock.systemUTC());
+        int actual = app.startServer(host, port, options).port();
         System.out.println("Reelmark " + Reelmark.VERSION + " listening on http://" + host + ":" + actual + "/");
         System.out.println("  database: " + app.database().displayUrl());
         System.out.println("  data:     " + app.config().dataDir());

@@ -334,7 +334,8 @@ public final class DatasetService {
             int width = (int) Math.min(FRAME_WIDTH, Math.max(2, c.tech() == null ? FRAME_WIDTH : c.tech().path("width").asLong(FRAME_WIDTH)));
             List<String> args = new ArrayList<>(List.of("-nostdin", "-hide_banner", "-v", "error", "-y"));
             if (duration >= 1.0) args.addAll(List.of("-ss", String.format(Locale.ROOT, "%.3f", duration * 0.10)));
-            args.addAll(List.of("-i", c.file().toString(), "-map", "0:V:0", "-frames:v", "1", "-vf", "scale=" + width + ":-2",
+            args.addAll(dev.reelmark.media.MediaInput.ffmpegInput(c.file()));
+            args.addAll(List.of("-map", "0:V:0", "-frames:v", "1", "-vf", "scale=" + width + ":-2",
                     "-q:v", "3", "-f", "mjpeg"));
             try (AtomicOutput ao = AtomicOutput.create(out)) {
                 args.add(ao.temp().toString());

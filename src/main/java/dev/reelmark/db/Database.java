@@ -54,9 +54,13 @@ public final class Database implements AutoCloseable {
         } else {
             config.setDriverClassName("org.postgresql.Driver");
             config.addDataSourceProperty("stringtype", "unspecified");
+            // A lost server must answer "unavailable" within 2 s, not hang: connect and pool waits are short.
+            config.addDataSourceProperty("connectTimeout", "2");
             config.setMaximumPoolSize(8);
+            config.setConnectionTimeout(1_500);
+            config.setValidationTimeout(1_000);
         }
-        config.setConnectionTimeout(30_000);
+        if (vendor == Vendor.SQLITE) config.setConnectionTimeout(30_000);
         return new Database(vendor, jdbcUrl, new HikariDataSource(config));
     }
 

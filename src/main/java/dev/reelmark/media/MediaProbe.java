@@ -55,8 +55,8 @@ public final class MediaProbe {
         }
         // An absolute path starts with '/' (or a drive letter), so ffmpeg never mistakes it for an option or
         // a protocol prefix like "http:".
-        ProcessRunner.Result r = tools.runFfprobe(List.of("-v", "error", "-print_format", "json",
-                "-show_format", "-show_streams", "-count_packets", path.toString()), timeout);
+        ProcessRunner.Result r = tools.runFfprobe(MediaInput.withOptions(List.of("-v", "error", "-print_format", "json",
+                "-show_format", "-show_streams", "-count_packets"), path), timeout);
         if (!r.ok()) {
             throw ProcessRunner.failure("Not a media file ffprobe can read: " + path, r);
         }

@@ -80,7 +80,8 @@ public final class Thumbnailer {
             // Before -i: a fast keyframe seek, then ffmpeg decodes up to the exact time.
             args.addAll(List.of("-ss", String.format(Locale.ROOT, "%.3f", seekSeconds)));
         }
-        args.addAll(List.of("-i", video.toString(),
+        args.addAll(MediaInput.ffmpegInput(video));
+        args.addAll(List.of(
                 "-map", "0:V:0",                 // capital V: video that is not cover art
                 "-frames:v", "1",
                 "-vf", "scale=" + width + ":-1",  // -1: height from the aspect ratio

@@ -45,6 +45,14 @@ public final class ProvenanceService {
     public static final double LORA_WEIGHT_LIMIT = 10.0;
     public static final int MAX_LORAS = 32;
 
+    /** Generation receipts of a project's segments (what a project delete takes with it). */
+    public long receiptCountForProject(long projectId) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM generation_receipts r "
+                + "JOIN segments s ON s.id = r.segment_id JOIN scenes sc ON sc.id = s.scene_id "
+                + "JOIN characters c ON c.id = sc.character_id WHERE c.project_id = :p")
+                .bind("p", projectId).mapTo(Long.class).one());
+    }
+
     private final Database db;
     private final Jdbi jdbi;
     private final CatalogService catalog;

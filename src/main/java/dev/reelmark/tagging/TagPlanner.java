@@ -168,7 +168,8 @@ final class TagPlanner {
             var video = seg.get("output_video_path");
             if (scene == null || video == null || video.isNull() || video.asText().isBlank()) continue;
             String stored = video.asText();
-            Path path = roots.resolve(stored).orElse(null);
+            // Tags are written into the file itself: a stored path that is a symbolic link is refused (no path).
+            Path path = roots.resolveForWrite(stored).orElse(null);
             String key = path == null ? "stored:" + stored : path.toString();
             Target t = byPath.computeIfAbsent(key, k -> new Target(stored, path, new ArrayList<>(), new ArrayList<>()));
             long segId = seg.get("id").longValue();
@@ -203,7 +204,9 @@ final class TagPlanner {
         Instant modified = null;
         String existing = null;
         if (path == null) {
-            issues.add("path outside the media roots: " + t.stored());
+            issues.add(roots.resolve(t.stored()).isPresent()
+                    ? "a symbolic link: " + t.stored() + " (tags are written only into regular files, never through a link)"
+                    : "path outside the media roots: " + t.stored());
             fileHash = "path:" + hash(t.stored());
         } else {
             issues.addAll(TagWriter.accessProblems(path));

@@ -3,6 +3,7 @@ package dev.reelmark.tagging;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.reelmark.http.Json;
 import dev.reelmark.media.FfmpegTools;
+import dev.reelmark.media.MediaInput;
 import dev.reelmark.media.ProcessRunner;
 
 import java.io.IOException;
@@ -87,7 +88,11 @@ public final class TagWriter {
             out.add("not a file: " + file + " is a directory");
             return out;
         }
-        if (!Files.isRegularFile(file)) {
+        if (Files.isSymbolicLink(file)) {
+            out.add("a symbolic link: " + file + " (tags are written only into regular files, never through a link)");
+            return out;
+        }
+        if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
             out.add("not a regular file: " + file);
             return out;
         }
@@ -115,8 +120,8 @@ public final class TagWriter {
 
     /** The container format and comment (ffprobe -show_format only); a file ffprobe cannot read gives an error. */
     public LightProbe probeLight(Path file) {
-        ProcessRunner.Result r = tools.get().runFfprobe(List.of("-v", "error", "-print_format", "json", "-show_format",
-                file.toAbsolutePath().toString()), Duration.ofSeconds(Math.min(120, timeout.toSeconds())));
+        ProcessRunner.Result r = tools.get().runFfprobe(MediaInput.withOptions(List.of("-v", "error", "-print_format", "json", "-show_format"),
+                file.toAbsolutePath()), Duration.ofSeconds(Math.min(120, timeout.toSeconds())));
         if (!r.ok()) return new LightProbe(null, null, "unreadable: ffprobe cannot read it (" + firstLine(r.stderrTail(3)) + ")");
         try {
             JsonNode format = Json.MAPPER.readTree(r.stdoutText()).path("format");
@@ -128,8 +133,8 @@ public final class TagWriter {
 
     /** ffprobe's full JSON (format, streams, chapters): what the backup keeps. */
     public String probeFull(Path file) {
-        ProcessRunner.Result r = tools.get().runFfprobe(List.of("-v", "error", "-print_format", "json", "-show_format",
-                "-show_streams", "-show_chapters", file.toAbsolutePath().toString()), timeout);
+        ProcessRunner.Result r = tools.get().runFfprobe(MediaInput.withOptions(List.of("-v", "error", "-print_format", "json", "-show_format",
+                "-show_streams", "-show_chapters"), file.toAbsolutePath()), timeout);
         if (!r.ok()) throw new TagWriteException("unreadable: ffprobe cannot read " + file + " (" + firstLine(r.stderrTail(3)) + ")");
         String json = r.stdoutText();
         JsonNode root = Json.parse(json);
@@ -260,8 +265,9 @@ public final class TagWriter {
             meta = Files.createTempFile("reelmark-ffmetadata-", ".txt");
             Files.writeString(meta, ff, StandardCharsets.UTF_8);
 
-            List<String> args = new ArrayList<>(List.of("-nostdin", "-v", "error", "-y", "-i", abs.toString(),
-                    "-f", "ffmetadata", "-i", meta.toString(),
+            List<String> args = new ArrayList<>(List.of("-nostdin", "-v", "error", "-y"));
+            args.addAll(MediaInput.ffmpegInput(abs));
+            args.addAll(List.of("-f", "ffmetadata", "-i", meta.toString(),
                     "-map", "0", "-map_metadata", "1", "-map_chapters", "0", "-c", "copy", "-copy_unknown"));
             if (!muxer.equals("matroska") && custom) args.addAll(List.of("-movflags", "+use_metadata_tags"));
             args.addAll(List.of("-f", muxer, temp.toString()));

@@ -64,8 +64,15 @@ class CatalogApiTest {
             assertThat(patched.json().get("tags").size()).isZero();
             assertThat(patched.json().get("updated_at").asText()).isGreaterThan(character.get("updated_at").asText());
 
-            // Deleting the project takes everything it owns with it.
-            assertThat(h.http.delete("/api/projects/" + s.project).status()).isEqualTo(204);
+            // Deleting the project takes everything it owns with it, once confirmed with its name.
+            var refused = h.http.delete("/api/projects/" + s.project);
+            assertThat(refused.status()).isEqualTo(409);
+            assertThat(refused.json().get("field").asText()).isEqualTo("confirm");
+            assertThat(refused.json().get("message").asText()).contains("1 characters", "1 scenes", "1 segments", "0 receipts");
+            assertThat(h.http.get("/api/characters/" + s.character).status()).isEqualTo(200);
+            String projectName = h.http.get("/api/projects/" + s.project).json().get("name").asText();
+            assertThat(h.http.delete("/api/projects/" + s.project + "?confirm="
+                    + java.net.URLEncoder.encode(projectName, java.nio.charset.StandardCharsets.UTF_8)).status()).isEqualTo(204);
             for (String path : List.of("/api/characters/" + s.character, "/api/scenes/" + s.scene, "/api/segments/" + s.segment,
                     "/api/frame-metrics/" + metric, "/api/image-variants/" + variant)) {
                 assertThat(h.http.get(path).status()).as(path).isEqualTo(404);

@@ -97,6 +97,47 @@ class CliTest {
     }
 
     @Test
+    void aDatabaseThatCannotBeOpenedIsOneLineAndExitCode2() throws Exception {
+        for (String url : List.of("jdbc:postgresql://127.0.0.1:1/reelmark?user=postgres",
+                "jdbc:postgresql://127.0.0.1:5432/reelmark_no_such_database_here?user=postgres",
+                "jdbc:sqlite:" + dir.resolve("not-a-dir.txt").resolve("x.db"))) {
+            if (url.startsWith("jdbc:sqlite")) Files.writeString(dir.resolve("not-a-dir.txt"), "a file, not a directory");
+            for (String[] args : List.of(new String[]{"db", "migrate"}, new String[]{"serve", "--port", "0"})) {
+                List<String> all = new ArrayList<>(List.of(args));
+                all.addAll(List.of("--data", dir.resolve("d").toString(), "--db", url));
+                Run r = reelmark(all.toArray(String[]::new));
+                assertThat(r.exit()).as(url + " " + r.err()).isEqualTo(2);
+                List<String> lines = r.err().lines().filter(l -> !l.isBlank()).toList();
+                assertThat(lines).as(url + ": one line on stderr").hasSize(1);
+                assertThat(lines.get(0)).startsWith("reelmark: ").doesNotContain("Exception");
+            }
+        }
+        Run badHost = reelmark("serve", "--allowed-host", "evil example/", "--data", dir.toString());
+        assertThat(badHost.exit()).isEqualTo(2);
+        assertThat(badHost.err()).contains("--allowed-host");
+    }
+
+    @Test
+    void servingBeyondLoopbackPrintsAWarning() throws Exception {
+        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                "serve", "--host", "0.0.0.0", "--port", "0", "--workers", "0", "--data", dir.resolve("data").toString());
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+            List<String> seen = new ArrayList<>();
+            for (String line; (line = out.readLine()) != null; ) {
+                seen.add(line);
+                if (line.contains("listening on")) break;
+            }
+            assertThat(String.join("\n", seen)).contains("WARNING: listening on 0.0.0.0", "--allowed-host");
+        } finally {
+            p.destroy();
+            assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        }
+    }
+
+    @Test
     void servePrintsTheUrlOfAFreePortAndServesTheApi() throws Exception {
         List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), Main.class.getName(),

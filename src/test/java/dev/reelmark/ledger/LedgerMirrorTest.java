@@ -177,7 +177,9 @@ class LedgerMirrorTest {
             assertThat(s.http.get(a + "/segment-0").json().get("status").asText()).isEqualTo("ready");
             s.http.post("/api/projects/" + c.project + "/ledger/mirror", "{\"follow\": true}");
             assertThat(s.http.get(a + "/segment-0").json().get("status").asText()).isEqualTo("failed");
-            assertThat(s.http.delete("/api/projects/" + c.project).status()).isEqualTo(204);
+            String projectName = s.http.get("/api/projects/" + c.project).json().get("name").asText();
+            assertThat(s.http.delete("/api/projects/" + c.project + "?confirm="
+                    + java.net.URLEncoder.encode(projectName, java.nio.charset.StandardCharsets.UTF_8)).status()).isEqualTo(204);
             assertThat(s.http.get(a + "/segment-0").status()).isEqualTo(404);
             assertThat(s.ledger.mirroredProjects()).isEmpty();
         }
