@@ -361,7 +361,8 @@ class ProvenanceApiTest {
         for (String shared : List.of("Segment", "Asset", "Job")) router.schema(shared, others.schemas().get(shared));
         ObjectNode doc = dev.reelmark.http.OpenApi.document(router, "test");
         List<String> expected = List.of("/api/segments/{id}/receipts", "/api/receipts/{id}/complete", "/api/segments/{id}/provenance",
-                "/api/assets/{id}/usage", "/api/projects/{id}/staleness-report", "/api/projects/{id}/regenerate-stale", "/api/provenance/import");
+                "/api/assets/{id}/usage", "/api/projects/{id}/staleness-report", "/api/projects/{id}/regenerate-stale", "/api/provenance/import",
+                "/api/receipts/{id}/comfy");
         assertThat(doc.get("paths").properties()).extracting(java.util.Map.Entry::getKey).containsExactlyInAnyOrderElementsOf(expected);
         String text = doc.toString();
         var refs = java.util.regex.Pattern.compile("#/components/schemas/([A-Za-z0-9_]+)").matcher(text);
