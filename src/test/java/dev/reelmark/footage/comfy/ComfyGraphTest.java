@@ -17,8 +17,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
 /** The reader on full ComfyUI graphs of each shape (fixtures under src/test/resources/comfy/). */
-class ComfyGraphTest {
-    static String fixtureText(String name) {
+public class ComfyGraphTest {
+    public static String fixtureText(String name) {
         try (InputStream in = ComfyGraphTest.class.getResourceAsStream("/comfy/" + name)) {
             if (in == null) throw new IllegalArgumentException("no fixture " + name);
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
@@ -27,12 +27,12 @@ class ComfyGraphTest {
         }
     }
 
-    static JsonNode fixture(String name) {
+    public static JsonNode fixture(String name) {
         return Json.parse(fixtureText(name));
     }
 
     /** The comment VideoHelperSuite writes: the prompt as a JSON string, the workflow as an object. */
-    static String vhsComment(JsonNode prompt, JsonNode workflow) {
+    public static String vhsComment(JsonNode prompt, JsonNode workflow) {
         ObjectNode c = Json.object();
         c.put("prompt", Json.write(prompt));
         if (workflow != null) c.set("workflow", workflow);
