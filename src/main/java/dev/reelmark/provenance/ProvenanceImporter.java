@@ -343,6 +343,7 @@ public final class ProvenanceImporter {
         params.put("model_count", models.size());
         if (!files.isEmpty()) params.put("source_image_count", files.size());
         if (reading.prompt() != null) params.put("prompt_graph_sha256", sha256Text(canonicalJson(reading.prompt())));
+        params.put("comfy_format", reading.format());
         ReceiptInputs in = new ReceiptInputs(sourceImageId, sourceImageHash, null, null, null,
                 wfNode == null ? null : "comfyui-workflow", null, workflowHash,
                 primary.assetId(), primary.name(), primary.version(), primary.hash(), loras, f.prompt(), f.negativePrompt(),

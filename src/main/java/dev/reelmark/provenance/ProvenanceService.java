@@ -41,6 +41,8 @@ public final class ProvenanceService {
     public static final int PARAMS_MAX = 65_536;
     public static final double LORA_WEIGHT_LIMIT = 10.0;
     public static final int MAX_LORAS = 32;
+    /** additional_params keys that announce an import's model, file and graph rows (the database checks them). */
+    static final List<String> IMPORT_PARAMS = List.of("model_count", "source_image_count", "prompt_graph_sha256", "comfy_format");
 
     private final Database db;
     private final Jdbi jdbi;
@@ -118,6 +120,9 @@ public final class ProvenanceService {
         JsonNode params = body.path("additional_params");
         if (params.isMissingNode() || params.isNull()) params = Json.object();
         if (!params.isObject()) throw ApiError.badField("additional_params", "must be a JSON object");
+        for (String reserved : IMPORT_PARAMS) {
+            if (params.has(reserved)) throw ApiError.badField("additional_params." + reserved, "is set only by a ComfyUI import");
+        }
         if (Json.write(params).length() > PARAMS_MAX) throw ApiError.badField("additional_params", "must be at most " + PARAMS_MAX + " characters of JSON");
         Instant started = instant(body, "generation_started_at");
         Instant completed = instant(body, "generation_completed_at");

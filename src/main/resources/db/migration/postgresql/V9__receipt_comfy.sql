@@ -8,7 +8,7 @@
 -- A model or LoRA that matches no catalog version (by file name or file hash) has asset_id NULL: unverified.
 -- All of it is write-once like the receipt: no UPDATE, no DELETE while the receipt exists, and rows only at the
 -- positions the receipt announces in additional_params (model_count, source_image_count; a graph only when
--- prompt_graph_sha256 or workflow_hash is set), so nothing can be added to a receipt later. The counts and the rows
+-- comfy_format is set), so nothing can be added to a receipt later. The counts and the rows
 -- are covered by inputs_hash (encoding v2, docs/inputs-hash.md).
 
 ALTER TABLE receipt_loras ADD COLUMN strength_clip DOUBLE PRECISION CHECK (strength_clip IS NULL OR (strength_clip >= -10 AND strength_clip <= 10));
@@ -65,8 +65,8 @@ BEGIN
                     USING ERRCODE = 'integrity_constraint_violation';
             END IF;
         ELSE
-            IF r.id IS NULL OR NOT (r.additional_params ? 'prompt_graph_sha256' OR r.workflow_hash IS NOT NULL) THEN
-                RAISE EXCEPTION 'generation receipts are immutable: a ComfyUI graph is kept only with a receipt that records its hash, once'
+            IF r.id IS NULL OR NOT (r.additional_params ? 'comfy_format') THEN
+                RAISE EXCEPTION 'generation receipts are immutable: a ComfyUI graph is kept only with a receipt imported from ComfyUI, once'
                     USING ERRCODE = 'integrity_constraint_violation';
             END IF;
         END IF;

@@ -8,7 +8,7 @@
 -- A model or LoRA that matches no catalog version (by file name or file hash) has asset_id NULL: unverified.
 -- All of it is write-once like the receipt: no UPDATE, no DELETE while the receipt exists, and rows only at the
 -- positions the receipt announces in additional_params (model_count, source_image_count; a graph only when
--- prompt_graph_sha256 or workflow_hash is set), so nothing can be added to a receipt later. The counts and the rows
+-- comfy_format is set), so nothing can be added to a receipt later. The counts and the rows
 -- are covered by inputs_hash (encoding v2, docs/inputs-hash.md).
 
 ALTER TABLE receipt_loras ADD COLUMN strength_clip REAL CHECK (strength_clip IS NULL OR (strength_clip >= -10 AND strength_clip <= 10));
@@ -82,10 +82,10 @@ END;
 
 CREATE TRIGGER receipt_comfy_graphs_insert BEFORE INSERT ON receipt_comfy_graphs
 FOR EACH ROW WHEN NOT EXISTS (SELECT 1 FROM generation_receipts WHERE id = NEW.receipt_id
-        AND (json_type(additional_params, '$.prompt_graph_sha256') IS NOT NULL OR workflow_hash IS NOT NULL))
+        AND json_type(additional_params, '$.comfy_format') IS NOT NULL)
     OR EXISTS (SELECT 1 FROM receipt_comfy_graphs WHERE receipt_id = NEW.receipt_id)
 BEGIN
-    SELECT RAISE(ABORT, 'generation receipts are immutable: a ComfyUI graph is kept only with a receipt that records its hash, once');
+    SELECT RAISE(ABORT, 'generation receipts are immutable: a ComfyUI graph is kept only with a receipt imported from ComfyUI, once');
 END;
 CREATE TRIGGER receipt_comfy_graphs_immutable BEFORE UPDATE ON receipt_comfy_graphs
 BEGIN

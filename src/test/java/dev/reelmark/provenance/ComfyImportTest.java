@@ -372,6 +372,11 @@ class ComfyImportTest {
                     .put("prompt_text", "p").put("cfg_scale", 5).put("seed", 1).put("resolution_width", 64).put("resolution_height", 64)
                     .put("steps", 10).put("sampler", "euler")));
             assertThat(created.status()).as(created.body()).isEqualTo(201);
+            var reserved = h.http.post("/api/segments/" + seg + "/receipts", Json.write(Json.object().put("model_asset_id", model)
+                    .put("prompt_text", "p").put("cfg_scale", 5).put("seed", 1).put("resolution_width", 64).put("resolution_height", 64)
+                    .put("steps", 10).put("sampler", "euler").set("additional_params", Json.object().put("model_count", 3))));
+            assertThat(reserved.status()).isEqualTo(400);
+            assertThat(reserved.json().get("field").asText()).isEqualTo("additional_params.model_count");
             long api = created.json().get("id").longValue();
             assertThat(created.json().get("models")).hasSize(1);
             assertThat(created.json().get("has_comfy_graph").asBoolean()).isFalse();
