@@ -20,7 +20,8 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA :"schema" TO :"app_
 GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA :"schema" TO :"app_role";
 
 -- receipts: insert and read; of an update only the completion timing (the triggers allow it once, NULL -> value)
-REVOKE UPDATE, DELETE ON :"schema".generation_receipts, :"schema".receipt_loras FROM :"app_role";
+REVOKE UPDATE, DELETE ON :"schema".generation_receipts, :"schema".receipt_loras, :"schema".receipt_models,
+    :"schema".receipt_source_files, :"schema".receipt_comfy_graphs FROM :"app_role";
 GRANT UPDATE (generation_completed_at, generation_duration_ms, output_sha256, output_size) ON :"schema".generation_receipts TO :"app_role";
 
 -- usage counts: written by the receipt triggers (INSERT ... ON CONFLICT DO UPDATE, in the server's session); rows

@@ -156,13 +156,13 @@ function ByAsset({ report }: { report: StalenessReport }) {
       ) : (
         <ul className="card-grid stale-groups">
           {report.by_asset.map((g) => (
-            <li key={`${g.asset_type}:${g.used_id}`} className="card stale-group" data-asset-name={g.asset_name}>
+            <li key={`${g.asset_type}:${g.used_id ?? g.asset_name}`} className="card stale-group" data-asset-name={g.asset_name}>
               <p className="stale-message">{g.message}</p>
               <p className="meta">
                 <span className="badge badge-neutral">{g.asset_type.replace('_', ' ')}</span> {g.affected_segments}{' '}
                 {g.affected_segments === 1 ? 'segment' : 'segments'} · {g.affected_scenes}{' '}
                 {g.affected_scenes === 1 ? 'scene' : 'scenes'}
-                {g.asset_type === 'model' || g.asset_type === 'lora' || g.asset_type === 'workflow' ? (
+                {g.used_id != null && (g.asset_type === 'model' || g.asset_type === 'lora' || g.asset_type === 'workflow') ? (
                   <>
                     {' · '}
                     <Link to={provenanceRoutes.asset(g.current_id ?? g.used_id)}>usage by version</Link>
@@ -266,7 +266,7 @@ function StaleTable({
                 <td>
                   <ul className="reason-list">
                     {s.reasons.map((r) => (
-                      <li key={`${r.asset_type}:${r.used_id}`}>{describeReason(r)}</li>
+                      <li key={`${r.asset_type}:${r.used_id ?? r.asset_name}`}>{describeReason(r)}</li>
                     ))}
                   </ul>
                 </td>

@@ -58,7 +58,7 @@ export function ReceiptPanel({ provenance }: { provenance: SegmentProvenance }) 
       {provenance.stale ? (
         <ul className="stale-reasons" aria-label="Why it is stale">
           {provenance.stale_reasons.map((reason) => (
-            <li key={`${reason.asset_type}:${reason.used_id}`}>
+            <li key={`${reason.asset_type}:${reason.used_id ?? reason.asset_name}`}>
               {describeReason(reason)}
               {reason.current_id !== null && reason.asset_type !== 'source_image' && reason.asset_type !== 'variant_image' ? (
                 <>

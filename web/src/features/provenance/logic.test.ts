@@ -47,8 +47,12 @@ describe('provenance logic', () => {
       receipt_version: 'v1',
       current_id: 6,
       current_version: 'v2',
+      reason: 'not_current',
     };
     expect(describeReason(reason)).toBe('lora smooth-motion v1 → v2');
+    expect(
+      describeReason({ ...reason, asset_name: 'x.safetensors', used_id: null, receipt_version: null, current_id: null, current_version: null, reason: 'unverified' }),
+    ).toBe('lora x.safetensors unverified: no catalog version matches');
     expect(describeReason({ ...reason, asset_type: 'source_image', current_version: null })).toBe(
       'source image smooth-motion v1 → a newer version',
     );

@@ -21,9 +21,10 @@ export function formatMillis(ms: number | null | undefined): string {
   return rest === 0 ? `${minutes} min` : `${minutes} min ${rest} s`;
 }
 
-/** "lora smooth-motion v1 → v2" */
+/** "lora smooth-motion v1 → v2", or "lora x.safetensors unverified: …" for a file no catalog version matches */
 export function describeReason(reason: StaleReason): string {
   const type = reason.asset_type.replace('_', ' ');
+  if (reason.reason === 'unverified') return `${type} ${reason.asset_name} unverified: no catalog version matches`;
   const current = reason.current_version ?? 'a newer version';
   return `${type} ${reason.asset_name} ${reason.receipt_version} → ${current}`;
 }

@@ -89,7 +89,8 @@ public final class Reelmark implements AutoCloseable {
         catalog.onChange(ledger::onCatalogChange);
         jobs.register(new LedgerGenerateJob(ledger));
         this.provenance = new ProvenanceService(db, catalog, jobs, config.dataDir());
-        this.provenanceImporter = new ProvenanceImporter(provenance, config.dataDir(), () -> new MediaProbe(ffmpegTools()));
+        this.provenanceImporter = new ProvenanceImporter(provenance, MediaRoots.of(config.dataDir()), () -> new MediaProbe(ffmpegTools()), jobs);
+        jobs.register(new dev.reelmark.provenance.ImportJob(provenanceImporter));
         jobs.register(new RegenerateJob(provenance));
         catalog.countOnProjectDelete("receipts", provenance::receiptCountForProject);
         this.metadata = new MetadataService(db, catalog, config.dataDir(), this::ffmpegTools,

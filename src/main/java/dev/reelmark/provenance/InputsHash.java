@@ -13,11 +13,14 @@ import java.util.Iterator;
 import java.util.List;
 
 /**
- * {@code inputs_hash}: SHA-256 (lowercase hex) of the canonical encoding v1 of a generation's inputs. The encoding
- * is specified in {@code package-info.java}; this class is its only implementation, and a golden test pins it.
+ * {@code inputs_hash}: SHA-256 (lowercase hex) of the canonical encoding of a generation's inputs, specified in
+ * docs/inputs-hash.md; this class is its only implementation, and golden tests pin both versions. v1 covers one model
+ * and LoRAs with one strength; v2 (used only when the inputs have what v1 cannot say: several models, LoRA CLIP
+ * strengths, loaded image files) adds them. Inputs that v1 can say still hash as v1, so every v1 receipt verifies.
  */
 public final class InputsHash {
     public static final String HEADER = "reelmark-generation-inputs/v1";
+    public static final String HEADER_V2 = "reelmark-generation-inputs/v2";
 
     private InputsHash() {
     }
@@ -33,8 +36,9 @@ public final class InputsHash {
 
     /** The canonical text that is hashed (exposed for the docs and tests). */
     public static String canonical(ReceiptInputs in) {
+        boolean v2 = needsV2(in);
         StringBuilder b = new StringBuilder(256 + in.promptText().length());
-        b.append(HEADER).append('\n');
+        b.append(v2 ? HEADER_V2 : HEADER).append('\n');
         line(b, "source_image_hash", str(in.sourceImageHash()));
         line(b, "variant_image_hash", str(in.variantImageHash()));
         line(b, "workflow_name", str(in.workflowName()));
@@ -45,7 +49,8 @@ public final class InputsHash {
         line(b, "model_hash", str(in.modelHash()));
         List<String> loras = new ArrayList<>();
         for (ReceiptInputs.Lora l : in.loras()) {
-            loras.add(str(l.name()) + "|" + str(l.version()) + "|" + str(l.hash()) + "|" + number(l.weight()));
+            loras.add(str(l.name()) + "|" + str(l.version()) + "|" + str(l.hash()) + "|" + number(l.weight())
+                    + (v2 ? "|" + (l.strengthClip() == null ? "null" : number(l.strengthClip())) : ""));
         }
         loras.sort(Comparator.naturalOrder());
         line(b, "lora_count", Integer.toString(loras.size()));
@@ -61,7 +66,23 @@ public final class InputsHash {
         StringBuilder json = new StringBuilder();
         json(json, in.additionalParams());
         line(b, "additional_params", json.toString());
+        if (v2) {
+            line(b, "model_count", Integer.toString(in.models().size()));
+            for (ReceiptInputs.Model m : in.models()) {
+                line(b, "model", str(m.role()) + "|" + str(m.name()) + "|" + str(m.version()) + "|" + str(m.hash()));
+            }
+            line(b, "source_file_count", Integer.toString(in.sourceFiles().size()));
+            for (ReceiptInputs.SourceFile f : in.sourceFiles()) {
+                line(b, "source_file", str(f.role()) + "|" + str(f.name()) + "|" + str(f.sha256()));
+            }
+        }
         return b.toString();
+    }
+
+    /** Whether the inputs hold anything v1 cannot encode. */
+    static boolean needsV2(ReceiptInputs in) {
+        return !in.models().isEmpty() || !in.sourceFiles().isEmpty()
+                || in.loras().stream().anyMatch(l -> l.strengthClip() != null);
     }
 
     private static void line(StringBuilder b, String key, String value) {

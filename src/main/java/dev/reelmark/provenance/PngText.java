@@ -26,6 +26,14 @@ public final class PngText {
     }
 
     public static Result read(InputStream raw) throws IOException {
+        return read(raw, 64 * 1024 * 1024);
+    }
+
+    /**
+     * Reads the text chunks, refusing any text chunk (or inflated zTXt/iTXt text) longer than {@code maxText} bytes
+     * before it is held in memory; image data and other chunks are skipped, not read.
+     */
+    public static Result read(InputStream raw, int maxText) throws IOException {
         DataInputStream in = new DataInputStream(raw);
         byte[] sig = in.readNBytes(8);
         if (!isPng(sig)) throw new IOException("not a PNG file");
@@ -38,12 +46,23 @@ public final class PngText {
             } catch (EOFException e) {
                 break;
             }
-            if (length < 0 || length > 64 * 1024 * 1024) throw new IOException("PNG chunk too large: " + length);
+            if (length < 0) throw new IOException("PNG chunk too large: " + (length & 0xffffffffL));
             byte[] type = in.readNBytes(4);
+            String t = new String(type, StandardCharsets.ISO_8859_1);
+            boolean isText = t.equals("tEXt") || t.equals("zTXt") || t.equals("iTXt");
+            if (!isText && !t.equals("IHDR")) {
+                in.skipNBytes(length);
+                in.readInt(); // CRC
+                if (t.equals("IEND")) return new Result(width, height, text);
+                continue;
+            }
+            if (length > maxText) {
+                throw new IOException("the PNG's " + t + " chunk is " + (length / (1024 * 1024)) + " MiB; at most "
+                        + (maxText / (1024 * 1024)) + " MiB of text is read");
+            }
             byte[] data = in.readNBytes(length);
             if (data.length != length) throw new IOException("truncated PNG chunk");
             in.readInt(); // CRC
-            String t = new String(type, StandardCharsets.ISO_8859_1);
             switch (t) {
                 case "IHDR" -> {
                     width = ((data[0] & 0xff) << 24) | ((data[1] & 0xff) << 16) | ((data[2] & 0xff) << 8) | (data[3] & 0xff);
@@ -57,7 +76,7 @@ public final class PngText {
                 case "zTXt" -> {
                     int z = indexOf(data, 0);
                     if (z > 0) text.put(new String(data, 0, z, StandardCharsets.ISO_8859_1),
-                            new String(inflate(data, z + 2), StandardCharsets.ISO_8859_1));
+                            new String(inflate(data, z + 2, maxText), StandardCharsets.ISO_8859_1));
                 }
                 case "iTXt" -> {
                     int z = indexOf(data, 0);
@@ -67,7 +86,7 @@ public final class PngText {
                     int lang = indexOf(data, z + 3);
                     int translated = indexOf(data, lang + 1);
                     int start = translated + 1;
-                    byte[] body = compressed ? inflate(data, start) : Arrays.copyOfRange(data, start, data.length);
+                    byte[] body = compressed ? inflate(data, start, maxText) : Arrays.copyOfRange(data, start, data.length);
                     text.put(key, new String(body, StandardCharsets.UTF_8));
                 }
                 case "IEND" -> {
@@ -85,11 +104,11 @@ public final class PngText {
         return -1;
     }
 
-    private static byte[] inflate(byte[] data, int from) throws IOException {
+    private static byte[] inflate(byte[] data, int from, int max) throws IOException {
         try (var in = new InflaterInputStream(new java.io.ByteArrayInputStream(data, from, data.length - from))) {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            in.transferTo(out);
-            return out.toByteArray();
+            byte[] out = in.readNBytes(max + 1);
+            if (out.length > max) throw new IOException("a compressed PNG text chunk inflates to more than " + (max / (1024 * 1024)) + " MiB");
+            return out;
         }
     }
 }

@@ -4,21 +4,31 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.reelmark.catalog.CatalogModel;
+import dev.reelmark.footage.GenerationFacts;
+import dev.reelmark.footage.comfy.ComfyGraph;
+import dev.reelmark.footage.comfy.ComfyGraphException;
+import dev.reelmark.footage.comfy.ComfyReading;
 import dev.reelmark.http.ApiError;
 import dev.reelmark.http.Json;
+import dev.reelmark.jobs.Job;
+import dev.reelmark.jobs.JobService;
 import dev.reelmark.media.MediaProbe;
+import dev.reelmark.media.MediaRoots;
 import dev.reelmark.media.ProbeResult;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.math.BigInteger;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HexFormat;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -27,47 +37,138 @@ import java.util.function.Supplier;
 /**
  * Records receipts from real ComfyUI output: the API-format prompt and the workflow JSON that VideoHelperSuite writes
  * into a video's {@code comment} tag, or that ComfyUI writes into PNG text chunks {@code prompt}/{@code workflow}.
+ * The graph is read by {@link ComfyGraph} (links followed from the samplers); the receipt keeps the raw graphs.
  *
- * <p>From the prompt graph: the model from CheckpointLoaderSimple ({@code ckpt_name}) or UNETLoader ({@code unet_name});
- * LoRAs from LoraLoader/LoraLoaderModelOnly ({@code lora_name}, {@code strength_model}); positive/negative prompts from
- * the CLIPTextEncode nodes wired to the KSampler's {@code positive}/{@code negative} inputs (when they are not wired,
- * the CLIPTextEncode nodes in node-id order: first positive, second negative); seed, cfg, steps, sampler_name and
- * scheduler from the KSampler; the resolution from the video probe, the PNG header, or EmptyLatentImage.
- * The receipt goes to the segment whose {@code output_video_path} is the file (relative to the data directory or
- * absolute). Assets are matched by file name: an asset whose {@code file_path} has the same file name is that exact
- * version; otherwise an asset whose name is the file name without extension gives its chain. A referenced file found
- * on disk (absolute, under the data directory, or under {@code <data>/assets}) is hashed, and the chain version with
- * that checksum is used; without a file the name-matched chain's current version is assumed (reported as such).
+ * <p>Files are confined to the media roots (real paths: symlinks resolved). The receipt goes to the segment whose
+ * {@code output_video_path} is the file. A model or LoRA is matched to a catalog version by the SHA-256 of its file
+ * when the file is found in the media roots ({@code <root>/<name>}, {@code <root>/assets/}, {@code <root>/models/<kind>/}),
+ * otherwise by an asset whose {@code file_path} has the same file name. Anything else — a name that matches no
+ * version, a file whose hash matches none — is recorded unverified (asset id null), which makes the segment stale
+ * until resolved; a version is never assumed.
  */
 public final class ProvenanceImporter {
+    public static final String IMPORT_KIND = "provenance.import";
+    /** Up to this many paths are imported inside the request; more run as a {@value #IMPORT_KIND} job. */
+    public static final int SYNC_LIMIT = 5;
+    public static final int MAX_PATHS = 10_000;
+
     private final ProvenanceService provenance;
+    private final MediaRoots roots;
     private final Path dataDir;
     private final Supplier<MediaProbe> probe;
+    private final JobService jobs;
 
     public ProvenanceImporter(ProvenanceService provenance, Path dataDir, Supplier<MediaProbe> probe) {
-        this.provenance = provenance;
-        this.dataDir = dataDir.toAbsolutePath().normalize();
-        this.probe = probe;
+        this(provenance, MediaRoots.of(dataDir), probe, null);
     }
 
-    /** Imports every file; a missing file is a 400 naming {@code paths[i]} before anything is written. */
-    public ObjectNode importPaths(List<String> paths) {
+    public ProvenanceImporter(ProvenanceService provenance, MediaRoots roots, Supplier<MediaProbe> probe, JobService jobs) {
+        this.provenance = provenance;
+        this.roots = roots;
+        this.dataDir = roots.roots().get(0);
+        this.probe = probe;
+        this.jobs = jobs;
+    }
+
+    // ------------------------------------------------------------------ paths
+
+    /** Checks the list: 1..{@value #MAX_PATHS} paths, each a file inside the media roots; a 400 naming {@code paths[i]} otherwise. */
+    public List<Path> resolveAll(List<String> paths) {
         if (paths == null || paths.isEmpty()) throw ApiError.badField("paths", "at least one path is required");
-        if (paths.size() > 10_000) throw ApiError.badField("paths", "at most 10000 paths per request");
+        if (paths.size() > MAX_PATHS) throw ApiError.badField("paths", "at most " + MAX_PATHS + " paths per import");
         List<Path> files = new ArrayList<>();
-        for (int i = 0; i < paths.size(); i++) {
-            String raw = paths.get(i);
-            if (raw == null || raw.isBlank()) throw ApiError.badField("paths[" + i + "]", "must be a file path");
-            Path p = Path.of(raw);
-            if (!p.isAbsolute()) p = dataDir.resolve(p);
-            if (!Files.isRegularFile(p)) throw ApiError.badField("paths[" + i + "]", "no such file: " + raw);
-            files.add(p.normalize());
+        for (int i = 0; i < paths.size(); i++) files.add(resolve(paths.get(i), "paths[" + i + "]"));
+        return files;
+    }
+
+    /** The real path of a file inside the media roots (relative paths are relative to the data directory). */
+    public Path resolve(String raw, String field) {
+        if (raw == null || raw.isBlank()) throw ApiError.badField(field, "must be a file path");
+        if (raw.indexOf('\0') >= 0) throw ApiError.badField(field, "must not contain a NUL byte");
+        Path p;
+        try {
+            p = Path.of(raw);
+        } catch (InvalidPathException e) {
+            throw ApiError.badField(field, "is not a valid path: " + e.getReason());
         }
+        if (!p.isAbsolute()) p = dataDir.resolve(p);
+        Path real;
+        try {
+            real = p.toRealPath();
+        } catch (NoSuchFileException e) {
+            throw ApiError.badField(field, "no such file: " + raw);
+        } catch (IOException e) {
+            throw ApiError.badField(field, "cannot be read: " + raw + " (" + e.getMessage() + ")");
+        }
+        if (!insideRoots(real)) throw ApiError.badField(field, "is outside the media roots: " + raw);
+        if (!Files.isRegularFile(real)) throw ApiError.badField(field, "is not a regular file: " + raw);
+        return real;
+    }
+
+    private boolean insideRoots(Path real) {
+        for (Path root : roots.roots()) {
+            try {
+                if (real.startsWith(root.toRealPath())) return true;
+            } catch (IOException ignored) {
+                // a root that does not exist holds nothing
+            }
+        }
+        return false;
+    }
+
+    /** A file inside the media roots by one of the candidate relative names, or empty. */
+    private Optional<Path> findInRoots(List<String> candidates) {
+        for (Path root : roots.roots()) {
+            for (String c : candidates) {
+                try {
+                    Path p = root.resolve(c).normalize();
+                    if (!Files.isRegularFile(p)) continue;
+                    Path real = p.toRealPath();
+                    if (insideRoots(real)) return Optional.of(real);
+                } catch (InvalidPathException | IOException ignored) {
+                    // not a usable candidate
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    // ------------------------------------------------------------------ entry points
+
+    /**
+     * The HTTP entry: up to {@value #SYNC_LIMIT} paths are imported at once (200 with one item per file); more are
+     * submitted as a {@value #IMPORT_KIND} job (202). Bad paths are a 400 naming {@code paths[i]}, before anything runs.
+     */
+    public Submitted submit(List<String> paths) {
+        List<Path> files = resolveAll(paths);
+        if (files.size() <= SYNC_LIMIT || jobs == null) return new Submitted(false, importResolved(files));
+        ObjectNode params = Json.object();
+        ArrayNode arr = params.putArray("paths");
+        paths.forEach(arr::add);
+        Job job = jobs.submit(IMPORT_KIND, params);
+        ObjectNode out = Json.object();
+        out.set("job", Json.MAPPER.valueToTree(job));
+        out.put("total", files.size());
+        out.put("message", files.size() + " files queued for import; per-file results in the job's result");
+        return new Submitted(true, out);
+    }
+
+    /** What {@link #submit} did: imported at once, or queued as a job. */
+    public record Submitted(boolean queued, ObjectNode body) {
+    }
+
+    /** Imports every file now (the CLI, small requests); a bad path is a 400 naming {@code paths[i]} before anything is written. */
+    public ObjectNode importPaths(List<String> paths) {
+        return importResolved(resolveAll(paths));
+    }
+
+    private ObjectNode importResolved(List<Path> files) {
+        Batch batch = new Batch();
         ObjectNode out = Json.object();
         ArrayNode items = out.putArray("items");
         int imported = 0;
         for (Path f : files) {
-            ObjectNode r = importOne(f);
+            ObjectNode r = importOne(f, batch);
             if ("imported".equals(r.get("status").asText())) imported++;
             items.add(r);
         }
@@ -75,32 +176,73 @@ public final class ProvenanceImporter {
         return out;
     }
 
-    ObjectNode importOne(Path file) {
-        ObjectNode r = Json.object().put("path", file.toString());
+    /** State shared by the files of one import: the catalog's assets by kind and the hashes of files already read. */
+    final class Batch {
+        private final Map<String, List<ObjectNode>> assets = new HashMap<>();
+        private final Map<String, String> hashes = new HashMap<>();
+
+        List<ObjectNode> assets(String kind) {
+            return assets.computeIfAbsent(kind, k -> {
+                List<ObjectNode> all = new ArrayList<>();
+                Long after = null;
+                while (true) {
+                    var page = provenance.catalog().list(CatalogModel.ASSETS, Map.of("kind", k), 500, after);
+                    all.addAll(page.items());
+                    if (page.nextAfter() == null) return all;
+                    after = page.nextAfter();
+                }
+            });
+        }
+
+        String sha256(Path real) {
+            try {
+                BasicFileAttributes a = Files.readAttributes(real, BasicFileAttributes.class);
+                String key = real + "\u0000" + a.size() + "\u0000" + a.lastModifiedTime().toMillis();
+                return hashes.computeIfAbsent(key, k -> sha256File(real));
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+    }
+
+    Batch newBatch() {
+        return new Batch();
+    }
+
+    /** Imports one confined file; never throws: a failure is {@code status: error} with a message, and nothing is written. */
+    ObjectNode importOne(Path file, Batch batch) {
+        ObjectNode r = Json.object().put("path", relative(file));
         try {
-            Extracted x = extract(file);
             Optional<Long> segment = segmentFor(file);
             if (segment.isEmpty()) {
                 return r.put("status", "error").put("message", "no segment has output_video_path " + relative(file));
             }
             r.put("segment_id", segment.get());
-            ReceiptInputs inputs = parse(x, r);
-            Long latest = provenance.database().jdbi().withHandle(h -> h.createQuery(
-                    "SELECT max(id) FROM generation_receipts WHERE segment_id = :s").bind("s", segment.get()).mapTo(Long.class).one());
-            if (latest != null && provenance.receipt(latest).get("inputs_hash").asText().equals(inputs.inputsHash())) {
-                return r.put("status", "unchanged").put("receipt_id", latest).put("inputs_hash", inputs.inputsHash());
+            Extracted x = extract(file);
+            Parsed parsed = parse(x, r, batch);
+            String hash = parsed.inputs().inputsHash();
+            Optional<Object[]> latest = provenance.database().jdbi().withHandle(h -> h.createQuery(
+                            "SELECT id, inputs_hash FROM generation_receipts WHERE segment_id = :s ORDER BY id DESC LIMIT 1")
+                    .bind("s", segment.get()).map((rs, ctx) -> new Object[]{rs.getLong(1), rs.getString(2)}).findOne());
+            if (latest.isPresent() && hash.equals(latest.get()[1])) {
+                return r.put("status", "unchanged").put("receipt_id", (Long) latest.get()[0]).put("inputs_hash", hash);
             }
             Instant started = Files.getLastModifiedTime(file).toInstant();
-            long id = provenance.record(segment.get(), inputs, started, null, null, "import:" + x.format());
-            return r.put("status", "imported").put("receipt_id", id).put("inputs_hash", inputs.inputsHash());
+            long id = provenance.record(segment.get(), parsed.inputs(), started, null, null, "import:" + x.format(),
+                    new ProvenanceService.ComfyGraphs(parsed.reading().format(), parsed.reading().prompt(), parsed.reading().workflow()));
+            return r.put("status", "imported").put("receipt_id", id).put("inputs_hash", hash);
         } catch (ApiError e) {
             return r.put("status", "error").put("message", e.getMessage());
-        } catch (IOException | RuntimeException e) {
+        } catch (ComfyGraphException e) {
+            return r.put("status", "error").put("message", e.getMessage());
+        } catch (IOException e) {
+            return r.put("status", "error").put("message", "cannot read the file: " + e.getMessage());
+        } catch (RuntimeException e) {
             return r.put("status", "error").put("message", e.getClass().getSimpleName() + ": " + e.getMessage());
         }
     }
 
-    record Extracted(String format, JsonNode prompt, JsonNode workflow, int width, int height) {
+    record Extracted(String format, ComfyReading reading, int width, int height) {
     }
 
     Extracted extract(Path file) throws IOException {
@@ -111,193 +253,185 @@ public final class ProvenanceImporter {
         if (PngText.isPng(head)) {
             PngText.Result png;
             try (InputStream in = Files.newInputStream(file)) {
-                png = PngText.read(in);
+                png = PngText.read(in, ComfyGraph.MAX_COMMENT_CHARS);
             }
             String prompt = png.text().get("prompt");
-            if (prompt == null) throw ApiError.badRequest("the PNG has no 'prompt' text chunk (not a ComfyUI image)");
             String wf = png.text().get("workflow");
-            return new Extracted("comfyui-png", parseJson(prompt, "prompt chunk"), wf == null ? null : parseJson(wf, "workflow chunk"),
-                    png.width(), png.height());
+            if (prompt == null && wf == null) throw ApiError.badRequest("the PNG has no 'prompt' or 'workflow' text chunk (not a ComfyUI image)");
+            return new Extracted("comfyui-png", ComfyGraph.readTexts(prompt, wf), png.width(), png.height());
         }
         ProbeResult p = probe.get().probe(file);
         String comment = p.comment().orElseThrow(() -> ApiError.badRequest("the video has no comment tag with ComfyUI metadata"));
-        JsonNode root = parseJson(comment, "comment tag");
-        JsonNode prompt = root.get("prompt");
-        JsonNode workflow = root.get("workflow");
-        if (prompt != null && prompt.isTextual()) prompt = parseJson(prompt.asText(), "comment prompt");
-        if (workflow != null && workflow.isTextual()) workflow = parseJson(workflow.asText(), "comment workflow");
-        if (prompt == null && looksLikePrompt(root)) prompt = root;
-        if (prompt == null || !prompt.isObject()) throw ApiError.badRequest("the comment tag has no ComfyUI prompt");
-        return new Extracted("comfyui-video-comment", prompt, workflow, p.width(), p.height());
+        return new Extracted("comfyui-video-comment", ComfyGraph.readComment(comment), p.width(), p.height());
     }
 
-    private static boolean looksLikePrompt(JsonNode n) {
-        if (!n.isObject() || n.isEmpty()) return false;
-        for (JsonNode v : n) if (!v.has("class_type")) return false;
-        return true;
+    record Parsed(ReceiptInputs inputs, ComfyReading reading) {
     }
 
-    private static JsonNode parseJson(String text, String where) {
-        try {
-            return Json.MAPPER.readTree(text);
-        } catch (IOException e) {
-            throw ApiError.badRequest("the " + where + " is not JSON: " + e.getMessage());
+    Parsed parse(Extracted x, ObjectNode report, Batch batch) {
+        ComfyReading reading = x.reading();
+        GenerationFacts f = reading.facts();
+        if (!reading.warnings().isEmpty()) {
+            ArrayNode w = report.putArray("warnings");
+            reading.warnings().forEach(w::add);
         }
-    }
-
-    ReceiptInputs parse(Extracted x, ObjectNode report) {
-        JsonNode g = x.prompt();
-        List<String> ids = new ArrayList<>();
-        g.fieldNames().forEachRemaining(ids::add);
-        ids.sort(Comparator.comparingLong(ProvenanceImporter::numericId).thenComparing(Comparator.naturalOrder()));
-        JsonNode sampler = null, modelNode = null, latent = null;
-        List<JsonNode> loraNodes = new ArrayList<>(), texts = new ArrayList<>();
-        for (String id : ids) {
-            JsonNode n = g.get(id);
-            String type = n.path("class_type").asText();
-            switch (type) {
-                case "KSampler", "KSamplerAdvanced" -> { if (sampler == null) sampler = n; }
-                case "CheckpointLoaderSimple", "UNETLoader" -> { if (modelNode == null) modelNode = n; }
-                case "LoraLoader", "LoraLoaderModelOnly" -> loraNodes.add(n);
-                case "CLIPTextEncode" -> texts.add(n);
-                case "EmptyLatentImage", "EmptySD3LatentImage", "EmptyHunyuanLatentVideo" -> { if (latent == null) latent = n; }
-                default -> { }
-            }
-        }
-        if (sampler == null) throw ApiError.badRequest("the ComfyUI prompt has no KSampler node");
-        if (modelNode == null) throw ApiError.badRequest("the ComfyUI prompt has no CheckpointLoaderSimple or UNETLoader node");
-        JsonNode si = sampler.path("inputs");
-        String positive = linkedText(g, si.get("positive"));
-        String negative = linkedText(g, si.get("negative"));
-        if (positive == null) {
-            if (texts.isEmpty()) throw ApiError.badRequest("the ComfyUI prompt has no CLIPTextEncode node");
-            positive = texts.get(0).path("inputs").path("text").asText();
-            negative = texts.size() > 1 ? texts.get(1).path("inputs").path("text").asText() : null;
-            report.put("prompts_matched_by", "node order (the KSampler's positive/negative are not wired)");
-        } else {
-            report.put("prompts_matched_by", "KSampler links");
-        }
-        JsonNode seedNode = si.has("seed") ? si.get("seed") : si.get("noise_seed");
-        if (seedNode == null || !seedNode.isIntegralNumber()) throw ApiError.badRequest("the KSampler has no integer seed");
-        // ComfyUI seeds are unsigned 64-bit (up to 2^64-1): stored as the same bits in a signed BIGINT, with the
-        // unsigned decimal kept in additional_params.seed_u64 when it does not fit.
-        java.math.BigInteger big = seedNode.bigIntegerValue();
-        if (big.signum() < 0 || big.bitLength() > 64) throw ApiError.badRequest("the KSampler seed is outside 0..2^64-1: " + big);
+        report.put("graph", reading.format());
+        if (f.prompt() == null) throw ApiError.badRequest("the graph's sampler has no positive prompt text");
+        if (f.models().isEmpty()) throw ApiError.badRequest("the graph has no model loader on its samplers' model input");
+        BigInteger big = f.seed();
+        if (big == null) throw ApiError.badRequest("the graph's sampler has no seed in 0..18446744073709551615");
+        // ComfyUI seeds are unsigned 64-bit: stored as the same bits in a signed BIGINT, with the unsigned decimal
+        // kept in additional_params.seed_u64 when it does not fit
         long seed = big.longValue();
-        int steps = si.path("steps").asInt(0);
-        double cfg = si.path("cfg").asDouble(Double.NaN);
-        if (steps <= 0 || Double.isNaN(cfg)) throw ApiError.badRequest("the KSampler has no steps or cfg");
+        if (f.steps() == null || f.steps() <= 0 || f.steps() > 10_000) throw ApiError.badRequest("the graph's sampler has no steps in 1..10000");
+        if (f.cfg() == null || !Double.isFinite(f.cfg())) throw ApiError.badRequest("the graph's sampler has no cfg");
         int width = x.width(), height = x.height();
-        if ((width <= 0 || height <= 0) && latent != null) {
-            width = latent.path("inputs").path("width").asInt(0);
-            height = latent.path("inputs").path("height").asInt(0);
+        if ((width <= 0 || height <= 0) && f.width() != null && f.height() != null) {
+            width = f.width();
+            height = f.height();
         }
-        if (width <= 0 || height <= 0) throw ApiError.badRequest("no resolution: neither the file nor an EmptyLatentImage node gives one");
+        if (width <= 0 || height <= 0) throw ApiError.badRequest("no resolution: neither the file nor a latent node gives one");
 
-        JsonNode mi = modelNode.path("inputs");
-        String ckpt = mi.has("ckpt_name") ? mi.path("ckpt_name").asText() : mi.path("unet_name").asText();
         ArrayNode matches = report.putArray("asset_matches");
-        Match model = match("model", ckpt, matches);
+        List<ReceiptInputs.Model> models = new ArrayList<>();
+        for (GenerationFacts.Model m : f.models()) {
+            Match mm = match("model", m.asset().name(), matches, batch);
+            models.add(new ReceiptInputs.Model(m.role(), mm.assetId(), mm.name(), mm.version(), mm.hash()));
+        }
+        ReceiptInputs.Model primary = models.get(0);
         List<ReceiptInputs.Lora> loras = new ArrayList<>();
-        for (JsonNode ln : loraNodes) {
-            String name = ln.path("inputs").path("lora_name").asText();
-            double w = ln.path("inputs").path("strength_model").asDouble(1.0);
-            Match m = match("lora", name, matches);
-            loras.add(new ReceiptInputs.Lora(m.assetId(), m.name(), m.version(), m.hash(), w));
-        }
-        String workflowHash = x.workflow() == null ? null : sha256Text(canonicalJson(x.workflow()));
-        ObjectNode params = Json.object();
-        if (si.has("scheduler")) params.set("scheduler", si.get("scheduler"));
-        if (si.has("denoise")) params.set("denoise", si.get("denoise"));
-        if (big.bitLength() == 64) params.put("seed_u64", big.toString());
-        return new ReceiptInputs(null, null, null, null, null, x.workflow() == null ? null : "comfyui-workflow", null, workflowHash,
-                model.assetId(), model.name(), model.version(), model.hash(), loras, positive, negative, cfg,
-                seed, width, height, steps, si.path("sampler_name").asText("unknown"), params);
-    }
-
-    private static long numericId(String id) {
-        try {
-            return Long.parseLong(id);
-        } catch (NumberFormatException e) {
-            return Long.MAX_VALUE;
-        }
-    }
-
-    /** Follows a link {@code [nodeId, slot]} to a CLIPTextEncode's text (through up to 8 conditioning nodes). */
-    private static String linkedText(JsonNode graph, JsonNode link) {
-        for (int hop = 0; hop < 8 && link != null && link.isArray() && link.size() >= 1; hop++) {
-            JsonNode node = graph.get(link.get(0).asText());
-            if (node == null) return null;
-            if (node.path("class_type").asText().startsWith("CLIPTextEncode")) return node.path("inputs").path("text").asText(null);
-            JsonNode next = null;
-            for (Iterator<JsonNode> it = node.path("inputs").elements(); it.hasNext(); ) {
-                JsonNode v = it.next();
-                if (v.isArray() && v.size() == 2) { next = v; break; }
+        for (GenerationFacts.Lora l : f.loras()) {
+            if (loras.size() == ProvenanceService.MAX_LORAS) throw ApiError.badRequest("the graph uses more than " + ProvenanceService.MAX_LORAS + " LoRAs");
+            if (Math.abs(l.strengthModel()) > ProvenanceService.LORA_WEIGHT_LIMIT
+                    || l.strengthClip() != null && Math.abs(l.strengthClip()) > ProvenanceService.LORA_WEIGHT_LIMIT) {
+                throw ApiError.badRequest("LoRA " + l.asset().name() + " has a strength outside -10..10");
             }
-            link = next;
+            Match m = match("lora", l.asset().name(), matches, batch);
+            loras.add(new ReceiptInputs.Lora(m.assetId(), m.name(), m.version(), m.hash(), l.strengthModel(), l.strengthClip()));
         }
-        return null;
+        List<ReceiptInputs.SourceFile> files = new ArrayList<>();
+        Long sourceImageId = null;
+        String sourceImageHash = null;
+        for (GenerationFacts.SourceImage si : f.sourceImages()) {
+            String base = baseName(si.name());
+            Optional<Path> found = findInRoots(List.of(si.name(), "input/" + si.name(), "images/" + si.name(), "input/" + base));
+            String sha = found.map(batch::sha256).orElse(null);
+            Long imageId = sha == null ? null : imageWithHash(sha);
+            if (sourceImageId == null && imageId != null) {
+                sourceImageId = imageId;
+                sourceImageHash = sha;
+            }
+            files.add(new ReceiptInputs.SourceFile(si.role(), si.name(), found.map(this::relative).orElse(null), sha, imageId));
+        }
+        JsonNode wfNode = reading.workflow();
+        String workflowHash = wfNode == null ? null : sha256Text(canonicalJson(wfNode));
+        ObjectNode params = Json.object();
+        if (f.scheduler() != null) params.put("scheduler", f.scheduler());
+        if (reading.denoise() != null) params.put("denoise", reading.denoise());
+        if (reading.guidance() != null) params.put("guidance", reading.guidance());
+        if (f.frameCount() != null) params.put("frames", f.frameCount());
+        if (big.bitLength() == 64) params.put("seed_u64", big.toString());
+        if (reading.samplers().size() > 1) {
+            ArrayNode steps = params.putArray("samplers");
+            for (ComfyReading.SamplerStep s : reading.samplers()) {
+                ObjectNode n = steps.addObject().put("node", s.nodeId()).put("type", s.type()).put("role", s.role()).put("model", s.model());
+                if (s.startAtStep() != null) n.put("start_at_step", s.startAtStep());
+                if (s.endAtStep() != null) n.put("end_at_step", s.endAtStep());
+                if (s.cfg() != null) n.put("cfg", s.cfg());
+            }
+        }
+        params.put("model_count", models.size());
+        if (!files.isEmpty()) params.put("source_image_count", files.size());
+        if (reading.prompt() != null) params.put("prompt_graph_sha256", sha256Text(canonicalJson(reading.prompt())));
+        params.put("comfy_format", reading.format());
+        ReceiptInputs in = new ReceiptInputs(sourceImageId, sourceImageHash, null, null, null,
+                wfNode == null ? null : "comfyui-workflow", null, workflowHash,
+                primary.assetId(), primary.name(), primary.version(), primary.hash(), loras, f.prompt(), f.negativePrompt(),
+                f.cfg(), seed, width, height, f.steps(), f.sampler() == null ? "unknown" : f.sampler(), params, models, files);
+        return new Parsed(in, reading);
     }
 
     record Match(Long assetId, String name, String version, String hash) {
     }
 
-    private Match match(String kind, String fileName, ArrayNode report) {
-        String base = Path.of(fileName).getFileName().toString();
+    private static String baseName(String name) {
+        String n = name.replace('\\', '/');
+        return n.substring(n.lastIndexOf('/') + 1);
+    }
+
+    private static final Map<String, List<String>> MODEL_DIRS = Map.of(
+            "model", List.of("models/checkpoints/", "models/diffusion_models/", "models/unet/"),
+            "lora", List.of("models/loras/"));
+
+    /** The catalog version a model/LoRA file name refers to; unverified (asset id null) when none can be shown to match. */
+    private Match match(String kind, String fileName, ArrayNode report, Batch batch) {
+        String base = baseName(fileName);
         String stem = base.contains(".") ? base.substring(0, base.lastIndexOf('.')) : base;
-        List<ObjectNode> assets = new ArrayList<>();
-        Long after = null;
-        while (true) {
-            var page = provenance.catalog().list(CatalogModel.ASSETS, Map.of("kind", kind), 500, after);
-            assets.addAll(page.items());
-            if (page.nextAfter() == null) break;
-            after = page.nextAfter();
-        }
-        Optional<Path> file = findFile(fileName);
-        String fileHash = file.map(ProvenanceImporter::sha256File).orElse(null);
+        List<String> candidates = new ArrayList<>(List.of(fileName.replace('\\', '/'), "assets/" + base));
+        for (String d : MODEL_DIRS.get(kind)) candidates.add(d + fileName.replace('\\', '/'));
+        Optional<Path> file = findInRoots(candidates);
+        String fileHash = file.map(batch::sha256).orElse(null);
+        List<ObjectNode> assets = batch.assets(kind);
+        ObjectNode exact = assets.stream().filter(a -> a.hasNonNull("file_path")
+                && baseName(a.get("file_path").asText()).equals(base)).findFirst().orElse(null);
         ObjectNode chosen = null;
         String how;
-        ObjectNode exact = assets.stream().filter(a -> a.hasNonNull("file_path")
-                && Path.of(a.get("file_path").asText()).getFileName().toString().equals(base)).findFirst().orElse(null);
-        List<ObjectNode> chain = assets.stream().filter(a -> a.get("name").asText().equals(exact != null ? exact.get("name").asText() : stem)).toList();
         if (fileHash != null) {
-            chosen = chain.stream().filter(a -> fileHash.equals(ProvenanceService.text(a, "checksum_sha256"))).findFirst().orElse(null);
-        }
-        if (chosen != null) how = "file hash";
-        else if (exact != null) { chosen = exact; how = "file name"; }
-        else {
-            chosen = chain.stream().filter(a -> a.get("is_current_version").asBoolean()).findFirst().orElse(null);
-            how = chosen == null ? "unmatched" : "asset name (current version assumed)";
+            chosen = assets.stream().filter(a -> fileHash.equals(ProvenanceService.text(a, "checksum_sha256"))).findFirst().orElse(null);
+            how = chosen != null ? "file hash" : "unverified: the file's SHA-256 matches no catalog version";
+        } else if (exact != null) {
+            chosen = exact;
+            how = "file name (the file was not found to hash)";
+        } else {
+            how = "unverified: no catalog version has this file name, and the file was not found in the media roots";
         }
         ObjectNode m = report.addObject().put("kind", kind).put("file", fileName).put("matched_by", how);
-        m.put("file_found", file.isPresent());
+        m.put("file_found", file.isPresent()).put("verified", chosen != null);
         if (chosen == null) {
             m.putNull("asset_id");
-            return new Match(null, stem, null, fileHash);
+            return new Match(null, fileName, null, fileHash);
         }
         m.put("asset_id", chosen.get("id").longValue()).put("version", chosen.get("version_label").asText());
         String hash = fileHash != null ? fileHash : ProvenanceService.text(chosen, "checksum_sha256");
         return new Match(chosen.get("id").longValue(), chosen.get("name").asText(), chosen.get("version_label").asText(), hash);
     }
 
-    private Optional<Path> findFile(String name) {
-        Path p = Path.of(name);
-        List<Path> candidates = p.isAbsolute() ? List.of(p) : List.of(dataDir.resolve(p), dataDir.resolve("assets").resolve(p),
-                dataDir.resolve("assets").resolve(p.getFileName()));
-        return candidates.stream().filter(Files::isRegularFile).findFirst();
+    private Long imageWithHash(String sha) {
+        // Read-only lookup on the catalog's images (no catalog API finds an image by content hash).
+        return provenance.database().jdbi().withHandle(h -> h.createQuery(
+                        "SELECT id FROM images WHERE content_hash = :h ORDER BY is_current_version DESC, id DESC LIMIT 1")
+                .bind("h", sha).mapTo(Long.class).findOne().orElse(null));
     }
 
-    private Optional<Long> segmentFor(Path file) {
-        String abs = file.toAbsolutePath().normalize().toString();
-        String rel = relative(file);
+    private Optional<Long> segmentFor(Path real) {
+        List<String> names = new ArrayList<>(List.of(real.toString(), relative(real)));
+        Path normalized = real.toAbsolutePath().normalize();
+        for (Path root : roots.roots()) {
+            try {
+                Path rr = root.toRealPath();
+                if (real.startsWith(rr)) {
+                    names.add(rr.relativize(real).toString());
+                    names.add(root.resolve(rr.relativize(real)).toString());
+                }
+            } catch (IOException ignored) {
+                // a missing root holds nothing
+            }
+        }
+        names.add(normalized.toString());
         // Read-only lookup on the catalog's segments table (no catalog API finds a segment by output path).
         return provenance.database().jdbi().withHandle(h -> h.createQuery(
-                        "SELECT id FROM segments WHERE output_video_path = :a OR output_video_path = :r ORDER BY id DESC LIMIT 1")
-                .bind("a", abs).bind("r", rel).mapTo(Long.class).findOne());
+                        "SELECT id FROM segments WHERE output_video_path IN (<names>) ORDER BY id DESC LIMIT 1")
+                .bindList("names", names.stream().distinct().toList()).mapTo(Long.class).findOne());
     }
 
     private String relative(Path file) {
         Path abs = file.toAbsolutePath().normalize();
+        try {
+            Path rr = dataDir.toRealPath();
+            if (abs.startsWith(rr)) return rr.relativize(abs).toString();
+        } catch (IOException ignored) {
+            // fall through
+        }
         return abs.startsWith(dataDir) ? dataDir.relativize(abs).toString() : abs.toString();
     }
 

@@ -46,6 +46,12 @@ public final class ProvenanceRoutes {
         return n;
     }
 
+    private static ObjectNode reasonEnum() {
+        ObjectNode e = Json.object().put("type", "string");
+        e.putArray("enum").add("not_current").add("unverified");
+        return e;
+    }
+
     private static ObjectNode described(ObjectNode schema, String description) {
         return schema.put("description", description);
     }
@@ -58,7 +64,24 @@ public final class ProvenanceRoutes {
                 "lora_name", type("string"),
                 "version", nullable("string"),
                 "hash", described(nullable("string"), "the LoRA file's SHA-256 when the catalog knew it"),
-                "weight", type("number")));
+                "weight", described(type("number"), "the LoRA's model strength"),
+                "strength_clip", described(nullable("number"), "the LoRA's CLIP strength (null for model-only loaders and API receipts)"),
+                "verified", described(type("boolean"), "false when no catalog version matched the LoRA's file name or file hash (asset_id null)")));
+        router.schema("ReceiptModel", objectOf(
+                "position", described(type("integer"), "sampler-chain order; 0 is the model of the receipt's model_* fields"),
+                "role", described(nullable("string"), "base, high_noise, low_noise, refiner, stage_N; null for API receipts"),
+                "asset_id", nullable("integer"),
+                "model_name", type("string"),
+                "version", nullable("string"),
+                "hash", nullable("string"),
+                "verified", described(type("boolean"), "false when no catalog version matched (asset_id null)")));
+        router.schema("ReceiptSourceFile", objectOf(
+                "position", type("integer"),
+                "role", described(nullable("string"), "the input the image fed, e.g. start_image, image"),
+                "name", described(type("string"), "the file name as the graph's LoadImage node gives it"),
+                "path", described(nullable("string"), "where it was found in the media roots (relative to the data directory)"),
+                "sha256", described(nullable("string"), "SHA-256 of the file when it was found"),
+                "image_id", described(nullable("integer"), "the catalog image with that content, if any")));
         ObjectNode receipt = objectOf(
                 "id", type("integer"),
                 "segment_id", type("integer"),
@@ -84,7 +107,7 @@ public final class ProvenanceRoutes {
                 "sampler", type("string"),
                 "lora_count", type("integer"),
                 "additional_params", Json.object().put("type", "object").put("additionalProperties", true),
-                "inputs_hash", described(type("string"), "SHA-256 (hex) of the canonical encoding v1 of the inputs"),
+                "inputs_hash", described(type("string"), "SHA-256 (hex) of the canonical encoding (v1, or v2 for several models, CLIP strengths or loaded files; docs/inputs-hash.md)"),
                 "source", described(type("string"), "who recorded it: api, import, demo"),
                 "generation_started_at", dateTime(),
                 "generation_completed_at", nullableDateTime(),
@@ -92,7 +115,19 @@ public final class ProvenanceRoutes {
                 "created_at", dateTime(),
                 "output_sha256", described(nullable("string"), "SHA-256 of the output video once it existed (set once)"),
                 "output_size", described(nullable("integer"), "size in bytes of that output video"),
-                "loras", arrayOf(ref("ReceiptLora")));
+                "loras", arrayOf(ref("ReceiptLora")),
+                "models", described(arrayOf(ref("ReceiptModel")), "every model, in sampler-chain order (one for API receipts)"),
+                "source_files", described(arrayOf(ref("ReceiptSourceFile")), "image files the generation loaded (ComfyUI LoadImage)"),
+                "model_verified", type("boolean"),
+                "verified", described(type("boolean"), "every model and LoRA matched a catalog version"),
+                "has_comfy_graph", described(type("boolean"), "the ComfyUI prompt graph/workflow is kept: GET /api/receipts/{id}/comfy"));
+        router.schema("ReceiptComfyGraphs", objectOf(
+                "receipt_id", type("integer"),
+                "format", described(type("string"), "the graph the inputs were read from: api (prompt) or ui (workflow)"),
+                "prompt_graph", described(orNull(Json.object().put("type", "object").put("additionalProperties", true)),
+                        "the API-format prompt as ComfyUI ran it; POST it as {\"prompt\": ...} to ComfyUI's /prompt to queue the generation again"),
+                "workflow", described(orNull(Json.object().put("type", "object").put("additionalProperties", true)), "the UI-format workflow"),
+                "created_at", dateTime()));
         router.schema("GenerationReceipt", described(receipt,
                 "An immutable generation receipt: the exact asset/image versions (ids, names, versions, hashes), prompt and sampling of one generation"));
         router.schema("ReceiptSummary", objectOf(
@@ -108,11 +143,12 @@ public final class ProvenanceRoutes {
         Object[] reasonFields = {
                 "asset_type", assetType,
                 "asset_name", described(type("string"), "asset name, or the image filename"),
-                "used_id", described(type("integer"), "the asset/image version the receipt used"),
-                "receipt_version", type("string"),
+                "used_id", described(nullable("integer"), "the asset/image version the receipt used (null when unverified)"),
+                "receipt_version", nullable("string"),
                 "current_id", nullable("integer"),
-                "current_version", nullable("string")};
-        router.schema("StaleReason", described(objectOf(reasonFields), "One input whose version is no longer the current one of its chain"));
+                "current_version", nullable("string"),
+                "reason", described(reasonEnum(), "not_current: a newer version is current; unverified: the name/file matched no catalog version")};
+        router.schema("StaleReason", described(objectOf(reasonFields), "One input whose version is no longer the current one of its chain, or that is unverified"));
         Object[] groupFields = java.util.Arrays.copyOf(reasonFields, reasonFields.length + 8);
         int n = reasonFields.length;
         groupFields[n] = "affected_segments";
@@ -393,10 +429,29 @@ public final class ProvenanceRoutes {
                     ctx.json(provenance.draftForNewSegment(id).orElseThrow(() -> ApiError.notFound("regeneration draft of segment", id)));
                 });
 
+        router.get("/api/receipts/{id}/comfy").tag(TAG).summary("The ComfyUI graph a receipt was imported from")
+                .description("The raw API-format prompt graph and UI workflow kept with an imported receipt (write-once), so the generation can be queued again. 404 when the receipt was not imported from ComfyUI output.")
+                .response(ref("ReceiptComfyGraphs")).errors(400, 404)
+                .handle(ctx -> ctx.json(provenance.comfyGraphs(Requests.pathId(ctx, "id"))));
+
+        ObjectNode importItem = objectOf("path", type("string"), "status", described(type("string"), "imported, unchanged or error"));
+        ((com.fasterxml.jackson.databind.node.ObjectNode) importItem.get("properties")).set("message", described(type("string"), "why the file was not imported"));
+        ((com.fasterxml.jackson.databind.node.ObjectNode) importItem.get("properties")).set("receipt_id", type("integer"));
+        ((com.fasterxml.jackson.databind.node.ObjectNode) importItem.get("properties")).set("segment_id", type("integer"));
+        ((com.fasterxml.jackson.databind.node.ObjectNode) importItem.get("properties")).set("inputs_hash", type("string"));
+        ((com.fasterxml.jackson.databind.node.ObjectNode) importItem.get("properties")).set("asset_matches", arrayOf(Json.object().put("type", "object")));
+        ((com.fasterxml.jackson.databind.node.ObjectNode) importItem.get("properties")).set("warnings", arrayOf(type("string")));
+        ObjectNode importNow = objectOf("imported", type("integer"), "total", type("integer"), "items", arrayOf(importItem));
+        ObjectNode importQueued = objectOf("job", ref("Job"), "total", type("integer"), "message", type("string"));
+        ObjectNode importAnswer = Json.object();
+        importAnswer.putArray("oneOf").add(importNow).add(importQueued);
         router.post("/api/provenance/import").tag(TAG).summary("Import receipts from ComfyUI output files")
-                .description("Reads the ComfyUI prompt/workflow JSON from each video's comment tag or PNG's text chunks and records a receipt for the segment whose output_video_path is the file. Paths are relative to the data directory unless absolute.")
+                .description("Reads the ComfyUI prompt/workflow JSON from each video's comment tag or PNG's text chunks and records a receipt for the segment whose output_video_path is the file. "
+                        + "Paths are relative to the data directory unless absolute, and must be files inside the media roots (symlinks resolved); a bad path is a 400 naming paths[i] before anything is imported. "
+                        + "Up to " + ProvenanceImporter.SYNC_LIMIT + " paths are imported in the request (200, one item per file); more answer 202 with a " + ProvenanceImporter.IMPORT_KIND
+                        + " job whose result lists every per-file failure. A file whose graph cannot be read (no sampler, a cycle, over 16 MiB of metadata) is a per-file error; nothing of it is written.")
                 .request(objectOf("paths", arrayOf(type("string"))))
-                .response(objectOf("imported", type("integer"), "total", type("integer"), "items", arrayOf(type("object"))))
+                .response(importAnswer)
                 .errors(400)
                 .handle(ctx -> {
                     ObjectNode body = Requests.jsonObject(ctx);
@@ -407,7 +462,8 @@ public final class ProvenanceRoutes {
                         if (!p.get(i).isTextual()) throw ApiError.badField("paths[" + i + "]", "must be a string");
                         paths.add(p.get(i).asText());
                     }
-                    ctx.json(importer.importPaths(paths));
+                    ProvenanceImporter.Submitted done = importer.submit(paths);
+                    ctx.status(done.queued() ? 202 : 200).json(done.body());
                 });
     }
 }

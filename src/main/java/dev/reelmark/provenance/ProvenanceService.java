@@ -44,6 +44,8 @@ public final class ProvenanceService {
     public static final int PARAMS_MAX = 65_536;
     public static final double LORA_WEIGHT_LIMIT = 10.0;
     public static final int MAX_LORAS = 32;
+    /** additional_params keys that announce an import's model, file and graph rows (the database checks them). */
+    static final List<String> IMPORT_PARAMS = List.of("model_count", "source_image_count", "prompt_graph_sha256", "comfy_format");
 
     /** Generation receipts of a project's segments (what a project delete takes with it). */
     public long receiptCountForProject(long projectId) {
@@ -177,6 +179,9 @@ public final class ProvenanceService {
         JsonNode params = body.path("additional_params");
         if (params.isMissingNode() || params.isNull()) params = Json.object();
         if (!params.isObject()) throw ApiError.badField("additional_params", "must be a JSON object");
+        for (String reserved : IMPORT_PARAMS) {
+            if (params.has(reserved)) throw ApiError.badField("additional_params." + reserved, "is set only by a ComfyUI import");
+        }
         if (Json.write(params).length() > PARAMS_MAX) throw ApiError.badField("additional_params", "must be at most " + PARAMS_MAX + " characters of JSON");
         Instant started = instant(body, "generation_started_at");
         Instant completed = instant(body, "generation_completed_at");
@@ -202,9 +207,36 @@ public final class ProvenanceService {
      * has validated the inputs; the database refuses anything its constraints forbid.
      */
     public long record(long segmentId, ReceiptInputs in, Instant startedAt, Instant completedAt, Long durationMs, String source) {
+        return record(segmentId, in, startedAt, completedAt, durationMs, source, null);
+    }
+
+    /** The raw ComfyUI graphs an imported receipt was read from, kept with it (write-once, like the receipt). */
+    public record ComfyGraphs(String format, JsonNode prompt, JsonNode workflow) {
+    }
+
+    /** {@link #record} that also keeps the ComfyUI prompt graph and workflow (null: none), in the same transaction. */
+    public long record(long segmentId, ReceiptInputs in, Instant startedAt, Instant completedAt, Long durationMs, String source,
+                       ComfyGraphs graphs) {
         String hash = in.inputsHash();
         MediaIdentity.Identity output = outputIdentity(segmentId).orElse(null); // the output video, when it exists already
-        return jdbi.inTransaction(h -> insert(h, segmentId, in, hash, startedAt, completedAt, durationMs, source, output));
+        return jdbi.inTransaction(h -> {
+            long id = insert(h, segmentId, in, hash, startedAt, completedAt, durationMs, source, output);
+            if (graphs != null) {
+                h.createUpdate("INSERT INTO receipt_comfy_graphs (receipt_id, format, prompt_graph, workflow) VALUES (:r, :f, :p, :w)")
+                        .bind("r", id).bind("f", graphs.format())
+                        .bind("p", graphs.prompt() == null ? null : Json.write(graphs.prompt()))
+                        .bind("w", graphs.workflow() == null ? null : Json.write(graphs.workflow())).execute();
+            }
+            return id;
+        });
+    }
+
+    /** The ComfyUI prompt graph and workflow kept with a receipt, to re-queue the generation; 404 when none was kept. */
+    public ObjectNode comfyGraphs(long receiptId) {
+        findReceipt(receiptId).orElseThrow(() -> ApiError.notFound("receipt", receiptId));
+        return jdbi.withHandle(h -> h.createQuery("SELECT receipt_id, format, prompt_graph, workflow, created_at FROM receipt_comfy_graphs WHERE receipt_id = :r")
+                .bind("r", receiptId).map((rs, ctx) -> rowToJson(rs)).findOne())
+                .orElseThrow(() -> new ApiError(404, "not_found", null, "receipt " + receiptId + " has no ComfyUI graph (it was not imported from ComfyUI output)"));
     }
 
     static long insert(Handle h, long segmentId, ReceiptInputs in, String hash, Instant startedAt, Instant completedAt,
@@ -239,10 +271,24 @@ public final class ProvenanceService {
                 .executeAndReturnGeneratedKeys("id").mapTo(Long.class).one();
         int pos = 0;
         for (ReceiptInputs.Lora l : in.loras()) {
-            h.createUpdate("INSERT INTO receipt_loras (receipt_id, segment_id, position, asset_id, lora_name, version, hash, weight)"
-                            + " VALUES (:r, :s, :p, :a, :n, :v, :h, :w)")
+            h.createUpdate("INSERT INTO receipt_loras (receipt_id, segment_id, position, asset_id, lora_name, version, hash, weight, strength_clip)"
+                            + " VALUES (:r, :s, :p, :a, :n, :v, :h, :w, :c)")
                     .bind("r", id).bind("s", segmentId).bind("p", pos++).bind("a", l.assetId()).bind("n", l.name()).bind("v", l.version())
-                    .bind("h", l.hash()).bind("w", l.weight()).execute();
+                    .bind("h", l.hash()).bind("w", l.weight()).bind("c", l.strengthClip()).execute();
+        }
+        pos = 0;
+        for (ReceiptInputs.Model m : in.models()) {
+            h.createUpdate("INSERT INTO receipt_models (receipt_id, segment_id, position, role, asset_id, model_name, version, hash)"
+                            + " VALUES (:r, :s, :p, :role, :a, :n, :v, :h)")
+                    .bind("r", id).bind("s", segmentId).bind("p", pos++).bind("role", m.role()).bind("a", m.assetId())
+                    .bind("n", m.name()).bind("v", m.version()).bind("h", m.hash()).execute();
+        }
+        pos = 0;
+        for (ReceiptInputs.SourceFile f : in.sourceFiles()) {
+            h.createUpdate("INSERT INTO receipt_source_files (receipt_id, position, role, name, path, sha256, image_id)"
+                            + " VALUES (:r, :p, :role, :n, :path, :sha, :img)")
+                    .bind("r", id).bind("p", pos++).bind("role", f.role()).bind("n", f.name()).bind("path", f.path())
+                    .bind("sha", f.sha256()).bind("img", f.imageId()).execute();
         }
         return id;
     }
@@ -277,7 +323,10 @@ public final class ProvenanceService {
         return jdbi.withHandle(h -> {
             Optional<ObjectNode> r = h.createQuery("SELECT * FROM generation_receipts WHERE id = :id").bind("id", id)
                     .map((rs, ctx) -> rowToJson(rs)).findOne();
-            r.ifPresent(node -> node.set("loras", loras(h, id)));
+            r.ifPresent(node -> {
+                node.set("loras", loras(h, id));
+                attachParts(h, Map.of(id, node));
+            });
             return r;
         });
     }
@@ -288,17 +337,83 @@ public final class ProvenanceService {
                 .map((rs, ctx) -> rowToJson(rs)).forEach(n -> {
                     n.remove("receipt_id");
                     n.remove("segment_id");
+                    n.put("verified", !n.path("asset_id").isNull());
                     arr.add(n);
                 });
         return arr;
+    }
+
+    /**
+     * Adds to each receipt its models (every model with its role; one built from the model columns when the receipt
+     * lists none), the image files it loaded, whether its inputs are verified against the catalog, and whether a
+     * ComfyUI graph is kept. The receipts' LoRAs must be set already.
+     */
+    static void attachParts(Handle h, Map<Long, ObjectNode> byReceipt) {
+        if (byReceipt.isEmpty()) return;
+        List<Long> ids = new ArrayList<>(byReceipt.keySet());
+        Map<Long, ArrayNode> models = new HashMap<>(), files = new HashMap<>();
+        Set<Long> graphs = new HashSet<>();
+        for (int from = 0; from < ids.size(); from += 500) {
+            List<Long> chunk = ids.subList(from, Math.min(ids.size(), from + 500));
+            h.createQuery("SELECT * FROM receipt_models WHERE receipt_id IN (<ids>) ORDER BY receipt_id, position").bindList("ids", chunk)
+                    .map((rs, ctx) -> rowToJson(rs)).forEach(m -> {
+                        long r = m.remove("receipt_id").longValue();
+                        m.remove("segment_id");
+                        m.put("verified", !m.path("asset_id").isNull());
+                        models.computeIfAbsent(r, k -> Json.MAPPER.createArrayNode()).add(m);
+                    });
+            h.createQuery("SELECT * FROM receipt_source_files WHERE receipt_id IN (<ids>) ORDER BY receipt_id, position").bindList("ids", chunk)
+                    .map((rs, ctx) -> rowToJson(rs)).forEach(f -> {
+                        long r = f.remove("receipt_id").longValue();
+                        files.computeIfAbsent(r, k -> Json.MAPPER.createArrayNode()).add(f);
+                    });
+            h.createQuery("SELECT receipt_id FROM receipt_comfy_graphs WHERE receipt_id IN (<ids>)").bindList("ids", chunk)
+                    .mapTo(Long.class).forEach(graphs::add);
+        }
+        for (Map.Entry<Long, ObjectNode> e : byReceipt.entrySet()) {
+            ObjectNode r = e.getValue();
+            ArrayNode ms = models.get(e.getKey());
+            if (ms == null) {
+                ms = Json.MAPPER.createArrayNode();
+                ObjectNode m = ms.addObject().put("position", 0).putNull("role");
+                m.set("asset_id", r.get("model_asset_id"));
+                m.set("model_name", r.get("model_name"));
+                m.set("version", r.get("model_version"));
+                m.set("hash", r.get("model_hash"));
+                m.put("verified", !r.path("model_asset_id").isNull());
+            }
+            r.set("models", ms);
+            r.set("source_files", files.getOrDefault(e.getKey(), Json.MAPPER.createArrayNode()));
+            boolean verified = true;
+            for (JsonNode m : ms) verified &= m.path("verified").asBoolean();
+            for (JsonNode l : r.path("loras")) verified &= !l.path("asset_id").isNull();
+            r.put("model_verified", !r.path("model_asset_id").isNull());
+            r.put("verified", verified);
+            r.put("has_comfy_graph", graphs.contains(e.getKey()));
+        }
     }
 
     /** Rebuilds the inputs of a stored receipt (for re-hashing and regeneration plans). */
     public static ReceiptInputs inputsOf(ObjectNode r) {
         List<ReceiptInputs.Lora> loras = new ArrayList<>();
         for (JsonNode l : r.path("loras")) {
+            JsonNode clip = l.get("strength_clip");
             loras.add(new ReceiptInputs.Lora(l.get("asset_id").isNull() ? null : l.get("asset_id").longValue(),
-                    l.get("lora_name").asText(), textOrNull(l.get("version")), textOrNull(l.get("hash")), l.get("weight").doubleValue()));
+                    l.get("lora_name").asText(), textOrNull(l.get("version")), textOrNull(l.get("hash")), l.get("weight").doubleValue(),
+                    clip == null || clip.isNull() ? null : clip.doubleValue()));
+        }
+        // the receipt's own model rows and file rows (those it announced in additional_params), not the ones shown for display
+        List<ReceiptInputs.Model> models = new ArrayList<>();
+        if (r.path("additional_params").has("model_count")) {
+            for (JsonNode m : r.path("models")) {
+                models.add(new ReceiptInputs.Model(textOrNull(m.get("role")), idOrNull(m, "asset_id"), m.get("model_name").asText(),
+                        textOrNull(m.get("version")), textOrNull(m.get("hash"))));
+            }
+        }
+        List<ReceiptInputs.SourceFile> files = new ArrayList<>();
+        for (JsonNode f : r.path("source_files")) {
+            files.add(new ReceiptInputs.SourceFile(textOrNull(f.get("role")), f.get("name").asText(), textOrNull(f.get("path")),
+                    textOrNull(f.get("sha256")), idOrNull(f, "image_id")));
         }
         return new ReceiptInputs(idOrNull(r, "source_image_id"), textOrNull(r.get("source_image_hash")),
                 idOrNull(r, "variant_image_id"), textOrNull(r.get("variant_image_hash")),
@@ -307,7 +422,7 @@ public final class ProvenanceService {
                 textOrNull(r.get("model_version")), textOrNull(r.get("model_hash")), loras, r.get("prompt_text").asText(),
                 textOrNull(r.get("negative_prompt")), r.get("cfg_scale").doubleValue(), r.get("seed").longValue(),
                 r.get("resolution_width").intValue(), r.get("resolution_height").intValue(), r.get("steps").intValue(),
-                r.get("sampler").asText(), r.get("additional_params"));
+                r.get("sampler").asText(), r.get("additional_params"), models, files);
     }
 
     // ------------------------------------------------------------------ forward / reverse provenance
@@ -337,9 +452,11 @@ public final class ProvenanceService {
                             ArrayNode loras = (ArrayNode) byReceipt.get(l.get("receipt_id").longValue()).get("loras");
                             l.remove("receipt_id");
                             l.remove("segment_id");
+                            l.put("verified", !l.path("asset_id").isNull());
                             loras.add(l);
                         });
             }
+            attachParts(h, byReceipt);
         });
         return bySegment;
     }
@@ -460,12 +577,24 @@ public final class ProvenanceService {
 
     // ------------------------------------------------------------------ staleness
 
-    /** Why a segment is stale: one input whose version is no longer the current one of its chain. */
+    /**
+     * Why a segment is stale: one input whose version is no longer the current one of its chain ({@code reason}
+     * {@value #NOT_CURRENT}), or a model/LoRA that matched no catalog version by file name or file hash
+     * ({@value #UNVERIFIED}: {@code usedId} is null, stale until the asset is catalogued and the clip re-imported).
+     */
     public record StaleReason(String assetType, String assetName, Long usedId, String receiptVersion, Long currentId,
-                              String currentVersion) {
+                              String currentVersion, String reason) {
+        public static final String NOT_CURRENT = "not_current";
+        public static final String UNVERIFIED = "unverified";
+
+        public StaleReason(String assetType, String assetName, Long usedId, String receiptVersion, Long currentId, String currentVersion) {
+            this(assetType, assetName, usedId, receiptVersion, currentId, currentVersion, NOT_CURRENT);
+        }
+
         public ObjectNode toJson() {
             ObjectNode n = Json.object().put("asset_type", assetType).put("asset_name", assetName);
             n.put("used_id", usedId).put("receipt_version", receiptVersion).put("current_id", currentId).put("current_version", currentVersion);
+            n.put("reason", reason);
             return n;
         }
     }
@@ -495,9 +624,14 @@ public final class ProvenanceService {
                 + " AND ci.image_type = i.image_type AND ci.is_current_version = TRUE AND ci.content_hash = " + receiptHash + "))";
     }
     private static final String ASSET_COLS = " a.id AS used_id, a.name AS asset_name, a.version_label AS receipt_version,"
-            + " cur.id AS current_id, cur.version_label AS current_version";
+            + " cur.id AS current_id, cur.version_label AS current_version, 'not_current' AS reason";
     private static final String IMAGE_COLS = " i.id AS used_id, i.filename AS asset_name, CAST(i.version_number AS TEXT) AS receipt_version,"
-            + " CAST(NULL AS BIGINT) AS current_id, CAST(NULL AS TEXT) AS current_version";
+            + " CAST(NULL AS BIGINT) AS current_id, CAST(NULL AS TEXT) AS current_version, 'not_current' AS reason";
+    /** A model or LoRA the receipt names that matched no catalog version: unverified, so never current. */
+    private static String unverifiedCols(String name, String version) {
+        return " CAST(NULL AS BIGINT) AS used_id, " + name + " AS asset_name, " + version + " AS receipt_version,"
+                + " CAST(NULL AS BIGINT) AS current_id, CAST(NULL AS TEXT) AS current_version, 'unverified' AS reason";
+    }
 
     /** The stale-reason rows for the latest receipts in {@code latestSql} (columns segment_id, scene_id, sequence_index, receipt_id). */
     private static String staleSql(String latestSql) {
@@ -513,7 +647,16 @@ public final class ProvenanceService {
                 + " UNION ALL " + head + "'source_image' AS asset_type," + IMAGE_COLS + base
                 + "JOIN images i ON i.id = r.source_image_id AND i.is_current_version = FALSE" + imageNotSameContent("r.source_image_hash")
                 + " UNION ALL " + head + "'variant_image' AS asset_type," + IMAGE_COLS + base
-                + "JOIN images i ON i.id = r.variant_image_id AND i.is_current_version = FALSE" + imageNotSameContent("r.variant_image_hash");
+                + "JOIN images i ON i.id = r.variant_image_id AND i.is_current_version = FALSE" + imageNotSameContent("r.variant_image_hash")
+                // further models of the generation (Wan 2.2's low-noise model), then unverified models and LoRAs
+                + " UNION ALL " + head + "'model' AS asset_type," + ASSET_COLS + " FROM latest l JOIN receipt_models rm ON rm.receipt_id = l.receipt_id"
+                + " AND rm.position > 0 JOIN assets a ON a.id = rm.asset_id" + NOT_CURRENT_ASSET + notSameContent("rm.hash")
+                + " UNION ALL " + head + "'model' AS asset_type," + unverifiedCols("r.model_name", "r.model_version") + base
+                + "WHERE r.model_asset_id IS NULL"
+                + " UNION ALL " + head + "'model' AS asset_type," + unverifiedCols("rm.model_name", "rm.version")
+                + " FROM latest l JOIN receipt_models rm ON rm.receipt_id = l.receipt_id AND rm.position > 0 AND rm.asset_id IS NULL"
+                + " UNION ALL " + head + "'lora' AS asset_type," + unverifiedCols("rl.lora_name", "rl.version")
+                + " FROM latest l JOIN receipt_loras rl ON rl.receipt_id = l.receipt_id AND rl.asset_id IS NULL";
     }
 
     /** Segments of a project (and their latest receipt id, NULL when none); reads catalog tables, indexed. */
@@ -573,8 +716,9 @@ public final class ProvenanceService {
                 reason = new StaleReason(type, row.get("asset_name").asText(), used, "v" + row.get("receipt_version").asText(),
                         cur.get("id").longValue(), "v" + cur.get("version_number").asText());
             } else {
-                reason = new StaleReason(type, row.get("asset_name").asText(), row.get("used_id").longValue(),
-                        row.get("receipt_version").asText(), idOrNull(row, "current_id"), textOrNull(row.get("current_version")));
+                reason = new StaleReason(type, row.get("asset_name").asText(), idOrNull(row, "used_id"),
+                        textOrNull(row.get("receipt_version")), idOrNull(row, "current_id"), textOrNull(row.get("current_version")),
+                        row.path("reason").asText(StaleReason.NOT_CURRENT));
             }
             long seg = row.get("segment_id").longValue();
             StaleSegment s = bySegment.computeIfAbsent(seg, k -> new StaleSegment(seg, row.get("scene_id").longValue(),
@@ -622,9 +766,11 @@ public final class ProvenanceService {
             ObjectNode g = r.toJson();
             g.put("affected_segments", n).put("affected_scenes", groupScenes.size());
             g.set("segment_ids", segIds);
-            g.put("message", n + (n == 1 ? " segment" : " segments") + " across " + groupScenes.size()
-                    + (groupScenes.size() == 1 ? " scene" : " scenes") + " used " + r.assetName() + " " + r.receiptVersion()
-                    + " — you are on " + r.currentVersion());
+            String across = n + (n == 1 ? " segment" : " segments") + " across " + groupScenes.size()
+                    + (groupScenes.size() == 1 ? " scene" : " scenes") + " used ";
+            g.put("message", StaleReason.UNVERIFIED.equals(r.reason())
+                    ? across + r.assetType() + " " + r.assetName() + " — unverified: no catalog version matches its file name or file hash"
+                    : across + r.assetName() + " " + r.receiptVersion() + " — you are on " + r.currentVersion());
             byAsset.add(g);
         }
         Map<Long, List<Long>> regenerated = regeneratedAs(projectId);
@@ -848,7 +994,7 @@ public final class ProvenanceService {
     }
 
     private static final Set<String> TIME_COLUMNS = Set.of("generation_started_at", "generation_completed_at", "created_at");
-    private static final Set<String> JSON_COLUMNS = Set.of("additional_params", "planned_inputs");
+    private static final Set<String> JSON_COLUMNS = Set.of("additional_params", "planned_inputs", "prompt_graph", "workflow");
 
     /** A row as JSON, the same on both vendors (ISO timestamps, parsed JSON columns, numbers as numbers). */
     static ObjectNode rowToJson(ResultSet rs) throws SQLException {
@@ -865,7 +1011,7 @@ public final class ProvenanceService {
             if (v == null) n.putNull(name);
             else if (JSON_COLUMNS.contains(name)) n.set(name, Json.parse(v.toString()));
             else if (v instanceof Double || v instanceof Float || v instanceof java.math.BigDecimal) {
-                if (name.equals("weight") || name.equals("cfg_scale")) n.put(name, ((Number) v).doubleValue());
+                if (name.equals("weight") || name.equals("cfg_scale") || name.equals("strength_clip")) n.put(name, ((Number) v).doubleValue());
                 else n.put(name, ((Number) v).longValue());
             } else if (v instanceof Number num) n.put(name, num.longValue());
             else if (v instanceof Boolean b) n.put(name, b);

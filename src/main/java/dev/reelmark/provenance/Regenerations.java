@@ -359,6 +359,7 @@ final class Regenerations {
             if (in.modelAssetId() != null) assetIds.add(in.modelAssetId());
             if (in.workflowAssetId() != null) assetIds.add(in.workflowAssetId());
             in.loras().forEach(l -> { if (l.assetId() != null) assetIds.add(l.assetId()); });
+            in.models().forEach(m -> { if (m.assetId() != null) assetIds.add(m.assetId()); });
             if (in.sourceImageId() != null) imageIds.add(in.sourceImageId());
             if (in.variantImageId() != null) imageIds.add(in.variantImageId());
         }
@@ -394,9 +395,22 @@ final class Regenerations {
             for (ReceiptInputs.Lora l : in.loras()) {
                 ObjectNode cur = l.assetId() == null ? null : currentAsset.get(l.assetId());
                 loras.add(cur == null ? l : new ReceiptInputs.Lora(cur.get("id").longValue(), cur.get("name").asText(),
-                        cur.get("version_label").asText(), ProvenanceService.text(cur, "checksum_sha256"), l.weight()));
+                        cur.get("version_label").asText(), ProvenanceService.text(cur, "checksum_sha256"), l.weight(), l.strengthClip()));
             }
             in = in.withLoras(loras);
+            // further models (Wan 2.2's low-noise model) move to their chain's current version too; the first is the model above
+            List<ReceiptInputs.Model> models = new ArrayList<>();
+            for (int i = 0; i < in.models().size(); i++) {
+                ReceiptInputs.Model mod = in.models().get(i);
+                ObjectNode cur = mod.assetId() == null ? null : currentAsset.get(mod.assetId());
+                if (i == 0) {
+                    models.add(new ReceiptInputs.Model(mod.role(), in.modelAssetId(), in.modelName(), in.modelVersion(), in.modelHash()));
+                } else {
+                    models.add(cur == null ? mod : new ReceiptInputs.Model(mod.role(), cur.get("id").longValue(), cur.get("name").asText(),
+                            cur.get("version_label").asText(), ProvenanceService.text(cur, "checksum_sha256")));
+                }
+            }
+            in = in.withModels(models);
             ObjectNode src = in.sourceImageId() == null ? null : currentImage.get(in.sourceImageId());
             ObjectNode var = in.variantImageId() == null ? null : currentImage.get(in.variantImageId());
             in = in.withImages(src == null ? in.sourceImageId() : (Long) src.get("id").longValue(),

@@ -59,6 +59,12 @@
  * {@code 5b276ce68e474cc7d1246bd4581333593c231bba7e9575ffbdeba496d6737a44} for its fixture; any change of this
  * encoding must become v2 (a new header), never an edit of v1.
  *
+ * <h2>Encoding v2</h2>
+ * Inputs with several models, a LoRA CLIP strength or loaded image files (ComfyUI imports) are hashed with v2:
+ * header {@code reelmark-generation-inputs/v2}, a fifth {@code |D} (or {@code |null}) on each {@code lora=} line, and
+ * {@code model_count=}/{@code model=role|name|version|hash} and {@code source_file_count=}/{@code source_file=role|name|sha256}
+ * lines after {@code additional_params}; see docs/inputs-hash.md. Other inputs still hash as v1.
+ *
  * <h2>Targeted regeneration</h2>
  * {@code provenance.regenerate} creates, per stale segment, a NEW segment through the catalog in the same scene with
  * the SAME {@code sequence_index} (the old one is kept for comparison; the newest segment id at an index is the

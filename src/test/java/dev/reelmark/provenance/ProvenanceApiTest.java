@@ -362,7 +362,7 @@ class ProvenanceApiTest {
         ObjectNode doc = dev.reelmark.http.OpenApi.document(router, "test");
         List<String> expected = List.of("/api/segments/{id}/receipts", "/api/receipts/{id}/complete", "/api/segments/{id}/provenance",
                 "/api/assets/{id}/usage", "/api/projects/{id}/staleness-report", "/api/projects/{id}/regenerate-stale", "/api/provenance/import",
-                "/api/provenance/drafts/{id}", "/api/segments/{id}/regeneration-draft", "/api/provenance/verify");
+                "/api/provenance/drafts/{id}", "/api/segments/{id}/regeneration-draft", "/api/provenance/verify", "/api/receipts/{id}/comfy");
         assertThat(doc.get("paths").properties()).extracting(java.util.Map.Entry::getKey).containsExactlyInAnyOrderElementsOf(expected);
         String text = doc.toString();
         var refs = java.util.regex.Pattern.compile("#/components/schemas/([A-Za-z0-9_]+)").matcher(text);

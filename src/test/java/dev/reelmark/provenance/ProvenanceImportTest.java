@@ -29,6 +29,7 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.zip.CRC32;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -55,6 +56,7 @@ class ProvenanceImportTest {
         l1.putArray("model").add("4").add(0);
         ObjectNode l2 = p.putObject("11").put("class_type", "LoraLoader").putObject("inputs");
         l2.put("lora_name", "ava-likeness-v1.safetensors").put("strength_model", 0.8).put("strength_clip", 0.8);
+        l2.putArray("model").add("10").add(0);
         // node 6 is the NEGATIVE one on purpose: the importer must follow the links, not node order
         p.putObject("6").put("class_type", "CLIPTextEncode").putObject("inputs").put("text", "blurry, watermark");
         p.putObject("7").put("class_type", "CLIPTextEncode").putObject("inputs").put("text", "Ava waves at the camera");
@@ -177,10 +179,16 @@ class ProvenanceImportTest {
         assertThat(v.get("workflow_hash").asText()).hasSize(64);
         assertThat(v.get("additional_params").get("scheduler").asText()).isEqualTo("karras");
         assertThat(v.get("loras")).hasSize(2);
-        assertThat(v.get("loras").get(0).get("asset_id").longValue()).isEqualTo(motion);
+        // smooth-motion's file is nowhere and no catalog version has its file name: unverified, never "current"
+        assertThat(v.get("loras").get(0).get("asset_id").isNull()).isTrue();
+        assertThat(v.get("loras").get(0).get("verified").asBoolean()).isFalse();
+        assertThat(v.get("loras").get(0).get("lora_name").asText()).isEqualTo("smooth-motion.safetensors");
         assertThat(v.get("loras").get(0).get("weight").doubleValue()).isEqualTo(0.45);
-        assertThat(v.get("loras").get(1).get("asset_id").longValue()).isEqualTo(likeness);
+        assertThat(v.get("loras").get(0).get("strength_clip").doubleValue()).isEqualTo(1.0);
+        assertThat(v.get("loras").get(1).get("asset_id").longValue()).isEqualTo(likeness); // by its file_path's file name
         assertThat(v.get("loras").get(1).get("weight").doubleValue()).isEqualTo(0.8);
+        assertThat(v.get("loras").get(1).get("strength_clip").doubleValue()).isEqualTo(0.8);
+        assertThat(motion).isPositive();
 
         JsonNode p = http.get("/api/segments/" + pngSeg + "/provenance").json().get("latest");
         assertThat(p.get("source").asText()).isEqualTo("import:comfyui-png");
@@ -188,10 +196,12 @@ class ProvenanceImportTest {
         assertThat(p.get("additional_params").get("seed_u64").asText()).isEqualTo("18446744073709551615");
         assertThat(p.get("resolution_width").intValue()).isEqualTo(832);
 
-        // the imported model version is not current any more → the segment is stale
+        // the imported model version is not current any more → the segment is stale; so is the unverified LoRA
         JsonNode report = http.get("/api/projects/" + project + "/staleness-report").json();
-        assertThat(report.get("by_asset").get(0).get("message").asText())
-                .isEqualTo("2 segments across 1 scene used wan2.2-i2v-14b 2.2.0 — you are on 2.2.1");
+        List<String> messages = new java.util.ArrayList<>();
+        report.get("by_asset").forEach(g -> messages.add(g.get("message").asText()));
+        assertThat(messages).containsExactlyInAnyOrder("2 segments across 1 scene used wan2.2-i2v-14b 2.2.0 — you are on 2.2.1",
+                "2 segments across 1 scene used lora smooth-motion.safetensors — unverified: no catalog version matches its file name or file hash");
         assertThat(m2).isPositive();
 
         // importing the same file again changes nothing

@@ -138,7 +138,8 @@ class ReceiptImmutabilityTest {
             // (a plain TRUNCATE generation_receipts already fails on receipt_loras' foreign key)
             refused("TRUNCATE generation_receipts", "cannot truncate a table referenced in a foreign key constraint");
             for (String sql : List.of("TRUNCATE generation_receipts CASCADE", "TRUNCATE receipt_loras",
-                    "TRUNCATE receipt_loras CASCADE", "TRUNCATE segments CASCADE", "TRUNCATE generation_receipts, receipt_loras")) {
+                    "TRUNCATE receipt_loras CASCADE", "TRUNCATE segments CASCADE",
+                    "TRUNCATE generation_receipts, receipt_loras, receipt_models, receipt_source_files, receipt_comfy_graphs")) {
                 refused(sql, "immutable: TRUNCATE");
             }
             refused("TRUNCATE asset_segment_usage", "asset_segment_usage is kept by the receipt triggers: TRUNCATE asset_segment_usage is refused");
@@ -207,5 +208,23 @@ class ReceiptImmutabilityTest {
         catalog.delete(CatalogModel.SCENES, scene);
         assertThat(count("SELECT count(*) FROM generation_receipts")).isZero();
         assertThat(usage()).isEmpty();
+    }
+
+    @ParameterizedTest
+    @MethodSource("dev.reelmark.testing.TestDatabases#vendors")
+    void aSecondModelOfTheGenerationIsCountedByItsTriggerAndStillNoDirectWrite(Vendor vendor) {
+        start(vendor);
+        long low = id(catalog.create(CatalogModel.ASSETS, Json.object().put("kind", "model").put("name", "wan-low").put("version_label", "v1")));
+        long seg = segments.get(1);
+        ObjectNode params = Json.object().put("model_count", 2);
+        ReceiptInputs in = new ReceiptInputs(null, null, null, null, null, null, null, null, model, "wan", "v1", null,
+                List.of(), "Ava waves", null, 6.5, 7, 832, 480, 30, "euler", params)
+                .withModels(List.of(new ReceiptInputs.Model("high_noise", model, "wan", "v1", null),
+                        new ReceiptInputs.Model("low_noise", low, "wan-low", "v1", null)));
+        provenance.record(seg, in, java.time.Instant.parse("2026-11-01T10:00:00Z"), null, null, "import");
+        provenance.record(seg, in.withSeed(8), java.time.Instant.parse("2026-11-01T11:00:00Z"), null, null, "import");
+        assertThat(usage()).containsEntry(low + "/" + seg, 2L).containsEntry(model + "/" + seg, 2L);
+        refused("UPDATE asset_segment_usage SET receipts = 5 WHERE asset_id = " + low, "asset_segment_usage");
+        assertThat(usage()).containsEntry(low + "/" + seg, 2L);
     }
 }
