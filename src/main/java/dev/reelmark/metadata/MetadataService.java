@@ -14,7 +14,7 @@ import dev.reelmark.http.Json;
 import dev.reelmark.media.AtomicOutput;
 import dev.reelmark.media.FfmpegTools;
 import dev.reelmark.media.MediaException;
-import dev.reelmark.media.MediaProbe;
+import dev.reelmark.media.ProbeCache;
 import dev.reelmark.media.MediaRoots;
 import dev.reelmark.media.ProbeResult;
 import org.slf4j.Logger;
@@ -170,7 +170,7 @@ public final class MetadataService implements AutoCloseable {
     private final Path dataDir;
     private final Supplier<FfmpegTools> tools;
     private final Options options;
-    private final ConcurrentHashMap<String, ProbeResult> probes = new ConcurrentHashMap<>();
+    private final ProbeCache probes;
     private final ReentrantLock[] locks = new ReentrantLock[64];
     private final java.util.Queue<CatalogService.CatalogChange> changes = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final Set<Long> pendingCharacters = ConcurrentHashMap.newKeySet();
@@ -180,6 +180,12 @@ public final class MetadataService implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
 
     public MetadataService(Database db, CatalogService catalog, Path dataDir, Supplier<FfmpegTools> tools, Options options) {
+        this(db, catalog, dataDir, tools, options, new ProbeCache(tools));
+    }
+
+    /** With the server's one probe cache, shared with the segment-facts module. */
+    public MetadataService(Database db, CatalogService catalog, Path dataDir, Supplier<FfmpegTools> tools, Options options,
+                           ProbeCache probes) {
         this.catalog = catalog;
         this.store = new MetadataStore(db);
         this.schemas = new MetadataSchemas();
@@ -187,6 +193,7 @@ public final class MetadataService implements AutoCloseable {
         this.roots = MediaRoots.of(this.dataDir);
         this.tools = tools;
         this.options = options;
+        this.probes = probes;
         for (int i = 0; i < locks.length; i++) locks[i] = new ReentrantLock();
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "metadata-regenerate");
@@ -243,6 +250,7 @@ public final class MetadataService implements AutoCloseable {
     private VideoMetadata videoMetadata(SceneSnapshot s) {
         long sceneId = s.scene.get("id").longValue();
         List<VideoMetadata.SegmentInfo> segments = new ArrayList<>();
+        List<VideoMetadata.SegmentTechnical> perSegment = new ArrayList<>();
         double duration = 0;
         ProbeResult first = null;
         for (ObjectNode seg : s.segments) {
@@ -254,10 +262,12 @@ public final class MetadataService implements AutoCloseable {
             ProbeResult r = probe(seg.get("id").longValue(), video);
             duration += r.durationSeconds();
             if (first == null && r.hasVideo()) first = r;
+            perSegment.add(new VideoMetadata.SegmentTechnical(seg.get("id").longValue(), r.resolution(), r.videoCodec(),
+                    round(r.fps(), 3), round(r.durationSeconds(), 3), r.frameCount(), r.pixelFormat(), r.formatName()));
         }
         VideoMetadata.TechnicalInfo technical = new VideoMetadata.TechnicalInfo(round(duration, 3),
                 first == null ? "" : first.resolution(), first == null || first.videoCodec() == null ? "" : first.videoCodec(),
-                first == null ? 0 : round(first.fps(), 3), segments.size());
+                first == null ? 0 : round(first.fps(), 3), segments.size(), technicalDifferences(perSegment), perSegment);
         VideoMetadata.QualityScores quality = null;
         if (!s.segments.isEmpty() && s.quality.size() == s.segments.size()) {
             List<Double> scores = s.segments.stream()
@@ -268,6 +278,21 @@ public final class MetadataService implements AutoCloseable {
         return new VideoMetadata(SCHEMA_VERSION, sceneId, s.scene.get("name").asText(), s.character.get("id").longValue(),
                 s.character.get("name").asText(), s.sceneType.get("name").asText(), technical, segments,
                 provenance == null ? ProvenanceSource.unknown() : provenance, quality, Timestamps.now(), s.sources().maxUpdatedAt());
+    }
+
+    /** The technical values on which the segment videos disagree, in a fixed order. */
+    static List<String> technicalDifferences(List<VideoMetadata.SegmentTechnical> videos) {
+        List<String> differ = new ArrayList<>();
+        Map<String, java.util.function.Function<VideoMetadata.SegmentTechnical, Object>> values = new java.util.LinkedHashMap<>();
+        values.put("resolution", VideoMetadata.SegmentTechnical::resolution);
+        values.put("codec", VideoMetadata.SegmentTechnical::codec);
+        values.put("fps", VideoMetadata.SegmentTechnical::fps);
+        values.put("pixel_format", VideoMetadata.SegmentTechnical::pixelFormat);
+        values.put("container", VideoMetadata.SegmentTechnical::container);
+        values.forEach((name, value) -> {
+            if (videos.stream().map(value).distinct().count() > 1) differ.add(name);
+        });
+        return differ;
     }
 
     /** The document as the pretty-printed text written to disk (2-space indent, trailing newline). */
@@ -927,15 +952,8 @@ public final class MetadataService implements AutoCloseable {
         if (!Files.isRegularFile(video)) {
             throw new ApiError(422, "video_missing", "output_video_path", "the video of segment " + segmentId + " is missing: " + stored);
         }
-        String key;
         try {
-            BasicFileAttributes a = Files.readAttributes(video, BasicFileAttributes.class);
-            key = video + "|" + a.size() + "|" + a.lastModifiedTime().toMillis();
-        } catch (IOException e) {
-            throw new ApiError(422, "video_missing", "output_video_path", "cannot read the video of segment " + segmentId + ": " + e.getMessage());
-        }
-        try {
-            return probes.computeIfAbsent(key, k -> new MediaProbe(tools.get()).probe(video));
+            return probes.probe(video);
         } catch (MediaException e) {
             throw new ApiError(422, "unreadable_media", "output_video_path", "cannot read the video of segment " + segmentId + ": " + e.getMessage());
         }
