@@ -95,7 +95,8 @@ public final class Reelmark implements AutoCloseable {
         this.provenance = new ProvenanceService(db, catalog, jobs);
         this.segmentFacts = new SegmentFacts(new CatalogReads(db), MediaRoots.of(config.dataDir()), probes,
                 new ReceiptFacts(provenance));
-        this.ledger = LedgerService.create(LedgerConfig.fromEnvironment(config.dataDir()), catalog, config.dataDir(), this::ffmpegTools);
+        this.ledger = LedgerService.create(LedgerConfig.fromEnvironment(config.dataDir()), catalog, config.dataDir(), this::ffmpegTools)
+                .withSegmentFacts(segmentFacts);
         catalog.onChange(ledger::onCatalogChange);
         jobs.register(new LedgerGenerateJob(ledger));
         this.provenanceImporter = new ProvenanceImporter(provenance, config.dataDir(), () -> new MediaProbe(ffmpegTools()));
