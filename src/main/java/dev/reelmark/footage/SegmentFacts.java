@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -33,12 +34,20 @@ public final class SegmentFacts {
     private final MediaRoots roots;
     private final ProbeCache probes;
     private final LatestReceipts receipts;
+    private final Function<String, Optional<ComfyReading>> commentReader;
 
     public SegmentFacts(CatalogReads catalog, MediaRoots roots, ProbeCache probes, LatestReceipts receipts) {
+        this(catalog, roots, probes, receipts, ComfyGraph::fromComment);
+    }
+
+    /** With another reader of comment tags than {@link ComfyGraph#fromComment} (tests of the fallback's wiring). */
+    public SegmentFacts(CatalogReads catalog, MediaRoots roots, ProbeCache probes, LatestReceipts receipts,
+                        Function<String, Optional<ComfyReading>> commentReader) {
         this.catalog = catalog;
         this.roots = roots;
         this.probes = probes;
         this.receipts = receipts == null ? LatestReceipts.NONE : receipts;
+        this.commentReader = commentReader;
     }
 
     public CatalogReads catalog() {
@@ -64,7 +73,7 @@ public final class SegmentFacts {
         for (SegmentContext place : places) {
             Probed p = probe(place);
             GenerationFacts generation = fromReceipts.get(place.segmentId());
-            if (generation == null) generation = fromComment(p.probe == null ? null : p.probe.comment());
+            if (generation == null) generation = readComment(p.probe == null ? null : p.probe.comment());
             SegmentQuality q = quality.get(place.segmentId());
             out.add(new Footage(place, place.segment().outputVideoPath(), p.file, p.probe, p.error,
                     q == null ? QualityFacts.NONE : new QualityFacts(q.overallScore(), q.failureTags()), generation));
@@ -90,7 +99,7 @@ public final class SegmentFacts {
             for (long id : rest) {
                 SegmentContext place = places.get(id);
                 Probed p = place == null ? null : probe(place);
-                out.put(id, fromComment(p == null || p.probe == null ? null : p.probe.comment()));
+                out.put(id, readComment(p == null || p.probe == null ? null : p.probe.comment()));
             }
         }
         return out;
@@ -103,7 +112,7 @@ public final class SegmentFacts {
     public Map<Long, GenerationFacts> generation(Map<Long, String> commentBySegment) {
         Map<Long, GenerationFacts> fromReceipts = receipts.latest(commentBySegment.keySet());
         Map<Long, GenerationFacts> out = new HashMap<>();
-        commentBySegment.forEach((id, comment) -> out.put(id, fromReceipts.containsKey(id) ? fromReceipts.get(id) : fromComment(comment)));
+        commentBySegment.forEach((id, comment) -> out.put(id, fromReceipts.containsKey(id) ? fromReceipts.get(id) : readComment(comment)));
         return out;
     }
 
@@ -117,13 +126,21 @@ public final class SegmentFacts {
      * for anything else. {@code People:} lines are removed first: they are tag writing's, never a prompt.
      */
     public static GenerationFacts fromComment(String comment) {
+        return fromComment(comment, ComfyGraph::fromComment);
+    }
+
+    private GenerationFacts readComment(String comment) {
+        return fromComment(comment, commentReader);
+    }
+
+    static GenerationFacts fromComment(String comment, Function<String, Optional<ComfyReading>> reader) {
         if (comment == null || comment.isBlank()) return GenerationFacts.NONE;
         String graph = comment.lines().filter(l -> !l.stripLeading().startsWith("People:"))
                 .collect(Collectors.joining("\n")).strip();
         if (graph.isEmpty()) return GenerationFacts.NONE;
         Optional<ComfyReading> reading;
         try {
-            reading = ComfyGraph.fromComment(graph);
+            reading = reader.apply(graph);
         } catch (RuntimeException e) {
             return GenerationFacts.NONE; // a broken graph tells nothing
         }
