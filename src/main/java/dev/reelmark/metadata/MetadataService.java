@@ -5,7 +5,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.reelmark.catalog.CatalogModel;
+import dev.reelmark.catalog.CatalogReads;
 import dev.reelmark.catalog.CatalogService;
+import dev.reelmark.catalog.Scene;
 import dev.reelmark.catalog.EntityType;
 import dev.reelmark.db.Database;
 import dev.reelmark.db.Timestamps;
@@ -531,17 +533,17 @@ public final class MetadataService implements AutoCloseable {
 
     /** The characters of a project (id order), each followed by its scenes. 404 for an unknown project. */
     public List<WorkItem> workItems(long projectId) {
-        catalog.get(CatalogModel.PROJECTS, projectId);
+        CatalogReads reads = catalog.reads();
+        reads.requireProject(projectId);
         List<WorkItem> items = new ArrayList<>();
-        List<ObjectNode> characters = all(CatalogModel.CHARACTERS, Map.of("project_id", projectId));
-        Map<Long, List<ObjectNode>> scenes = groupBy(catalog.listIn(CatalogModel.SCENES, "character_id",
-                characters.stream().map(c -> c.get("id").longValue()).toList()), "character_id");
-        for (ObjectNode c : characters) {
-            long id = c.get("id").longValue();
-            items.add(new WorkItem(CHARACTER, id, c.get("name").asText()));
-            for (ObjectNode s : scenes.getOrDefault(id, List.of())) {
-                items.add(new WorkItem(SCENE, s.get("id").longValue(), s.get("name").asText()));
-            }
+        List<dev.reelmark.catalog.Character> characters = reads.charactersOf(projectId);
+        Map<Long, List<Scene>> scenes = new java.util.HashMap<>();
+        for (Scene s : reads.scenesOfCharacters(characters.stream().map(dev.reelmark.catalog.Character::id).toList())) {
+            scenes.computeIfAbsent(s.characterId(), k -> new ArrayList<>()).add(s);
+        }
+        for (dev.reelmark.catalog.Character c : characters) {
+            items.add(new WorkItem(CHARACTER, c.id(), c.name()));
+            for (Scene s : scenes.getOrDefault(c.id(), List.of())) items.add(new WorkItem(SCENE, s.id(), s.name()));
         }
         return items;
     }
@@ -679,21 +681,21 @@ public final class MetadataService implements AutoCloseable {
         if (type == CatalogModel.CHARACTERS) {
             if (deleted) { forget(CHARACTER, id); sweepPending = true; return; }
             pendingCharacters.add(id);
-            all(CatalogModel.SCENES, Map.of("character_id", id)).forEach(s -> pendingScenes.add(s.get("id").longValue()));
+            catalog.reads().scenesOf(id).forEach(s -> pendingScenes.add(s.id()));
         } else if (type == CatalogModel.SCENES) {
             if (deleted) { forget(SCENE, id); return; }
             pendingScenes.add(id);
         } else if (deleted && type != CatalogModel.FRAME_METRICS && type != CatalogModel.ASSETS) {
             sweepPending = true; // the parent of a deleted row is no longer known: recheck what is recorded
         } else if (type == CatalogModel.PROJECTS) {
-            all(CatalogModel.CHARACTERS, Map.of("project_id", id)).forEach(c -> pendingCharacters.add(c.get("id").longValue()));
+            catalog.reads().charactersOf(id).forEach(c -> pendingCharacters.add(c.id()));
         } else if (type == CatalogModel.IMAGES) {
             pendingCharacters.add(catalog.get(type, id).get("character_id").longValue());
         } else if (type == CatalogModel.IMAGE_VARIANTS) {
             long image = catalog.get(type, id).get("image_id").longValue();
             pendingCharacters.add(catalog.get(CatalogModel.IMAGES, image).get("character_id").longValue());
         } else if (type == CatalogModel.SCENE_TYPES) {
-            all(CatalogModel.SCENES, Map.of("scene_type_id", id)).forEach(s -> pendingScenes.add(s.get("id").longValue()));
+            catalog.reads().scenesOfType(id).forEach(s -> pendingScenes.add(s.id()));
         } else if (type == CatalogModel.SEGMENTS) {
             pendingScenes.add(catalog.get(type, id).get("scene_id").longValue());
         } else if (type == CatalogModel.SEGMENT_QUALITY) {
@@ -925,12 +927,6 @@ public final class MetadataService implements AutoCloseable {
             digest.append(part.getKey()).append(':').append(part.getValue().get("id").longValue()).append('@').append(at).append('|');
         }
         return new Sources(name, max, sha256(digest.toString().getBytes(StandardCharsets.UTF_8)));
-    }
-
-    /** Every row matching one reference filter, e.g. {@code all(SCENES, "character_id", id)}, in one query. */
-    private List<ObjectNode> all(EntityType type, Map<String, Object> filter) {
-        var entry = filter.entrySet().iterator().next();
-        return catalog.listIn(type, entry.getKey(), List.of(((Number) entry.getValue()).longValue()));
     }
 
     // ---------------------------------------------------------------- media checks
