@@ -134,7 +134,8 @@ function TagDiff({ item }: { item: PlanItem }) {
 function Provenance({ provenance }: { provenance: Record<string, unknown> }) {
   const text = (k: string) => (provenance[k] === undefined || provenance[k] === null ? null : String(provenance[k]));
   const models = Array.isArray(provenance.models) ? (provenance.models as Array<Record<string, unknown>>) : [];
-  const model = models.length > 0 && models[0].name ? String(models[0].name) : null;
+  const first = models[0];
+  const model = first && first.name ? String(first.name) : null;
   const source = text('generation_source');
   return (
     <section className="tag-provenance" aria-label="Generation provenance">
