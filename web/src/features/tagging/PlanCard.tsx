@@ -133,14 +133,18 @@ function TagDiff({ item }: { item: PlanItem }) {
 
 function Provenance({ provenance }: { provenance: Record<string, unknown> }) {
   const text = (k: string) => (provenance[k] === undefined || provenance[k] === null ? null : String(provenance[k]));
+  const models = Array.isArray(provenance.models) ? (provenance.models as Array<Record<string, unknown>>) : [];
+  const first = models[0];
+  const model = first && first.name ? String(first.name) : null;
+  const source = text('generation_source');
   return (
     <section className="tag-provenance" aria-label="Generation provenance">
-      <h4>Generation provenance ({text('source') ?? 'unknown'})</h4>
+      <h4>Generation provenance ({source === 'file_comment' ? 'from the file comment' : source === 'receipt' ? 'from a receipt' : 'unknown'})</h4>
       <dl className="facts facts-compact">
-        {text('checkpoint') ? (
+        {model ? (
           <div>
-            <dt>Checkpoint</dt>
-            <dd className="mono">{text('checkpoint')}</dd>
+            <dt>Model</dt>
+            <dd className="mono">{model}</dd>
           </div>
         ) : null}
         {text('prompt') ? (

@@ -6,6 +6,7 @@ import dev.reelmark.catalog.CatalogModel;
 import dev.reelmark.catalog.CatalogService;
 import dev.reelmark.catalog.EntityType;
 import dev.reelmark.http.Json;
+import dev.reelmark.provenance.ProvenanceService;
 import dev.reelmark.media.AtomicOutput;
 import dev.reelmark.media.ClipSpec;
 import dev.reelmark.media.ClipSynth;
@@ -61,7 +62,8 @@ public final class DemoStudio {
                          String eyes, Map<String, Object> customFields, ClipSpec.Pattern imagePattern) {
     }
 
-    record ClipPlan(String relativePath, ClipSpec spec) {
+    /** {@code comfy}: the clip carries ComfyUI's graph in its comment, written once its segment (and so its seed) exists. */
+    record ClipPlan(String relativePath, ClipSpec spec, boolean comfy) {
     }
 
     static final List<CharacterPlan> CHARACTERS = List.of(
@@ -100,23 +102,57 @@ public final class DemoStudio {
         return 2 + (characterIndex + sceneIndex) % 2;
     }
 
-    /** The ComfyUI-shaped JSON VideoHelperSuite writes into a video's comment tag. */
-    static String comfyComment(String positive, long seed) {
+    /**
+     * The ComfyUI-shaped JSON VideoHelperSuite writes into a video's comment tag: the same generation as the demo
+     * receipt of that segment (prompt, negative prompt, seed, model, LoRAs and their strengths, sampler), linked the
+     * way ComfyUI links its nodes.
+     */
+    static String comfyComment(String characterName, long segmentId) {
         ObjectNode root = Json.object();
         ObjectNode prompt = root.putObject("prompt");
         prompt.putObject("4").put("class_type", "CheckpointLoaderSimple").putObject("inputs").put("ckpt_name", "wan2.2-i2v-14b.safetensors");
         ObjectNode lora = prompt.putObject("10").put("class_type", "LoraLoader").putObject("inputs");
         lora.put("lora_name", "chloe-likeness.safetensors").put("strength_model", 0.8).put("strength_clip", 0.8);
-        prompt.putObject("6").put("class_type", "CLIPTextEncode").putObject("inputs").put("text", positive);
-        prompt.putObject("7").put("class_type", "CLIPTextEncode").putObject("inputs").put("text", "blurry, extra fingers, watermark");
+        lora.putArray("model").add("4").add(0);
+        lora.putArray("clip").add("4").add(1);
+        ObjectNode motion = prompt.putObject("11").put("class_type", "LoraLoader").putObject("inputs");
+        motion.put("lora_name", "smooth-motion.safetensors").put("strength_model", 0.45).put("strength_clip", 0.45);
+        motion.putArray("model").add("10").add(0);
+        motion.putArray("clip").add("10").add(1);
+        ObjectNode pos = prompt.putObject("6").put("class_type", "CLIPTextEncode").putObject("inputs")
+                .put("text", ProvenanceService.demoPrompt(characterName));
+        pos.putArray("clip").add("11").add(1);
+        ObjectNode neg = prompt.putObject("7").put("class_type", "CLIPTextEncode").putObject("inputs")
+                .put("text", ProvenanceService.DEMO_NEGATIVE_PROMPT);
+        neg.putArray("clip").add("11").add(1);
+        prompt.putObject("5").put("class_type", "EmptyLatentImage").putObject("inputs").put("width", 832).put("height", 480).put("batch_size", 1);
         ObjectNode sampler = prompt.putObject("3").put("class_type", "KSampler").putObject("inputs");
-        sampler.put("seed", seed).put("steps", 30).put("cfg", 6.5).put("sampler_name", "euler").put("scheduler", "normal");
+        sampler.put("seed", ProvenanceService.demoSeed(segmentId)).put("steps", 30).put("cfg", 6.5).put("sampler_name", "euler")
+                .put("scheduler", "normal").put("denoise", 1.0);
+        sampler.putArray("model").add("11").add(0);
+        sampler.putArray("positive").add("6").add(0);
+        sampler.putArray("negative").add("7").add(0);
+        sampler.putArray("latent_image").add("5").add(0);
         ObjectNode workflow = root.putObject("workflow");
-        workflow.put("last_node_id", 10).put("version", 0.4);
+        workflow.put("last_node_id", 11).put("version", 0.4);
         ArrayNode nodes = workflow.putArray("nodes");
         nodes.addObject().put("id", 3).put("type", "KSampler");
         nodes.addObject().put("id", 10).put("type", "LoraLoader");
+        nodes.addObject().put("id", 11).put("type", "LoraLoader");
         return Json.write(root);
+    }
+
+    /** Synthesizes the ComfyUI clip of {@code segmentId} (and its last frame) when it is missing; true when written. */
+    private boolean writeComfyClip(ClipPlan clip, String characterName, long segmentId) {
+        Path file = dataDir.resolve(clip.relativePath());
+        boolean written = false;
+        if (!Files.isRegularFile(file)) {
+            synth.synthesize(clip.spec().withTag("comment", comfyComment(characterName, segmentId)), file);
+            written = true;
+        }
+        Path lastFrame = dataDir.resolve(lastFramePath(clip.relativePath()));
+        if (!Files.isRegularFile(lastFrame)) extractLastFrame(file, lastFrame);
+        return written;
     }
 
     public Summary build(BiConsumer<Integer, Integer> progress) {
@@ -131,8 +167,18 @@ public final class DemoStudio {
             writeImageIfMissing(derivedImagePath(c), CHARACTERS.get(c).imagePattern());
             step.run();
         }
+        var existing = catalog.findProjectByName(PROJECT_NAME);
         for (ClipPlan clip : clips) {
             Path file = dataDir.resolve(clip.relativePath());
+            if (clip.comfy()) {
+                // its comment names its segment's seed: written with the segment (fresh catalog) or now (re-run)
+                if (existing.isPresent()) {
+                    var segments = catalog.reads().segmentsWithOutputPath(clip.relativePath());
+                    if (!segments.isEmpty() && writeComfyClip(clip, comfyCharacter(), segments.get(0).id())) written++;
+                }
+                step.run();
+                continue;
+            }
             if (!Files.isRegularFile(file)) {
                 synth.synthesize(clip.spec(), file);
                 written++;
@@ -142,12 +188,19 @@ public final class DemoStudio {
             step.run();
         }
 
-        var existing = catalog.findProjectByName(PROJECT_NAME);
         if (existing.isPresent()) {
             return summarize(existing.get().get("id").longValue(), false, written);
         }
         long projectId = createCatalog(clips);
-        return summarize(projectId, true, written);
+        return summarize(projectId, true, written + comfyWritten);
+    }
+
+    /** The character whose first clip carries ComfyUI's graph in its comment. */
+    static final int COMFY_CHARACTER = 2;
+    private int comfyWritten;
+
+    private static String comfyCharacter() {
+        return CHARACTERS.get(COMFY_CHARACTER).name();
     }
 
     private List<ClipPlan> planClips() {
@@ -162,11 +215,9 @@ public final class DemoStudio {
                         spec = spec.withExtraAudioTracks(1).withSubtitle(true);
                         ext = "mkv";
                     }
-                    if (c == 2 && s == 0 && g == 0) {
-                        spec = spec.withTag("comment", comfyComment("Chloé pours latte art, warm café light", 424242L));
-                        ext = "mp4";
-                    }
-                    plans.add(new ClipPlan(clipPath(c, s, g, ext), spec));
+                    boolean comfy = c == COMFY_CHARACTER && s == 0 && g == 0;
+                    if (comfy) ext = "mp4";
+                    plans.add(new ClipPlan(clipPath(c, s, g, ext), spec, comfy));
                 }
             }
         }
@@ -218,6 +269,7 @@ public final class DemoStudio {
                     long segment = create(CatalogModel.SEGMENTS, Json.object().put("scene_id", scene).put("sequence_index", g)
                             .put("seed_frame_path", seed).put("output_video_path", clip.relativePath())
                             .put("last_frame_path", last).put("status", lastScene && g > 0 ? "generating" : "complete"));
+                    if (clip.comfy() && writeComfyClip(clip, plan.name(), segment)) comfyWritten++;
                     seed = last; // chained generation: each segment starts from the previous one's last frame
                     // Quality data is missing on purpose for the last scene (still generating).
                     if (!lastScene) recordQuality(segment, clip, g, random);

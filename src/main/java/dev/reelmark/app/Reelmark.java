@@ -2,7 +2,11 @@ package dev.reelmark.app;
 
 import dev.reelmark.catalog.CatalogRoutes;
 import dev.reelmark.catalog.CatalogService;
+import dev.reelmark.catalog.CatalogReads;
 import dev.reelmark.catalog.SegmentMedia;
+import dev.reelmark.footage.SegmentFacts;
+import dev.reelmark.media.ProbeCache;
+import dev.reelmark.provenance.ReceiptFacts;
 import dev.reelmark.catalog.ThumbnailsJob;
 import dev.reelmark.jobs.JobRoutes;
 import dev.reelmark.jobs.JobRunner;
@@ -57,6 +61,7 @@ public final class Reelmark implements AutoCloseable {
     private final boolean ownsDb;
     private final CatalogService catalog;
     private final SegmentMedia segmentMedia;
+    private final SegmentFacts segmentFacts;
     private final JobService jobs;
     private final LedgerService ledger;
     private final ProvenanceService provenance;
@@ -81,35 +86,41 @@ public final class Reelmark implements AutoCloseable {
             throw new UncheckedIOException("cannot create the data directory " + config.dataDir(), e);
         }
         this.catalog = new CatalogService(db);
-        this.segmentMedia = new SegmentMedia(catalog, MediaRoots.of(config.dataDir()), this::ffmpegTools,
+        // segment facts: the server's one probe cache, typed catalog reads, receipts first (provenance implements it)
+        ProbeCache probes = new ProbeCache(this::ffmpegTools);
+        this.segmentMedia = new SegmentMedia(catalog, MediaRoots.of(config.dataDir()), this::ffmpegTools, probes,
                 config.dataDir().resolve("thumbnails"));
         this.jobs = new JobService(db);
         jobs.register(new ThumbnailsJob(catalog, segmentMedia));
-        this.ledger = LedgerService.create(LedgerConfig.fromEnvironment(config.dataDir()), catalog, config.dataDir(), this::ffmpegTools);
+        this.provenance = new ProvenanceService(db, catalog, jobs, config.dataDir());
+        this.segmentFacts = new SegmentFacts(new CatalogReads(db), MediaRoots.of(config.dataDir()), probes,
+                new ReceiptFacts(provenance));
+        this.ledger = LedgerService.create(LedgerConfig.fromEnvironment(config.dataDir()), catalog, config.dataDir(), this::ffmpegTools)
+                .withSegmentFacts(segmentFacts);
         catalog.onChange(ledger::onCatalogChange);
         jobs.register(new LedgerGenerateJob(ledger));
-        this.provenance = new ProvenanceService(db, catalog, jobs, config.dataDir());
         this.provenanceImporter = new ProvenanceImporter(provenance, MediaRoots.of(config.dataDir()), () -> new MediaProbe(ffmpegTools()), jobs);
         jobs.register(new dev.reelmark.provenance.ImportJob(provenanceImporter));
         jobs.register(new RegenerateJob(provenance));
         catalog.countOnProjectDelete("receipts", provenance::receiptCountForProject);
         this.metadata = new MetadataService(db, catalog, config.dataDir(), this::ffmpegTools,
-                MetadataService.Options.defaults(config.dataDir()).withProvenance(new ReceiptProvenance(provenance)));
+                MetadataService.Options.defaults(config.dataDir()).withProvenance(new ReceiptProvenance(segmentFacts, provenance)),
+                probes);
         this.metadataDelivery = new MetadataDelivery(metadata, catalog, config.dataDir());
         catalog.onChange(metadata::onCatalogChange);
         jobs.register(new MetadataRegenerateJob(metadata));
         // tagging (issue 7): people written into the videos' comment tag
-        this.tagging = new TagService(db, catalog, jobs, MediaRoots.of(config.dataDir()), this::ffmpegTools,
+        this.tagging = new TagService(db, catalog, segmentFacts, jobs, MediaRoots.of(config.dataDir()), this::ffmpegTools,
                 TagConfig.fromEnvironment());
         jobs.register(new TagWriteJob(tagging, jobs));
         // issue 6: sidecars and datasets
-        ClipFacts clipFacts = new ClipFacts(catalog, segmentMedia, MediaRoots.of(config.dataDir()));
+        ClipFacts clipFacts = new ClipFacts(segmentFacts);
         this.sidecars = new SidecarService(db, clipFacts);
         SidecarExporter sidecarExporter = new SidecarExporter(clipFacts, MediaRoots.of(config.dataDir()));
         this.sidecarExportJob = new SidecarExportJob(sidecars, catalog, sidecarExporter, config.dataDir());
         jobs.register(sidecarExportJob);
         metadataDelivery.withSidecars(new SidecarDelivery(sidecars, sidecarExporter));
-        this.datasets = new DatasetService(db, catalog, jobs, clipFacts, MediaRoots.of(config.dataDir()), this::ffmpegTools, config.dataDir());
+        this.datasets = new DatasetService(db, catalog, jobs, segmentFacts, MediaRoots.of(config.dataDir()), this::ffmpegTools, config.dataDir());
         jobs.register(new DatasetExportJob(datasets));
         // Each process runs the jobs it has handlers for; with PostgreSQL several processes share the queue.
         this.jobRunner = config.jobWorkers() > 0
@@ -178,6 +189,11 @@ public final class Reelmark implements AutoCloseable {
 
     public CatalogService catalog() {
         return catalog;
+    }
+
+    /** What made each clip, and what it is: the one segment-facts module. */
+    public SegmentFacts segmentFacts() {
+        return segmentFacts;
     }
 
     public JobService jobs() {

@@ -37,6 +37,11 @@ public final class CatalogService {
         this.jdbi = db.jdbi();
     }
 
+    /** Typed reads of the same catalog (records, ordered and batched queries) for features. */
+    public CatalogReads reads() {
+        return new CatalogReads(jdbi);
+    }
+
     /** What changed, for features that react to catalog writes (metadata regeneration, ledger mirroring). */
     public record CatalogChange(EntityType type, long id, String action) {
     }

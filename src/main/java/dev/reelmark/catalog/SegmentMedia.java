@@ -6,22 +6,19 @@ import dev.reelmark.http.ApiRouter;
 import dev.reelmark.http.Json;
 import dev.reelmark.media.FfmpegTools;
 import dev.reelmark.media.MediaException;
-import dev.reelmark.media.MediaProbe;
+import dev.reelmark.media.ProbeCache;
 import dev.reelmark.media.MediaRoots;
 import dev.reelmark.media.ProbeResult;
 import dev.reelmark.media.Thumbnailer;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
  * A segment's video as people see it: technical info from ffprobe and a JPEG thumbnail made by ffmpeg. Both are
- * cached by file identity (path, size, modification time), so an edited or replaced clip is probed again.
+ * cached by file identity (path, size, modification time) in the server's one {@link ProbeCache}, so an edited
+ * or replaced clip is probed again.
  */
 public final class SegmentMedia {
     static final int THUMBNAIL_WIDTH = 320;
@@ -30,14 +27,21 @@ public final class SegmentMedia {
     private final MediaRoots roots;
     private final Supplier<FfmpegTools> tools;
     private final Path thumbnailDir;
-    private final ConcurrentHashMap<String, ProbeResult> probes = new ConcurrentHashMap<>();
+    private final ProbeCache probes;
 
     /** {@code tools} is asked for on first use, so a server without a working ffmpeg still serves everything else. */
-    public SegmentMedia(CatalogService catalog, MediaRoots roots, Supplier<FfmpegTools> tools, Path thumbnailDir) {
+    public SegmentMedia(CatalogService catalog, MediaRoots roots, Supplier<FfmpegTools> tools, ProbeCache probes,
+                        Path thumbnailDir) {
         this.catalog = catalog;
         this.roots = roots;
         this.tools = tools;
+        this.probes = probes;
         this.thumbnailDir = thumbnailDir;
+    }
+
+    /** With a probe cache of its own (tests and tools that build one piece). */
+    public SegmentMedia(CatalogService catalog, MediaRoots roots, Supplier<FfmpegTools> tools, Path thumbnailDir) {
+        this(catalog, roots, tools, new ProbeCache(tools), thumbnailDir);
     }
 
     /** Technical info of the segment's output video. */
@@ -89,7 +93,7 @@ public final class SegmentMedia {
     /** The path of a JPEG thumbnail of the segment's video, made on first request. */
     public Path thumbnail(long segmentId) {
         Path video = videoOf(segmentId);
-        String key = identity(video);
+        String key = ProbeCache.identity(video);
         Path jpeg = thumbnailDir.resolve("segment-" + segmentId + "-" + Integer.toHexString(key.hashCode()) + ".jpg");
         if (Files.isRegularFile(jpeg)) return jpeg;
         try {
@@ -100,9 +104,8 @@ public final class SegmentMedia {
     }
 
     private ProbeResult probed(Path video) {
-        String key = identity(video);
         try {
-            return probes.computeIfAbsent(key, k -> new MediaProbe(tools.get()).probe(video));
+            return probes.probe(video);
         } catch (MediaException e) {
             throw new ApiError(422, "unreadable_media", "output_video_path", "cannot read " + video.getFileName() + ": " + e.getMessage());
         }
@@ -118,14 +121,5 @@ public final class SegmentMedia {
             throw new ApiError(404, "file_missing", "output_video_path", "the video of segment " + segmentId + " is missing: " + stored.asText());
         }
         return video;
-    }
-
-    private static String identity(Path file) {
-        try {
-            BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
-            return file + "|" + a.size() + "|" + a.lastModifiedTime().toMillis();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

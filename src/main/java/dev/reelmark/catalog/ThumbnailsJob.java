@@ -8,9 +8,7 @@ import dev.reelmark.http.Json;
 import dev.reelmark.jobs.JobContext;
 import dev.reelmark.jobs.JobHandler;
 
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Makes (or refreshes) the thumbnail of every segment of a project, so the web UI's catalog screens load at once.
@@ -67,25 +65,6 @@ public final class ThumbnailsJob implements JobHandler {
     }
 
     private List<Long> segmentsOf(long project) {
-        List<Long> ids = new ArrayList<>();
-        for (var character : all(CatalogModel.CHARACTERS, Map.of("project_id", project))) {
-            for (var scene : all(CatalogModel.SCENES, Map.of("character_id", character.get("id").longValue()))) {
-                for (var segment : all(CatalogModel.SEGMENTS, Map.of("scene_id", scene.get("id").longValue()))) {
-                    ids.add(segment.get("id").longValue());
-                }
-            }
-        }
-        return ids;
-    }
-
-    private List<ObjectNode> all(EntityType type, Map<String, Object> filter) {
-        List<ObjectNode> rows = new ArrayList<>();
-        Long after = null;
-        do {
-            var page = catalog.list(type, filter, 500, after);
-            rows.addAll(page.items());
-            after = page.nextAfter();
-        } while (after != null);
-        return rows;
+        return catalog.reads().segmentsOfProject(project).stream().map(Segment::id).toList();
     }
 }

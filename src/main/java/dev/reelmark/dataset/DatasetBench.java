@@ -7,7 +7,7 @@ import dev.reelmark.jobs.JobStatus;
 import dev.reelmark.media.AtomicOutput;
 import dev.reelmark.media.FfmpegTools;
 import dev.reelmark.media.MediaException;
-import dev.reelmark.sidecar.SidecarBench;
+import dev.reelmark.app.BenchStudio;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -49,7 +49,7 @@ public final class DatasetBench {
         public Integer call() throws Exception {
             if (sizeMb < 1 || sizeMb > 200_000) throw new IllegalArgumentException("--size-mb must be from 1 to 200000");
             if (clips < 2 || clips > 10_000) throw new IllegalArgumentException("--clips must be from 2 to 10000");
-            try (SidecarBench.Scratch s = new SidecarBench.Scratch(common, "reelmark_bench_dataset", 1)) {
+            try (BenchStudio.Scratch s = new BenchStudio.Scratch(common, "reelmark_bench_dataset", 1)) {
                 Path data = s.app.config().dataDir();
                 FfmpegTools tools = s.app.ffmpegTools();
                 int w = 1280, h = 720;
@@ -72,7 +72,7 @@ public final class DatasetBench {
                 long mediaBytes = 0;
                 for (String p : paths) mediaBytes += Files.size(data.resolve(p));
                 System.out.printf(Locale.ROOT, "%s: made %d rawvideo clips, %.1f MB, in %.1f s%n", s.label(), clips, mediaBytes / 1e6, (System.nanoTime() - t0) / 1e9);
-                long project = SidecarBench.fixture(s.app, paths, List.of(framesPerClip), clips, 2, false);
+                long project = BenchStudio.fixture(s.app, paths, List.of(framesPerClip), clips, 2, false);
 
                 // ours: the real job (frame extraction by ffmpeg, metadata, STORED ZIP streamed to disk)
                 System.gc();

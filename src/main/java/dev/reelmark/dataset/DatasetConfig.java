@@ -3,7 +3,6 @@ package dev.reelmark.dataset;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.reelmark.catalog.CatalogModel;
 import dev.reelmark.catalog.CatalogService;
 import dev.reelmark.http.ApiError;
 import dev.reelmark.http.Json;
@@ -53,9 +52,7 @@ public record DatasetConfig(String name, Double qualityThreshold, List<String> s
         }
 
         Map<String, Long> typesByName = new LinkedHashMap<>();
-        for (var t : catalog.list(CatalogModel.SCENE_TYPES, Map.of("project_id", projectId), 500, null).items()) {
-            typesByName.put(t.get("name").asText(), t.get("id").longValue());
-        }
+        for (var t : catalog.reads().sceneTypesOf(projectId)) typesByName.put(t.name(), t.id());
         List<String> types = new ArrayList<>();
         JsonNode st = body.get("scene_types");
         if (st != null && !st.isNull()) {
@@ -80,9 +77,9 @@ public record DatasetConfig(String name, Double qualityThreshold, List<String> s
                 JsonNode c = cs.get(i);
                 String at = "character_ids[" + i + "]";
                 if (!c.isIntegralNumber() || c.longValue() <= 0) throw ApiError.badField(at, "must be a positive integer");
-                var ch = catalog.find(CatalogModel.CHARACTERS, c.longValue())
+                var ch = catalog.reads().character(c.longValue())
                         .orElseThrow(() -> ApiError.badField(at, "no character with id " + c.longValue()));
-                if (ch.get("project_id").longValue() != projectId) throw ApiError.badField(at, "character " + c.longValue() + " belongs to another project");
+                if (ch.projectId() != projectId) throw ApiError.badField(at, "character " + c.longValue() + " belongs to another project");
                 if (seen.add(c.longValue())) characters.add(c.longValue());
             }
         }

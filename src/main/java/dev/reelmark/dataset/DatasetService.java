@@ -5,6 +5,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.reelmark.catalog.CatalogModel;
 import dev.reelmark.catalog.CatalogService;
+import dev.reelmark.catalog.SegmentContext;
+import dev.reelmark.footage.Footage;
+import dev.reelmark.footage.GenerationFacts;
+import dev.reelmark.footage.ProbeFacts;
+import dev.reelmark.footage.SegmentFacts;
 import dev.reelmark.db.Database;
 import dev.reelmark.db.Timestamps;
 import dev.reelmark.http.ApiError;
@@ -18,8 +23,6 @@ import dev.reelmark.media.AtomicOutput;
 import dev.reelmark.media.FfmpegTools;
 import dev.reelmark.media.MediaRoots;
 import dev.reelmark.media.SafeZip;
-import dev.reelmark.sidecar.Clip;
-import dev.reelmark.sidecar.ClipFacts;
 
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -59,14 +62,14 @@ public final class DatasetService {
     private final DatasetStore store;
     private final CatalogService catalog;
     private final JobService jobs;
-    private final ClipFacts facts;
+    private final SegmentFacts facts;
     private final MediaRoots roots;
     private final Supplier<FfmpegTools> tools;
     private final Path datasetsDir;
     /** Test hook: called with the sample index before each sample is packaged. */
     volatile IntConsumer beforeSample = i -> { };
 
-    public DatasetService(Database db, CatalogService catalog, JobService jobs, ClipFacts facts, MediaRoots roots,
+    public DatasetService(Database db, CatalogService catalog, JobService jobs, SegmentFacts facts, MediaRoots roots,
                           Supplier<FfmpegTools> tools, Path dataDir) {
         this.store = new DatasetStore(db);
         this.catalog = catalog;
@@ -128,6 +131,54 @@ public final class DatasetService {
     public record Sample(Clip clip, String split, String id) {
     }
 
+    /** A sample's segment as the segment-facts module describes it, with the names the packaging reads. */
+    public record Clip(Footage footage) {
+        public long segmentId() {
+            return footage.segmentId();
+        }
+
+        public long sceneId() {
+            return footage.place().sceneId();
+        }
+
+        public Path file() {
+            return footage.file();
+        }
+
+        public String storedPath() {
+            return footage.storedPath();
+        }
+
+        public ProbeFacts tech() {
+            return footage.probe();
+        }
+
+        public String techError() {
+            return footage.probeError();
+        }
+
+        public Double qualityScore() {
+            return footage.quality().overallScore();
+        }
+
+        public GenerationFacts generation() {
+            return footage.generation();
+        }
+
+        public String fileName() {
+            String stored = footage.storedPath();
+            if (stored == null) return "segment_" + segmentId();
+            String n = stored.replace('\\', '/');
+            return n.substring(n.lastIndexOf('/') + 1);
+        }
+
+        public String clipName() {
+            String n = fileName();
+            int dot = n.lastIndexOf('.');
+            return dot > 0 ? n.substring(0, dot) : n;
+        }
+    }
+
     public record Selection(List<Sample> samples, ArrayNode excluded) {
     }
 
@@ -141,10 +192,17 @@ public final class DatasetService {
         Set<Long> characters = new HashSet<>(config.characterIds());
         Set<String> types = new HashSet<>(config.sceneTypes());
         TreeMap<Long, List<Clip>> byScene = new TreeMap<>();
-        for (ClipFacts.ScopeSegment s : facts.scope(projectId, null)) {
-            if (!characters.isEmpty() && !characters.contains(s.character().get("id").longValue())) continue;
-            if (!types.isEmpty() && !types.contains(s.sceneType())) continue;
-            Clip clip = facts.clip(s);
+        List<SegmentContext> chosen = new ArrayList<>();
+        for (SegmentContext s : facts.scope(projectId, null)) {
+            if (!characters.isEmpty() && !characters.contains(s.characterId())) continue;
+            if (!types.isEmpty() && !types.contains(s.sceneTypeName())) continue;
+            chosen.add(s);
+        }
+        List<Clip> clips = new ArrayList<>(chosen.size());
+        for (int from = 0; from < chosen.size(); from += 500) {
+            facts.footage(chosen.subList(from, Math.min(chosen.size(), from + 500))).forEach(f -> clips.add(new Clip(f)));
+        }
+        for (Clip clip : clips) {
             String reason = null;
             if (config.qualityThreshold() != null) {
                 if (clip.qualityScore() == null) reason = "no quality score (a quality threshold is set)";
@@ -330,8 +388,8 @@ public final class DatasetService {
             if (!config.frameImages()) return null;
             if (c.file() == null || roots.resolve(c.file().toString()).isEmpty()) return "the video path is outside the media roots";
             if (!Files.isRegularFile(c.file())) return "the video vanished before it was packaged: " + c.storedPath();
-            double duration = c.tech() == null ? 0 : c.tech().path("duration_seconds").asDouble(0);
-            int width = (int) Math.min(FRAME_WIDTH, Math.max(2, c.tech() == null ? FRAME_WIDTH : c.tech().path("width").asLong(FRAME_WIDTH)));
+            double duration = c.tech() == null ? 0 : c.tech().durationSeconds();
+            int width = (int) Math.min(FRAME_WIDTH, Math.max(2, c.tech() == null || c.tech().width() <= 0 ? FRAME_WIDTH : c.tech().width()));
             List<String> args = new ArrayList<>(List.of("-nostdin", "-hide_banner", "-v", "error", "-y"));
             if (duration >= 1.0) args.addAll(List.of("-ss", String.format(Locale.ROOT, "%.3f", duration * 0.10)));
             args.addAll(dev.reelmark.media.MediaInput.ffmpegInput(c.file()));
@@ -381,8 +439,8 @@ public final class DatasetService {
         ObjectNode row = Json.object().put("file_name", config.includeVideos() ? videoName : frameName);
         if (config.includeVideos() && config.frameImages()) row.put("frame_file", frameName);
         row.put("metadata_file", metaName);
-        for (String f : List.of("segment_id", "scene_id", "scene_type", "character", "prompt", "negative_prompt", "seed",
-                "lora_weights", "quality_score", "failure_tags")) {
+        for (String f : List.of("segment_id", "scene_id", "scene_type", "character", "caption", "prompt", "negative_prompt",
+                "seed", "model", "lora_weights", "generation_source", "receipt_id", "quality_score", "failure_tags")) {
             row.set(f, metadata.get(f));
         }
         BufferedWriter w = jsonl.get(split);
@@ -398,6 +456,7 @@ public final class DatasetService {
         m.put("metadata", split + "/" + metaName);
         m.set("prompt", metadata.get("prompt"));
         m.set("lora_weights", metadata.get("lora_weights"));
+        m.set("generation_source", metadata.get("generation_source"));
         m.set("quality_score", metadata.get("quality_score"));
         m.set("failure_tags", metadata.get("failure_tags"));
         m.set("scene_type", metadata.get("scene_type"));
@@ -406,27 +465,51 @@ public final class DatasetService {
         return null;
     }
 
+    /**
+     * A sample's metadata file. Generation facts come from the segment-facts module with their source (receipt,
+     * file_comment or none): the caption is the prompt, never a {@code People:} line.
+     */
     static ObjectNode sampleMetadata(Sample s, String video, String frame) {
         Clip c = s.clip();
+        Footage f = c.footage();
+        GenerationFacts g = c.generation();
         ObjectNode m = Json.object().put("sample_id", s.id()).put("split", s.split());
         if (video == null) m.putNull("video"); else m.put("video", video);
         if (frame == null) m.putNull("frame"); else m.put("frame", frame);
-        m.put("segment_id", c.segmentId()).put("scene_id", c.sceneId()).put("scene", c.sceneName()).put("scene_type", c.sceneType())
-                .put("character_id", c.characterId()).put("character", c.characterName()).put("sequence_index", c.sequenceIndex())
+        m.put("segment_id", c.segmentId()).put("scene_id", c.sceneId()).put("scene", f.place().scene().name())
+                .put("scene_type", f.place().sceneTypeName()).put("character_id", f.place().characterId())
+                .put("character", f.place().character().name()).put("sequence_index", f.place().segment().sequenceIndex())
                 .put("source_path", c.storedPath());
-        m.set("prompt", node(c.value("prompt")));
-        m.set("negative_prompt", node(c.value("negative_prompt")));
-        m.set("seed", node(c.value("seed")));
-        m.set("model", node(c.value("model")));
-        m.set("lora_weights", node(c.value("lora_weights")));
-        m.set("quality_score", node(c.qualityScore()));
-        m.set("failure_tags", node(c.value("failure_tags")));
-        ObjectNode tech = m.putObject("technical");
-        for (String f : List.of("resolution", "framerate", "codec", "duration", "frame_count", "pixel_format", "color_space")) {
-            tech.set(f, node(c.value(f)));
+        m.put("caption", g.prompt());
+        m.put("prompt", g.prompt());
+        m.put("negative_prompt", g.negativePrompt());
+        if (g.seed() == null) m.putNull("seed"); else m.put("seed", g.seed());
+        m.put("model", g.modelName());
+        ArrayNode loras = m.putArray("lora_weights");
+        for (GenerationFacts.Lora l : g.loras()) {
+            ObjectNode n = loras.addObject().put("name", l.asset() == null ? null : l.asset().name())
+                    .put("version", l.asset() == null ? null : l.asset().version()).put("strength_model", l.strengthModel());
+            if (l.strengthClip() == null) n.putNull("strength_clip"); else n.put("strength_clip", l.strengthClip());
         }
-        m.set("generation_params", node(c.value("generation_params")));
+        m.put("generation_source", g.source().wire());
+        if (g.receiptId() == null) m.putNull("receipt_id"); else m.put("receipt_id", g.receiptId());
+        m.set("quality_score", node(c.qualityScore()));
+        m.set("failure_tags", Json.MAPPER.valueToTree(f.quality().failureTags()));
+        ObjectNode tech = m.putObject("technical");
+        ProbeFacts p = c.tech();
+        if (p == null) {
+            for (String k : List.of("resolution", "framerate", "codec", "duration", "frame_count", "pixel_format", "color_space")) tech.putNull(k);
+        } else {
+            tech.put("resolution", p.resolution()).put("framerate", round(p.fps())).put("codec", p.codec())
+                    .put("duration", round(p.durationSeconds())).put("frame_count", p.frameCount())
+                    .put("pixel_format", p.pixelFormat()).put("color_space", p.colorSpace());
+        }
+        m.set("generation_params", g.source() == GenerationFacts.Source.NONE ? Json.MAPPER.nullNode() : g.toJson());
         return m;
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 1000) / 1000.0;
     }
 
     private static JsonNode node(Object v) {

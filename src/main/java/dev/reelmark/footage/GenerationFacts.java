@@ -1,5 +1,9 @@
 package dev.reelmark.footage;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.reelmark.http.Json;
+
 import java.math.BigInteger;
 import java.util.List;
 
@@ -63,5 +67,86 @@ public record GenerationFacts(Source source, Long receiptId, String prompt, Stri
     /** The first model, the one a one-model artifact (sidecar, ALE column) shows. */
     public AssetRef primaryModel() {
         return models.isEmpty() ? null : models.get(0).asset();
+    }
+    /** The same facts read from another place (e.g. a graph reading turned into {@code file_comment} facts). */
+    public GenerationFacts withSource(Source newSource, Long newReceiptId) {
+        return new GenerationFacts(newSource, newReceiptId, prompt, negativePrompt, seed, sampler, scheduler, cfg, steps,
+                width, height, frameCount, models, loras, sourceImages, workflow);
+    }
+
+    /** "1280x720", or null when unknown. */
+    public String resolution() {
+        return width == null || height == null ? null : width + "x" + height;
+    }
+
+    /** The primary model's name, or null. */
+    public String modelName() {
+        AssetRef m = primaryModel();
+        return m == null ? null : m.name();
+    }
+
+    /**
+     * The one JSON shape of these facts in every artifact (snake_case): {@code generation_source}, {@code receipt_id},
+     * prompt, negative prompt, seed (unsigned, a JSON integer), sampler, scheduler, cfg, steps, width, height,
+     * resolution, frame count, models, LoRAs with {@code strength_model}/{@code strength_clip}, source images, workflow.
+     */
+    public ObjectNode toJson() {
+        ObjectNode o = Json.object();
+        o.put("generation_source", source.wire());
+        putNullable(o, "receipt_id", receiptId);
+        o.put("prompt", prompt);
+        o.put("negative_prompt", negativePrompt);
+        if (seed == null) o.putNull("seed"); else o.put("seed", seed);
+        o.put("sampler", sampler);
+        o.put("scheduler", scheduler);
+        if (cfg == null) o.putNull("cfg"); else o.put("cfg", cfg);
+        putNullable(o, "steps", steps);
+        putNullable(o, "width", width);
+        putNullable(o, "height", height);
+        o.put("resolution", resolution());
+        putNullable(o, "frame_count", frameCount);
+        ArrayNode ms = o.putArray("models");
+        for (Model m : models) {
+            ObjectNode n = assetJson(m.asset());
+            n.put("role", m.role());
+            ms.add(n);
+        }
+        ArrayNode ls = o.putArray("loras");
+        for (Lora l : loras) {
+            ObjectNode n = assetJson(l.asset());
+            n.put("strength_model", l.strengthModel());
+            if (l.strengthClip() == null) n.putNull("strength_clip"); else n.put("strength_clip", l.strengthClip());
+            ls.add(n);
+        }
+        ArrayNode is = o.putArray("source_images");
+        for (SourceImage i : sourceImages) {
+            ObjectNode n = is.addObject().put("name", i.name());
+            putNullable(n, "image_id", i.imageId());
+            n.put("sha256", i.sha256()).put("role", i.role());
+        }
+        if (workflow == null) o.putNull("workflow"); else o.set("workflow", assetJson(workflow));
+        return o;
+    }
+
+    /** LoRA name to model strength, in load order: the compact view datasets and sidecars show. */
+    public ObjectNode loraWeights() {
+        ObjectNode o = Json.object();
+        for (Lora l : loras) o.put(l.asset() == null || l.asset().name() == null ? "?" : l.asset().name(), l.strengthModel());
+        return o;
+    }
+
+    private static ObjectNode assetJson(AssetRef a) {
+        ObjectNode n = Json.object();
+        if (a == null) return n.putNull("name");
+        n.put("name", a.name());
+        putNullable(n, "asset_id", a.assetId());
+        n.put("version", a.version()).put("sha256", a.sha256()).put("verified", a.verified());
+        return n;
+    }
+
+    private static void putNullable(ObjectNode o, String key, Number value) {
+        if (value == null) o.putNull(key);
+        else if (value instanceof Long l) o.put(key, l);
+        else o.put(key, value.intValue());
     }
 }

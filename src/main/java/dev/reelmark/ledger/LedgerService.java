@@ -3,7 +3,12 @@ package dev.reelmark.ledger;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.reelmark.catalog.CatalogModel;
+import dev.reelmark.catalog.CatalogReads;
 import dev.reelmark.catalog.CatalogService;
+import dev.reelmark.catalog.Scene;
+import dev.reelmark.catalog.Segment;
+import dev.reelmark.footage.GenerationFacts;
+import dev.reelmark.footage.SegmentFacts;
 import dev.reelmark.catalog.EntityType;
 import dev.reelmark.http.ApiError;
 import dev.reelmark.media.FfmpegTools;
@@ -14,9 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -50,6 +53,8 @@ public final class LedgerService {
     private final CatalogService catalog;
     private final Path dataDir;
     private final Clock clock;
+    /** Generation facts of mirrored segments (receipt first, else the clip's comment); null mirrors no facts. */
+    private volatile SegmentFacts facts;
 
     /**
      * @param catalog null when the catalog is not available (then mirroring answers 409)
@@ -70,6 +75,12 @@ public final class LedgerService {
     /** The composition root's way: the store and generator that {@code config} describes. */
     public static LedgerService create(LedgerConfig config, CatalogService catalog, Path dataDir, Supplier<FfmpegTools> tools) {
         return new LedgerService(config.store(), config.generator(dataDir, tools), catalog, dataDir);
+    }
+
+    /** Mirrored entries carry each segment's generation facts (prompt, and {@code generation} with its source). */
+    public LedgerService withSegmentFacts(SegmentFacts segmentFacts) {
+        this.facts = segmentFacts;
+        return this;
     }
 
     public LedgerStore store() {
@@ -262,10 +273,13 @@ public final class LedgerService {
         CatalogService c = requireCatalog();
         c.get(CatalogModel.PROJECTS, projectId);
         Map<Long, List<LedgerEntry>> byScene = new HashMap<>();
-        for (ObjectNode character : all(CatalogModel.CHARACTERS, Map.of("project_id", projectId))) {
-            for (ObjectNode scene : all(CatalogModel.SCENES, Map.of("character_id", character.get("id").longValue()))) {
-                byScene.put(scene.get("id").longValue(), desiredForScene(projectId, scene.get("id").longValue()));
-            }
+        CatalogReads reads = c.reads();
+        List<Long> characters = reads.charactersOf(projectId).stream().map(dev.reelmark.catalog.Character::id).toList();
+        List<Long> scenes = reads.scenesOfCharacters(characters).stream().map(Scene::id).toList();
+        Map<Long, List<Segment>> bySceneRows = reads.segmentsOfScenes(scenes);
+        Map<Long, GenerationFacts> generation = generationOf(bySceneRows.values().stream().flatMap(List::stream).map(Segment::id).toList());
+        for (long scene : scenes) {
+            byScene.put(scene, desiredForScene(projectId, scene, bySceneRows.getOrDefault(scene, List.of()), generation));
         }
         int[] counts = new int[3];
         store.modify(entries -> {
@@ -316,8 +330,8 @@ public final class LedgerService {
     }
 
     private void segmentChanged(long segmentId, Set<Long> followed) {
-        Optional<ObjectNode> segment = catalog.find(CatalogModel.SEGMENTS, segmentId);
-        Long sceneId = segment.map(s -> s.get("scene_id").longValue()).orElse(null);
+        Optional<Segment> segment = catalog.reads().segment(segmentId);
+        Long sceneId = segment.map(Segment::sceneId).orElse(null);
         Long projectId = null;
         if (sceneId == null) {
             // Deleted: the ledger remembers where the segment was.
@@ -334,47 +348,61 @@ public final class LedgerService {
         if (projectId == null || !followed.contains(projectId)) return;
         long scene = sceneId;
         long project = projectId;
-        boolean sceneExists = catalog.find(CatalogModel.SCENES, scene).isPresent();
-        List<LedgerEntry> desired = sceneExists ? desiredForScene(project, scene) : List.of();
+        boolean sceneExists = catalog.reads().scene(scene).isPresent();
+        List<LedgerEntry> desired = List.of();
+        if (sceneExists) {
+            List<Segment> segments = catalog.reads().segmentsOfScene(scene);
+            desired = desiredForScene(project, scene, segments, generationOf(segments.stream().map(Segment::id).toList()));
+        }
+        List<LedgerEntry> wanted = desired;
         store.modify(entries -> {
-            applyScene(entries, scene, desired, new int[3]);
+            applyScene(entries, scene, wanted, new int[3]);
             return null;
         });
     }
 
     private Optional<Long> projectOfScene(long sceneId) {
-        return catalog.find(CatalogModel.SCENES, sceneId)
-                .flatMap(scene -> catalog.find(CatalogModel.CHARACTERS, scene.get("character_id").longValue()))
-                .map(character -> character.get("project_id").longValue());
+        CatalogReads reads = catalog.reads();
+        return reads.scene(sceneId).flatMap(scene -> reads.character(scene.characterId()))
+                .map(dev.reelmark.catalog.Character::projectId);
     }
 
-    /** The entries the scene's segments should have, in (sequence index, id) order. */
-    private List<LedgerEntry> desiredForScene(long projectId, long sceneId) {
-        List<ObjectNode> segments = new ArrayList<>(all(CatalogModel.SEGMENTS, Map.of("scene_id", sceneId)));
-        segments.sort(Comparator.<ObjectNode>comparingLong(s -> s.get("sequence_index").longValue())
-                .thenComparingLong(s -> s.get("id").longValue()));
+    private Map<Long, GenerationFacts> generationOf(List<Long> segmentIds) {
+        SegmentFacts f = facts;
+        return f == null || segmentIds.isEmpty() ? Map.of() : f.generation(segmentIds);
+    }
+
+    /**
+     * The entries the scene's segments (in sequence order) should have: the prompt and, under {@code generation}, the
+     * segment's generation facts with their {@code generation_source}, read from the segment-facts module.
+     */
+    private static List<LedgerEntry> desiredForScene(long projectId, long sceneId, List<Segment> segments,
+                                                     Map<Long, GenerationFacts> generation) {
         Set<String> used = new HashSet<>();
         List<LedgerEntry> desired = new ArrayList<>();
-        for (ObjectNode s : segments) {
-            long id = s.get("id").longValue();
-            String era = "segment-" + s.get("sequence_index").longValue();
+        for (Segment s : segments) {
+            long id = s.id();
+            String era = "segment-" + s.sequenceIndex();
             if (!used.add(era)) era = era + "-id" + id;
-            LedgerStatus status = switch (s.path("status").asText()) {
+            LedgerStatus status = switch (s.status() == null ? "" : s.status()) {
                 case "complete", "approved" -> LedgerStatus.READY;
                 case "failed" -> LedgerStatus.FAILED;
                 case "generating" -> LedgerStatus.GENERATING;
                 default -> LedgerStatus.PENDING;
             };
-            JsonNode path = s.get("output_video_path");
-            Instant created = instant(s.path("created_at").asText(null));
-            Instant updated = instant(s.path("updated_at").asText(null));
-            desired.add(new LedgerEntry("scene-" + sceneId, era, null, path == null || path.isNull() ? null : path.asText(),
-                    status, created, status.isFinished() ? updated : null,
+            GenerationFacts g = generation.get(id);
+            Map<String, JsonNode> extra = new java.util.LinkedHashMap<>();
+            if (g != null) extra.put(GENERATION_FIELD, g.toJson());
+            desired.add(new LedgerEntry("scene-" + sceneId, era, g == null ? null : g.prompt(), s.outputVideoPath(),
+                    status, s.createdAt(), status.isFinished() ? s.updatedAt() : null,
                     status == LedgerStatus.FAILED ? "the catalog marks segment " + id + " as failed" : null,
-                    new LedgerEntry.CatalogLink(projectId, sceneId, id), null));
+                    new LedgerEntry.CatalogLink(projectId, sceneId, id), extra));
         }
         return desired;
     }
+
+    /** The field of a mirrored entry that holds the segment's generation facts. */
+    public static final String GENERATION_FIELD = "generation";
 
     /** Makes the scene's mirrored entries equal {@code desired}; counts[0..2] += added, updated, removed. */
     private static void applyScene(List<LedgerEntry> entries, long sceneId, List<LedgerEntry> desired, int[] counts) {
@@ -394,24 +422,18 @@ public final class LedgerService {
                     ? old.completedAt() : d.completedAt();
             String error = d.status() == LedgerStatus.FAILED && old.status() == LedgerStatus.FAILED && old.error() != null
                     ? old.error() : d.error();
-            LedgerEntry merged = new LedgerEntry(d.spotId(), d.eraId(), old.prompt(), d.localPath(), d.status(),
-                    old.createdAt(), completed, error, d.catalog(), old.extra());
+            // the facts' prompt wins; without known facts a prompt typed by hand is kept
+            JsonNode facts = d.extra().get(GENERATION_FIELD);
+            boolean known = facts != null && !"none".equals(facts.path("generation_source").asText());
+            Map<String, JsonNode> extra = new java.util.LinkedHashMap<>(old.extra());
+            if (facts != null) extra.put(GENERATION_FIELD, facts);
+            LedgerEntry merged = new LedgerEntry(d.spotId(), d.eraId(), known ? d.prompt() : old.prompt(), d.localPath(), d.status(),
+                    old.createdAt(), completed, error, d.catalog(), extra);
             if (!merged.equals(old)) {
                 entries.set(i, merged);
                 counts[1]++;
             }
         }
-    }
-
-    private List<ObjectNode> all(EntityType type, Map<String, Object> filter) {
-        List<ObjectNode> rows = new ArrayList<>();
-        Long after = null;
-        do {
-            var page = requireCatalog().list(type, filter, 500, after);
-            rows.addAll(page.items());
-            after = page.nextAfter();
-        } while (after != null);
-        return rows;
     }
 
     private CatalogService requireCatalog() {
@@ -441,15 +463,6 @@ public final class LedgerService {
 
     private Instant now() {
         return clock.instant();
-    }
-
-    private Instant instant(String text) {
-        if (text == null) return now();
-        try {
-            return Instant.parse(text);
-        } catch (DateTimeParseException e) {
-            return now();
-        }
     }
 
     /** Inside the data directory: relative with '/' separators; elsewhere absolute. */

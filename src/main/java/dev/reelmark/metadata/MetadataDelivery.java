@@ -1,8 +1,6 @@
 package dev.reelmark.metadata;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.reelmark.catalog.CatalogModel;
 import dev.reelmark.catalog.CatalogService;
 import dev.reelmark.http.ApiError;
 
@@ -150,9 +148,9 @@ public final class MetadataDelivery {
 
     /** The default target: {@code <data>/deliveries/<project>-<id>-metadata-<UTC time>[.zip]}. */
     public Path defaultTarget(long projectId, Format format) {
-        ObjectNode project = catalog.get(CatalogModel.PROJECTS, projectId);
+        var project = catalog.reads().requireProject(projectId);
         String stamp = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'").withZone(ZoneOffset.UTC).format(java.time.Instant.now());
-        String name = SafeNames.withId(project.get("name").asText(), projectId) + "-metadata-" + stamp;
+        String name = SafeNames.withId(project.name(), projectId) + "-metadata-" + stamp;
         return dataDir.resolve("deliveries").resolve(format == Format.ZIP ? name + ".zip" : name);
     }
 
@@ -204,14 +202,16 @@ public final class MetadataDelivery {
 
     List<Entry> entries(long projectId) {
         Map<Long, String> characters = new LinkedHashMap<>();
-        Map<Long, List<ObjectNode>> scenesOf = new LinkedHashMap<>();
+        // work items come as each character followed by its scenes
+        Map<Long, Map<Long, String>> scenesOf = new LinkedHashMap<>();
+        Long current = null;
         for (MetadataService.WorkItem item : metadata.workItems(projectId)) {
             if (item.entityType().equals(MetadataService.CHARACTER)) {
-                characters.put(item.entityId(), item.name());
-                scenesOf.put(item.entityId(), new ArrayList<>());
+                current = item.entityId();
+                characters.put(current, item.name());
+                scenesOf.put(current, new LinkedHashMap<>());
             } else {
-                ObjectNode scene = catalog.get(CatalogModel.SCENES, item.entityId());
-                scenesOf.get(scene.get("character_id").longValue()).add(scene);
+                scenesOf.get(current).put(item.entityId(), item.name());
             }
         }
         List<Entry> entries = new ArrayList<>();
@@ -219,8 +219,7 @@ public final class MetadataDelivery {
         for (var c : folders.entrySet()) {
             MetadataGeneration g = metadata.generation(MetadataService.CHARACTER, c.getKey()).orElseThrow();
             entries.add(new Entry(c.getValue() + "/metadata.json", metadata.resolve(g.filePath()), g.fileHash()));
-            Map<Long, String> sceneNames = new LinkedHashMap<>();
-            scenesOf.get(c.getKey()).forEach(s -> sceneNames.put(s.get("id").longValue(), s.get("name").asText()));
+            Map<Long, String> sceneNames = scenesOf.get(c.getKey());
             for (var s : SafeNames.assign(sceneNames).entrySet()) {
                 MetadataGeneration sg = metadata.generation(MetadataService.SCENE, s.getKey()).orElseThrow();
                 entries.add(new Entry(c.getValue() + "/scenes/" + s.getValue() + "/video_metadata.json",

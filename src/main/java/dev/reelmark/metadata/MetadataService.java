@@ -5,7 +5,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.reelmark.catalog.CatalogModel;
+import dev.reelmark.catalog.CatalogReads;
 import dev.reelmark.catalog.CatalogService;
+import dev.reelmark.catalog.Scene;
 import dev.reelmark.catalog.EntityType;
 import dev.reelmark.db.Database;
 import dev.reelmark.db.Timestamps;
@@ -15,7 +17,7 @@ import dev.reelmark.media.AtomicOutput;
 import dev.reelmark.media.FfmpegTools;
 import dev.reelmark.media.MediaIdentity;
 import dev.reelmark.media.MediaException;
-import dev.reelmark.media.MediaProbe;
+import dev.reelmark.media.ProbeCache;
 import dev.reelmark.media.MediaRoots;
 import dev.reelmark.media.ProbeResult;
 import org.slf4j.Logger;
@@ -194,7 +196,7 @@ public final class MetadataService implements AutoCloseable {
     private final Path dataDir;
     private final Supplier<FfmpegTools> tools;
     private final Options options;
-    private final ConcurrentHashMap<String, ProbeResult> probes = new ConcurrentHashMap<>();
+    private final ProbeCache probes;
     private final MediaIdentity identities = MediaIdentity.shared();
     private final ReentrantLock[] locks = new ReentrantLock[64];
     private final java.util.Queue<CatalogService.CatalogChange> changes = new java.util.concurrent.ConcurrentLinkedQueue<>();
@@ -205,6 +207,12 @@ public final class MetadataService implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
 
     public MetadataService(Database db, CatalogService catalog, Path dataDir, Supplier<FfmpegTools> tools, Options options) {
+        this(db, catalog, dataDir, tools, options, new ProbeCache(tools));
+    }
+
+    /** With the server's one probe cache, shared with the segment-facts module. */
+    public MetadataService(Database db, CatalogService catalog, Path dataDir, Supplier<FfmpegTools> tools, Options options,
+                           ProbeCache probes) {
         this.catalog = catalog;
         this.store = new MetadataStore(db);
         this.schemas = new MetadataSchemas();
@@ -212,6 +220,7 @@ public final class MetadataService implements AutoCloseable {
         this.roots = MediaRoots.of(this.dataDir);
         this.tools = tools;
         this.options = options;
+        this.probes = probes;
         for (int i = 0; i < locks.length; i++) locks[i] = new ReentrantLock();
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "metadata-regenerate");
@@ -268,6 +277,7 @@ public final class MetadataService implements AutoCloseable {
     private VideoMetadata videoMetadata(SceneSnapshot s) {
         long sceneId = s.scene.get("id").longValue();
         List<VideoMetadata.SegmentInfo> segments = new ArrayList<>();
+        List<VideoMetadata.SegmentTechnical> perSegment = new ArrayList<>();
         double duration = 0;
         ProbeResult first = null;
         for (ObjectNode seg : s.segments) {
@@ -279,10 +289,12 @@ public final class MetadataService implements AutoCloseable {
             ProbeResult r = probe(seg.get("id").longValue(), video);
             duration += r.durationSeconds();
             if (first == null && r.hasVideo()) first = r;
+            perSegment.add(new VideoMetadata.SegmentTechnical(seg.get("id").longValue(), r.resolution(), r.videoCodec(),
+                    round(r.fps(), 3), round(r.durationSeconds(), 3), r.frameCount(), r.pixelFormat(), r.formatName()));
         }
         VideoMetadata.TechnicalInfo technical = new VideoMetadata.TechnicalInfo(round(duration, 3),
                 first == null ? "" : first.resolution(), first == null || first.videoCodec() == null ? "" : first.videoCodec(),
-                first == null ? 0 : round(first.fps(), 3), segments.size());
+                first == null ? 0 : round(first.fps(), 3), segments.size(), technicalDifferences(perSegment), perSegment);
         VideoMetadata.QualityScores quality = null;
         if (!s.segments.isEmpty() && s.quality.size() == s.segments.size()) {
             List<Double> scores = s.segments.stream()
@@ -293,6 +305,21 @@ public final class MetadataService implements AutoCloseable {
         return new VideoMetadata(SCHEMA_VERSION, sceneId, s.scene.get("name").asText(), s.character.get("id").longValue(),
                 s.character.get("name").asText(), s.sceneType.get("name").asText(), technical, segments,
                 provenance == null ? ProvenanceSource.unknown() : provenance, quality, Timestamps.now(), s.sources().maxUpdatedAt());
+    }
+
+    /** The technical values on which the segment videos disagree, in a fixed order. */
+    static List<String> technicalDifferences(List<VideoMetadata.SegmentTechnical> videos) {
+        List<String> differ = new ArrayList<>();
+        Map<String, java.util.function.Function<VideoMetadata.SegmentTechnical, Object>> values = new java.util.LinkedHashMap<>();
+        values.put("resolution", VideoMetadata.SegmentTechnical::resolution);
+        values.put("codec", VideoMetadata.SegmentTechnical::codec);
+        values.put("fps", VideoMetadata.SegmentTechnical::fps);
+        values.put("pixel_format", VideoMetadata.SegmentTechnical::pixelFormat);
+        values.put("container", VideoMetadata.SegmentTechnical::container);
+        values.forEach((name, value) -> {
+            if (videos.stream().map(value).distinct().count() > 1) differ.add(name);
+        });
+        return differ;
     }
 
     /** The document as the pretty-printed text written to disk (2-space indent, trailing newline). */
@@ -541,17 +568,17 @@ public final class MetadataService implements AutoCloseable {
 
     /** The characters of a project (id order), each followed by its scenes. 404 for an unknown project. */
     public List<WorkItem> workItems(long projectId) {
-        catalog.get(CatalogModel.PROJECTS, projectId);
+        CatalogReads reads = catalog.reads();
+        reads.requireProject(projectId);
         List<WorkItem> items = new ArrayList<>();
-        List<ObjectNode> characters = all(CatalogModel.CHARACTERS, Map.of("project_id", projectId));
-        Map<Long, List<ObjectNode>> scenes = groupBy(catalog.listIn(CatalogModel.SCENES, "character_id",
-                characters.stream().map(c -> c.get("id").longValue()).toList()), "character_id");
-        for (ObjectNode c : characters) {
-            long id = c.get("id").longValue();
-            items.add(new WorkItem(CHARACTER, id, c.get("name").asText()));
-            for (ObjectNode s : scenes.getOrDefault(id, List.of())) {
-                items.add(new WorkItem(SCENE, s.get("id").longValue(), s.get("name").asText()));
-            }
+        List<dev.reelmark.catalog.Character> characters = reads.charactersOf(projectId);
+        Map<Long, List<Scene>> scenes = new java.util.HashMap<>();
+        for (Scene s : reads.scenesOfCharacters(characters.stream().map(dev.reelmark.catalog.Character::id).toList())) {
+            scenes.computeIfAbsent(s.characterId(), k -> new ArrayList<>()).add(s);
+        }
+        for (dev.reelmark.catalog.Character c : characters) {
+            items.add(new WorkItem(CHARACTER, c.id(), c.name()));
+            for (Scene s : scenes.getOrDefault(c.id(), List.of())) items.add(new WorkItem(SCENE, s.id(), s.name()));
         }
         return items;
     }
@@ -689,21 +716,21 @@ public final class MetadataService implements AutoCloseable {
         if (type == CatalogModel.CHARACTERS) {
             if (deleted) { forget(CHARACTER, id); sweepPending = true; return; }
             pendingCharacters.add(id);
-            all(CatalogModel.SCENES, Map.of("character_id", id)).forEach(s -> pendingScenes.add(s.get("id").longValue()));
+            catalog.reads().scenesOf(id).forEach(s -> pendingScenes.add(s.id()));
         } else if (type == CatalogModel.SCENES) {
             if (deleted) { forget(SCENE, id); return; }
             pendingScenes.add(id);
         } else if (deleted && type != CatalogModel.FRAME_METRICS && type != CatalogModel.ASSETS) {
             sweepPending = true; // the parent of a deleted row is no longer known: recheck what is recorded
         } else if (type == CatalogModel.PROJECTS) {
-            all(CatalogModel.CHARACTERS, Map.of("project_id", id)).forEach(c -> pendingCharacters.add(c.get("id").longValue()));
+            catalog.reads().charactersOf(id).forEach(c -> pendingCharacters.add(c.id()));
         } else if (type == CatalogModel.IMAGES) {
             pendingCharacters.add(catalog.get(type, id).get("character_id").longValue());
         } else if (type == CatalogModel.IMAGE_VARIANTS) {
             long image = catalog.get(type, id).get("image_id").longValue();
             pendingCharacters.add(catalog.get(CatalogModel.IMAGES, image).get("character_id").longValue());
         } else if (type == CatalogModel.SCENE_TYPES) {
-            all(CatalogModel.SCENES, Map.of("scene_type_id", id)).forEach(s -> pendingScenes.add(s.get("id").longValue()));
+            catalog.reads().scenesOfType(id).forEach(s -> pendingScenes.add(s.id()));
         } else if (type == CatalogModel.SEGMENTS) {
             pendingScenes.add(catalog.get(type, id).get("scene_id").longValue());
         } else if (type == CatalogModel.SEGMENT_QUALITY) {
@@ -937,12 +964,6 @@ public final class MetadataService implements AutoCloseable {
         return new Sources(name, max, sha256(digest.toString().getBytes(StandardCharsets.UTF_8)));
     }
 
-    /** Every row matching one reference filter, e.g. {@code all(SCENES, "character_id", id)}, in one query. */
-    private List<ObjectNode> all(EntityType type, Map<String, Object> filter) {
-        var entry = filter.entrySet().iterator().next();
-        return catalog.listIn(type, entry.getKey(), List.of(((Number) entry.getValue()).longValue()));
-    }
-
     // ---------------------------------------------------------------- media checks
 
     /** The identities of the current images a character file is built from (missing ones fail the build itself). */
@@ -1012,15 +1033,8 @@ public final class MetadataService implements AutoCloseable {
         if (!Files.isRegularFile(video)) {
             throw new ApiError(422, "video_missing", "output_video_path", "the video of segment " + segmentId + " is missing: " + stored);
         }
-        String key;
         try {
-            BasicFileAttributes a = Files.readAttributes(video, BasicFileAttributes.class);
-            key = video + "|" + a.size() + "|" + a.lastModifiedTime().toMillis();
-        } catch (IOException e) {
-            throw new ApiError(422, "video_missing", "output_video_path", "cannot read the video of segment " + segmentId + ": " + e.getMessage());
-        }
-        try {
-            return probes.computeIfAbsent(key, k -> new MediaProbe(tools.get()).probe(video));
+            return probes.probe(video);
         } catch (MediaException e) {
             throw new ApiError(422, "unreadable_media", "output_video_path", "cannot read the video of segment " + segmentId + ": " + e.getMessage());
         }

@@ -24,12 +24,32 @@ public record VideoMetadata(
         @JsonProperty("generated_at") String generatedAt,
         @JsonProperty("source_updated_at") String sourceUpdatedAt) {
 
-    /** Measured with ffprobe on the segments' output videos: durations summed, the rest from the first video. */
+    /**
+     * Measured with ffprobe on the segments' output videos: durations summed, resolution/codec/fps from the first
+     * video; {@code perSegment} has each video's own values and {@code segmentsDiffer} names the values on which the
+     * segments disagree (empty when they all match).
+     */
     public record TechnicalInfo(@JsonProperty("duration_seconds") double durationSeconds,
                                 @JsonProperty("resolution") String resolution,
                                 @JsonProperty("codec") String codec,
                                 @JsonProperty("fps") double fps,
-                                @JsonProperty("segment_count") int segmentCount) {
+                                @JsonProperty("segment_count") int segmentCount,
+                                @JsonProperty("segments_differ") List<String> segmentsDiffer,
+                                @JsonProperty("per_segment") List<SegmentTechnical> perSegment) {
+        public TechnicalInfo(double durationSeconds, String resolution, String codec, double fps, int segmentCount) {
+            this(durationSeconds, resolution, codec, fps, segmentCount, List.of(), List.of());
+        }
+    }
+
+    /** One segment video's technical info. */
+    public record SegmentTechnical(@JsonProperty("segment_id") long segmentId,
+                                   @JsonProperty("resolution") String resolution,
+                                   @JsonProperty("codec") String codec,
+                                   @JsonProperty("fps") double fps,
+                                   @JsonProperty("duration_seconds") double durationSeconds,
+                                   @JsonProperty("frame_count") long frameCount,
+                                   @JsonProperty("pixel_format") String pixelFormat,
+                                   @JsonProperty("container") String container) {
     }
 
     public record SegmentInfo(@JsonProperty("segment_id") long segmentId,
@@ -40,11 +60,22 @@ public record VideoMetadata(
                               @JsonProperty("status") String status) {
     }
 
-    /** How the scene was generated; see {@link ProvenanceSource}. */
+    /**
+     * How the scene was generated; see {@link ProvenanceSource}. The scene-level fields describe the first segment
+     * with known facts; {@code segments} has every segment's generation facts (which receipt, which model version,
+     * and their {@code generation_source}); {@code segmentsDiffer} names the facts on which segments disagree;
+     * {@code generationSource} is {@code receipt}, {@code file_comment} or {@code none}, or {@code mixed}.
+     */
     public record ProvenanceInfo(@JsonProperty("workflow_name") String workflowName,
                                  @JsonProperty("model_version") String modelVersion,
                                  @JsonProperty("lora_versions") List<String> loraVersions,
-                                 @JsonProperty("generation_parameters") ObjectNode generationParameters) {
+                                 @JsonProperty("generation_parameters") ObjectNode generationParameters,
+                                 @JsonProperty("generation_source") String generationSource,
+                                 @JsonProperty("segments") List<ObjectNode> segments,
+                                 @JsonProperty("segments_differ") List<String> segmentsDiffer) {
+        public ProvenanceInfo(String workflowName, String modelVersion, List<String> loraVersions, ObjectNode generationParameters) {
+            this(workflowName, modelVersion, loraVersions, generationParameters, "none", List.of(), List.of());
+        }
     }
 
     public record QualityScores(@JsonProperty("overall_score") double overallScore,

@@ -882,8 +882,8 @@ public final class ProvenanceService {
                     derived == null ? null : derived.get("id").longValue(), derived == null ? null : text(derived, "content_hash"),
                     wf.get("id").longValue(), wf.get("name").asText(), wf.get("version_label").asText(), text(wf, "checksum_sha256"),
                     model.get("id").longValue(), model.get("name").asText(), model.get("version_label").asText(), text(model, "checksum_sha256"),
-                    loras, row.get("character_name").asText() + ", cinematic lighting, smooth camera motion", "blurry, extra fingers, watermark",
-                    6.5, 1000L + row.get("segment_id").longValue(), 832, 480, 30, "euler", Json.object().put("scheduler", "normal").put("frames", 81));
+                    loras, demoPrompt(row.get("character_name").asText()), DEMO_NEGATIVE_PROMPT,
+                    6.5, demoSeed(row.get("segment_id").longValue()), 832, 480, 30, "euler", Json.object().put("scheduler", "normal").put("frames", 81));
             Instant started = Instant.parse("2026-11-01T10:00:00Z").plusSeconds(90L * k);
             record(row.get("segment_id").longValue(), in, started, started.plusSeconds(75), 75_000L, "demo");
             written++;
@@ -894,6 +894,18 @@ public final class ProvenanceService {
                     .put("description", "Retrained on 40 more reference images (added by the provenance demo)"));
         }
         return written;
+    }
+
+    /** The demo's positive prompt for a character's segments (the demo clip with a ComfyUI comment carries the same). */
+    public static String demoPrompt(String characterName) {
+        return characterName + ", cinematic lighting, smooth camera motion";
+    }
+
+    public static final String DEMO_NEGATIVE_PROMPT = "blurry, extra fingers, watermark";
+
+    /** The demo's seed of a segment. */
+    public static long demoSeed(long segmentId) {
+        return 1000L + segmentId;
     }
 
     private static ObjectNode last(List<ObjectNode> chain) {

@@ -3,6 +3,8 @@ package dev.reelmark.sidecar;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.reelmark.footage.Footage;
+import dev.reelmark.footage.GenerationFacts;
 import dev.reelmark.http.Json;
 
 import java.nio.file.Path;
@@ -10,18 +12,36 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * What Reelmark knows about one segment's video: where it sits in the catalog, its technical info (ffprobe, null
- * when the file is missing or unreadable: {@code techError} says why), its quality record and the generation
- * parameters found in the file's comment tag.
+ * What Reelmark knows about one segment's video, as sidecars render it: where it sits in the catalog, its technical
+ * info (ffprobe, null when the file is missing or unreadable: {@code techError} says why), its quality record and its
+ * generation facts with their source (receipt, file comment or none), all from the segment-facts module.
  */
 public record Clip(long segmentId, int sequenceIndex, String status, long sceneId, String sceneName, String sceneType,
                    long characterId, String characterName, String storedPath, Path file, ObjectNode tech,
-                   String techError, Double qualityScore, List<String> failureTags, GenerationParams generation) {
+                   String techError, Double qualityScore, List<String> failureTags, GenerationFacts generation) {
 
-    /** Parameters a generator left in the file (ComfyUI's prompt graph in the comment tag). */
-    public record GenerationParams(JsonNode raw, String prompt, String negativePrompt, Long seed, String model,
-                                   ArrayNode loras) {
-        public static final GenerationParams NONE = new GenerationParams(null, null, null, null, null, Json.MAPPER.createArrayNode());
+    /** A clip from the segment-facts module's answer. */
+    static Clip of(Footage f) {
+        var p = f.place();
+        return new Clip(f.segmentId(), p.segment().sequenceIndex(), p.segment().status(), p.sceneId(), p.scene().name(),
+                p.sceneTypeName(), p.characterId(), p.character().name(), f.storedPath(), f.file(),
+                f.probe() == null ? null : f.probe().toJson(), f.probeError(), f.quality().overallScore(),
+                f.quality().failureTags(), f.generation());
+    }
+
+    /** Fields that show generation facts: a sidecar with any of them says where the facts came from. */
+    static final java.util.Set<String> GENERATION_FIELDS = java.util.Set.of("generation_params", "prompt", "negative_prompt",
+            "seed", "model", "lora_weights", "generation_source");
+
+    /** The LoRAs as {@code [{name, version, strength_model, strength_clip}]}. */
+    private ArrayNode loraArray() {
+        ArrayNode a = Json.MAPPER.createArrayNode();
+        for (GenerationFacts.Lora l : generation.loras()) {
+            ObjectNode n = a.addObject().put("name", l.asset() == null ? null : l.asset().name())
+                    .put("version", l.asset() == null ? null : l.asset().version()).put("strength_model", l.strengthModel());
+            if (l.strengthClip() == null) n.putNull("strength_clip"); else n.put("strength_clip", l.strengthClip());
+        }
+        return a;
     }
 
     public String fileName() {
@@ -69,12 +89,13 @@ public record Clip(long segmentId, int sequenceIndex, String status, long sceneI
             case "color_space" -> techText("color_space");
             case "pixel_format" -> techText("pixel_format");
             case "container" -> techText("container");
-            case "generation_params" -> generation.raw();
+            case "generation_params" -> generation.source() == GenerationFacts.Source.NONE ? null : generation.toJson();
+            case "generation_source" -> generation.source().wire();
             case "prompt" -> generation.prompt();
             case "negative_prompt" -> generation.negativePrompt();
             case "seed" -> generation.seed();
-            case "model" -> generation.model();
-            case "lora_weights" -> generation.loras();
+            case "model" -> generation.modelName();
+            case "lora_weights" -> loraArray();
             case "quality_score" -> qualityScore;
             case "quality_summary" -> qualityScore == null ? null
                     : String.format(Locale.ROOT, "quality %.3f", qualityScore) + (failureTags.isEmpty() ? "" : "; failures: " + String.join(", ", failureTags));

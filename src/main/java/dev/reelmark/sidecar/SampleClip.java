@@ -1,6 +1,7 @@
 package dev.reelmark.sidecar;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.reelmark.footage.GenerationFacts;
 import dev.reelmark.http.Json;
 
 import java.nio.file.Path;
@@ -26,8 +27,16 @@ final class SampleClip {
         tech.putObject("tags").put("comment", COMMENT);
         return new Clip(0, 0, "complete", 0, "Ava Reyes — dance", "dance", 0, "Ava Reyes", "media/ava_reyes/dance/scene_video.mp4",
                 Path.of("/studio/media/ava_reyes/dance/scene_video.mp4"), tech, null, 0.874, List.of("face_drift"),
-                ClipFacts.generation(COMMENT));
+                FACTS);
     }
+
+    /** What the sample's comment graph says, as the segment-facts module reports a clip without a receipt. */
+    static final GenerationFacts FACTS = new GenerationFacts(GenerationFacts.Source.FILE_COMMENT, null,
+            "Ava dances under neon rain, \"wide\" shot <4K> & slow motion", "blurry, extra fingers",
+            java.math.BigInteger.valueOf(424242), "euler", null, 6.5, 30, null, null, null,
+            List.of(new GenerationFacts.Model("model", new GenerationFacts.AssetRef("wan2.2-i2v-14b.safetensors", null, null, null, false))),
+            List.of(new GenerationFacts.Lora(new GenerationFacts.AssetRef("ava-likeness.safetensors", null, null, null, false), 0.8, 0.7)),
+            List.of(), null);
 
     /** 120 frames; every 11th has no face, the first a boundary SSIM, frames 100.. are missing. */
     static TreeMap<Long, ClipFacts.FrameRow> frames() {

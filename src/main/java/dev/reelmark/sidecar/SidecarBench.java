@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.reelmark.app.AppConfig;
 import dev.reelmark.app.Reelmark;
-import dev.reelmark.db.ScratchDatabase;
+import dev.reelmark.app.BenchStudio;
 import dev.reelmark.cli.CommonOptions;
 import dev.reelmark.http.Json;
 import dev.reelmark.jobs.Job;
@@ -35,72 +35,6 @@ public final class SidecarBench {
     private SidecarBench() {
     }
 
-    /** A fresh scratch data directory and database (a new PostgreSQL schema when --db is PostgreSQL, dropped after). */
-    public static final class Scratch implements AutoCloseable {
-        public final Path dir;
-        public final Reelmark app;
-        private final ScratchDatabase db;
-
-        public Scratch(CommonOptions common, String prefix, int workers) throws IOException {
-            AppConfig base = common.config(0);
-            this.db = ScratchDatabase.open(base.dbUrl(), prefix);
-            this.dir = db.dir();
-            this.app = Reelmark.open(new AppConfig(dir.resolve("data"), db.url(), base.ffmpeg(), base.ffprobe(), workers));
-        }
-
-        public String label() {
-            return db.label();
-        }
-
-        @Override
-        public void close() throws Exception {
-            app.close();
-            db.close();
-        }
-    }
-
-    /**
-     * Inserts a project with {@code segments} segments (10 per scene, 100 per character) pointing round-robin at
-     * {@code clips}, each with a quality record and one metrics row per frame. Fixture setup, not measured: plain
-     * batched SQL in one transaction.
-     */
-    public static long fixture(Reelmark app, List<String> clips, List<Long> frameCounts, int segments, int perScene, boolean metrics) {
-        Random random = new Random(1);
-        return app.database().jdbi().inTransaction(h -> {
-            long project = h.createQuery("INSERT INTO projects (name) VALUES ('bench') RETURNING id").mapTo(Long.class).one();
-            long type = h.createQuery("INSERT INTO scene_types (project_id, name) VALUES (:p, 'bench') RETURNING id").bind("p", project).mapTo(Long.class).one();
-            long character = 0, scene = 0;
-            var seg = h.prepareBatch("INSERT INTO segments (scene_id, sequence_index, output_video_path, status) VALUES (:s, :i, :v, 'complete')");
-            for (int i = 0; i < segments; i++) {
-                if (i % (perScene * 10) == 0) {
-                    character = h.createQuery("INSERT INTO characters (project_id, name) VALUES (:p, :n) RETURNING id")
-                            .bind("p", project).bind("n", "Character " + (i / (perScene * 10))).mapTo(Long.class).one();
-                }
-                if (i % perScene == 0) {
-                    scene = h.createQuery("INSERT INTO scenes (character_id, scene_type_id, name, status) VALUES (:c, :t, :n, 'complete') RETURNING id")
-                            .bind("c", character).bind("t", type).bind("n", "Scene " + (i / perScene)).mapTo(Long.class).one();
-                }
-                seg.bind("s", scene).bind("i", i % perScene).bind("v", clips.get(i % clips.size())).add();
-            }
-            seg.execute();
-            List<Long> ids = h.createQuery("SELECT id FROM segments ORDER BY id").mapTo(Long.class).list();
-            var q = h.prepareBatch("INSERT INTO segment_quality (segment_id, overall_score) VALUES (:s, :q)");
-            var m = h.prepareBatch("INSERT INTO frame_metrics (segment_id, frame, face_confidence, motion_score, quality_metric) VALUES (:s, :f, :fc, :ms, :qm)");
-            for (int i = 0; i < ids.size(); i++) {
-                q.bind("s", ids.get(i)).bind("q", Math.round((0.5 + random.nextDouble() * 0.5) * 1000) / 1000.0).add();
-                if (!metrics) continue;
-                long frames = frameCounts.get(i % frameCounts.size());
-                for (int f = 0; f < frames; f++) {
-                    m.bind("s", ids.get(i)).bind("f", f).bind("fc", random.nextDouble()).bind("ms", random.nextDouble() * 4).bind("qm", random.nextDouble()).add();
-                }
-                if (i % 500 == 499) m.execute();
-            }
-            q.execute();
-            if (metrics) m.execute();
-            return project;
-        });
-    }
-
     @Command(name = "sidecars", description = "Sidecars for N segments through the real export job (fresh SQLite, or a fresh schema "
             + "on --db jdbc:postgresql://…): segments/s with the seed's XML+CSV templates and with all built-ins.")
     public static final class Cmd implements Callable<Integer> {
@@ -117,7 +51,7 @@ public final class SidecarBench {
         public Integer call() throws Exception {
             if (segments < 1 || segments > 1_000_000) throw new IllegalArgumentException("--segments must be from 1 to 1000000");
             if (clips < 1 || clips > 100) throw new IllegalArgumentException("--clips must be from 1 to 100");
-            try (Scratch s = new Scratch(common, "reelmark_bench_sidecars", 1)) {
+            try (BenchStudio.Scratch s = new BenchStudio.Scratch(common, "reelmark_bench_sidecars", 1)) {
                 Path data = s.app.config().dataDir();
                 FfmpegTools tools = s.app.ffmpegTools();
                 ClipSynth synth = new ClipSynth(tools);
@@ -131,7 +65,7 @@ public final class SidecarBench {
                     frames.add(Math.max(1, probe.probe(data.resolve(rel)).frameCount()));
                 }
                 long t0 = System.nanoTime();
-                long project = fixture(s.app, paths, frames, segments, 10, true);
+                long project = BenchStudio.fixture(s.app, paths, frames, segments, 10, true);
                 System.out.printf(Locale.ROOT, "%s: fixture of %d segments on %d distinct clips (%d frame-metric rows) in %.1f s%n",
                         s.label(), segments, clips, java.util.stream.IntStream.range(0, segments).mapToLong(i -> frames.get(i % frames.size())).sum(),
                         (System.nanoTime() - t0) / 1e9);

@@ -65,9 +65,9 @@ public final class SidecarExportJob implements JobHandler {
         catalog.get(CatalogModel.PROJECTS, project);
         if (params.has("character_id") && !params.get("character_id").isNull()) {
             long character = positive(params, "character_id", true);
-            var c = catalog.find(CatalogModel.CHARACTERS, character)
+            var c = catalog.reads().character(character)
                     .orElseThrow(() -> ApiError.badField("character_id", "no character with id " + character));
-            if (c.get("project_id").longValue() != project) throw ApiError.badField("character_id", "character " + character + " belongs to another project");
+            if (c.projectId() != project) throw ApiError.badField("character_id", "character " + character + " belongs to another project");
         }
         JsonNode ids = params.get("template_ids");
         if (ids == null || !ids.isArray() || ids.isEmpty()) throw ApiError.badField("template_ids", "must be a non-empty array of sidecar template ids");

@@ -65,7 +65,7 @@ public final class SidecarExporter {
      * Writes everything into {@code outDir}. Videos before {@code start} were written by an earlier run: they are
      * only read again for the per-scene and per-export files. {@code failures} carries earlier runs' failures.
      */
-    public Result export(List<ClipFacts.ScopeSegment> scope, List<SidecarTemplate> templates, Path outDir, int start,
+    public Result export(List<dev.reelmark.catalog.SegmentContext> scope, List<SidecarTemplate> templates, Path outDir, int start,
                          ArrayNode failures, Progress progress) {
         List<Bound> bound = templates.stream().map(t -> new Bound(t, t.spec(), SidecarFormat.parse("format", t.format()))).toList();
         boolean needFrames = bound.stream().anyMatch(b -> b.format == SidecarFormat.CSV);
@@ -113,7 +113,7 @@ public final class SidecarExporter {
         return new Result(scope.size(), total, failures, counts, ok);
     }
 
-    private void perVideo(List<ClipFacts.ScopeSegment> scope, List<Bound> bound, Path outDir, int start, ArrayNode failures,
+    private void perVideo(List<dev.reelmark.catalog.SegmentContext> scope, List<Bound> bound, Path outDir, int start, ArrayNode failures,
                           Progress progress, boolean needFrames, Set<String> used, List<Clip> ok, FileWriters files) {
         List<Clip> batch = List.of();
         Map<Long, TreeMap<Long, ClipFacts.FrameRow>> batchFrames = Map.of();

@@ -46,6 +46,7 @@ public final class SidecarRenderer {
             w.writeAttribute("generator", GENERATOR);
             w.writeAttribute("source", clean(clip.fileName()));
             w.writeAttribute("segment_id", Long.toString(clip.segmentId()));
+            if (spec.showsGeneration()) w.writeAttribute("generation_source", clip.generation().source().wire());
             for (String field : spec.fields()) {
                 w.writeCharacters("\n  ");
                 Object v = clip.value(field);
@@ -247,10 +248,12 @@ public final class SidecarRenderer {
             sb.append(" name Read_segment_").append(clip.segmentId()).append('\n');
             sb.append(" label ").append(tcl(clip.characterName() + " / " + clip.sceneName() + " #" + clip.sequenceIndex())).append('\n');
             sb.append(" addUserKnob {20 reelmark l Reelmark}\n");
-            for (String field : spec.fields()) {
+            List<String> fields = new ArrayList<>(spec.fields());
+            if (spec.showsGeneration() && !fields.contains("generation_source")) fields.add("generation_source");
+            for (String field : fields) {
                 sb.append(" addUserKnob {1 rm_").append(field).append(" l ").append(field).append("}\n");
             }
-            for (String field : spec.fields()) {
+            for (String field : fields) {
                 sb.append(" rm_").append(field).append(' ').append(tcl(clip.text(field))).append('\n');
             }
             sb.append(" xpos ").append(x).append("\n ypos 0\n}\n");
@@ -309,6 +312,7 @@ public final class SidecarRenderer {
             c.put("active_media_reference_key", "DEFAULT_MEDIA");
             ObjectNode meta = c.putObject("metadata").putObject("reelmark");
             meta.put("segment_id", clip.segmentId()).put("sequence_index", clip.sequenceIndex());
+            if (spec.showsGeneration()) meta.put("generation_source", clip.generation().source().wire());
             for (String field : spec.fields()) {
                 Object v = clip.value(field);
                 if (v == null) meta.putNull(field);

@@ -35,6 +35,11 @@ public record TemplateSpec(SidecarFormat format, String rootElement, List<String
     /** Per-frame columns of a {@code csv} template. */
     public static final Map<String, String> FRAME_COLUMNS = new LinkedHashMap<>();
 
+    /** Whether this template shows any generation fact (then its files also say where the facts came from). */
+    public boolean showsGeneration() {
+        return fields != null && fields.stream().anyMatch(Clip.GENERATION_FIELDS::contains);
+    }
+
     static {
         CLIP_FIELDS.put("file_name", "the video's file name");
         CLIP_FIELDS.put("clip_directory", "the absolute directory of the video on the server");
@@ -50,11 +55,12 @@ public record TemplateSpec(SidecarFormat format, String rootElement, List<String
         CLIP_FIELDS.put("color_space", "e.g. bt709");
         CLIP_FIELDS.put("pixel_format", "e.g. yuv420p");
         CLIP_FIELDS.put("container", "ffprobe format name");
-        CLIP_FIELDS.put("generation_params", "the generator's parameters (ComfyUI prompt graph from the comment tag)");
+        CLIP_FIELDS.put("generation_params", "every generation fact (prompt, seed, sampler, models, LoRAs with both strengths, source images, workflow) with generation_source and receipt_id");
+        CLIP_FIELDS.put("generation_source", "where the generation facts came from: receipt, file_comment (the ComfyUI graph in the clip's comment tag) or none");
         CLIP_FIELDS.put("prompt", "positive prompt");
         CLIP_FIELDS.put("negative_prompt", "negative prompt");
         CLIP_FIELDS.put("seed", "sampler seed");
-        CLIP_FIELDS.put("model", "checkpoint name");
+        CLIP_FIELDS.put("model", "the (first) model's name");
         CLIP_FIELDS.put("lora_weights", "LoRAs with their strengths");
         CLIP_FIELDS.put("quality_score", "overall quality score 0..1");
         CLIP_FIELDS.put("quality_summary", "score and failure tags as one line of text");

@@ -1,7 +1,6 @@
 package dev.reelmark.tagging;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.reelmark.http.Json;
 
 import java.util.ArrayList;
@@ -34,11 +33,11 @@ public final class PeopleComment {
     }
 
     /** What an existing comment holds. {@code rest} is the comment without its People line (null when empty). */
-    public record Parsed(Kind kind, List<String> people, boolean hasPeopleLine, String rest, ObjectNode provenance) {
+    public record Parsed(Kind kind, List<String> people, boolean hasPeopleLine, String rest) {
     }
 
     public static Parsed parse(String comment) {
-        if (comment == null || comment.isBlank()) return new Parsed(Kind.NONE, List.of(), false, null, null);
+        if (comment == null || comment.isBlank()) return new Parsed(Kind.NONE, List.of(), false, null);
         Matcher m = PEOPLE_LINE.matcher(comment);
         List<String> people = new ArrayList<>();
         boolean has = false;
@@ -52,9 +51,8 @@ public final class PeopleComment {
         }
         rest.append(comment.substring(last));
         String r = rest.toString().strip();
-        if (r.isEmpty()) return new Parsed(Kind.PEOPLE, people, has, null, null);
-        ObjectNode provenance = comfyProvenance(r);
-        return new Parsed(provenance != null ? Kind.COMFYUI : Kind.CUSTOM, people, has, r, provenance);
+        if (r.isEmpty()) return new Parsed(Kind.PEOPLE, people, has, null);
+        return new Parsed(isComfyGraph(r) ? Kind.COMFYUI : Kind.CUSTOM, people, has, r);
     }
 
     static List<String> splitNames(String list) {
@@ -67,46 +65,19 @@ public final class PeopleComment {
     }
 
     /**
-     * ComfyUI's video nodes (VideoHelperSuite) store {@code {"prompt": {...}, "workflow": {...}}} in the comment. Returns
-     * a summary (node count, checkpoint, positive prompt, seed) or null when the text is not such JSON.
+     * Whether the text is ComfyUI's output JSON as VideoHelperSuite stores it ({@code {"prompt": ..., "workflow": ...}}):
+     * such a comment is kept when the People line is written. What the graph says is read by the segment-facts module.
      */
-    static ObjectNode comfyProvenance(String text) {
+    static boolean isComfyGraph(String text) {
         String t = text.strip();
-        if (!t.startsWith("{")) return null;
+        if (!t.startsWith("{")) return false;
         JsonNode root;
         try {
             root = Json.MAPPER.readTree(t);
         } catch (Exception e) {
-            return null;
+            return false;
         }
-        if (root == null || !root.isObject() || !(root.has("prompt") || root.has("workflow"))) return null;
-        ObjectNode out = Json.object().put("source", "ComfyUI");
-        JsonNode prompt = root.path("prompt");
-        if (prompt.isTextual()) {
-            try {
-                prompt = Json.MAPPER.readTree(prompt.asText());
-            } catch (Exception ignored) {
-                // keep as text
-            }
-        }
-        if (prompt.isObject()) {
-            out.put("nodes", prompt.size());
-            for (Map.Entry<String, JsonNode> e : prompt.properties()) {
-                JsonNode node = e.getValue();
-                String cls = node.path("class_type").asText("");
-                JsonNode inputs = node.path("inputs");
-                if (cls.startsWith("CheckpointLoader") && inputs.has("ckpt_name") && !out.has("checkpoint")) {
-                    out.put("checkpoint", inputs.path("ckpt_name").asText());
-                } else if (cls.equals("CLIPTextEncode") && inputs.path("text").isTextual() && !out.has("prompt")) {
-                    out.put("prompt", inputs.path("text").asText());
-                } else if (cls.startsWith("KSampler") && inputs.has("seed") && !out.has("seed")) {
-                    out.set("seed", inputs.get("seed"));
-                }
-            }
-        }
-        out.put("has_workflow", root.has("workflow"));
-        out.put("bytes", t.getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
-        return out;
+        return root != null && root.isObject() && (root.has("prompt") || root.has("workflow"));
     }
 
     /** Why a name cannot be written into a People line, or null when it can. */

@@ -65,7 +65,7 @@ public final class TagBench {
                         round, cold.generatedInMs(), cold.probed(), cold.ffprobeCalls(), warm.generatedInMs(), warm.cacheHits());
                 if (cold.statistics().totalFiles() != files) throw new IllegalStateException("planned " + cold.statistics().totalFiles());
             }
-            TagService ffprobeOnly = new TagService(app.database(), app.catalog(), app.jobs(),
+            TagService ffprobeOnly = new TagService(app.database(), app.catalog(), app.segmentFacts(), app.jobs(),
                     dev.reelmark.media.MediaRoots.of(scratch), () -> tools, config.withNativeReader(false));
             ffprobeOnly.clearPlanCache();
             var viaFfprobe = ffprobeOnly.plan(TagService.PlanQuery.all());

@@ -1,9 +1,10 @@
 package dev.reelmark.tagging;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.reelmark.catalog.CatalogModel;
 import dev.reelmark.catalog.CatalogService;
-import dev.reelmark.catalog.EntityType;
+import dev.reelmark.catalog.SegmentContext;
+import dev.reelmark.footage.GenerationFacts;
+import dev.reelmark.footage.SegmentFacts;
 import dev.reelmark.media.MediaRoots;
 import dev.reelmark.tagging.PeopleComment.Kind;
 import dev.reelmark.tagging.PeopleComment.Parsed;
@@ -40,13 +41,16 @@ import java.util.concurrent.Future;
  */
 final class TagPlanner {
     private final CatalogService catalog;
+    /** Generation facts of the segments (receipt first, else the comment read here); null plans without them. */
+    private final SegmentFacts facts;
     private final TagStore store;
     private final TagWriter writer;
     private final MediaRoots roots;
     private final TagConfig config;
 
-    TagPlanner(CatalogService catalog, TagStore store, TagWriter writer, MediaRoots roots, TagConfig config) {
+    TagPlanner(CatalogService catalog, SegmentFacts facts, TagStore store, TagWriter writer, MediaRoots roots, TagConfig config) {
         this.catalog = catalog;
+        this.facts = facts;
         this.store = store;
         this.writer = writer;
         this.roots = roots;
@@ -92,11 +96,18 @@ final class TagPlanner {
             pool.shutdownNow();
         }
         store.saveCache(fresh);
+        Map<Long, String> comments = new java.util.HashMap<>();
+        for (Target t : targets) {
+            FileState st = t.path() == null ? null : states.get(t.path().toString());
+            String comment = st == null || st.cache() == null ? null : st.cache().comment();
+            for (long id : t.segmentIds()) comments.put(id, comment);
+        }
+        Map<Long, GenerationFacts> generation = facts == null ? Map.of() : facts.generation(comments);
         List<PlanItem> items = new ArrayList<>();
         for (Target t : targets) {
             FileState st = t.path() == null ? null : states.get(t.path().toString());
             PlanEdit edit = st != null && st.cache() != null ? edits.get(st.cache().fingerprint()) : null;
-            items.add(item(t, st, edit));
+            items.add(item(t, st, edit, provenance(t, generation)));
         }
         items.sort((a, b) -> a.fileName().compareToIgnoreCase(b.fileName()) != 0
                 ? a.fileName().compareToIgnoreCase(b.fileName()) : a.filePath().compareTo(b.filePath()));
@@ -153,29 +164,19 @@ final class TagPlanner {
     }
 
     private List<Target> targets(Long projectId) {
-        Map<Long, ObjectNode> characters = new LinkedHashMap<>();
-        for (ObjectNode c : all(CatalogModel.CHARACTERS, projectId == null ? Map.of() : Map.of("project_id", projectId))) {
-            characters.put(c.get("id").longValue(), c);
-        }
-        Map<Long, ObjectNode> scenes = new LinkedHashMap<>();
-        for (ObjectNode s : all(CatalogModel.SCENES, Map.of())) {
-            if (characters.containsKey(s.get("character_id").longValue())) scenes.put(s.get("id").longValue(), s);
-        }
         Map<Long, List<String>> assigned = store.peopleBySegment();
         Map<String, Target> byPath = new LinkedHashMap<>();
-        for (ObjectNode seg : all(CatalogModel.SEGMENTS, Map.of())) {
-            ObjectNode scene = scenes.get(seg.get("scene_id").longValue());
-            var video = seg.get("output_video_path");
-            if (scene == null || video == null || video.isNull() || video.asText().isBlank()) continue;
-            String stored = video.asText();
+        for (SegmentContext place : catalog.reads().allContexts(projectId)) {
+            String stored = place.segment().outputVideoPath();
+            if (stored == null || stored.isBlank()) continue;
             // Tags are written into the file itself: a stored path that is a symbolic link is refused (no path).
             Path path = roots.resolveForWrite(stored).orElse(null);
             String key = path == null ? "stored:" + stored : path.toString();
             Target t = byPath.computeIfAbsent(key, k -> new Target(stored, path, new ArrayList<>(), new ArrayList<>()));
-            long segId = seg.get("id").longValue();
+            long segId = place.segmentId();
             t.segmentIds().add(segId);
             List<String> names = new ArrayList<>();
-            names.add(characters.get(scene.get("character_id").longValue()).get("name").asText());
+            names.add(place.character().name());
             names.addAll(assigned.getOrDefault(segId, List.of()));
             for (String n : names) {
                 if (t.people().stream().noneMatch(x -> x.equalsIgnoreCase(n))) t.people().add(n);
@@ -184,18 +185,16 @@ final class TagPlanner {
         return new ArrayList<>(byPath.values());
     }
 
-    private List<ObjectNode> all(EntityType type, Map<String, Object> filter) {
-        List<ObjectNode> rows = new ArrayList<>();
-        Long after = null;
-        do {
-            var page = catalog.list(type, filter, 500, after);
-            rows.addAll(page.items());
-            after = page.nextAfter();
-        } while (after != null);
-        return rows;
+    /** The facts of the file's first segment that has any, as the plan shows them (with their source), or null. */
+    private static ObjectNode provenance(Target t, Map<Long, GenerationFacts> generation) {
+        for (long id : t.segmentIds()) {
+            GenerationFacts g = generation.get(id);
+            if (g != null && g.source() != GenerationFacts.Source.NONE) return g.toJson().put("segment_id", id);
+        }
+        return null;
     }
 
-    private PlanItem item(Target t, FileState st, PlanEdit edit) {
+    private PlanItem item(Target t, FileState st, PlanEdit edit, ObjectNode provenance) {
         List<String> issues = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
         Path path = t.path();
@@ -266,7 +265,7 @@ final class TagPlanner {
         String name = path != null ? path.getFileName().toString() : Path.of(t.stored()).getFileName().toString();
         return new PlanItem(fileHash, path != null ? path.toString() : t.stored(), name,
                 path != null ? TagWriter.extension(path) : "", size, modified, List.copyOf(t.segmentIds()), db,
-                existingPeople, result, add, remove, existing, resultComment, parsed.kind().value(), parsed.provenance(),
+                existingPeople, result, add, remove, existing, resultComment, parsed.kind().value(), provenance,
                 risk, canUpdate, issues, warnings, conflict, hasChanges, edit != null && (edit.resultPeople() != null
                 || edit.preserveComment() != null), edit != null && edit.skip(), preserve);
     }

@@ -32,7 +32,8 @@ public final class TagRecords {
      *
      * @param fileHash       content fingerprint (for a file that cannot be read: "path:" + a hash of its path)
      * @param commentKind    none, people, comfyui or custom
-     * @param provenance     a summary of ComfyUI's prompt/workflow JSON found in the comment, or null
+     * @param provenance     the generation facts of the file's (first) segment with their generation_source (receipt, else
+     *                       the ComfyUI graph in the comment), or null when none are known
      * @param riskLevel      safe, warning, danger, or blocked when {@code canUpdate} is false
      * @param conflictType   none, custom_comment (own text in the comment), provenance (ComfyUI JSON), tag_removal
      * @param issues         why the file is blocked

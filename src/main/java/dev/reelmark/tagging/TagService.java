@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.reelmark.catalog.CatalogModel;
 import dev.reelmark.catalog.CatalogService;
+import dev.reelmark.footage.SegmentFacts;
 import dev.reelmark.db.Database;
 import dev.reelmark.http.ApiError;
 import dev.reelmark.http.Json;
@@ -51,14 +52,15 @@ public final class TagService {
     private final TagPlanner planner;
     private final TagConfig config;
 
-    public TagService(Database db, CatalogService catalog, JobService jobs, MediaRoots roots,
+    /** {@code facts} gives the plan's provenance view (generation facts with their source); null leaves it out. */
+    public TagService(Database db, CatalogService catalog, SegmentFacts facts, JobService jobs, MediaRoots roots,
                       Supplier<FfmpegTools> tools, TagConfig config) {
         this.catalog = catalog;
         this.jobs = jobs;
         this.store = new TagStore(db);
         this.config = config;
         this.writer = new TagWriter(tools, config.operationTimeout());
-        this.planner = new TagPlanner(catalog, store, writer, roots, config);
+        this.planner = new TagPlanner(catalog, facts, store, writer, roots, config);
     }
 
     public TagConfig config() {

@@ -61,7 +61,7 @@ class MetadataSchemaTest {
         JsonNode scored = Json.MAPPER.valueToTree(sampleVideo(new VideoMetadata.QualityScores(0.85, List.of(0.8, 0.9))));
         assertThat(scored.get("quality_scores").get("per_segment_scores")).hasSize(2);
         assertThat(scored.get("technical").fieldNames()).toIterable()
-                .containsExactly("duration_seconds", "resolution", "codec", "fps", "segment_count");
+                .containsExactly("duration_seconds", "resolution", "codec", "fps", "segment_count", "segments_differ", "per_segment");
         assertThat(schemas.validate(MetadataSchemas.VIDEO, scored)).isEmpty();
     }
 

@@ -136,8 +136,9 @@ class SidecarExportApiTest {
             assertThat(otioClips).isEqualTo(segments.size());
             String nk = Files.readString(out.resolve("nuke_read_nodes/nuke_read_nodes.nk"));
             assertThat(nk.split("\nRead \\{", -1).length - 1).isEqualTo(segments.size());
-            // the Chloé clip carries ComfyUI parameters: its prompt and LoRA reach the Nuke script
-            assertThat(nk).contains("rm_prompt \"Chloé pours latte art, warm café light\"").contains("chloe-likeness.safetensors");
+            // no receipts yet: every clip's generation facts say where they came from
+            assertThat(nk).contains("rm_generation_source \"");
+            assertThat(nk).doesNotContain("rm_generation_source \"receipt\"");
 
             // the ZIP download: every sidecar plus the videos under media/, safe names only
             byte[] zip = h.http.getBytes("/api/sidecar-exports/" + job.id() + "/download");
@@ -178,13 +179,25 @@ class SidecarExportApiTest {
             try (CSVParser p = CSVParser.parse(new StringReader(preview.get("content").asText()), CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get())) {
                 CSVRecord row = p.getRecords().get(0);
                 assertThat(row.get("File Name")).isEqualTo("'=cmd.mp4");
-                assertThat(row.get("Description")).startsWith("'=HYPERLINK(");
+                assertThat(row.get("Description")).isEmpty(); // its comment is no ComfyUI graph: no prompt
+            }
+            // with a receipt whose prompt is a formula with XML-hostile characters, the receipt's prompt is shown, escaped
+            long model = h.app.catalog().list(CatalogModel.ASSETS, Map.of("kind", "model"), 1, null).items().get(0).get("id").longValue();
+            ObjectNode receipt = Json.object().put("model_asset_id", model).put("prompt_text", "=HYPERLINK(\"http://x\",\"<b>&\u0001\")")
+                    .put("cfg_scale", 6.5).put("seed", 7).put("resolution_width", 160).put("resolution_height", 90)
+                    .put("steps", 20).put("sampler", "euler");
+            receipt.putArray("loras");
+            assertThat(h.http.post("/api/segments/" + evil + "/receipts", receipt.toString()).status()).isEqualTo(201);
+            preview = h.http.get("/api/sidecar-templates/" + resolveCsv + "/preview?segment_id=" + evil).json();
+            try (CSVParser p = CSVParser.parse(new StringReader(preview.get("content").asText()), CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get())) {
+                assertThat(p.getRecords().get(0).get("Description")).startsWith("'=HYPERLINK(");
             }
             var xml = h.http.post("/api/sidecar-templates/preview", "{\"format\":\"xml\",\"segment_id\":" + evil
                     + ",\"template_json\":{\"root_element\":\"clip\",\"fields\":[\"prompt\",\"file_name\"]}}").json();
             Document doc = parseXml(xml.get("content").asText());
             assertThat(doc.getElementsByTagName("prompt").item(0).getTextContent()).isEqualTo("=HYPERLINK(\"http://x\",\"<b>&\")");
             assertThat(xml.get("file_name").asText()).isEqualTo("cmd.xml");
+            assertThat(doc.getDocumentElement().getAttribute("generation_source")).isEqualTo("receipt");
 
             var r = h.http.post("/api/projects/" + project + "/export-sidecars", "{\"template_ids\": [" + nukeXml + "], \"character_id\": " + ava + "}");
             Job job = await(h, r.json().get("id").longValue());

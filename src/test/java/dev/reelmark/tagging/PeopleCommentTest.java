@@ -19,7 +19,8 @@ class PeopleCommentTest {
         assertThat(mixed.rest()).isEqualTo("day 2\n\nmore");
         var comfy = PeopleComment.parse(TagFixtures.COMFY + "\nPeople: Ann");
         assertThat(comfy.kind()).isEqualTo(PeopleComment.Kind.COMFYUI);
-        assertThat(comfy.provenance().get("prompt").asText()).isEqualTo("a cat; dancing = joy #1");
+        assertThat(comfy.people()).containsExactly("Ann");
+        assertThat(comfy.rest()).isEqualTo(TagFixtures.COMFY);
         assertThat(PeopleComment.parse("{\"other\": 1}").kind()).isEqualTo(PeopleComment.Kind.CUSTOM);
     }
 

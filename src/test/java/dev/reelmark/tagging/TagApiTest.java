@@ -60,7 +60,15 @@ class TagApiTest {
             f.segment(scene, "v/b.mkv");
             // c: ComfyUI provenance in the comment
             Path c = f.clip("v/c.mov", TagFixtures.small().withTag("comment", TagFixtures.COMFY));
-            f.segment(scene, "v/c.mov");
+            long segC = f.segment(scene, "v/c.mov");
+            // its generation receipt: the plan's provenance view shows the receipt's facts (a receipt wins over the comment)
+            long model = h.app.catalog().create(dev.reelmark.catalog.CatalogModel.ASSETS, Json.object().put("kind", "model")
+                    .put("name", "wan2.2-i2v-14b").put("version_label", "2.2.1")).get("id").longValue();
+            var receipt = Json.object().put("model_asset_id", model).put("prompt_text", "a cat; dancing = joy #1")
+                    .put("cfg_scale", 6.5).put("seed", 42).put("resolution_width", 160).put("resolution_height", 90)
+                    .put("steps", 20).put("sampler", "euler");
+            receipt.putArray("loras");
+            ok(h.http.post("/api/segments/" + segC + "/receipts", receipt.toString()), 201);
             // d: someone's own comment text
             Path d = f.clip("v/d.mp4", TagFixtures.small().withTag("comment", "shot on day 2"));
             f.segment(scene, "v/d.mp4");
@@ -110,8 +118,13 @@ class TagApiTest {
             assertThat(ib.get("result_comment").asText()).isEqualTo("People: Bob, Alice");
             JsonNode ic = items.get("c.mov");
             assertThat(ic.get("comment_kind").asText()).isEqualTo("comfyui");
+            assertThat(ic.get("provenance").get("generation_source").asText()).isEqualTo("receipt");
             assertThat(ic.get("provenance").get("prompt").asText()).isEqualTo("a cat; dancing = joy #1");
             assertThat(ic.get("provenance").get("seed").asInt()).isEqualTo(42);
+            assertThat(ic.get("provenance").get("models").get(0).get("name").asText()).isEqualTo("wan2.2-i2v-14b");
+            // the other files' comments ("People: Bob", own text) are no generation facts
+            assertThat(items.get("b.mkv").get("provenance").isNull()).isTrue();
+            assertThat(items.get("d.mp4").get("provenance").isNull()).isTrue();
             assertThat(ic.get("risk_level").asText()).isEqualTo("warning");
             assertThat(ic.get("preserve_comment").asBoolean()).isTrue();
             assertThat(ic.get("result_comment").asText()).isEqualTo(TagFixtures.COMFY + "\nPeople: Alice");

@@ -47,7 +47,22 @@ class TaggingScreenBrowserTest {
         harness = new BrowserHarness(dir);
         probe = new MediaProbe(harness.app.ffmpegTools());
         synth = new ClipSynth(harness.app.ffmpegTools());
+        // the ComfyUI clip's generation receipt (the same prompt and seed as its comment): the plan shows its facts
+        long segment = harness.app.catalog().reads().segmentsWithOutputPath(COMFY_CLIP).get(0).id();
+        long model = harness.app.catalog().reads().assetsOfKind("model").get(0).id();
+        var receipt = dev.reelmark.http.Json.object().put("model_asset_id", model)
+                .put("prompt_text", dev.reelmark.provenance.ProvenanceService.demoPrompt("Chloé Martin"))
+                .put("cfg_scale", 6.5).put("seed", comfySeed = dev.reelmark.provenance.ProvenanceService.demoSeed(segment))
+                .put("resolution_width", 832).put("resolution_height", 480).put("steps", 30).put("sampler", "euler");
+        receipt.putArray("loras");
+        APIResponse posted = harness.api.post("/api/segments/" + segment + "/receipts",
+                com.microsoft.playwright.options.RequestOptions.create().setHeader("Content-Type", "application/json")
+                        .setData(receipt.toString()));
+        assertEquals(201, posted.status(), posted.text());
     }
+
+    static final String COMFY_CLIP = "media/chloe_martin/idle/segment_0.mp4";
+    private long comfySeed;
 
     @AfterAll
     void stop() {
@@ -129,8 +144,9 @@ class TaggingScreenBrowserTest {
             Locator comfyCard = card(page, comfy);
             comfyCard.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Details")).click();
             Locator provenance = comfyCard.getByRole(AriaRole.REGION, new Locator.GetByRoleOptions().setName("Generation provenance"));
-            assertThat(provenance).containsText("wan2.2-i2v-14b.safetensors");
-            assertThat(provenance).containsText("424242");
+            assertThat(provenance).containsText("from a receipt");
+            assertThat(provenance).containsText("wan2.2-i2v-14b");
+            assertThat(provenance).containsText(String.valueOf(comfySeed));
             assertThat(comfyCard.locator(".tag-warnings")).containsText("keeps ComfyUI's prompt/workflow JSON");
             assertThat(comfyCard.getByRole(AriaRole.CHECKBOX, new Locator.GetByRoleOptions().setName("Keep the current comment text"))).isChecked();
             comfyCard.getByRole(AriaRole.CHECKBOX, new Locator.GetByRoleOptions().setName("Select " + comfyFile)).check();

@@ -1,0 +1,138 @@
+package dev.reelmark.catalog;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.reelmark.db.Vendor;
+import dev.reelmark.http.ApiError;
+import dev.reelmark.http.Json;
+import dev.reelmark.testing.TestDatabases;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.LongStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Typed catalog reads on both databases: records, catalog order, lookups by path, scope errors, batched IN reads. */
+class CatalogReadsTest {
+    @TempDir
+    Path dir;
+
+    private static long create(CatalogService c, EntityType type, ObjectNode body) {
+        return c.create(type, body).get("id").longValue();
+    }
+
+    @ParameterizedTest
+    @MethodSource("dev.reelmark.testing.TestDatabases#vendors")
+    void recordsInCatalogOrderWithTheirContext(Vendor vendor) throws Exception {
+        try (var t = TestDatabases.fresh(vendor, dir)) {
+            CatalogService c = new CatalogService(t.db());
+            CatalogReads reads = new CatalogReads(t.db());
+            long project = create(c, CatalogModel.PROJECTS, Json.object().put("name", "P").put("description", "d"));
+            long other = create(c, CatalogModel.PROJECTS, Json.object().put("name", "Other"));
+            long type = create(c, CatalogModel.SCENE_TYPES, Json.object().put("project_id", project).put("name", "dance"));
+            ObjectNode bob = Json.object().put("project_id", project).put("name", "Bob").put("hair_color", "black");
+            bob.putArray("tags").add("lead").add("dancer");
+            bob.putObject("custom_fields").put("voice", "alto");
+            long b = create(c, CatalogModel.CHARACTERS, bob);
+            long a = create(c, CatalogModel.CHARACTERS, Json.object().put("project_id", project).put("name", "Ann"));
+            long stranger = create(c, CatalogModel.CHARACTERS, Json.object().put("project_id", other).put("name", "X"));
+            long sceneB = create(c, CatalogModel.SCENES, Json.object().put("character_id", b).put("scene_type_id", type).put("name", "b1"));
+            long sceneA = create(c, CatalogModel.SCENES, Json.object().put("character_id", a).put("scene_type_id", type).put("name", "a1"));
+            // created out of sequence order: reads answer in sequence order
+            long b2 = create(c, CatalogModel.SEGMENTS, Json.object().put("scene_id", sceneB).put("sequence_index", 2).put("output_video_path", "media/b2.mp4"));
+            long b0 = create(c, CatalogModel.SEGMENTS, Json.object().put("scene_id", sceneB).put("sequence_index", 0).put("output_video_path", "media/b0.mp4"));
+            long a0 = create(c, CatalogModel.SEGMENTS, Json.object().put("scene_id", sceneA).put("sequence_index", 0).put("output_video_path", "media/shared.mp4"));
+            long a1 = create(c, CatalogModel.SEGMENTS, Json.object().put("scene_id", sceneA).put("sequence_index", 1).put("output_video_path", "media/shared.mp4").put("status", "complete"));
+            ObjectNode q = Json.object().put("segment_id", b0).put("overall_score", 0.75);
+            q.putArray("failure_tags").add("face_drift");
+            create(c, CatalogModel.SEGMENT_QUALITY, q);
+            create(c, CatalogModel.FRAME_METRICS, Json.object().put("segment_id", b0).put("frame", 1).put("motion_score", 0.5));
+            create(c, CatalogModel.FRAME_METRICS, Json.object().put("segment_id", b0).put("frame", 0).put("face_confidence", 0.9));
+
+            Project p = reads.requireProject(project);
+            assertThat(p.name()).isEqualTo("P");
+            assertThat(p.description()).isEqualTo("d");
+            assertThat(p.updatedAt()).isNotNull();
+            Character bobRow = reads.character(b).orElseThrow();
+            assertThat(bobRow.tags()).containsExactly("lead", "dancer");
+            assertThat(bobRow.customFields().get("voice").asText()).isEqualTo("alto");
+            assertThat(bobRow.hairColor()).isEqualTo("black");
+            assertThat(reads.charactersOf(project)).extracting(Character::name).containsExactly("Bob", "Ann");
+            assertThat(reads.sceneTypesOf(project)).extracting(SceneType::name).containsExactly("dance");
+            assertThat(reads.scenesOf(b)).extracting(Scene::id).containsExactly(sceneB);
+            assertThat(reads.segmentsOfScene(sceneB)).extracting(Segment::id).containsExactly(b0, b2);
+            // catalog order: character (id), scene, sequence index
+            assertThat(reads.segmentsOfProject(project)).extracting(Segment::id).containsExactly(b0, b2, a0, a1);
+            assertThat(reads.segmentsOfCharacter(a)).extracting(Segment::id).containsExactly(a0, a1);
+            assertThat(reads.segmentsOfScenes(List.of(sceneA, sceneB)).get(sceneB)).extracting(Segment::id).containsExactly(b0, b2);
+
+            List<SegmentContext> scope = reads.scope(project, null);
+            assertThat(scope).extracting(SegmentContext::segmentId).containsExactly(b0, b2, a0, a1);
+            assertThat(scope.get(0).character().name()).isEqualTo("Bob");
+            assertThat(scope.get(0).sceneTypeName()).isEqualTo("dance");
+            assertThat(scope.get(2).scene().name()).isEqualTo("a1");
+            assertThat(reads.scope(project, a)).extracting(SegmentContext::segmentId).containsExactly(a0, a1);
+            assertThatThrownBy(() -> reads.scope(project, stranger)).isInstanceOf(ApiError.class)
+                    .satisfies(e -> assertThat(((ApiError) e).field()).isEqualTo("character_id"));
+            assertThatThrownBy(() -> reads.scope(999_999, null)).isInstanceOf(ApiError.class)
+                    .satisfies(e -> assertThat(((ApiError) e).status()).isEqualTo(404));
+            assertThat(reads.contexts(List.of(a1, 999_999L, b2))).extracting(SegmentContext::segmentId).containsExactly(a1, b2);
+            assertThat(reads.allContexts(null)).hasSize(4);
+
+            assertThat(reads.segmentsWithOutputPath("media/shared.mp4")).extracting(Segment::id).containsExactly(a0, a1);
+            assertThat(reads.segmentsWithOutputPath("media/none.mp4")).isEmpty();
+            Map<String, List<Segment>> byPath = reads.segmentsByOutputPaths(List.of("media/b0.mp4", "media/shared.mp4", "media/none.mp4"));
+            assertThat(byPath).containsOnlyKeys("media/b0.mp4", "media/shared.mp4");
+            assertThat(reads.segment(a1).orElseThrow().status()).isEqualTo("complete");
+
+            Map<Long, SegmentQuality> quality = reads.quality(List.of(b0, b2));
+            assertThat(quality).containsOnlyKeys(b0);
+            assertThat(quality.get(b0).overallScore()).isEqualTo(0.75);
+            assertThat(quality.get(b0).failureTags()).containsExactly("face_drift");
+            List<FrameMetric> frames = reads.frameMetrics(List.of(b0)).get(b0);
+            assertThat(frames).extracting(FrameMetric::frame).containsExactly(0L, 1L);
+            assertThat(frames.get(0).faceConfidence()).isEqualTo(0.9);
+            assertThat(frames.get(0).motionScore()).isNull();
+            assertThat(reads.imagesOf(List.of(b))).isEmpty();
+            assertThat(reads.quality(List.of())).isEmpty();
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("dev.reelmark.testing.TestDatabases#vendors")
+    void batchedReadsOfMoreSegmentsThanOneInList(Vendor vendor) throws Exception {
+        try (var t = TestDatabases.fresh(vendor, dir)) {
+            CatalogService c = new CatalogService(t.db());
+            long project = create(c, CatalogModel.PROJECTS, Json.object().put("name", "big"));
+            long type = create(c, CatalogModel.SCENE_TYPES, Json.object().put("project_id", project).put("name", "t"));
+            long character = create(c, CatalogModel.CHARACTERS, Json.object().put("project_id", project).put("name", "C"));
+            long scene = create(c, CatalogModel.SCENES, Json.object().put("character_id", character).put("scene_type_id", type).put("name", "s"));
+            int n = 1_234; // more than two chunks of 500
+            t.db().jdbi().useTransaction(h -> {
+                var seg = h.prepareBatch("INSERT INTO segments (scene_id, sequence_index, output_video_path) VALUES (:s, :i, :v)");
+                for (int i = 0; i < n; i++) seg.bind("s", scene).bind("i", n - 1 - i).bind("v", "media/clip_" + i + ".mp4").add();
+                seg.execute();
+                h.execute("INSERT INTO segment_quality (segment_id, overall_score) SELECT id, 0.5 FROM segments");
+                h.execute("INSERT INTO frame_metrics (segment_id, frame, quality_metric) SELECT id, 0, 0.25 FROM segments");
+            });
+            CatalogReads reads = c.reads();
+            List<Segment> ordered = reads.segmentsOfScene(scene);
+            assertThat(ordered).hasSize(n);
+            assertThat(ordered.get(0).sequenceIndex()).isZero();
+            assertThat(ordered.get(n - 1).sequenceIndex()).isEqualTo(n - 1);
+            List<Long> ids = new ArrayList<>(ordered.stream().map(Segment::id).toList());
+            assertThat(reads.quality(ids)).hasSize(n);
+            assertThat(reads.frameMetrics(ids)).hasSize(n);
+            assertThat(reads.contexts(ids)).extracting(SegmentContext::segmentId).containsExactlyElementsOf(ids);
+            List<String> paths = LongStream.range(0, n).mapToObj(i -> "media/clip_" + i + ".mp4").toList();
+            assertThat(reads.segmentsByOutputPaths(paths)).hasSize(n);
+            assertThat(reads.scope(project, null)).hasSize(n);
+        }
+    }
+}
