@@ -22,17 +22,30 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--workers", defaultValue = "2", description = "Background job threads in this process (default ${DEFAULT-VALUE})")
     int workers;
 
+    @Option(names = "--no-auth", description = "With no users, let non-loopback clients in too, with full rights (prints a warning)")
+    boolean noAuth;
+
     @Override
     public Integer call() throws Exception {
         if (port < 0 || port > 65535) throw new IllegalArgumentException("--port must be from 0 to 65535, got " + port);
         if (workers < 0 || workers > 64) throw new IllegalArgumentException("--workers must be from 0 to 64, got " + workers);
         Reelmark app = Reelmark.open(common.config(workers));
+        // people and tokens: a server reachable from other machines needs users (or an explicit --no-auth)
+        if (!isLoopback(host) && !app.auth().hasUsers()) {
+            if (!noAuth) {
+                app.close();
+                throw new IllegalArgumentException("--host " + host + " is reachable from other machines but there are no users: "
+                        + "add one first (reelmark users add NAME --role admin), or pass --no-auth to serve everyone with full rights");
+            }
+            System.err.println("WARNING: --no-auth: no users exist, so every client that reaches " + host
+                    + " has full rights. Add a user (reelmark users add NAME --role admin) to require authentication.");
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             app.close();
             stopped.countDown();
         }, "reelmark-shutdown"));
-        int actual = app.startServer(host, port).port();
+        int actual = app.startServer(host, port, noAuth).port();
         System.out.println("Reelmark " + Reelmark.VERSION + " listening on http://" + host + ":" + actual + "/");
         System.out.println("  database: " + app.database().displayUrl());
         System.out.println("  data:     " + app.config().dataDir());
@@ -40,5 +53,14 @@ final class ServeCommand implements Callable<Integer> {
         System.out.flush();
         stopped.await();
         return 0;
+    }
+
+    private static boolean isLoopback(String host) {
+        if (host.equalsIgnoreCase("localhost")) return true;
+        try {
+            return java.net.InetAddress.getByName(host).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
     }
 }

@@ -16,8 +16,24 @@ public final class HttpServer {
     private HttpServer() {
     }
 
+    /**
+     * Code run around every request, before the routes and after them (with the final status): authentication,
+     * authorization and the audit log register one (see {@code dev.reelmark.auth.AuthGate}). A {@code before} that
+     * throws an {@link ApiError} answers with it and the route does not run.
+     */
+    public interface Hooks {
+        void before(io.javalin.http.Context ctx) throws Exception;
+
+        void after(io.javalin.http.Context ctx) throws Exception;
+    }
+
     /** Builds the server; {@code router} should already hold the OpenAPI route ({@link OpenApi#register}). */
     public static Javalin create(ApiRouter router, String version) {
+        return create(router, version, null);
+    }
+
+    /** Builds the server with request hooks (null: none). */
+    public static Javalin create(ApiRouter router, String version, Hooks hooks) {
         boolean hasWebUi = HttpServer.class.getResource("/public/index.html") != null;
         return Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
@@ -35,6 +51,10 @@ public final class HttpServer {
                         ctx.html(indexHtml());
                     }
                 });
+            }
+            if (hooks != null) {
+                cfg.routes.before(hooks::before);
+                cfg.routes.after(hooks::after);
             }
             for (ApiRouter.Route route : router.routes()) {
                 if (route.sse() != null) {
