@@ -79,9 +79,10 @@ final class AuthStore {
     }
 
     int deleteRole(Handle h, long userId, Long projectId) {
-        return h.createUpdate("DELETE FROM user_roles WHERE user_id = :u AND "
-                        + (projectId == null ? "project_id IS NULL" : "project_id = :p"))
-                .bind("u", userId).bind("p", projectId).execute();
+        var update = h.createUpdate("DELETE FROM user_roles WHERE user_id = :u AND "
+                + (projectId == null ? "project_id IS NULL" : "project_id = :p")).bind("u", userId);
+        if (projectId != null) update.bind("p", projectId);
+        return update.execute();
     }
 
     long insertToken(Handle h, long userId, String name, String hash, Instant createdAt, Instant expiresAt) {
@@ -111,8 +112,9 @@ final class AuthStore {
     }
 
     List<TokenRow> tokens(Handle h, Long userId) {
-        return h.createQuery(TOKEN_SELECT + (userId == null ? "" : "WHERE t.user_id = :u ") + "ORDER BY t.id")
-                .bind("u", userId).map((rs, c) -> tokenRow(rs)).list();
+        var q = h.createQuery(TOKEN_SELECT + (userId == null ? "" : "WHERE t.user_id = :u ") + "ORDER BY t.id");
+        if (userId != null) q.bind("u", userId);
+        return q.map((rs, c) -> tokenRow(rs)).list();
     }
 
     void revokeToken(Handle h, long id, Instant at) {

@@ -29,17 +29,16 @@ final class ServeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (port < 0 || port > 65535) throw new IllegalArgumentException("--port must be from 0 to 65535, got " + port);
         if (workers < 0 || workers > 64) throw new IllegalArgumentException("--workers must be from 0 to 64, got " + workers);
-        Reelmark app = Reelmark.open(common.config(workers));
         // people and tokens: a server reachable from other machines needs users (or an explicit --no-auth)
-        if (!isLoopback(host) && !app.auth().hasUsers()) {
+        if (!isLoopback(host) && !hasUsers(common.config(0).effectiveDbUrl())) {
             if (!noAuth) {
-                app.close();
                 throw new IllegalArgumentException("--host " + host + " is reachable from other machines but there are no users: "
                         + "add one first (reelmark users add NAME --role admin), or pass --no-auth to serve everyone with full rights");
             }
             System.err.println("WARNING: --no-auth: no users exist, so every client that reaches " + host
                     + " has full rights. Add a user (reelmark users add NAME --role admin) to require authentication.");
         }
+        Reelmark app = Reelmark.open(common.config(workers));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             app.close();
@@ -53,6 +52,12 @@ final class ServeCommand implements Callable<Integer> {
         System.out.flush();
         stopped.await();
         return 0;
+    }
+
+    private static boolean hasUsers(String dbUrl) {
+        try (dev.reelmark.db.Database db = dev.reelmark.db.Database.openAndMigrate(dbUrl)) {
+            return new dev.reelmark.auth.AuthService(db).hasUsers();
+        }
     }
 
     private static boolean isLoopback(String host) {
