@@ -131,7 +131,7 @@ public final class AuthGate implements HttpServer.Hooks {
             Optional<Principal> session = auth.authenticateSession(cookie);
             if (session.isPresent()) return session.get();
         }
-        if (needed == Permission.PUBLIC && !ctx.path().equals("/api/auth/me")) return null;
+        if (needed == Permission.PUBLIC) return null;
         if (auth.hasUsers()) return null;
         if (localOrOpen(ctx)) return Principal.local();
         throw remoteRefused();

@@ -146,7 +146,7 @@ public final class AuthService {
     public Optional<Principal> authenticateToken(String secret) {
         if (secret == null || secret.isBlank()) return Optional.empty();
         Instant now = clock.instant();
-        return store.inTransaction(h -> store.tokenByHash(h, sha256(secret.trim())).flatMap(t -> {
+        return store.withHandle(h -> store.tokenByHash(h, sha256(secret.trim())).flatMap(t -> {
             if (t.revokedAt() != null || (t.expiresAt() != null && !now.isBefore(t.expiresAt()))) return Optional.empty();
             if (t.lastUsedAt() == null || t.lastUsedAt().plus(TOUCH_EVERY).isBefore(now)) store.touchToken(h, t.id(), now);
             return Optional.of(new Principal(t.userId(), t.userName(), "token", t.id(), t.name(), null, null,
@@ -157,7 +157,7 @@ public final class AuthService {
     /** Checks a name and password; a session on success. */
     public Optional<NewSession> login(String name, String password) {
         if (name == null || password == null) return Optional.empty();
-        Optional<AuthStore.UserRow> user = store.inTransaction(h -> store.user(h, name));
+        Optional<AuthStore.UserRow> user = store.withHandle(h -> store.user(h, name));
         String hash = user.map(AuthStore.UserRow::passwordHash).orElse(null);
         boolean ok = passwords.matches(password, hash != null ? hash : decoyHash) && hash != null;
         if (!ok) return Optional.empty();
@@ -176,7 +176,7 @@ public final class AuthService {
     public Optional<Principal> authenticateSession(String secret) {
         if (secret == null || secret.isBlank()) return Optional.empty();
         Instant now = clock.instant();
-        return store.inTransaction(h -> store.sessionByHash(h, sha256(secret)).flatMap(s -> {
+        return store.withHandle(h -> store.sessionByHash(h, sha256(secret)).flatMap(s -> {
             if (!now.isBefore(s.expiresAt())) {
                 store.deleteSession(h, s.id());
                 return Optional.empty();

@@ -30,6 +30,11 @@ final class AuthStore {
         return db.jdbi().inTransaction(work);
     }
 
+    /** Reads (and the last-used touch) outside a transaction: on SQLite a transaction takes the write lock. */
+    <T> T withHandle(org.jdbi.v3.core.HandleCallback<T, RuntimeException> work) {
+        return db.jdbi().withHandle(work);
+    }
+
     boolean hasUsers() {
         return db.jdbi().withHandle(h -> h.createQuery("SELECT EXISTS (SELECT 1 FROM users)")
                 .mapTo(Boolean.class).one());
