@@ -242,12 +242,21 @@ public final class AuthGate implements HttpServer.Hooks {
             for (Iterator<Map.Entry<String, JsonNode>> it = result.fields(); it.hasNext(); ) {
                 var f = it.next();
                 if ((f.getKey().equals("id") || f.getKey().endsWith("_id")) && f.getValue().isValueNode() && !f.getValue().isNull()) {
-                    ids.set(f.getKey().equals("id") ? "result_id" : f.getKey(), f.getValue());
+                    String key = f.getKey().equals("id") ? "result_id" : f.getKey();
+                    // a path id of the same name (the operation rolled back) keeps its key
+                    if (ids.has(key) && !ids.get(key).asText().equals(f.getValue().asText())) key = "result_" + key;
+                    ids.set(key, f.getValue());
                 }
             }
-            // a creating route names what it made: the receipt, the export, the tag operation
-            if (ctx.method().name().equals("POST") && result.path("id").isValueNode() && !result.path("id").isNull()) {
-                entityId = result.get("id").asText();
+            if (result.path("path").isTextual()) summary.put("result_path", result.get("path").asText());
+            // a creating route names what it made: the receipt, the dataset export, the tag operation
+            if (ctx.method().name().equals("POST")) {
+                for (String key : new String[] {"id", "operation_id"}) {
+                    if (result.path(key).isValueNode() && !result.path(key).isNull()) {
+                        entityId = result.get(key).asText();
+                        break;
+                    }
+                }
             }
         }
         if (state.before != null) {
