@@ -65,6 +65,13 @@ public final class UsersCommand implements Callable<Integer> {
         abstract Integer run(Reelmark app) throws Exception;
 
         /** An audit entry for a change made from the command line, by the operating-system user. */
+        static void checkProject(Reelmark app, Long project) {
+            if (project == null) return;
+            if (project <= 0 || app.catalog().find(dev.reelmark.catalog.CatalogModel.PROJECTS, project).isEmpty()) {
+                throw new IllegalArgumentException("--project: no project with id " + project);
+            }
+        }
+
         static void audit(Reelmark app, String command, String entity, String entityId, ObjectNode ids) {
             app.audit().append(new AuditLog.NewEntry("cli:" + System.getProperty("user.name", "unknown"), "cli", "CLI",
                     command, "reelmark " + command, entity, entityId, ids, 0, Json.object()));
@@ -88,7 +95,7 @@ public final class UsersCommand implements Callable<Integer> {
         @Override
         Integer run(Reelmark app) throws Exception {
             Role r = Role.parse(role);
-            if (project != null && project <= 0) throw new IllegalArgumentException("--project must be a positive id");
+            checkProject(app, project);
             var lifetime = AuthService.parseLifetime(expires);
             String password = passwordStdin ? readPassword() : null;
             var created = app.auth().addUser(name, r, project, password, lifetime);
@@ -149,7 +156,7 @@ public final class UsersCommand implements Callable<Integer> {
         @Override
         Integer run(Reelmark app) {
             Role r = "none".equalsIgnoreCase(role) ? null : Role.parse(role);
-            if (project != null && project <= 0) throw new IllegalArgumentException("--project must be a positive id");
+            checkProject(app, project);
             app.auth().setRole(name, r, project);
             ObjectNode ids = Json.object().put("role", r == null ? "none" : r.key());
             if (project != null) ids.put("project_id", project);

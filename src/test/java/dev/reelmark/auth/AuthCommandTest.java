@@ -65,6 +65,10 @@ class AuthCommandTest {
     @MethodSource("dev.reelmark.testing.TestDatabases#vendors")
     void usersAddAndTokensCreatePrintTheTokenLastAndTheServerTakesIt(Vendor vendor) throws Exception {
         List<String> at = where(vendor);
+        String url = at.size() > 2 ? at.get(3) : null;
+        try (Reelmark app = Reelmark.open(new AppConfig(dir.resolve("data"), url, null, null, 0))) {
+            app.catalog().create(dev.reelmark.catalog.CatalogModel.PROJECTS, dev.reelmark.http.Json.object().put("name", "Farm"));
+        }
         Run admin = reelmark("a long web password\n", at, "users", "add", "ada", "--role", "admin", "--password-stdin");
         assertThat(admin.exit()).as(admin.err()).isZero();
         assertThat(admin.lastLine()).matches("rmk_[A-Za-z0-9_-]{43}");
@@ -85,7 +89,10 @@ class AuthCommandTest {
         assertThat(dup.err()).contains("already exists");
         assertThat(reelmark(null, at, "tokens", "create", "ada", "--expires", "soon").exit()).isEqualTo(2);
 
-        String url = at.size() > 2 ? at.get(3) : null;
+        Run noProject = reelmark(null, at, "users", "add", "zed", "--role", "editor", "--project", "999");
+        assertThat(noProject.exit()).isEqualTo(2);
+        assertThat(noProject.err()).contains("--project: no project with id 999");
+
         try (Reelmark app = Reelmark.open(new AppConfig(dir.resolve("data"), url, null, null, 0))) {
             AuthHttp http = new AuthHttp(app.startServer("127.0.0.1", 0).port());
             assertThat(http.get("/api/projects").status()).isEqualTo(401);
