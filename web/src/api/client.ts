@@ -129,8 +129,21 @@ export async function errorFromResponse(response: Response): Promise<ApiError> {
   });
 }
 
+// The web session's CSRF token (from login or /api/auth/me): sent as X-CSRF-Token on every write, because the
+// session cookie alone must never be enough to change anything.
+let csrfToken: string | null = null;
+
+/** Remembers the session's CSRF token (null after logout or without a session). */
+export function setCsrfToken(token: string | null): void {
+  csrfToken = token;
+}
+
+/** Fired on window when the server answers 401: the session ended, the app shows its login screen. */
+export const UNAUTHORIZED_EVENT = 'reelmark:unauthorized';
+
 async function send(method: string, url: string, body: unknown, signal?: AbortSignal): Promise<unknown> {
   const headers: Record<string, string> = { Accept: 'application/json' };
+  if (csrfToken && method !== 'GET') headers['X-CSRF-Token'] = csrfToken;
   const init: RequestInit = { method, headers, signal: signal ?? null };
   if (body !== undefined) {
     headers['Content-Type'] = 'application/json';
@@ -143,6 +156,7 @@ async function send(method: string, url: string, body: unknown, signal?: AbortSi
     if (isAbort(cause)) throw cause;
     throw ApiError.network(cause);
   }
+  if (response.status === 401 && typeof window !== 'undefined') window.dispatchEvent(new Event(UNAUTHORIZED_EVENT));
   if (!response.ok) throw await errorFromResponse(response);
   if (response.status === 204) return undefined;
   const text = await response.text();

@@ -1,4 +1,5 @@
 import { useEffect, type ReactNode } from 'react';
+import { AuditPage } from '../features/audit/AuditPage';
 import { AssetsPage } from '../features/catalog/AssetsPage';
 import { CharacterPage } from '../features/catalog/CharacterPage';
 import { ProjectPage } from '../features/catalog/ProjectPage';
@@ -39,6 +40,7 @@ export const ROUTES: readonly Route<ReactNode>[] = [
   { pattern: '/exports', render: () => <ExportsPage /> },
   { pattern: '/provenance/assets/:id', render: withId((id) => <AssetUsagePage key={id} id={id} />) },
   { pattern: '/tagging', render: () => <TaggingPage /> },
+  { pattern: '/audit', render: () => <AuditPage /> },
   ...Object.entries(UPCOMING).map(([path, feature]) => ({
     pattern: `/${path}`,
     render: () => <UpcomingFeaturePage feature={feature} />,

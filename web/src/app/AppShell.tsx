@@ -1,4 +1,6 @@
 import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { UserBadge } from '../features/auth/UserBadge';
+import { useSession } from '../features/auth/session';
 import { Link, useLocation } from './router';
 import { SECTIONS, sectionOf } from './sections';
 
@@ -9,6 +11,7 @@ export function AppShell({ children }: { children: ReactNode }) {
   const mainRef = useRef<HTMLElement>(null);
   const firstRender = useRef(true);
   const current = sectionOf(pathname);
+  const isAdmin = useSession()?.me.is_admin ?? false;
 
   // After a navigation, start reading and tabbing from the new page's content, as a full page load would.
   useEffect(() => {
@@ -56,7 +59,7 @@ export function AppShell({ children }: { children: ReactNode }) {
           </div>
           <nav id="main-nav" aria-label="Main" className={menuOpen ? 'main-nav open' : 'main-nav'}>
             <ul>
-              {SECTIONS.map((section) => (
+              {SECTIONS.filter((section) => !section.adminOnly || isAdmin).map((section) => (
                 <li key={section.path}>
                   <Link
                     to={section.path}
@@ -72,6 +75,7 @@ export function AppShell({ children }: { children: ReactNode }) {
             <p className="nav-footer">
               <a href="/api/openapi.json">API reference (OpenAPI)</a>
             </p>
+            <UserBadge />
           </nav>
         </header>
         <main id="main" ref={mainRef} tabIndex={-1}>

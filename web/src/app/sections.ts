@@ -4,6 +4,8 @@ export interface Section {
   label: string;
   /** False while the feature behind the screen is not built yet. */
   available: boolean;
+  /** Shown only to admins (the audit log). */
+  adminOnly?: boolean;
 }
 
 export const SECTIONS: readonly Section[] = [
@@ -14,6 +16,7 @@ export const SECTIONS: readonly Section[] = [
   { path: '/tagging', label: 'Tagging', available: true },
   { path: '/ledger', label: 'Ledger', available: true },
   { path: '/jobs', label: 'Jobs', available: true },
+  { path: '/audit', label: 'Audit', available: true, adminOnly: true },
 ];
 
 /** The section a path belongs to (for the nav's current marker). */

@@ -40,6 +40,11 @@ import dev.reelmark.dataset.DatasetExportJob;
 import dev.reelmark.dataset.DatasetRoutes;
 import dev.reelmark.dataset.DatasetService;
 import dev.reelmark.db.Database;
+// people, tokens, sessions and the audit log
+import dev.reelmark.auth.AuditLog;
+import dev.reelmark.auth.AuthGate;
+import dev.reelmark.auth.AuthRoutes;
+import dev.reelmark.auth.AuthService;
 import dev.reelmark.http.ApiRouter;
 import dev.reelmark.http.HttpServer;
 import dev.reelmark.http.OpenApi;
@@ -74,6 +79,8 @@ public final class Reelmark implements AutoCloseable {
     private final SidecarExportJob sidecarExportJob;
     private final DatasetService datasets;
     private final JobRunner jobRunner;
+    private final AuthService auth; // people, tokens, sessions
+    private final AuditLog audit;
     private Javalin server;
 
     private Reelmark(AppConfig config, Database db, boolean ownsDb) {
@@ -122,6 +129,8 @@ public final class Reelmark implements AutoCloseable {
         metadataDelivery.withSidecars(new SidecarDelivery(sidecars, sidecarExporter));
         this.datasets = new DatasetService(db, catalog, jobs, segmentFacts, MediaRoots.of(config.dataDir()), this::ffmpegTools, config.dataDir());
         jobs.register(new DatasetExportJob(datasets));
+        this.auth = new AuthService(db);
+        this.audit = new AuditLog(db);
         // Each process runs the jobs it has handlers for; with PostgreSQL several processes share the queue.
         this.jobRunner = config.jobWorkers() > 0
                 ? new JobRunner(jobs, JobRunner.Options.defaults().withWorkers(config.jobWorkers())).start()
@@ -154,19 +163,44 @@ public final class Reelmark implements AutoCloseable {
         new TagRoutes(tagging).register(router); // tagging (issue 7)
         new SidecarRoutes(sidecars, catalog, jobs, sidecarExportJob).register(router); // issue 6
         new DatasetRoutes(datasets).register(router); // issue 6
+        new AuthRoutes(auth, audit).register(router);
         OpenApi.register(router, VERSION);
         return router;
     }
 
     /** Starts the HTTP server; port 0 picks a free one (see {@link Javalin#port()}). */
     public Javalin startServer(String host, int port) {
-        return startServer(host, port, dev.reelmark.http.HttpOptions.defaults());
+        return startServer(host, port, dev.reelmark.http.HttpOptions.defaults(), false);
     }
 
-    /** Starts the HTTP server with these request guards (allowed hosts, rate limits). */
+    /** Starts the HTTP server with these request guards (allowed hosts, rate limits), behind the auth gate. */
     public Javalin startServer(String host, int port, dev.reelmark.http.HttpOptions options) {
-        server = HttpServer.create(router(), VERSION, options).start(host, port);
+        return startServer(host, port, options, false);
+    }
+
+    /** {@link #startServer(String, int, dev.reelmark.http.HttpOptions, boolean)} with the default request guards. */
+    public Javalin startServer(String host, int port, boolean remoteWithoutUsers) {
+        return startServer(host, port, dev.reelmark.http.HttpOptions.defaults(), remoteWithoutUsers);
+    }
+
+    /**
+     * Starts the HTTP server with these request guards, behind the auth gate (tokens, sessions, roles, audit log).
+     * {@code remoteWithoutUsers} ({@code serve --no-auth}) also lets non-loopback clients in while no user exists.
+     */
+    public Javalin startServer(String host, int port, dev.reelmark.http.HttpOptions options, boolean remoteWithoutUsers) {
+        AuthGate gate = new AuthGate(auth, audit, new CatalogAuthLookup(catalog), remoteWithoutUsers);
+        server = HttpServer.create(router(), VERSION, options, gate).start(host, port);
         return server;
+    }
+
+    /** People, roles, API tokens and web sessions. */
+    public AuthService auth() {
+        return auth;
+    }
+
+    /** The append-only audit log. */
+    public AuditLog audit() {
+        return audit;
     }
 
     public AppConfig config() {

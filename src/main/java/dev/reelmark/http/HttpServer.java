@@ -29,13 +29,34 @@ public final class HttpServer {
     private HttpServer() {
     }
 
+    /**
+     * Code run around every request, before the routes and after them (with the final status): authentication,
+     * authorization and the audit log register one (see {@code dev.reelmark.auth.AuthGate}). A {@code before} that
+     * throws an {@link ApiError} answers with it and the route does not run.
+     */
+    public interface Hooks {
+        void before(io.javalin.http.Context ctx) throws Exception;
+
+        void after(io.javalin.http.Context ctx) throws Exception;
+    }
+
     /** Builds the server with the default guards; {@code router} should already hold the OpenAPI route. */
     public static Javalin create(ApiRouter router, String version) {
-        return create(router, version, HttpOptions.defaults());
+        return create(router, version, HttpOptions.defaults(), null);
+    }
+
+    /** Builds the server with the default guards and request hooks (null: none). */
+    public static Javalin create(ApiRouter router, String version, Hooks hooks) {
+        return create(router, version, HttpOptions.defaults(), hooks);
+    }
+
+    /** Builds the server without hooks. */
+    public static Javalin create(ApiRouter router, String version, HttpOptions options) {
+        return create(router, version, options, null);
     }
 
     /** Builds the server; {@code router} should already hold the OpenAPI route ({@link OpenApi#register}). */
-    public static Javalin create(ApiRouter router, String version, HttpOptions options) {
+    public static Javalin create(ApiRouter router, String version, HttpOptions options, Hooks hooks) {
         boolean hasWebUi = options.webRoot() != null
                 ? java.nio.file.Files.isRegularFile(options.webRoot().resolve("index.html"))
                 : HttpServer.class.getResource("/public/index.html") != null;
@@ -79,6 +100,10 @@ public final class HttpServer {
                 });
             }
             cfg.routes.before(hardening::before);
+            if (hooks != null) {
+                cfg.routes.before(hooks::before);
+                cfg.routes.after(hooks::after);
+            }
             for (ApiRouter.Route route : router.routes()) {
                 if (route.sse() != null) {
                     cfg.routes.sse(route.path(), route.sse());
