@@ -20,10 +20,20 @@ apt_install() {
 }
 
 # The bundled ffmpeg (Maven Central) links libpulse.so.0; Debian images without audio libraries lack it.
+# Needed whenever the bundled build is used: REELMARK_FFMPEG=bundled, or no other ffmpeg configured or on PATH.
 ensure_media_runtime() {
-  if [ -n "${REELMARK_FFMPEG:-}" ] || command -v ffmpeg >/dev/null 2>&1; then return 0; fi
+  local chosen="${REELMARK_FFMPEG:-}"
+  if [ "${chosen,,}" != "bundled" ]; then
+    if [ -n "$chosen" ] || command -v ffmpeg >/dev/null 2>&1; then return 0; fi
+  fi
   ldconfig -p 2>/dev/null | grep -q 'libpulse\.so\.0' && return 0
   apt_install libpulse0
+}
+
+# Debian's own ffmpeg (5.1 on Debian 12, the oldest Reelmark supports) on PATH, for the second media test pass.
+ensure_debian_ffmpeg() {
+  command -v ffmpeg >/dev/null 2>&1 && command -v ffprobe >/dev/null 2>&1 && return 0
+  apt_install ffmpeg
 }
 
 # PostgreSQL for the test suite: start it if installed and stopped, install it if absent, then wait until ready.

@@ -112,7 +112,7 @@ public record FfmpegCapabilities(String versionLine, String version, Release rel
 
     /** "5.1.9-0+deb12u1", or the first line when the version could not be read. */
     public String versionText() {
-        return version != null ? version : versionLine.isEmpty() ? "(no version output)" : "'" + versionLine + "'";
+        return version != null ? version : versionLine.isEmpty() ? "no version output" : "'" + versionLine + "'";
     }
 
     /**

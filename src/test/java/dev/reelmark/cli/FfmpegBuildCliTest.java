@@ -25,8 +25,6 @@ class FfmpegBuildCliTest {
                 "-cp", System.getProperty("java.class.path"), Main.class.getName()));
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command);
-        pb.environment().remove(FfmpegTools.ENV_FFMPEG);
-        pb.environment().remove(FfmpegTools.ENV_FFPROBE);
         pb.environment().putAll(env);
         Process p = pb.start();
         var out = p.getInputStream().readAllBytes();

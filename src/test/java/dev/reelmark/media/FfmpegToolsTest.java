@@ -29,6 +29,12 @@ class FfmpegToolsTest {
         assertThat(probe.stdoutText()).startsWith("ffprobe version");
         assertThat(tools.source()).isIn("configured", "env", "PATH", "bundled");
         assertThat(FfmpegTools.defaults()).isSameAs(tools);
+        // scripts/test runs the suite once with the bundled build and the media tests again with PATH's: each pass
+        // proves it ran on the build it meant to.
+        String pass = System.getenv("REELMARK_TEST_FFMPEG_SOURCE");
+        if (pass != null) {
+            assertThat(tools.source()).as("the ffmpeg this test pass was meant to use").isEqualTo(pass);
+        }
     }
 
     @Test
