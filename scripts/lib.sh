@@ -16,14 +16,26 @@ apt_install() {
   [ "$(id -u)" -ne 0 ] && sudo="sudo"
   log "installing ${missing[*]} with apt-get"
   if [ -z "${RM_APT_UPDATED:-}" ]; then $sudo apt-get update -qq >&2 && RM_APT_UPDATED=1; fi
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >&2
+  # shellcheck disable=SC2086 # RM_APT_OPTS holds zero or more options
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq ${RM_APT_OPTS:-} "${missing[@]}" >&2
 }
 
 # The bundled ffmpeg (Maven Central) links libpulse.so.0; Debian images without audio libraries lack it.
+# Needed whenever the bundled build is used: REELMARK_FFMPEG=bundled, or no other ffmpeg configured or on PATH.
 ensure_media_runtime() {
-  if [ -n "${REELMARK_FFMPEG:-}" ] || command -v ffmpeg >/dev/null 2>&1; then return 0; fi
+  local chosen="${REELMARK_FFMPEG:-}"
+  if [ "${chosen,,}" != "bundled" ]; then
+    if [ -n "$chosen" ] || command -v ffmpeg >/dev/null 2>&1; then return 0; fi
+  fi
   ldconfig -p 2>/dev/null | grep -q 'libpulse\.so\.0' && return 0
   apt_install libpulse0
+}
+
+# Debian's own ffmpeg (5.1 on Debian 12, the oldest Reelmark supports) on PATH, for the second media test pass.
+ensure_debian_ffmpeg() {
+  command -v ffmpeg >/dev/null 2>&1 && command -v ffprobe >/dev/null 2>&1 && return 0
+  # Without recommends: 77 packages, about 55 MB on Debian 12.
+  RM_APT_OPTS=--no-install-recommends apt_install ffmpeg
 }
 
 # PostgreSQL for the test suite: start it if installed and stopped, install it if absent, then wait until ready.

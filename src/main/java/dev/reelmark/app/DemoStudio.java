@@ -54,8 +54,13 @@ public final class DemoStudio {
         this.probe = new MediaProbe(tools);
     }
 
+    /**
+     * @param ffmpeg the build that made the clips ({@link FfmpegTools#describe()})
+     * @param codecs the video codecs of the demo's clips (ffprobe's names), each with the encoder that made it
+     */
     public record Summary(long projectId, boolean created, int characters, int scenes, int segments, int clipsWritten,
-                          int assets, int segmentsWithQuality, int frameMetrics) {
+                          int assets, int segmentsWithQuality, int frameMetrics, String ffmpeg,
+                          Map<String, String> codecs) {
     }
 
     record CharacterPlan(String name, String description, List<String> tags, String height, String build, String hair,
@@ -77,14 +82,18 @@ public final class DemoStudio {
 
     static final List<String> SCENE_TYPES = List.of("idle", "dance");
 
-    /** Clip i of the demo: sizes, codecs and containers vary so later features meet real-world variety. */
+    /**
+     * Clip i of the demo: sizes, codecs and containers vary so later features meet real-world variety. The codecs
+     * are H.264 (libx264 or libopenh264, whichever this ffmpeg has: a build with neither is refused, naming them),
+     * MPEG-4 Part 2 and Motion JPEG.
+     */
     ClipSpec clipFor(int characterIndex, int sceneIndex, int segmentIndex) {
         int variant = (characterIndex * 5 + sceneIndex * 3 + segmentIndex) % 4;
         ClipSpec spec = switch (variant) {
-            case 0 -> ClipSpec.of(320, 180, 24, 1.0).withVideoCodec("mpeg4");
-            case 1 -> ClipSpec.of(640, 360, 30, 1.0).withVideoCodec("mpeg4");
-            case 2 -> ClipSpec.of(256, 256, 25, 1.2).withVideoCodec("mjpeg");
-            default -> ClipSpec.of(480, 270, 24, 1.0).withVideoCodec(tools.hasEncoder("libopenh264") ? "libopenh264" : "mpeg4");
+            case 0 -> ClipSpec.of(320, 180, 24, 1.0).withVideoCodec(synth.requireEncoderFor("mpeg4"));
+            case 1 -> ClipSpec.of(640, 360, 30, 1.0).withVideoCodec(synth.requireEncoderFor("mpeg4"));
+            case 2 -> ClipSpec.of(256, 256, 25, 1.2).withVideoCodec(synth.requireEncoderFor("mjpeg"));
+            default -> ClipSpec.of(480, 270, 24, 1.0).withVideoCodec(synth.requireEncoderFor("h264"));
         };
         return spec.withPattern(CHARACTERS.get(characterIndex).imagePattern())
                 .withTag("title", CHARACTERS.get(characterIndex).name() + " — " + SCENE_TYPES.get(sceneIndex) + " #" + segmentIndex);
@@ -156,6 +165,8 @@ public final class DemoStudio {
     }
 
     public Summary build(BiConsumer<Integer, Integer> progress) {
+        tools.requireSupported();
+        tools.requireEncoder("png", "the demo's images and last frames");
         List<ClipPlan> clips = planClips();
         int total = clips.size() + CHARACTERS.size();
         int[] done = {0};
@@ -189,10 +200,10 @@ public final class DemoStudio {
         }
 
         if (existing.isPresent()) {
-            return summarize(existing.get().get("id").longValue(), false, written);
+            return summarize(existing.get().get("id").longValue(), false, written, clips);
         }
         long projectId = createCatalog(clips);
-        return summarize(projectId, true, written + comfyWritten);
+        return summarize(projectId, true, written + comfyWritten, clips);
     }
 
     /** The character whose first clip carries ComfyUI's graph in its comment. */
@@ -327,7 +338,7 @@ public final class DemoStudio {
         return file;
     }
 
-    private Summary summarize(long projectId, boolean created, int written) {
+    private Summary summarize(long projectId, boolean created, int written, List<ClipPlan> clips) {
         Map<String, Object> byProject = Map.of("project_id", projectId);
         int characters = (int) catalog.list(CatalogModel.CHARACTERS, byProject, 1, null).total();
         int scenes = 0, segments = 0, withQuality = 0, metrics = 0;
@@ -343,7 +354,10 @@ public final class DemoStudio {
             }
         }
         int assets = (int) catalog.list(CatalogModel.ASSETS, Map.of(), 1, null).total();
-        return new Summary(projectId, created, characters, scenes, segments, written, assets, withQuality, metrics);
+        Map<String, String> codecs = new java.util.TreeMap<>();
+        for (ClipPlan clip : clips) codecs.put(ClipSynth.codecOf(clip.spec().videoCodec()), clip.spec().videoCodec());
+        return new Summary(projectId, created, characters, scenes, segments, written, assets, withQuality, metrics,
+                tools.describe(), java.util.Collections.unmodifiableMap(codecs));
     }
 
     private long create(EntityType type, ObjectNode body) {

@@ -28,8 +28,9 @@ final class DemoCommand implements Callable<Integer> {
             System.out.println(s.created() ? "Built the demo studio." : "The demo studio was already there; missing files were re-created.");
             System.out.printf("  project #%d \"%s\": %d characters, %d scenes, %d segments (%d with quality scores, %d frame metrics)%n",
                     s.projectId(), DemoStudio.PROJECT_NAME, s.characters(), s.scenes(), s.segments(), s.segmentsWithQuality(), s.frameMetrics());
-            System.out.printf("  %d asset versions; %d media files written this run; ffmpeg: %s (%s)%n",
-                    s.assets(), s.clipsWritten(), tools.ffmpeg(), tools.source());
+            System.out.printf("  %d asset versions; %d media files written this run%n", s.assets(), s.clipsWritten());
+            System.out.printf("  clips made with %s in %s%n", s.ffmpeg(), s.codecs().entrySet().stream()
+                    .map(e -> e.getKey() + " (" + e.getValue() + ")").collect(java.util.stream.Collectors.joining(", ")));
             int receipts = app.provenance().recordDemoReceipts(s.projectId());
             var report = app.provenance().stalenessReport(s.projectId(), null);
             System.out.printf("  provenance: %d generation receipts recorded this run; %d of %d segments are stale:%n",

@@ -1,6 +1,9 @@
 package dev.reelmark.cli;
 
 import dev.reelmark.http.Json;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.reelmark.media.ClipSynth;
+import dev.reelmark.media.FfmpegCapabilities;
 import dev.reelmark.media.FfmpegTools;
 import dev.reelmark.media.MediaProbe;
 import dev.reelmark.media.ProbeResult;
@@ -12,22 +15,36 @@ import picocli.CommandLine.Parameters;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import java.util.concurrent.Callable;
 
-@Command(name = "probe", description = "Show a video file's technical metadata (real ffprobe).")
+@Command(name = "probe", description = "Show a video file's technical metadata (real ffprobe); --version: which "
+        + "ffmpeg build Reelmark uses and what it can do.")
 final class ProbeCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
-    @Parameters(arity = "1..*", paramLabel = "FILE")
+    @Parameters(arity = "0..*", paramLabel = "FILE")
     List<Path> files;
 
     @Option(names = "--json", description = "Print the full probe as JSON")
     boolean json;
 
+    @Option(names = "--version", description = "Print the ffmpeg build found (path, source, version) and its key capabilities")
+    boolean version;
+
     @Override
     public Integer call() throws Exception {
-        MediaProbe probe = new MediaProbe(FfmpegTools.locate(common.ffmpeg, common.ffprobe));
+        FfmpegTools tools = FfmpegTools.locate(common.ffmpeg, common.ffprobe);
+        if (version) {
+            return printBuild(tools);
+        }
+        if (files == null || files.isEmpty()) {
+            throw new IllegalArgumentException("probe: give one or more FILEs, or --version");
+        }
+        MediaProbe probe = new MediaProbe(tools);
         int status = 0;
         for (Path file : files) {
             if (!Files.isRegularFile(file)) {
@@ -49,4 +66,44 @@ final class ProbeCommand implements Callable<Integer> {
         }
         return status;
     }
+
+    /** The build, then its refusal (exit 2) when it is older than Reelmark supports. */
+    private int printBuild(FfmpegTools tools) throws Exception {
+        FfmpegCapabilities c = tools.capabilities();
+        ClipSynth synth = new ClipSynth(tools);
+        Map<String, String> codecs = synth.availableVideoCodecs();
+        List<String> filters = KEY_FILTERS.stream().filter(tools::hasFilter).toList();
+        List<String> audio = Stream.of("aac", "libopus", "libmp3lame").filter(tools::hasEncoder).toList();
+        if (json) {
+            ObjectNode out = Json.object();
+            out.put("ffmpeg", tools.ffmpeg().toString()).put("ffprobe", tools.ffprobe().toString())
+                    .put("source", tools.source()).put("version", c.version()).put("version_line", c.versionLine())
+                    .put("release", c.release() == null ? null : c.release().toString()).put("libavutil", c.libavutil())
+                    .put("minimum_supported", FfmpegCapabilities.MINIMUM.toString()).put("supported", c.supported());
+            out.set("video_codecs", Json.MAPPER.valueToTree(codecs));
+            out.set("audio_encoders", Json.MAPPER.valueToTree(audio));
+            out.set("key_filters", Json.MAPPER.valueToTree(filters));
+            out.put("encoders", c.encoders().size()).put("filters", c.filters().size())
+                    .put("muxers", c.muxers().size()).put("demuxers", c.demuxers().size());
+            System.out.println(Json.PRETTY.writeValueAsString(out));
+        } else {
+            System.out.printf("ffmpeg    %s (%s)%n", tools.ffmpeg(), tools.sourceDescription());
+            System.out.printf("ffprobe   %s%n", tools.ffprobe());
+            System.out.printf("version   %s (release %s, libavutil %s; Reelmark supports %s and newer)%n", c.versionText(),
+                    c.release() == null ? "unknown" : c.release(), c.libavutil() == null ? "unknown" : c.libavutil(),
+                    FfmpegCapabilities.MINIMUM);
+            System.out.printf("video     %s%n", codecs.entrySet().stream().map(e -> e.getKey() + " (" + e.getValue() + ")")
+                    .collect(Collectors.joining(", ")));
+            System.out.printf("audio     %s%n", String.join(", ", audio));
+            System.out.printf("filters   %s%n", String.join(", ", filters));
+            System.out.printf("counts    %d encoders, %d filters, %d muxers, %d demuxers%n", c.encoders().size(),
+                    c.filters().size(), c.muxers().size(), c.demuxers().size());
+        }
+        System.out.flush();
+        tools.requireSupported();
+        return 0;
+    }
+
+    private static final List<String> KEY_FILTERS = List.of("drawtext", "scale", "testsrc", "testsrc2", "smptebars",
+            "mandelbrot", "sine", "color");
 }

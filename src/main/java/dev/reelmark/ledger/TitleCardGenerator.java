@@ -4,61 +4,55 @@ import dev.reelmark.media.AtomicOutput;
 import dev.reelmark.media.ClipSpec;
 import dev.reelmark.media.ClipSynth;
 import dev.reelmark.media.FfmpegTools;
-import dev.reelmark.media.MediaException;
 import dev.reelmark.media.ProcessRunner;
 
+import javax.imageio.ImageIO;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.FontFormatException;
+import java.awt.FontMetrics;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
-import java.util.Set;
 import java.util.function.Supplier;
-import java.util.stream.Stream;
 
 /**
- * A real, local "generator" for studios without a model at hand (and for the demo and the tests): ffmpeg renders a
- * short MP4 title card whose frames show the prompt (the {@code drawtext} filter with a TrueType font), with the
- * keys in small print below. The prompt is also stored in the container's {@code title} and {@code comment} tags.
- * When this ffmpeg has no {@code drawtext} (it needs libfreetype) or no font file is found, it falls back to a
- * test-pattern clip that carries the prompt only in those tags.
+ * A real, local "generator" for studios without a model at hand (and for the demo and the tests): a short MP4 title
+ * card whose frames show the prompt, with the keys in small print below. The card is drawn in Java with the DejaVu
+ * Sans font shipped in the jar (or {@code REELMARK_FONT}, or the constructor's font) and encoded by ffmpeg from that
+ * one still image, so it needs no {@code drawtext} filter, no font on the machine and nothing else a particular
+ * ffmpeg build may lack; a glyph the font has not (e.g. CJK) is drawn with the JDK's own sans-serif font. The prompt
+ * is also stored in the container's {@code title} and {@code comment} tags.
  *
  * <p>Files go to {@code <output dir>/<spot>__<era>-<hash>.mp4} (see {@link VideoGenerator#fileNameFor}); the data
- * directory's {@code generated/} is the usual output dir. A font can be chosen with the constructor or
- * {@code REELMARK_FONT}; otherwise common system fonts (DejaVu Sans, Liberation Sans, Arial, ...) are tried.
+ * directory's {@code generated/} is the usual output dir.
  */
 public final class TitleCardGenerator implements VideoGenerator {
     public static final String ENV_FONT = "REELMARK_FONT";
+    /** The font in the jar, with its licence beside it ({@code fonts/DejaVuSans-LICENSE.txt}). */
+    static final String BUILTIN_FONT = "/fonts/DejaVuSans.ttf";
     static final int WIDTH = 640;
     static final int HEIGHT = 360;
     static final int FPS = 24;
     static final double SECONDS = 2;
     static final int LINE_CHARS = 36;
     static final int MAX_LINES = 7;
+    static final Color BACKGROUND = new Color(0x1b2230);
+    private static final Color KEYS_COLOR = new Color(0x9aa4b8);
     private static final Duration TIMEOUT = Duration.ofSeconds(120);
-    private static final List<String> FONT_CANDIDATES = List.of(
-            "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
-            "/usr/share/fonts/dejavu/DejaVuSans.ttf",
-            "/usr/share/fonts/TTF/DejaVuSans.ttf",
-            "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf",
-            "/usr/share/fonts/liberation/LiberationSans-Regular.ttf",
-            "/usr/share/fonts/truetype/freefont/FreeSans.ttf",
-            "/Library/Fonts/Arial.ttf",
-            "/System/Library/Fonts/Supplemental/Arial.ttf",
-            "C:\\Windows\\Fonts\\arial.ttf");
-    private static final List<Path> FONT_DIRS = List.of(Path.of("/usr/share/fonts"), Path.of("/usr/local/share/fonts"),
-            Path.of("/Library/Fonts"), Path.of("/System/Library/Fonts"));
 
     /** How to draw the card. */
     public enum Mode {
-        /** drawtext when this ffmpeg has it and a font is found, else the tagged test pattern. */
+        /** The prompt drawn in the frames (and in the tags). */
         AUTO,
-        /** Always the tagged test pattern (the prompt only in the container tags). */
+        /** A tagged test pattern: the prompt only in the container tags. */
         METADATA_ONLY
     }
 
@@ -66,14 +60,13 @@ public final class TitleCardGenerator implements VideoGenerator {
     private final Path outputDir;
     private final Mode mode;
     private final Path configuredFont;
-    private volatile Boolean drawtext;
 
-    /** AUTO mode, the font from REELMARK_FONT or the system. */
+    /** AUTO mode, the font from REELMARK_FONT or the one in the jar. */
     public TitleCardGenerator(Supplier<FfmpegTools> tools, Path outputDir) {
         this(tools, outputDir, Mode.AUTO, null);
     }
 
-    /** {@code font} may be null (REELMARK_FONT, then common system fonts). */
+    /** {@code font} may be null (REELMARK_FONT, then the font in the jar). */
     public TitleCardGenerator(Supplier<FfmpegTools> tools, Path outputDir, Mode mode, Path font) {
         this.tools = tools;
         this.outputDir = outputDir.toAbsolutePath().normalize();
@@ -91,33 +84,28 @@ public final class TitleCardGenerator implements VideoGenerator {
         return outputDir;
     }
 
-    /** Whether cards show the prompt in their frames (drawtext available and a font found), not only in tags. */
+    /** Whether cards show the prompt in their frames, not only in tags: always, unless METADATA_ONLY. */
     public boolean drawsText() {
-        return mode == Mode.AUTO && hasDrawtext() && font() != null;
+        return mode == Mode.AUTO;
     }
 
     @Override
     public Path generate(Request request) throws IOException {
         Path target = outputDir.resolve(VideoGenerator.fileNameFor(request.key(), "mp4"));
         String title = request.prompt().length() > 200 ? request.prompt().substring(0, 197) + "..." : request.prompt();
+        FfmpegTools ffmpeg = tools.get();
         if (!drawsText()) {
             ClipSpec spec = ClipSpec.of(WIDTH, HEIGHT, FPS, SECONDS).withPattern(ClipSpec.Pattern.TESTSRC2)
                     .withTag("title", title).withTag("comment", request.prompt());
-            return new ClipSynth(tools.get(), TIMEOUT).synthesize(spec, target);
+            return new ClipSynth(ffmpeg, TIMEOUT).synthesize(spec, target);
         }
-        FfmpegTools ffmpeg = tools.get();
-        Path promptFile = Files.createTempFile("reelmark-card-", ".txt");
-        Path keysFile = Files.createTempFile("reelmark-card-", ".txt");
+        BufferedImage card = render(wrap(request.prompt()), request.keyNames().first() + " " + request.key().spotId()
+                + "  ·  " + request.keyNames().second() + " " + request.key().eraId(), font());
+        Path still = Files.createTempFile("reelmark-card-", ".png");
         try (AtomicOutput out = AtomicOutput.create(target)) {
-            Files.writeString(promptFile, wrap(request.prompt()), StandardCharsets.UTF_8);
-            Files.writeString(keysFile, request.keyNames().first() + " " + request.key().spotId() + "  ·  "
-                    + request.keyNames().second() + " " + request.key().eraId(), StandardCharsets.UTF_8);
-            String font = font().toString();
-            String filter = drawtext(font, promptFile, 26, "(w-text_w)/2", "(h-text_h)/2", "white")
-                    + "," + drawtext(font, keysFile, 14, "(w-text_w)/2", "h-text_h-18", "0x9aa4b8");
+            if (!ImageIO.write(card, "png", still.toFile())) throw new IOException("no PNG writer in this JDK");
             List<String> args = new ArrayList<>(List.of("-nostdin", "-hide_banner", "-v", "error", "-y",
-                    "-f", "lavfi", "-i", "color=c=0x1b2230:s=" + WIDTH + "x" + HEIGHT + ":r=" + FPS + ":d=" + (int) SECONDS,
-                    "-vf", filter,
+                    "-loop", "1", "-framerate", String.valueOf(FPS), "-i", still.toString(),
                     "-c:v", new ClipSynth(ffmpeg).defaultVideoCodec(), "-pix_fmt", "yuv420p",
                     "-metadata", "title=" + title, "-metadata", "comment=" + request.prompt(),
                     "-movflags", "+faststart", "-t", String.valueOf((int) SECONDS), "-f", "mp4", out.temp().toString()));
@@ -125,29 +113,43 @@ public final class TitleCardGenerator implements VideoGenerator {
             if (!r.ok()) throw ProcessRunner.failure("ffmpeg could not render the title card " + target, r);
             return out.commit();
         } finally {
-            Files.deleteIfExists(promptFile);
-            Files.deleteIfExists(keysFile);
+            Files.deleteIfExists(still);
         }
     }
 
-    private static String drawtext(String font, Path textFile, int size, String x, String y, String color) {
-        return "drawtext=fontfile=" + filterValue(font) + ":textfile=" + filterValue(textFile.toString())
-                + ":expansion=none:fontcolor=" + color + ":fontsize=" + size + ":line_spacing=6:text_align=M+C"
-                + ":x=" + x + ":y=" + y;
+    /** The card: the prompt's lines centred in white, the keys in small grey print at the bottom. */
+    static BufferedImage render(String promptLines, String keys, Font font) {
+        BufferedImage img = new BufferedImage(WIDTH, HEIGHT, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = img.createGraphics();
+        try {
+            g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+            g.setRenderingHint(RenderingHints.KEY_FRACTIONALMETRICS, RenderingHints.VALUE_FRACTIONALMETRICS_ON);
+            g.setColor(BACKGROUND);
+            g.fillRect(0, 0, WIDTH, HEIGHT);
+            List<String> lines = promptLines.lines().toList();
+            Font big = font.deriveFont(26f);
+            FontMetrics m = g.getFontMetrics(big);
+            int lineHeight = m.getHeight() + 6;
+            int top = (HEIGHT - lineHeight * lines.size()) / 2;
+            g.setColor(Color.WHITE);
+            for (int i = 0; i < lines.size(); i++) {
+                drawCentred(g, lines.get(i), big, top + i * lineHeight + m.getAscent());
+            }
+            g.setColor(KEYS_COLOR);
+            Font small = font.deriveFont(14f);
+            drawCentred(g, keys, small, HEIGHT - 18 - g.getFontMetrics(small).getDescent());
+        } finally {
+            g.dispose();
+        }
+        return img;
     }
 
-    /**
-     * Escapes a value for a filter option inside a filtergraph: first for the option parser ({@code \ ' :}), then
-     * for the graph parser ({@code \ ' [ ] , ;}).
-     */
-    static String filterValue(String raw) {
-        String level1 = raw.replace("\\", "\\\\").replace("'", "\\'").replace(":", "\\:");
-        StringBuilder sb = new StringBuilder();
-        for (char c : level1.toCharArray()) {
-            if ("\\'[],;".indexOf(c) >= 0) sb.append('\\');
-            sb.append(c);
-        }
-        return sb.toString();
+    private static void drawCentred(Graphics2D g, String text, Font font, int baseline) {
+        // The JDK's logical sans-serif font falls back across the system's fonts for glyphs ours has not.
+        Font f = font.canDisplayUpTo(text) == -1 ? font : new Font(Font.SANS_SERIF, Font.PLAIN, font.getSize());
+        g.setFont(f);
+        int width = g.getFontMetrics(f).stringWidth(text);
+        g.drawString(text, Math.max(0, (WIDTH - width) / 2), baseline);
     }
 
     /** The prompt in lines of at most {@value #LINE_CHARS} characters, at most {@value #MAX_LINES} lines. */
@@ -182,68 +184,34 @@ public final class TitleCardGenerator implements VideoGenerator {
         return String.join("\n", lines);
     }
 
-    private boolean hasDrawtext() {
-        Boolean d = drawtext;
-        if (d == null) {
-            try {
-                ProcessRunner.Result r = tools.get().runFfmpeg(List.of("-hide_banner", "-filters"), Duration.ofSeconds(30));
-                d = r.ok() && parseFilters(r.stdoutText()).contains("drawtext");
-            } catch (MediaException e) {
-                d = false;
-            }
-            drawtext = d;
-        }
-        return d;
-    }
-
-    /** Filter names from {@code ffmpeg -filters}: lines after the "------" legend separator, name second. */
-    static Set<String> parseFilters(String listing) {
-        Set<String> names = new LinkedHashSet<>();
-        boolean past = false;
-        for (String line : listing.split("\\R")) {
-            String t = line.strip();
-            if (!past) {
-                past = t.startsWith("---");
-                continue;
-            }
-            String[] parts = t.split("\\s+");
-            if (parts.length >= 3 && parts[2].contains("->")) names.add(parts[1]);
-        }
-        return names;
-    }
-
-    /** The font file to draw with, or null. */
-    Path font() {
-        if (configuredFont != null) return configuredFont;
+    /** The font to draw with: the configured one, REELMARK_FONT, else DejaVu Sans from the jar. */
+    Font font() throws IOException {
+        Path file = configuredFont;
         String env = System.getenv(ENV_FONT);
-        if (env != null && !env.isBlank()) {
-            Path p = Path.of(env.strip());
-            if (!Files.isRegularFile(p)) throw new IllegalStateException(ENV_FONT + " names no font file: " + p);
-            return p;
+        if (file == null && env != null && !env.isBlank()) {
+            file = Path.of(env.strip());
+            if (!Files.isRegularFile(file)) throw new IllegalStateException(ENV_FONT + " names no font file: " + file);
         }
-        return SystemFont.FOUND;
+        try {
+            if (file != null) return Font.createFont(Font.TRUETYPE_FONT, file.toFile());
+            return BuiltinFont.get();
+        } catch (FontFormatException e) {
+            throw new IOException("not a TrueType font: " + (file != null ? file : BUILTIN_FONT), e);
+        }
     }
 
-    /** Looked up once per JVM. */
-    private static final class SystemFont {
-        static final Path FOUND = find();
+    /** Read from the jar once per JVM. */
+    private static final class BuiltinFont {
+        private static Font font;
 
-        private static Path find() {
-            for (String candidate : FONT_CANDIDATES) {
-                Path p = Path.of(candidate);
-                if (Files.isRegularFile(p)) return p;
-            }
-            for (Path dir : FONT_DIRS) {
-                if (!Files.isDirectory(dir)) continue;
-                try (Stream<Path> files = Files.walk(dir, 4)) {
-                    var found = files.filter(f -> f.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".ttf"))
-                            .min(Comparator.comparing(Path::toString));
-                    if (found.isPresent()) return found.get();
-                } catch (IOException | RuntimeException ignored) {
-                    // keep looking
+        static synchronized Font get() throws IOException, FontFormatException {
+            if (font == null) {
+                try (InputStream in = TitleCardGenerator.class.getResourceAsStream(BUILTIN_FONT)) {
+                    if (in == null) throw new IOException("the font " + BUILTIN_FONT + " is missing from the jar");
+                    font = Font.createFont(Font.TRUETYPE_FONT, in);
                 }
             }
-            return null;
+            return font;
         }
     }
 }

@@ -34,7 +34,7 @@
  * {@link dev.reelmark.ledger.LedgerService#generateAndStore} marks an entry generating, runs a
  * {@link dev.reelmark.ledger.VideoGenerator} and marks it ready (with localPath) or failed (with the error); through
  * the API it runs as the background job {@code ledger.generate}. Generators: {@link dev.reelmark.ledger.TitleCardGenerator}
- * (ffmpeg draws the prompt on a title card) and {@link dev.reelmark.ledger.HttpGenerator}
+ * (a title card showing the prompt, drawn with the font in the jar and encoded by ffmpeg) and {@link dev.reelmark.ledger.HttpGenerator}
  * ({@code REELMARK_LEDGER_GENERATOR_URL}).
  */
 package dev.reelmark.ledger;

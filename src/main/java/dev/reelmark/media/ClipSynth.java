@@ -24,6 +24,20 @@ public final class ClipSynth {
     static final List<String> VIDEO_CODEC_PREFERENCE = List.of("libx264", "libopenh264", "mpeg4");
     static final List<String> AUDIO_CODEC_PREFERENCE = List.of("aac", "libopus", "libmp3lame");
 
+    /**
+     * The video codecs Reelmark makes clips in (ffprobe's codec name) and the encoders that make each, preferred
+     * first. Builds differ: Debian's has libx264, the bundled one libopenh264; both have the others.
+     */
+    public static final Map<String, List<String>> VIDEO_ENCODERS = orderedMap(
+            "h264", List.of("libx264", "libopenh264"),
+            "mpeg4", List.of("mpeg4"),
+            "mjpeg", List.of("mjpeg"),
+            "prores", List.of("prores_ks"),
+            "ffv1", List.of("ffv1"));
+
+    private static final Map<String, String> CODEC_LABELS = Map.of("h264", "H.264", "mpeg4", "MPEG-4 Part 2",
+            "mjpeg", "Motion JPEG", "prores", "ProRes", "ffv1", "FFV1");
+
     /** Encoders fed yuv420p explicitly: the lavfi sources are RGB, and the encoders' own pick varies by build. */
     private static final Set<String> YUV420_CODECS = Set.of("libx264", "libopenh264", "mpeg4", "mpeg2video", "ffv1",
             "libvpx", "libvpx-vp9", "libaom-av1", "libsvtav1", "h264", "hevc", "libx265");
@@ -79,6 +93,42 @@ public final class ClipSynth {
         this.timeout = timeout;
     }
 
+    /** The encoder this build has for {@code codec} (a key of {@link #VIDEO_ENCODERS}), if any. */
+    public java.util.Optional<String> encoderFor(String codec) {
+        List<String> candidates = VIDEO_ENCODERS.get(codec);
+        if (candidates == null) {
+            throw new IllegalArgumentException("unknown video codec '" + codec + "'; known: " + VIDEO_ENCODERS.keySet());
+        }
+        return candidates.stream().filter(tools::hasEncoder).findFirst();
+    }
+
+    /**
+     * As {@link #encoderFor} but a build without one is a {@link MediaException} naming the codec and the
+     * encoders that would do, e.g. "This ffmpeg has no H.264 encoder (libx264 or libopenh264): ffmpeg 5.1 ...".
+     */
+    public String requireEncoderFor(String codec) {
+        return encoderFor(codec).orElseThrow(() -> new MediaException("This ffmpeg has no "
+                + CODEC_LABELS.getOrDefault(codec, codec) + " encoder (" + String.join(" or ", VIDEO_ENCODERS.get(codec))
+                + "): " + tools.describe()));
+    }
+
+    /** The codec (a key of {@link #VIDEO_ENCODERS}) that {@code encoder} makes, or the encoder's own name. */
+    public static String codecOf(String encoder) {
+        for (var e : VIDEO_ENCODERS.entrySet()) {
+            if (e.getValue().contains(encoder)) return e.getKey();
+        }
+        return encoder;
+    }
+
+    /** The codecs of {@link #VIDEO_ENCODERS} this build can make, each with the encoder that would make it. */
+    public Map<String, String> availableVideoCodecs() {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        for (String codec : VIDEO_ENCODERS.keySet()) {
+            encoderFor(codec).ifPresent(e -> out.put(codec, e));
+        }
+        return out;
+    }
+
     /** The first of libx264, libopenh264, mpeg4 that this ffmpeg has (the bundled build: libopenh264). */
     public String defaultVideoCodec() {
         return firstAvailable(VIDEO_CODEC_PREFERENCE, "video");
@@ -98,6 +148,10 @@ public final class ClipSynth {
         String videoCodec = spec.videoCodec() != null ? spec.videoCodec() : defaultVideoCodec();
         List<Path> scratch = new ArrayList<>();
         try (AtomicOutput out = AtomicOutput.create(output)) {
+            if (!tools.hasEncoder(videoCodec)) {
+                throw new MediaException("ffmpeg could not synthesize " + output + ": this ffmpeg has no '" + videoCodec
+                        + "' encoder (" + tools.describe() + ")");
+            }
             List<String> args = new ArrayList<>(List.of("-nostdin", "-hide_banner", "-v", "error", "-y"));
             List<String> maps = new ArrayList<>(List.of("-map", "0:v:0"));
             int input = 0;
@@ -128,7 +182,8 @@ public final class ClipSynth {
 
             args.addAll(maps);
             args.addAll(List.of("-c:v", videoCodec));
-            String pixFmt = "mjpeg".equals(videoCodec) ? "yuvj420p" : YUV420_CODECS.contains(videoCodec) ? "yuv420p" : null;
+            String pixFmt = "mjpeg".equals(videoCodec) ? "yuvj420p" : "prores_ks".equals(videoCodec) ? "yuv422p10le"
+                    : YUV420_CODECS.contains(videoCodec) ? "yuv420p" : null;
             if (pixFmt != null) {
                 args.addAll(List.of("-pix_fmt", pixFmt));
             }
@@ -219,8 +274,17 @@ public final class ClipSynth {
                 return codec;
             }
         }
-        throw new MediaException("This ffmpeg (" + tools.ffmpeg() + ") has none of the " + kind + " encoders "
-                + preference);
+        throw new MediaException("This ffmpeg has none of the " + kind + " encoders " + preference + ": "
+                + tools.describe());
+    }
+
+    private static Map<String, List<String>> orderedMap(Object... kv) {
+        Map<String, List<String>> m = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            @SuppressWarnings("unchecked") List<String> v = (List<String>) kv[i + 1];
+            m.put((String) kv[i], v);
+        }
+        return java.util.Collections.unmodifiableMap(m);
     }
 
     private static Path scratchFile(List<Path> scratch, String suffix, String content) {

@@ -17,9 +17,11 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * Where the ffmpeg and ffprobe executables are. Each is resolved in this order: the configured path, the
- * environment ({@code REELMARK_FFMPEG} / {@code REELMARK_FFPROBE}), {@code PATH}, and last the build bundled in
- * the org.bytedeco:ffmpeg jar, so a fresh machine needs no install.
+ * Where the ffmpeg and ffprobe executables are, and what that build can do. Each is resolved in this order: the
+ * configured path, the environment ({@code REELMARK_FFMPEG} / {@code REELMARK_FFPROBE}), {@code PATH}, and last the
+ * build bundled in the org.bytedeco:ffmpeg jar, so a fresh machine needs no install; the value {@code bundled} in
+ * the first two picks the bundled build even when PATH has another. Builds older than
+ * {@link FfmpegCapabilities#MINIMUM} are refused when first run.
  */
 public final class FfmpegTools {
 
@@ -35,12 +37,17 @@ public final class FfmpegTools {
 
     /** Resolved once per JVM: extracting the bundled build costs a second or two the first time. */
     private static volatile FfmpegTools defaults;
+    private static final Map<String, FfmpegTools> INSTANCES = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** {@code --ffmpeg bundled} or {@code REELMARK_FFMPEG=bundled}: the build in the jar even when PATH has one. */
+    public static final String BUNDLED = "bundled";
 
     private final Path ffmpeg;
     private final Path ffprobe;
     private final String source;
     private final Map<String, String> environment;
-    private volatile Set<String> encoders;
+    private volatile FfmpegCapabilities capabilities;
+    private volatile FfmpegCapabilities ffprobeVersion;
 
     private FfmpegTools(Path ffmpeg, Path ffprobe, String source, String inheritedLdLibraryPath) {
         this.ffmpeg = ffmpeg;
@@ -81,7 +88,21 @@ public final class FfmpegTools {
         Found mpeg = resolve("ffmpeg", configuredFfmpeg, ENV_FFMPEG, env, configuredFfprobe, ENV_FFPROBE);
         Found probe = resolve("ffprobe", configuredFfprobe, ENV_FFPROBE, env, configuredFfmpeg, ENV_FFMPEG);
         String source = mpeg.source.equals(probe.source) ? mpeg.source : mpeg.source + "+" + probe.source;
-        return new FfmpegTools(mpeg.path, probe.path, source, env.get("LD_LIBRARY_PATH"));
+        String ldPath = env.get("LD_LIBRARY_PATH");
+        // One instance per build (and per file version of it), so what a build can do is learned once, however
+        // often the same paths are located.
+        String key = String.join("\u0000", mpeg.path.toString(), identity(mpeg.path), probe.path.toString(),
+                identity(probe.path), source, String.valueOf(ldPath));
+        return INSTANCES.computeIfAbsent(key, k -> new FfmpegTools(mpeg.path, probe.path, source, ldPath));
+    }
+
+    private static String identity(Path binary) {
+        try {
+            Path real = binary.toRealPath();
+            return real + "|" + Files.size(real) + "|" + Files.getLastModifiedTime(real).toMillis();
+        } catch (IOException e) {
+            return binary.toString();
+        }
     }
 
     public Path ffmpeg() {
@@ -106,62 +127,132 @@ public final class FfmpegTools {
         return environment;
     }
 
-    /** Runs ffmpeg with {@code args} (ffmpeg's path is prepended); a non-zero exit is returned, not thrown. */
+    /**
+     * Runs ffmpeg with {@code args} (ffmpeg's path is prepended); a non-zero exit is returned, not thrown. A build
+     * older than {@link FfmpegCapabilities#MINIMUM} is refused first ({@link MediaException}).
+     */
     public ProcessRunner.Result runFfmpeg(List<String> args, Duration timeout) {
+        requireSupportedFfmpeg();
         return ProcessRunner.run(commandOf(ffmpeg, args), timeout, environment);
     }
 
-    /** Runs ffprobe with {@code args} (ffprobe's path is prepended); a non-zero exit is returned, not thrown. */
+    /** Runs ffprobe with {@code args} (ffprobe's path is prepended), after the same version check as ffmpeg's. */
     public ProcessRunner.Result runFfprobe(List<String> args, Duration timeout) {
+        requireSupportedFfprobe();
         return ProcessRunner.run(commandOf(ffprobe, args), timeout, environment);
     }
 
     /** First line of {@code ffmpeg -version}, e.g. "ffmpeg version 8.1.2 ..."; proves the binary actually runs. */
     public String version() {
-        ProcessRunner.Result r = runFfmpeg(List.of("-hide_banner", "-version"), QUERY_TIMEOUT);
-        if (!r.ok()) {
-            throw ProcessRunner.failure("ffmpeg -version failed for " + ffmpeg, r);
-        }
-        return r.stdoutText().lines().findFirst().orElse("").strip();
-    }
-
-    /** Names of the encoders this ffmpeg build has (from {@code ffmpeg -encoders}), cached. */
-    public Set<String> encoders() {
-        Set<String> e = encoders;
-        if (e == null) {
-            ProcessRunner.Result r = runFfmpeg(List.of("-hide_banner", "-encoders"), QUERY_TIMEOUT);
-            if (!r.ok()) {
-                throw ProcessRunner.failure("ffmpeg -encoders failed for " + ffmpeg, r);
-            }
-            e = parseEncoders(r.stdoutText());
-            encoders = e;
-        }
-        return e;
-    }
-
-    public boolean hasEncoder(String name) {
-        return encoders().contains(name);
+        return capabilities().versionLine();
     }
 
     /**
-     * Lines look like " V....D libopenh264  OpenH264 H.264 ...": six flag characters then the name. The legend
-     * above the "------" separator has the same shape, so only lines after it count.
+     * What this build can do (version, encoders, filters, muxers, demuxers), learned on first use and kept for the
+     * JVM's life. It does not check {@link FfmpegCapabilities#supported()}: {@link #requireSupported()} does.
      */
-    static Set<String> parseEncoders(String listing) {
-        Set<String> names = new LinkedHashSet<>();
-        boolean pastLegend = false;
-        for (String line : listing.split("\\R")) {
-            String t = line.strip();
-            if (!pastLegend) {
-                pastLegend = t.startsWith("---");
-                continue;
-            }
-            String[] parts = t.split("\\s+");
-            if (parts.length >= 2 && parts[0].length() == 6) {
-                names.add(parts[1]);
+    public FfmpegCapabilities capabilities() {
+        FfmpegCapabilities c = capabilities;
+        if (c == null) {
+            synchronized (this) {
+                c = capabilities;
+                if (c == null) {
+                    c = FfmpegCapabilities.parse(query(ffmpeg, "-version"), query(ffmpeg, "-encoders"),
+                            query(ffmpeg, "-filters"), query(ffmpeg, "-muxers"), query(ffmpeg, "-demuxers"));
+                    capabilities = c;
+                }
             }
         }
-        return Collections.unmodifiableSet(names);
+        return c;
+    }
+
+    /**
+     * Throws {@link MediaException} with a one-line message naming the version Reelmark needs when this ffmpeg (or
+     * its ffprobe) is older than {@link FfmpegCapabilities#MINIMUM}. Every {@link #runFfmpeg}/{@link #runFfprobe}
+     * checks it first, so an unsupported build is refused before it can half-do anything.
+     */
+    public FfmpegTools requireSupported() {
+        requireSupportedFfmpeg();
+        requireSupportedFfprobe();
+        return this;
+    }
+
+    private void requireSupportedFfmpeg() {
+        FfmpegCapabilities c = capabilities();
+        if (!c.supported()) {
+            throw unsupported("ffmpeg", c, ffmpeg);
+        }
+    }
+
+    private void requireSupportedFfprobe() {
+        FfmpegCapabilities p = ffprobeVersion;
+        if (p == null) {
+            p = FfmpegCapabilities.parse(query(ffprobe, "-version"), "", "", "", "");
+            ffprobeVersion = p;
+        }
+        if (!p.supported()) {
+            throw unsupported("ffprobe", p, ffprobe);
+        }
+    }
+
+    private MediaException unsupported(String tool, FfmpegCapabilities c, Path binary) {
+        String what = c.version() == null
+                ? tool + " at " + binary + " (" + sourceDescription() + ") does not say which version it is ("
+                + c.versionText() + ")"
+                : tool + " " + c.version() + " at " + binary + " (" + sourceDescription() + ") is too old";
+        return new MediaException(what + ": Reelmark needs ffmpeg " + FfmpegCapabilities.MINIMUM
+                + " or newer; choose one with --ffmpeg PATH or " + ENV_FFMPEG + "=PATH, or " + ENV_FFMPEG
+                + "=bundled for the build in the jar");
+    }
+
+    /** "from PATH", "bundled in the jar", "from REELMARK_FFMPEG", "configured with --ffmpeg". */
+    public String sourceDescription() {
+        return switch (source) {
+            case SOURCE_PATH -> "found on PATH";
+            case SOURCE_BUNDLED -> "bundled in the jar";
+            case SOURCE_ENV -> "from " + ENV_FFMPEG + "/" + ENV_FFPROBE;
+            case SOURCE_CONFIGURED -> "configured with --ffmpeg/--ffprobe";
+            default -> "ffmpeg " + source.replace("+", ", ffprobe ");
+        };
+    }
+
+    /** "ffmpeg 8.1.2 (bundled in the jar, /root/.javacpp/.../ffmpeg)": which build this is, for summaries and logs. */
+    public String describe() {
+        return "ffmpeg " + capabilities().versionText() + " (" + sourceDescription() + ", " + ffmpeg + ")";
+    }
+
+    private String query(Path binary, String option) {
+        ProcessRunner.Result r = ProcessRunner.run(List.of(binary.toString(), "-hide_banner", option), QUERY_TIMEOUT,
+                environment);
+        if (!r.ok()) {
+            throw ProcessRunner.failure(binary.getFileName() + " " + option + " failed for " + binary + " ("
+                    + sourceDescription() + ")", r);
+        }
+        return r.stdoutText();
+    }
+
+    /** Names of the encoders this ffmpeg build has (from {@code ffmpeg -encoders}). */
+    public Set<String> encoders() {
+        return capabilities().encoders();
+    }
+
+    public boolean hasEncoder(String name) {
+        return capabilities().hasEncoder(name);
+    }
+
+    public boolean hasFilter(String name) {
+        return capabilities().hasFilter(name);
+    }
+
+    /**
+     * Throws a {@link MediaException} naming the encoder and what it is needed for when this build lacks it,
+     * e.g. {@code requireEncoder("mjpeg", "dataset frames")}.
+     */
+    public void requireEncoder(String encoder, String neededFor) {
+        if (!hasEncoder(encoder)) {
+            throw new MediaException("This ffmpeg has no '" + encoder + "' encoder, needed for " + neededFor + ": "
+                    + describe());
+        }
     }
 
     @Override
@@ -175,13 +266,19 @@ public final class FfmpegTools {
     private static Found resolve(String tool, String configured, String envVar, Map<String, String> env,
                                  String otherConfigured, String otherEnvVar) {
         if (!isBlank(configured)) {
-            return new Found(checkExecutable(configured, "Configured " + tool + " path", env), SOURCE_CONFIGURED);
+            return isBundled(configured) ? new Found(bundled(tool), SOURCE_BUNDLED)
+                    : new Found(checkExecutable(configured, "Configured " + tool + " path", env), SOURCE_CONFIGURED);
         }
         String fromEnv = env.get(envVar);
         if (!isBlank(fromEnv)) {
-            return new Found(checkExecutable(fromEnv, "Environment variable " + envVar, env), SOURCE_ENV);
+            return isBundled(fromEnv) ? new Found(bundled(tool), SOURCE_BUNDLED)
+                    : new Found(checkExecutable(fromEnv, "Environment variable " + envVar, env), SOURCE_ENV);
         }
         // Only the other tool was given explicitly: prefer its sibling, so ffmpeg and ffprobe come from one build.
+        String other = !isBlank(otherConfigured) ? otherConfigured : env.get(otherEnvVar);
+        if (isBundled(other)) {
+            return new Found(bundled(tool), SOURCE_BUNDLED);
+        }
         Found sibling = sibling(tool, otherConfigured, SOURCE_CONFIGURED);
         if (sibling == null) {
             sibling = sibling(tool, env.get(otherEnvVar), SOURCE_ENV);
@@ -341,6 +438,10 @@ public final class FfmpegTools {
 
     private static String envVarFor(String tool) {
         return "ffmpeg".equals(tool) ? ENV_FFMPEG : ENV_FFPROBE;
+    }
+
+    private static boolean isBundled(String value) {
+        return value != null && value.strip().equalsIgnoreCase(BUNDLED);
     }
 
     private static boolean isBlank(String s) {

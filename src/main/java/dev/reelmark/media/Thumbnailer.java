@@ -54,6 +54,7 @@ public final class Thumbnailer {
         if (!probed.hasVideo()) {
             throw new MediaException("No video stream to take a thumbnail from: " + probed.path());
         }
+        tools.requireEncoder("mjpeg", "thumbnails");
         double seek = probed.durationSeconds() >= SHORT_CLIP_SECONDS ? probed.durationSeconds() * 0.10 : 0;
         int width = Math.min(maxWidth, probed.width()); // never upscale
         try (AtomicOutput out = AtomicOutput.create(outputJpeg)) {

@@ -26,7 +26,6 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
 
 /** generateAndStore's life cycle (generating → ready | failed) with the real generators. */
 class LedgerGenerationTest {
@@ -73,7 +72,7 @@ class LedgerGenerationTest {
     @Test
     void aTitleCardShowsThePromptInItsFramesAndTags() throws Exception {
         TitleCardGenerator cards = new TitleCardGenerator(FfmpegTools::defaults, data().resolve("generated"));
-        assumeThat(cards.drawsText()).as("this ffmpeg has drawtext and a font is installed").isTrue();
+        assertThat(cards.drawsText()).isTrue();
         Watching watching = new Watching(cards);
         LedgerService ledger = ledger(watching);
         watching.ledger = ledger;
@@ -107,17 +106,24 @@ class LedgerGenerationTest {
     }
 
     @Test
-    void aFontPathWithQuotesCommasBracketsAndColonsIsEscapedForFfmpeg() throws Exception {
-        TitleCardGenerator probe = new TitleCardGenerator(FfmpegTools::defaults, data().resolve("generated"));
-        assumeThat(probe.drawsText()).isTrue();
+    void aConfiguredFontAtAPathWithQuotesCommasBracketsAndColonsIsUsed() throws Exception {
         Path font = dir.resolve("fonts/it's, [odd]: here;/font.ttf");
         Files.createDirectories(font.getParent());
-        Files.copy(probe.font(), font);
+        try (var in = TitleCardGenerator.class.getResourceAsStream(TitleCardGenerator.BUILTIN_FONT)) {
+            assertThat(in).as("the font shipped in the jar").isNotNull();
+            Files.copy(in, font);
+        }
         TitleCardGenerator cards = new TitleCardGenerator(FfmpegTools::defaults, data().resolve("generated"),
                 TitleCardGenerator.Mode.AUTO, font);
         LedgerEntry entry = ledger(cards).generateAndStore(new EntryKey("a", "b"), "50% off: 'quotes', {braces} & %{pts}");
         assertThat(entry.status()).as(String.valueOf(entry.error())).isEqualTo(LedgerStatus.READY);
         assertThat(brightPixels(firstFrameGray(data().resolve(entry.localPath())), 40, 300)).isGreaterThan(200);
+
+        Files.writeString(font, "not a font");
+        LedgerEntry broken = ledger(new TitleCardGenerator(FfmpegTools::defaults, data().resolve("generated"),
+                TitleCardGenerator.Mode.AUTO, font)).generateAndStore(new EntryKey("a", "c"), "p");
+        assertThat(broken.status()).isEqualTo(LedgerStatus.FAILED);
+        assertThat(broken.error()).contains("not a TrueType font").contains(font.toString());
     }
 
     @Test
@@ -162,15 +168,11 @@ class LedgerGenerationTest {
     }
 
     @Test
-    void aTitleCardTextIsWrappedAndEscapedForTheFilterGraph() {
+    void aTitleCardTextIsWrapped() {
         assertThat(TitleCardGenerator.wrap("one two three")).isEqualTo("one two three");
         String wrapped = TitleCardGenerator.wrap("word ".repeat(100));
         assertThat(wrapped.lines()).hasSize(TitleCardGenerator.MAX_LINES).allMatch(l -> l.length() <= TitleCardGenerator.LINE_CHARS);
         assertThat(wrapped).endsWith("...");
-        assertThat(TitleCardGenerator.filterValue("C:\\Fonts\\a b,c'[x]:y.ttf"))
-                .isEqualTo("C\\\\:\\\\\\\\Fonts\\\\\\\\a b\\,c\\\\\\'\\[x\\]\\\\:y.ttf");
-        assertThat(TitleCardGenerator.parseFilters("Filters:\n  T.. = Timeline\n  ------\n T. drawtext  V->V  Draw text.\n .. color |->V Color."))
-                .containsExactly("drawtext", "color");
     }
 
     // ---- the external HTTP generator, against a real HTTP server on 127.0.0.1 ----

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -33,14 +34,26 @@ class ClipSynthTest {
 
     @Test
     void eachSupportedCodecAndContainerProducesThatCodec() {
-        Map<String, String> codecs = Map.of("mpeg4", "mpeg4", "libopenh264", "h264", "mjpeg", "mjpeg", "ffv1", "ffv1");
-        codecs.forEach((encoder, codecName) -> {
+        // Whatever this build is, it must make H.264 (libx264 or libopenh264) and at least one other codec.
+        Map<String, String> available = SYNTH.availableVideoCodecs();
+        assertThat(available).as("video codecs of " + FfmpegTools.defaults().describe())
+                .containsKey("h264").hasSizeGreaterThanOrEqualTo(2);
+        // Every encoder the build has for a codec Reelmark uses, not only the preferred one.
+        List<String> encoders = ClipSynth.VIDEO_ENCODERS.values().stream().flatMap(List::stream)
+                .filter(FfmpegTools.defaults()::hasEncoder).toList();
+        assertThat(encoders).containsAll(available.values());
+        for (String encoder : encoders) {
             Path out = SYNTH.synthesize(ClipSpec.of(96, 64, 8, 0.5).withVideoCodec(encoder), dir.resolve(encoder + ".mkv"));
             ProbeResult r = PROBE.probe(out);
-            assertThat(r.videoCodec()).as(encoder).isEqualTo(codecName);
+            assertThat(r.videoCodec()).as(encoder).isEqualTo(ClipSynth.codecOf(encoder));
             assertThat(r.resolution()).as(encoder).isEqualTo("96x64");
             assertThat(r.frameCount()).as(encoder).isEqualTo(4);
-        });
+        }
+        // The H.264 a build makes is the one the probe reads back as h264, whichever encoder it has.
+        assertThat(SYNTH.requireEncoderFor("h264")).isIn("libx264", "libopenh264").isEqualTo(available.get("h264"));
+        assertThat(SYNTH.defaultVideoCodec()).isEqualTo(available.get("h264"));
+        assertThatThrownBy(() -> SYNTH.encoderFor("theora-ish")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("h264");
 
         ProbeResult mov = PROBE.probe(SYNTH.synthesize(ClipSpec.of(96, 64, 8, 0.5), dir.resolve("clip.mov")));
         assertThat(mov.formatName()).contains("mov");
@@ -87,7 +100,8 @@ class ClipSynthTest {
         assertThatThrownBy(() -> SYNTH.synthesize(ClipSpec.small().withVideoCodec("no_such_encoder"), out))
                 .isInstanceOf(MediaException.class)
                 .hasMessageContaining("could not synthesize")
-                .hasMessageContaining("no_such_encoder");
+                .hasMessageContaining("has no 'no_such_encoder' encoder")
+                .hasMessageContaining(FfmpegTools.defaults().ffmpeg().toString());
         try (Stream<Path> files = Files.list(out.getParent())) {
             assertThat(files).isEmpty();
         }

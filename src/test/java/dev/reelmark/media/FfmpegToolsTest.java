@@ -29,6 +29,12 @@ class FfmpegToolsTest {
         assertThat(probe.stdoutText()).startsWith("ffprobe version");
         assertThat(tools.source()).isIn("configured", "env", "PATH", "bundled");
         assertThat(FfmpegTools.defaults()).isSameAs(tools);
+        // scripts/test runs the suite once with the bundled build and the media tests again with PATH's: each pass
+        // proves it ran on the build it meant to.
+        String pass = System.getenv("REELMARK_TEST_FFMPEG_SOURCE");
+        if (pass != null) {
+            assertThat(tools.source()).as("the ffmpeg this test pass was meant to use").isEqualTo(pass);
+        }
     }
 
     @Test
@@ -135,5 +141,65 @@ class FfmpegToolsTest {
         // The bundled executables cannot find libva.so.2 on their own (RUNPATH does not cover libavutil's needs).
         assertThat(tools.environment()).containsKey("LD_LIBRARY_PATH");
         assertThat(tools.environment().get("LD_LIBRARY_PATH")).startsWith(tools.ffmpeg().getParent().toString());
+    }
+
+    @Test
+    void bundledAsAValuePicksTheBundledBuildEvenWhenPathHasAnother() throws Exception {
+        FfmpegTools bundled = FfmpegTools.locate(null, null, Map.of("PATH", tmp.toString()));
+        Path bin = Files.createDirectories(tmp.resolve("bin"));
+        Files.createSymbolicLink(bin.resolve("ffmpeg"), bundled.ffmpeg());
+        Files.createSymbolicLink(bin.resolve("ffprobe"), bundled.ffprobe());
+        assertThat(FfmpegTools.locate(null, null, Map.of("PATH", bin.toString())).source()).isEqualTo("PATH");
+
+        FfmpegTools forced = FfmpegTools.locate(null, null, Map.of("PATH", bin.toString(), "REELMARK_FFMPEG", "bundled"));
+        assertThat(forced.source()).isEqualTo("bundled");
+        assertThat(forced.ffmpeg()).isEqualTo(bundled.ffmpeg());
+        assertThat(forced.ffprobe()).as("ffprobe follows ffmpeg into the bundled build").isEqualTo(bundled.ffprobe());
+        assertThat(forced).as("one instance per build, so its capabilities are learned once").isSameAs(bundled);
+        FfmpegTools configured = FfmpegTools.locate("bundled", "BUNDLED", Map.of("PATH", bin.toString()));
+        assertThat(configured.source()).isEqualTo("bundled");
+        assertThat(configured.version()).startsWith("ffmpeg version");
+        Files.delete(bin.resolve("ffmpeg"));
+        Files.delete(bin.resolve("ffprobe"));
+    }
+
+    @Test
+    void capabilitiesAreWhatTheFoundBuildReallyDoes() throws Exception {
+        FfmpegTools tools = FfmpegTools.defaults();
+        FfmpegCapabilities c = tools.capabilities();
+
+        assertThat(c).isSameAs(tools.capabilities());
+        assertThat(c.supported()).as(c.versionLine()).isTrue();
+        assertThat(c.release().atLeast(FfmpegCapabilities.MINIMUM)).isTrue();
+        assertThat(c.versionLine()).startsWith("ffmpeg version " + c.version());
+        assertThat(c.libavutil()).matches("\\d+\\.\\d+\\.\\d+");
+        assertThat(c.filters()).contains("scale", "testsrc", "sine").doesNotContain("------");
+        assertThat(c.muxers()).contains("mp4", "matroska", "mov", "mjpeg", "ffmetadata");
+        assertThat(c.demuxers()).contains("mov", "matroska", "lavfi", "ffmetadata", "image2");
+        assertThat(tools.requireSupported()).isSameAs(tools);
+        assertThat(tools.describe()).contains(c.version()).contains(tools.ffmpeg().toString());
+
+        // What the listing says is what the build does: a listed muxer writes, an unlisted encoder is refused.
+        Path out = tmp.resolve("one.mkv");
+        ProcessRunner.Result ok = tools.runFfmpeg(List.of("-v", "error", "-f", "lavfi", "-i", "testsrc=size=32x32:duration=0.2",
+                "-c:v", "ffv1", "-f", "matroska", out.toString()), T);
+        assertThat(ok.ok()).as(ok.stderr()).isTrue();
+        assertThat(c.hasEncoder("ffv1")).isTrue();
+        assertThatThrownBy(() -> tools.requireEncoder("no_such_encoder", "the tests"))
+                .isInstanceOf(MediaException.class).hasMessageContaining("'no_such_encoder'").hasMessageContaining("the tests")
+                .hasMessageContaining(tools.ffmpeg().toString());
+    }
+
+    @Test
+    void aProgramThatNamesNoSupportedVersionIsRefusedBeforeItRuns() {
+        FfmpegTools echo = FfmpegTools.locate("/bin/echo", "/bin/echo", Map.of());
+        assertThat(echo.capabilities().supported()).isFalse();
+        assertThatThrownBy(() -> echo.runFfmpeg(List.of("-i", "x"), T))
+                .isInstanceOf(MediaException.class)
+                .hasMessageContaining("ffmpeg at /bin/echo")
+                .hasMessageContaining("Reelmark needs ffmpeg 5.1 or newer")
+                .hasMessageNotContaining("\n");
+        assertThatThrownBy(() -> echo.runFfprobe(List.of("x"), T))
+                .isInstanceOf(MediaException.class).hasMessageContaining("ffprobe at /bin/echo");
     }
 }
