@@ -92,7 +92,9 @@ final class ReceiptProvenance implements ProvenanceSource {
             if (receipt != null) parameters.put("inputs_hash", receipt.path("inputs_hash").asText());
             parameters.put("receipt_id", first.receiptId());
         }
-        return new VideoMetadata.ProvenanceInfo(labelled(first.workflow()), labelled(first.primaryModel()), List.copyOf(loras),
+        // a ComfyUI graph read from a clip names no workflow asset: the file says "unknown", as with no facts at all
+        String workflow = labelled(first.workflow());
+        return new VideoMetadata.ProvenanceInfo(workflow == null ? "unknown" : workflow, labelled(first.primaryModel()), List.copyOf(loras),
                 parameters, source, perSegment, differ);
     }
 

@@ -217,8 +217,8 @@ class ProvenanceScreenBrowserTest {
             assertEquals("pending", harness.app.catalog().get(CatalogModel.SEGMENTS, newFirst).get("status").asText());
             assertThat(newSegments.nth(0)).containsText("segment #" + first + " → new segment #" + newFirst);
             assertThat(page.getByTestId("total-segments")).hasText(String.valueOf(totalSegments + 2));
-            assertThat(page.locator("tr[data-segment-id=\"" + first + "\"] td.regenerated-as")).hasText("#" + newFirst);
-            assertThat(page.locator("tr[data-segment-id=\"" + second + "\"] td.regenerated-as")).hasText("#" + newSecond);
+            assertThat(page.locator("tr[data-segment-id=\"" + first + "\"] td.regenerated-as")).hasText("#" + newFirst + " (queued)");
+            assertThat(page.locator("tr[data-segment-id=\"" + second + "\"] td.regenerated-as")).hasText("#" + newSecond + " (queued)");
             long third = report.get("stale_segments").get(2).get("segment_id").longValue();
             assertThat(page.locator("tr[data-segment-id=\"" + third + "\"] td.regenerated-as")).hasText("—");
             assertThat(regenerate).hasText("Re-generate selected (0)");
