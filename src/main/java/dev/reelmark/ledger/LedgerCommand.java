@@ -51,6 +51,32 @@ public final class LedgerCommand implements Callable<Integer> {
         return Cli.run(new LedgerCommand(), out, err, args);
     }
 
+    /**
+     * The start-up path of {@code reelmark ledger ARGS}: the commands farm scripts run once per frame (set, apply,
+     * get, fail) build only their own command model; everything else (help, version, other commands) goes through
+     * {@link #run}.
+     */
+    public static int runQuick(PrintWriter out, PrintWriter err, String... args) {
+        Sub sub = args.length == 0 || java.util.Arrays.stream(args).anyMatch(a -> a.equals("-h") || a.equals("--help")
+                || a.equals("-V") || a.equals("--version")) ? null : switch (args[0]) {
+            case "set" -> new SetCmd();
+            case "apply" -> new ApplyCmd();
+            case "get" -> new GetCmd();
+            case "fail" -> new FailCmd();
+            default -> null;
+        };
+        if (sub == null) return run(out, err, args);
+        CommandLine cli = new CommandLine(sub);
+        cli.setCommandName("reelmark ledger " + args[0]);
+        cli.setOut(out);
+        cli.setErr(err);
+        cli.setExecutionExceptionHandler(Cli::handle);
+        int code = cli.execute(java.util.Arrays.copyOfRange(args, 1, args.length));
+        out.flush();
+        err.flush();
+        return code;
+    }
+
     public static void main(String[] args) {
         System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
     }
