@@ -40,7 +40,10 @@ import java.util.function.Supplier;
  * beside the ledger): {@link #onCatalogChange} then keeps its entries in step with every catalog write.
  */
 public final class LedgerService {
-    private static final Logger LOG = LoggerFactory.getLogger(LedgerService.class);
+    /** Made on first use: a ledger command that logs nothing does not start the logging backend. */
+    private static final class Log {
+        static final Logger LOG = LoggerFactory.getLogger(LedgerService.class);
+    }
     public static final int MAX_PROMPT = 10_000;
     public static final int MAX_PATH = 4096;
     public static final int MAX_ERROR = 10_000;
@@ -343,7 +346,7 @@ public final class LedgerService {
             Thread.currentThread().interrupt();
             return setStage(key, p, LedgerStatus.FAILED, null, "generation was interrupted");
         } catch (Exception e) {
-            LOG.info("generation of {} failed: {}", key, e.toString());
+            Log.LOG.info("generation of {} failed: {}", key, e.toString());
             return setStage(key, p, LedgerStatus.FAILED, null, truncate(messageOf(e)));
         }
         return setStage(key, p, LedgerStatus.READY, stored(video), null);
@@ -445,7 +448,7 @@ public final class LedgerService {
                 store.setMirrored(change.id(), false);
             }
         } catch (RuntimeException e) {
-            LOG.warn("could not mirror catalog change {} {} {} into the ledger {}: {}", change.type().label(), change.id(),
+            Log.LOG.warn("could not mirror catalog change {} {} {} into the ledger {}: {}", change.type().label(), change.id(),
                     change.action(), store.file(), e.getMessage());
         }
     }
