@@ -18,34 +18,32 @@ json.dump([{"spotId": f"shot-{i}", "eraId": "take-1", "prompt": f"prompt {i}", "
 PY
 "$here/reelmark" ledger check --file "$file" >/dev/null   # builds the jar and the CDS archive when needed
 
-now() { date +%s%N; }
 status() { if [ $(( $1 % 2 )) -eq 0 ]; then echo ready; else echo generating; fi; }
-
-t0=$(now)
-for i in $(seq 1 "$n"); do
-  "$here/reelmark" ledger set "shot-$(( i % entries ))" take-1 --status "$(status "$i")" --file "$file" >/dev/null
-done
-t1=$(now)
-for i in $(seq 1 "$n"); do
+TIMEFORMAT="%R %U %S"
+# measure NAME FUNCTION: prints wall and CPU (user+sys, children included) per update; the wall ms go to $data/last.
+measure() {
+  local name="$1"; shift
+  local t; t=$( { time "$@" >/dev/null 2>&1; } 2>&1 | tail -n 1)
+  awk -v name="$name" -v n="$n" -v t="$t" -v out="$data/last" 'BEGIN { split(t, a, " ");
+    printf "%-32s %6.0f ms wall, %6.0f ms CPU per update\n", name, a[1] * 1000 / n, (a[2] + a[3]) * 1000 / n;
+    printf "%f\n", a[1] * 1000 / n > out }'
+}
+sets() { for i in $(seq 1 "$n"); do
+  "$here/reelmark" ledger set "shot-$(( i % entries ))" take-1 --status "$(status "$i")" --file "$file"; done; }
+pys() { for i in $(seq 1 "$n"); do
   python3 -c 'import json,sys,os; f=sys.argv[1]; d=json.load(open(f)); [e.update(status=sys.argv[3]) for e in d if e["spotId"]==sys.argv[2] and e["eraId"]=="take-1"]; json.dump(d,open(f+".tmp","w"),indent=2); os.replace(f+".tmp",f)' \
-    "$file" "shot-$(( i % entries ))" "$(status "$i")"
-done
-t2=$(now)
-for i in $(seq 1 "$n"); do
+    "$file" "shot-$(( i % entries ))" "$(status "$i")"; done; }
+jqs() { for i in $(seq 1 "$n"); do
   jq --arg s "shot-$(( i % entries ))" --arg st "$(status "$i")" \
-    '(.[] | select(.spotId == $s and .eraId == "take-1") | .status) |= $st' "$file" > "$file.tmp" && mv "$file.tmp" "$file"
-done
-t3=$(now)
-for i in $(seq 1 "$n"); do
+    '(.[] | select(.spotId == $s and .eraId == "take-1") | .status) |= $st' "$file" > "$file.tmp" && mv "$file.tmp" "$file"; done; }
+batch() { for i in $(seq 1 "$n"); do
   printf '{"spotId":"shot-%d","eraId":"take-1","status":"%s","localPath":"generated/%d.mp4"}\n' $(( i % entries )) "$(status "$i")" "$i"
-done | "$here/reelmark" ledger apply - --file "$file" >/dev/null
-t4=$(now)
-"$here/reelmark" ledger check --file "$file" >/dev/null
+  done | "$here/reelmark" ledger apply - --file "$file"; }
 
-ms() { echo $(( ($2 - $1) / 1000000 )); }
-set_ms=$(( $(ms "$t0" "$t1") / n )); py_ms=$(( $(ms "$t1" "$t2") / n )); jq_ms=$(( $(ms "$t2" "$t3") / n ))
-echo "ledger set (one process each): $set_ms ms per update ($n updates, $entries entries)"
-echo "python3 -c json edit:          $py_ms ms per update"
-echo "jq edit:                       $jq_ms ms per update"
-echo "ledger apply - ($n updates):   $(ms "$t3" "$t4") ms in one process"
-awk -v s="$set_ms" -v p="$py_ms" -v j="$jq_ms" 'BEGIN { printf "ratio ledger set / python3: %.2fx; ledger set / jq: %.2fx\n", s / p, s / j }'
+echo "$n updates of a $entries-entry ledger:"
+measure "ledger set (a process each)" sets; set_ms=$(cat "$data/last")
+measure "python3 -c json edit" pys; py_ms=$(cat "$data/last")
+measure "jq edit" jqs; jq_ms=$(cat "$data/last")
+measure "ledger apply - (one process)" batch
+"$here/reelmark" ledger check --file "$file" >/dev/null
+awk -v s="$set_ms" -v p="$py_ms" -v j="$jq_ms" 'BEGIN { printf "ratio (wall) ledger set / python3: %.2fx; ledger set / jq: %.2fx\n", s / p, s / j }'
