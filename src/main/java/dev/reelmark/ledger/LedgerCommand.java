@@ -65,13 +65,12 @@ public final class LedgerCommand implements Callable<Integer> {
             case "fail" -> new FailCmd();
             default -> null;
         };
-        if (sub == null) return run(out, err, args);
-        CommandLine cli = new CommandLine(sub);
-        cli.setCommandName("reelmark ledger " + args[0]);
+        CommandLine cli = new CommandLine(sub == null ? new LedgerCommand() : sub);
+        cli.setCommandName(sub == null ? "reelmark ledger" : "reelmark ledger " + args[0]);
         cli.setOut(out);
         cli.setErr(err);
         cli.setExecutionExceptionHandler(Cli::handle);
-        int code = cli.execute(java.util.Arrays.copyOfRange(args, 1, args.length));
+        int code = cli.execute(sub == null ? args : java.util.Arrays.copyOfRange(args, 1, args.length));
         out.flush();
         err.flush();
         return code;
