@@ -18,6 +18,11 @@ public final class Main {
     public static final int USAGE = Cli.USAGE;
 
     public static void main(String[] args) {
+        // The light path for farm scripts: `ledger` builds only its own command tree, no other feature's.
+        if (args.length > 0 && args[0].equals("ledger")) {
+            System.exit(dev.reelmark.ledger.LedgerCommand.runQuick(new java.io.PrintWriter(System.out, true),
+                    new java.io.PrintWriter(System.err, true), java.util.Arrays.copyOfRange(args, 1, args.length)));
+        }
         System.exit(run(args));
     }
 

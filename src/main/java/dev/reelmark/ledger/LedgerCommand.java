@@ -19,17 +19,19 @@ import picocli.CommandLine.Spec;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /**
- * {@code reelmark ledger list|get|set|fail|generate|mirror|check|reset|restore}: the generation ledger from the
+ * {@code reelmark ledger list|get|set|apply|fail|generate|mirror|check|reset|restore}: the generation ledger from the
  * command line, on the same file (and with the same locking) as the server. Bad input and a corrupt ledger print
  * one line on stderr and exit with 2; a failed generation prints the failed entry and exits with 1.
  */
-@Command(name = "ledger", description = "The generation ledger (generated-videos.json): list, set, fail, generate, mirror, reset.",
+@Command(name = "ledger", description = "The generation ledger (generated-videos.json): list, set, apply, fail, generate, mirror, reset.",
         mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT, version = "reelmark " + Reelmark.VERSION,
-        subcommands = {LedgerCommand.ListCmd.class, LedgerCommand.GetCmd.class, LedgerCommand.SetCmd.class,
+        subcommands = {LedgerCommand.ListCmd.class, LedgerCommand.GetCmd.class, LedgerCommand.SetCmd.class, LedgerCommand.ApplyCmd.class,
                 LedgerCommand.FailCmd.class, LedgerCommand.GenerateCmd.class, LedgerCommand.MirrorCmd.class,
                 LedgerCommand.CheckCmd.class, LedgerCommand.ResetCmd.class, LedgerCommand.RestoreCmd.class})
 public final class LedgerCommand implements Callable<Integer> {
@@ -47,6 +49,31 @@ public final class LedgerCommand implements Callable<Integer> {
     /** Runs {@code reelmark ledger ARGS} on its own (tests; Main runs it as a subcommand). */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
         return Cli.run(new LedgerCommand(), out, err, args);
+    }
+
+    /**
+     * The start-up path of {@code reelmark ledger ARGS}: the commands farm scripts run once per frame (set, apply,
+     * get, fail) build only their own command model; everything else (help, version, other commands) goes through
+     * {@link #run}.
+     */
+    public static int runQuick(PrintWriter out, PrintWriter err, String... args) {
+        Sub sub = args.length == 0 || java.util.Arrays.stream(args).anyMatch(a -> a.equals("-h") || a.equals("--help")
+                || a.equals("-V") || a.equals("--version")) ? null : switch (args[0]) {
+            case "set" -> new SetCmd();
+            case "apply" -> new ApplyCmd();
+            case "get" -> new GetCmd();
+            case "fail" -> new FailCmd();
+            default -> null;
+        };
+        CommandLine cli = new CommandLine(sub == null ? new LedgerCommand() : sub);
+        cli.setCommandName(sub == null ? "reelmark ledger" : "reelmark ledger " + args[0]);
+        cli.setOut(out);
+        cli.setErr(err);
+        cli.setExecutionExceptionHandler(Cli::handle);
+        int code = cli.execute(sub == null ? args : java.util.Arrays.copyOfRange(args, 1, args.length));
+        out.flush();
+        err.flush();
+        return code;
     }
 
     public static void main(String[] args) {
@@ -105,6 +132,11 @@ public final class LedgerCommand implements Callable<Integer> {
         void printEntry(LedgerService ledger, LedgerEntry e) throws JsonProcessingException {
             out().println(Json.PRETTY.writeValueAsString(ledger.toJson(e)));
         }
+
+        void printBatch(LedgerService ledger, LedgerService.BatchResult r) {
+            out().printf("applied %d update%s to %s: %d added, %d updated, %d unchanged%n", r.applied(),
+                    r.applied() == 1 ? "" : "s", ledger.store().file(), r.added(), r.updated(), r.unchanged());
+        }
     }
 
     @Command(name = "list", description = "List the entries (optionally of one status).")
@@ -150,20 +182,70 @@ public final class LedgerCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "set", description = "Add or update an entry (an existing one keeps its createdAt).")
+    @Command(name = "set", description = "Change only the given fields of one or more entries (FIRST SECOND [FIRST SECOND ...]); "
+            + "the other fields are kept. A new entry needs --prompt and starts pending. --replace sets the whole entry "
+            + "(prompt required, status pending unless given, unset fields cleared; createdAt kept).")
     static final class SetCmd extends Sub {
-        @Parameters(index = "0", paramLabel = "FIRST_KEY") String first;
-        @Parameters(index = "1", paramLabel = "SECOND_KEY") String second;
-        @Option(names = "--prompt", required = true, description = "The prompt") String prompt;
-        @Option(names = "--status", description = "pending (default), generating, ready or failed") String status;
+        @Parameters(arity = "2..*", paramLabel = "FIRST_KEY SECOND_KEY", description = "Key pairs: the first and second key of each entry")
+        List<String> keyValues;
+        @Option(names = "--prompt", description = "The prompt") String prompt;
+        @Option(names = "--status", description = "pending, generating, ready or failed") String status;
         @Option(names = "--local-path", paramLabel = "PATH", description = "The video file (relative to the data directory unless absolute)") String localPath;
-        @Option(names = "--error", description = "Why it failed (only with --status failed)") String error;
+        @Option(names = "--clear-local-path", description = "Remove the entry's localPath") boolean clearLocalPath;
+        @Option(names = "--error", description = "Why it failed (only on a failed entry)") String error;
+        @Option(names = "--replace", description = "Replace the whole entry instead of changing the given fields") boolean replace;
+
+        @Override
+        public Integer call() throws Exception {
+            if (keyValues.size() % 2 != 0) {
+                throw ApiError.badField("FIRST_KEY SECOND_KEY", "keys come in pairs, got " + keyValues.size() + " values");
+            }
+            if (clearLocalPath && localPath != null) throw ApiError.badField("--clear-local-path", "cannot go with --local-path");
+            LedgerService ledger = options.service();
+            LedgerStatus st = status == null ? null : LedgerStatus.parse("--status", status);
+            List<EntryKey> keys = new ArrayList<>();
+            for (int i = 0; i < keyValues.size(); i += 2) keys.add(ledger.key(keyValues.get(i), keyValues.get(i + 1)));
+            if (replace) {
+                if (keys.size() != 1) throw ApiError.badField("--replace", "replaces one entry at a time");
+                if (clearLocalPath) throw ApiError.badField("--clear-local-path", "is what --replace does without --local-path");
+                printEntry(ledger, ledger.put(keys.get(0), new LedgerService.EntryInput(prompt, st, localPath, error)));
+                return 0;
+            }
+            var patch = new LedgerService.EntryPatch(prompt, st,
+                    clearLocalPath ? Optional.empty() : localPath == null ? null : Optional.of(localPath),
+                    error == null ? null : Optional.of(error));
+            if (keys.size() == 1) {
+                printEntry(ledger, ledger.update(keys.get(0), patch));
+                return 0;
+            }
+            List<LedgerService.KeyedPatch> updates = new ArrayList<>();
+            for (EntryKey k : keys) updates.add(new LedgerService.KeyedPatch(0, k, patch));
+            printBatch(ledger, ledger.applyAll(updates));
+            return 0;
+        }
+    }
+
+    @Command(name = "apply", description = "Apply many partial updates from FILE (or - for stdin), one JSON object per line "
+            + "(JSON Lines): the two keys plus any of prompt, status, localPath, error (null clears localPath or error). "
+            + "All or nothing: one lock and one atomic write; any bad line is reported with its number, exit 2, and "
+            + "nothing is written.")
+    static final class ApplyCmd extends Sub {
+        @Parameters(index = "0", paramLabel = "FILE|-") String source;
 
         @Override
         public Integer call() throws Exception {
             LedgerService ledger = options.service();
-            var input = new LedgerService.EntryInput(prompt, status == null ? null : LedgerStatus.parse("--status", status), localPath, error);
-            printEntry(ledger, ledger.put(ledger.key(first, second), input));
+            List<LedgerService.KeyedPatch> updates;
+            if ("-".equals(source)) {
+                updates = LedgerLines.read(new java.io.InputStreamReader(System.in, java.nio.charset.StandardCharsets.UTF_8), ledger.keys());
+            } else {
+                try (var r = java.nio.file.Files.newBufferedReader(Path.of(source))) {
+                    updates = LedgerLines.read(r, ledger.keys());
+                } catch (java.nio.file.NoSuchFileException e) {
+                    throw ApiError.badField("FILE", "no such file: " + source);
+                }
+            }
+            printBatch(ledger, ledger.applyAll(updates));
             return 0;
         }
     }

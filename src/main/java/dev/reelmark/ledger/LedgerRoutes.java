@@ -40,6 +40,7 @@ public final class LedgerRoutes {
         LedgerKeys k = ledger.keys();
         router.schema("LedgerEntry", entrySchema(k));
         router.schema("LedgerEntryInput", inputSchema());
+        router.schema("LedgerEntryPatch", patchSchema());
         String keyDoc = "the first key (" + k.first() + ")";
         String eraDoc = "the second key (" + k.second() + ")";
 
@@ -126,6 +127,22 @@ public final class LedgerRoutes {
                     ctx.json(ledger.toJson(ledger.put(key, input)));
                 });
 
+        router.patch("/api/ledger/{spotId}/{eraId}").tag(TAG).summary("Change some fields of a ledger entry")
+                .description("Only the fields in the body change; the others are kept. null clears localPath or error. "
+                        + "Leaving failed clears the error; an error is only accepted on an entry that ends up failed. "
+                        + "An entry that does not exist yet is added when the body has a prompt (status pending unless "
+                        + "given), else 404.")
+                .pathParam("spotId", "string", keyDoc).pathParam("eraId", "string", eraDoc)
+                .request(ref("LedgerEntryPatch"))
+                .response(ref("LedgerEntry")).errors(400, 404, 409)
+                .handle(ctx -> {
+                    EntryKey key = pathKey(ctx);
+                    ObjectNode body = Requests.jsonObject(ctx);
+                    sameKey(body, k.first(), key.spotId());
+                    sameKey(body, k.second(), key.eraId());
+                    ctx.json(ledger.toJson(ledger.update(key, LedgerLines.patch(body, Set.of(k.first(), k.second())))));
+                });
+
         router.post("/api/ledger/{spotId}/{eraId}/fail").tag(TAG).summary("Mark a ledger entry as failed")
                 .pathParam("spotId", "string", keyDoc).pathParam("eraId", "string", eraDoc)
                 .request(objectOf("error", type("string")))
@@ -203,6 +220,17 @@ public final class LedgerRoutes {
         props.set("localPath", nullable("string"));
         props.set("error", nullable("string").put("description", "only with status failed"));
         s.putArray("required").add("prompt");
+        return s;
+    }
+
+    static ObjectNode patchSchema() {
+        ObjectNode s = Json.object().put("type", "object").put("additionalProperties", false)
+                .put("description", "The fields to change; the others are kept. null clears localPath or error.");
+        ObjectNode props = s.putObject("properties");
+        props.set("prompt", Json.object().put("type", "string").put("minLength", 1).put("maxLength", LedgerService.MAX_PROMPT));
+        props.set("status", statusSchema());
+        props.set("localPath", nullable("string"));
+        props.set("error", nullable("string").put("description", "only on an entry that ends up failed"));
         return s;
     }
 

@@ -43,7 +43,10 @@ import java.util.function.Supplier;
  * beside the ledger): {@link #onCatalogChange} then keeps its entries in step with every catalog write.
  */
 public final class LedgerService {
-    private static final Logger LOG = LoggerFactory.getLogger(LedgerService.class);
+    /** Made on first use: a ledger command that logs nothing does not start the logging backend. */
+    private static final class Log {
+        static final Logger LOG = LoggerFactory.getLogger(LedgerService.class);
+    }
     public static final int MAX_PROMPT = 10_000;
     public static final int MAX_PATH = 4096;
     public static final int MAX_ERROR = 10_000;
@@ -166,6 +169,141 @@ public final class LedgerService {
     }
 
     /**
+     * A partial update: only the fields given change. {@code prompt} and {@code status} are null when not given;
+     * {@code localPath} and {@code error} are null when not given, {@link Optional#empty()} to clear them.
+     */
+    public record EntryPatch(String prompt, LedgerStatus status, Optional<String> localPath, Optional<String> error) {
+        public static EntryPatch of(String prompt, LedgerStatus status, String localPath, String error) {
+            return new EntryPatch(prompt, status, localPath == null ? null : Optional.of(localPath),
+                    error == null ? null : Optional.of(error));
+        }
+    }
+
+    /** One update of a batch, with the line it came from (1-based; 0 when it has none). */
+    public record KeyedPatch(int line, EntryKey key, EntryPatch patch) {
+    }
+
+    /** What a batch did. */
+    public record BatchResult(int applied, int added, int updated, int unchanged) {
+    }
+
+    /**
+     * Changes only the given fields of the entry (and keeps the others, createdAt, catalog link and hand-added
+     * fields); a new entry needs a prompt and starts pending. Moving away from failed clears the error; an error is
+     * only accepted on an entry that ends up failed. completedAt follows the status as in {@link #put}.
+     */
+    public LedgerEntry update(EntryKey key, EntryPatch patch) {
+        EntryPatch p = checkPatch(patch);
+        return store.modify(entries -> {
+            int i = indexOf(entries, key);
+            LedgerEntry merged = merge(key, i < 0 ? null : entries.get(i), p, now());
+            if (i < 0) entries.add(merged);
+            else entries.set(i, merged);
+            return merged;
+        });
+    }
+
+    /**
+     * Applies every update in order under one lock with one atomic write, all or nothing: when any update is
+     * invalid (against the input or the entries as the earlier updates left them) nothing is written and the
+     * {@link BatchException} lists every bad line.
+     */
+    public BatchResult applyAll(List<KeyedPatch> updates) {
+        List<String> problems = new ArrayList<>();
+        List<KeyedPatch> checked = new ArrayList<>(updates.size());
+        for (KeyedPatch u : updates) {
+            try {
+                EntryKey.of(keys(), u.key().spotId(), u.key().eraId());
+                checked.add(new KeyedPatch(u.line(), u.key(), checkPatch(u.patch())));
+            } catch (ApiError e) {
+                problems.add(lineProblem(u.line(), e));
+            }
+        }
+        if (!problems.isEmpty()) throw new BatchException(problems);
+        return store.modify(entries -> {
+            Map<EntryKey, Integer> index = new HashMap<>();
+            for (int i = 0; i < entries.size(); i++) index.putIfAbsent(entries.get(i).key(), i);
+            Instant now = now();
+            int added = 0;
+            int updated = 0;
+            int unchanged = 0;
+            List<String> late = new ArrayList<>();
+            for (KeyedPatch u : checked) {
+                Integer i = index.get(u.key());
+                try {
+                    LedgerEntry old = i == null ? null : entries.get(i);
+                    LedgerEntry merged = merge(u.key(), old, u.patch(), now);
+                    if (i == null) {
+                        index.put(u.key(), entries.size());
+                        entries.add(merged);
+                        added++;
+                    } else if (merged.equals(old)) {
+                        unchanged++;
+                    } else {
+                        entries.set(i, merged);
+                        updated++;
+                    }
+                } catch (ApiError e) {
+                    late.add(lineProblem(u.line(), e));
+                }
+            }
+            if (!late.isEmpty()) throw new BatchException(late);
+            return new BatchResult(checked.size(), added, updated, unchanged);
+        });
+    }
+
+    /** A batch with bad updates: 400, one message line per bad input line; nothing was written. */
+    public static final class BatchException extends ApiError {
+        private final List<String> problems;
+
+        public BatchException(List<String> problems) {
+            super(400, "bad_request", null, problems.size() + " bad update" + (problems.size() == 1 ? "" : "s")
+                    + ", nothing was written:\n" + String.join("\n", problems));
+            this.problems = List.copyOf(problems);
+        }
+
+        public List<String> problems() {
+            return problems;
+        }
+    }
+
+    private static String lineProblem(int line, ApiError e) {
+        return (line > 0 ? "line " + line + ": " : "") + e.getMessage();
+    }
+
+    private static EntryPatch checkPatch(EntryPatch p) {
+        if (p.prompt() != null) checkPrompt(p.prompt());
+        if (p.localPath() != null && p.localPath().isPresent()) checkPath(p.localPath().get());
+        if (p.error() != null && p.error().isPresent()) checkError(p.error().get());
+        if (p.prompt() == null && p.status() == null && p.localPath() == null && p.error() == null) {
+            throw ApiError.badField("status", "nothing to change: give at least one of prompt, status, localPath, error");
+        }
+        if (p.error() != null && p.error().isPresent() && p.status() != null && p.status() != LedgerStatus.FAILED) {
+            throw ApiError.badField("error", "only a failed entry has an error (status is " + p.status().value() + ")");
+        }
+        return p;
+    }
+
+    private LedgerEntry merge(EntryKey key, LedgerEntry old, EntryPatch p, Instant now) {
+        if (old == null && p.prompt() == null) {
+            throw new ApiError(404, "not_found", "prompt", "no ledger entry with " + keys().first() + " '" + key.spotId()
+                    + "' and " + keys().second() + " '" + key.eraId() + "'; a new entry needs a prompt");
+        }
+        LedgerStatus status = p.status() != null ? p.status() : old == null ? LedgerStatus.PENDING : old.status();
+        String prompt = p.prompt() != null ? p.prompt() : old.prompt();
+        String localPath = p.localPath() != null ? p.localPath().orElse(null) : old == null ? null : old.localPath();
+        String error = p.error() != null ? p.error().orElse(null)
+                : status == LedgerStatus.FAILED && old != null ? old.error() : null;
+        if (error != null && status != LedgerStatus.FAILED) {
+            throw ApiError.badField("error", "only a failed entry has an error (status is " + status.value() + ")");
+        }
+        Instant completed = !status.isFinished() ? null
+                : old != null && old.status() == status && old.completedAt() != null ? old.completedAt() : now;
+        return new LedgerEntry(key.spotId(), key.eraId(), prompt, localPath, status, old == null ? now : old.createdAt(),
+                completed, error, old == null ? null : old.catalog(), old == null ? null : old.extra());
+    }
+
+    /**
      * The seed's {@code setVideoMetadata(entry)}: adds the entry, or replaces the one with the same keys keeping its
      * createdAt (and catalog link and hand-added fields unless the new entry has its own).
      */
@@ -219,7 +357,7 @@ public final class LedgerService {
             Thread.currentThread().interrupt();
             return setStage(key, p, LedgerStatus.FAILED, null, "generation was interrupted");
         } catch (Exception e) {
-            LOG.info("generation of {} failed: {}", key, e.toString());
+            Log.LOG.info("generation of {} failed: {}", key, e.toString());
             return setStage(key, p, LedgerStatus.FAILED, null, truncate(messageOf(e)));
         }
         return setStage(key, p, LedgerStatus.READY, stored(video), null);
@@ -324,7 +462,7 @@ public final class LedgerService {
                 store.setMirrored(change.id(), false);
             }
         } catch (RuntimeException e) {
-            LOG.warn("could not mirror catalog change {} {} {} into the ledger {}: {}", change.type().label(), change.id(),
+            Log.LOG.warn("could not mirror catalog change {} {} {} into the ledger {}: {}", change.type().label(), change.id(),
                     change.action(), store.file(), e.getMessage());
         }
     }

@@ -57,7 +57,10 @@ import java.util.function.Function;
  * </ul>
  */
 public final class LedgerStore {
-    private static final Logger LOG = LoggerFactory.getLogger(LedgerStore.class);
+    /** Made on first use: a ledger command that logs nothing does not start the logging backend. */
+    private static final class Log {
+        static final Logger LOG = LoggerFactory.getLogger(LedgerStore.class);
+    }
     /** One in-process lock per lock file: FileLock is per process, and a second lock from this JVM would throw. */
     private static final ConcurrentHashMap<Path, ReentrantLock> LOCAL_LOCKS = new ConcurrentHashMap<>();
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'").withZone(ZoneOffset.UTC);
@@ -193,7 +196,7 @@ public final class LedgerStore {
                 corrupt = true;
             }
             writeAtomically(file, codec.write(List.of()));
-            LOG.info("ledger {} reset; the previous file is at {}", file, aside);
+            Log.LOG.info("ledger {} reset; the previous file is at {}", file, aside);
             return new ResetResult(aside, corrupt, before);
         });
     }
@@ -301,7 +304,7 @@ public final class LedgerStore {
             try {
                 backup = locked(() -> keepCopy(bytes));
             } catch (RuntimeException e) {
-                LOG.warn("could not keep a copy of the corrupt ledger {}", file, e);
+                Log.LOG.warn("could not keep a copy of the corrupt ledger {}", file, e);
             }
             throw new LedgerCorruptException(file, p.line, p.column, p.getMessage(), backup);
         }
@@ -317,7 +320,7 @@ public final class LedgerStore {
         }
         Path copy = uniqueSibling(".corrupt-");
         writeAtomically(copy, bytes);
-        LOG.warn("the ledger {} is corrupt; a copy was kept at {}", file, copy);
+        Log.LOG.warn("the ledger {} is corrupt; a copy was kept at {}", file, copy);
         return copy;
     }
 
