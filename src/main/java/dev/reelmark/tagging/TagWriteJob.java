@@ -99,6 +99,7 @@ public final class TagWriteJob implements JobHandler {
         Path path = Path.of(item.filePath());
         try {
             if (item.status().equals("writing")) {
+                Mp4InPlace.recover(path); // an in-place write cut short is rolled back first
                 TagWriter.LightProbe p = writer.probeLight(path);
                 if (p.error() == null && Objects.equals(p.comment(), item.newComment())
                         && !Objects.equals(p.comment(), item.previousComment())) {
@@ -120,7 +121,7 @@ public final class TagWriteJob implements JobHandler {
             }
             store.backupAndMarkWriting(item.id(), item.fileHash(), current, probe);
             TagWriter.WriteResult r = writer.rewrite(path, probe, item.newComment());
-            store.finishItem(item.id(), "success", null, r.fingerprintAfter());
+            store.finishItem(item.id(), "success", null, r.fingerprintAfter(), r.writePath());
             if (item.rollbackItemId() == null) store.deleteEdit(item.fileHash());
         } catch (JobInterruptedException e) {
             throw e;
