@@ -52,12 +52,12 @@ final class Mp4InPlace {
                     TagWriter.deleteQuietly(temp);
                 }
             } else {
-                Mp4Boxes.apply(file, plan);
                 try {
+                    Mp4Boxes.apply(file, plan);
                     after = writer.probeFull(file);
                     TagWriter.verify(before, Json.parse(after), newComment, tags);
-                } catch (RuntimeException e) {
-                    Mp4Boxes.recover(file);
+                } catch (RuntimeException | IOException e) {
+                    Mp4Boxes.recover(file); // the old bytes back (nothing to do when the journal was not written yet)
                     throw e;
                 }
                 Mp4Boxes.commit(file);
