@@ -47,7 +47,7 @@ class Mp4BoxesTest {
         Mp4Boxes.Node shifted = Mp4Boxes.shiftOffsets(stbl("stco", 100, 0xFFFFFF00L), 50, 0x200);
         Mp4Boxes.Node table = shifted.children.get(0);
         assertThat(table.type).isEqualTo("co64");
-        assertThat(offsets(table)).containsExactly(0x300L, 0x1_0000_0100L);
+        assertThat(offsets(table)).containsExactly(100L + 0x200, 0x1_0000_0100L);
         assertThat(table.size()).isEqualTo(8 + 8 + 2 * 8);
     }
 
