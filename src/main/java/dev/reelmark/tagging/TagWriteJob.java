@@ -56,6 +56,8 @@ public final class TagWriteJob implements JobHandler {
         List<OperationItem> items = store.items(opId);
         // A crash can leave a temp file beside an original; it is never the only copy, so it can go.
         for (OperationItem i : items) TagWriter.deleteQuietly(TagWriter.tempFor(Path.of(i.filePath())));
+        // An in-place write a crash cut short is rolled back from its journal before anything else reads the file.
+        for (OperationItem i : items) if (i.status().equals("writing")) Mp4InPlace.recover(Path.of(i.filePath()));
         ctx.total(items.size());
         int start = ctx.state().path("next").asInt(0);
         try {
