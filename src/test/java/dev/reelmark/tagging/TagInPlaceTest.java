@@ -196,6 +196,41 @@ class TagInPlaceTest {
         assertThat(streamHashes(f)).isEqualTo(media);
     }
 
+    /** exiftool's whole view (-a -G1), less the file system, the comment and, where the media moved, its offset. */
+    private static Map<String, String> exiftoolView(Path file, String... alsoIgnore) {
+        ProcessRunner.Result r = run(List.of("exiftool", "-j", "-a", "-G1", "-n", file.toString()), 60);
+        assertThat(r.ok()).as("exiftool " + file + ": " + r.stderr()).isTrue();
+        Map<String, String> out = new java.util.TreeMap<>();
+        Json.parse(r.stdoutText()).get(0).properties().forEach(e -> {
+            String k = e.getKey();
+            if (k.startsWith("System:") || k.startsWith("ExifTool:") || k.equals("SourceFile") || k.endsWith(":Comment")) return;
+            if (List.of(alsoIgnore).contains(k)) return;
+            out.put(k, e.getValue().toString());
+        });
+        assertThat(out).hasSizeGreaterThan(30);
+        return out;
+    }
+
+    @Test
+    void m4vKeepsItsBrandAndEveryOtherAtomExiftoolSees() throws Exception {
+        Path f = make("clip.m4v", "-f", "ipod");
+        Map<String, String> view = exiftoolView(f);
+        assertThat(view.get("QuickTime:MajorBrand")).contains("M4V");
+        Map<String, String> media = streamHashes(f);
+        TagWriter.WriteResult r = write(f, "People: Ann, Bo");
+        assertThat(r.writePath()).isEqualTo("moov_rewritten");
+        assertComment(f, "People: Ann, Bo", true);
+        assertThat(exiftoolView(f)).isEqualTo(view);
+        assertThat(streamHashes(f)).isEqualTo(media);
+
+        Path fast = make("fast.m4v", "-f", "ipod", "-movflags", "+faststart");
+        Map<String, String> fastView = exiftoolView(fast, "QuickTime:MediaDataOffset");
+        r = write(fast, "People: Ann, Bo, and someone whose name is far too long to fit in the eight spare bytes");
+        assertThat(r.writePath()).isEqualTo("shifted");
+        assertThat(exiftoolView(fast, "QuickTime:MediaDataOffset")).isEqualTo(fastView);
+        assertComment(fast, "People: Ann, Bo, and someone whose name is far too long to fit in the eight spare bytes", true);
+    }
+
     @Test
     void fragmentedFilesFallBackToTheRemux() throws Exception {
         Path f = make("frag.mp4", "-movflags", "frag_keyframe+empty_moov");
