@@ -30,6 +30,7 @@ import java.util.function.Supplier;
  * the chapters. The new file is written beside the original (same extension, so ffmpeg picks the same muxer),
  * verified (streams, duration, other tags, the comment read back), fsynced, then renamed over the original: a reader
  * or a crash sees either the old file or the new one. The temp and FFMETADATA files are removed on every path.
+ * MP4/MOV/M4V files are first offered to {@link Mp4InPlace} (no re-mux); the ffmpeg rewrite is the fallback.
  */
 public final class TagWriter {
     /** Extensions whose containers (MP4/MOV and Matroska) can hold a comment tag and are written by stream copy. */

@@ -232,6 +232,27 @@ class TagInPlaceTest {
     }
 
     @Test
+    void anInPlaceWriteKeepsTheInodeSoHardLinksSeeIt() throws Exception {
+        Path f = make("linked.mp4");
+        Path hard = Files.createLink(dir.resolve("hard.mp4"), f);
+        Object inode = Files.getAttribute(f, "unix:ino");
+        TagWriter.WriteResult r = write(f, "People: Ann, Bo");
+        assertThat(r.writePath()).isEqualTo("moov_rewritten");
+        assertThat(Files.getAttribute(f, "unix:ino")).isEqualTo(inode);
+        assertThat(Files.getAttribute(f, "unix:nlink")).isEqualTo(2);
+        assertComment(hard, "People: Ann, Bo", true);
+    }
+
+    @Test
+    void commentsKeptAsMdtaKeysFallBackToTheRemux() throws Exception {
+        Path f = make("mdta.mov", "-movflags", "+use_metadata_tags", "-metadata", "com.example.shot=12");
+        TagWriter.WriteResult r = write(f, "People: Ann, Bo");
+        assertThat(r.writePath()).isEqualTo("remux");
+        assertThat(TagFixtures.ffprobeComment(f)).isEqualTo("People: Ann, Bo");
+        assertThat(TagFixtures.ffprobe(f).path("format").path("tags").path("com.example.shot").asText()).isEqualTo("12");
+    }
+
+    @Test
     void fragmentedFilesFallBackToTheRemux() throws Exception {
         Path f = make("frag.mp4", "-movflags", "frag_keyframe+empty_moov");
         assertThat(topLevel(f)).contains("moof");
