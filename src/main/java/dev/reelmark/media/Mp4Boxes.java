@@ -23,8 +23,9 @@ import java.util.zip.CRC32;
  * The comment lives in {@code moov/udta/meta/ilst/©cmt/data} (MP4, as ffmpeg, mutagen and exiftool read it) or as a
  * QuickTime text atom {@code moov/udta/©cmt} (MOV). A write takes one of three paths:
  * <ul>
- *   <li>{@link WritePath#IN_PLACE}: the new moov fits in the old one plus the {@code free}/{@code skip} boxes after
- *   it; it is written over them and the rest stays a {@code free} box. Media bytes do not move.</li>
+ *   <li>{@link WritePath#IN_PLACE}: the new moov fits in the old one (counting the {@code free}/{@code skip} boxes
+ *   right after ilst) plus the {@code free}/{@code skip} boxes after it; it is written over them and the rest stays a
+ *   {@code free} box after moov. Media bytes do not move.</li>
  *   <li>{@link WritePath#MOOV_REWRITTEN}: moov is the last box; it is rewritten where it is and the file is extended
  *   or truncated. Media bytes do not move.</li>
  *   <li>{@link WritePath#SHIFTED}: moov precedes the media and grew; a new file is written beside the old one with
@@ -318,6 +319,12 @@ public final class Mp4Boxes {
                 if (ilst != null) {
                     long cmts = ilst.children.stream().filter(c -> c.type.equals(CMT)).count();
                     if (cmts > 1) throw new Unsupported("several ilst comment atoms");
+                    // Padding right after ilst (mutagen and exiftool leave some there) becomes room for the new ilst:
+                    // dropped here, so the moov shrinks by it and what is left over is the free box after moov.
+                    int i = meta.children.indexOf(ilst) + 1;
+                    while (i < meta.children.size() && (meta.children.get(i).type.equals("free") || meta.children.get(i).type.equals("skip"))) {
+                        meta.children.remove(i);
+                    }
                 }
             }
         }

@@ -253,6 +253,22 @@ class TagInPlaceTest {
     }
 
     @Test
+    void paddingMutagenLeftInsideMetaIsUsedInPlace() throws Exception {
+        Path f = make("mutagen.mp4", "-movflags", "+faststart");
+        ProcessRunner.Result m = run(List.of(python.toString(), "-c", "import sys, mutagen.mp4\n"
+                + "f = mutagen.mp4.MP4(sys.argv[1]); f.tags['\\xa9cmt'] = ['People: from mutagen']; f.save()", f.toString()), 60);
+        assertThat(m.ok()).as(m.stderr()).isTrue();
+        assertThat(mutagenComment(f)).isEqualTo("People: from mutagen");
+        Map<String, String> media = streamHashes(f);
+        long len = Files.size(f);
+        TagWriter.WriteResult r = write(f, "People: Ann, Bo, Cleo and a list a good deal longer than the eight spare bytes of ffmpeg");
+        assertThat(r.writePath()).isEqualTo("in_place");
+        assertThat(Files.size(f)).isEqualTo(len);
+        assertComment(f, "People: Ann, Bo, Cleo and a list a good deal longer than the eight spare bytes of ffmpeg", true);
+        assertThat(streamHashes(f)).isEqualTo(media);
+    }
+
+    @Test
     void fragmentedFilesFallBackToTheRemux() throws Exception {
         Path f = make("frag.mp4", "-movflags", "frag_keyframe+empty_moov");
         assertThat(topLevel(f)).contains("moof");
