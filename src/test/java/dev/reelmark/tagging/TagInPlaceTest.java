@@ -340,7 +340,7 @@ class TagInPlaceTest {
         TagWriter w = writer();
         String probe = w.probeFull(link);
         assertThatThrownBy(() -> w.rewrite(link, probe, "People: Bo")).isInstanceOf(TagWriter.TagWriteException.class)
-                .hasMessageContaining("symlink");
+                .hasMessageMatching("(?s).*(symlink|symbolic link).*");
         assertThat(Files.isSymbolicLink(link)).isTrue();
         assertThat(TagFixtures.sha(f)).isEqualTo(before);
     }
