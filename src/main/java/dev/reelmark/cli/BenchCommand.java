@@ -109,13 +109,18 @@ final class BenchCommand {
         @Option(names = "--big-mb", defaultValue = "1024", description = "Size of the large file to rewrite, MB; 0 skips it (default ${DEFAULT-VALUE})")
         int bigMb;
 
+        @Option(names = "--inplace", description = "Only time the comment write of one large MP4 (--big-mb): in place, "
+                + "moov rewritten, shifted, against ffmpeg -c copy and the ffmpeg rewrite")
+        boolean inPlace;
+
         @Override
         public Integer call() throws Exception {
             if (files < 1 || files > 100_000) throw new IllegalArgumentException("--files must be from 1 to 100000");
             if (bigMb < 0 || bigMb > 16_384) throw new IllegalArgumentException("--big-mb must be from 0 to 16384");
             Path scratch = Files.createTempDirectory("reelmark-tag-bench");
             try {
-                new dev.reelmark.tagging.TagBench(scratch, files, bigMb, System.out).run();
+                if (inPlace) new dev.reelmark.tagging.TagBench(scratch, files, bigMb, System.out).runInPlace();
+                else new dev.reelmark.tagging.TagBench(scratch, files, bigMb, System.out).run();
             } finally {
                 try (var walk = Files.walk(scratch)) {
                     walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

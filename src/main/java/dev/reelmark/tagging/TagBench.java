@@ -157,6 +157,71 @@ public final class TagBench {
         Files.delete(big);
     }
 
+    /**
+     * {@code bench tags --inplace}: one large MP4 (moov at the end, then a faststart copy); times the comment write
+     * of each path Reelmark takes (moov rewritten, in place into the padding, shifted) against {@code ffmpeg -map 0
+     * -c copy} of the same file and against the ffmpeg rewrite Reelmark falls back to, in the same run.
+     */
+    public void runInPlace() throws Exception {
+        FfmpegTools tools = FfmpegTools.defaults();
+        out.println("ffmpeg: " + tools.version() + " (" + tools.source() + "); " + Runtime.getRuntime().availableProcessors() + " CPU(s)");
+        int mb = Math.max(1, bigMb);
+        long need = (long) mb * 3 << 20;
+        long free = Files.getFileStore(scratch).getUsableSpace();
+        if (free < need + (512L << 20)) throw new IllegalStateException("not enough disk space: " + (free >> 20) + " MB free, it needs " + (need >> 20) + " MB");
+        long t0 = System.nanoTime();
+        Path base = scratch.resolve("big-base.mp4");
+        ProcessRunner.Result r = tools.runFfmpeg(List.of("-v", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=1280x720:rate=30:duration=10",
+                "-f", "lavfi", "-i", "sine=f=440:d=10", "-c:v", "mpeg4", "-q:v", "1", "-c:a", "aac", base.toString()), Duration.ofMinutes(10));
+        if (!r.ok()) throw new IllegalStateException(r.stderrTail(3));
+        int copies = (int) Math.max(1, ((long) mb << 20) / Files.size(base));
+        StringBuilder list = new StringBuilder();
+        for (int i = 0; i < copies; i++) list.append("file '").append(base).append("'\n");
+        Path listFile = Files.writeString(scratch.resolve("concat.txt"), list);
+        Path big = scratch.resolve("big.mp4");
+        Path fast = scratch.resolve("big-faststart.mp4");
+        r = tools.runFfmpeg(List.of("-v", "error", "-y", "-f", "concat", "-safe", "0", "-i", listFile.toString(), "-map", "0",
+                "-c", "copy", "-metadata", "comment=People: Ann", big.toString()), Duration.ofMinutes(20));
+        if (!r.ok()) throw new IllegalStateException(r.stderrTail(3));
+        Files.delete(base);
+        out.printf("large file: %.0f MB MP4 (moov at the end) made in %.1f s%n", Files.size(big) / 1048576.0, secs(t0));
+
+        Path copy = scratch.resolve("ffmpeg-copy.mp4");
+        long t1 = System.nanoTime();
+        r = tools.runFfmpeg(List.of("-nostdin", "-v", "error", "-y", "-i", big.toString(), "-map", "0", "-c", "copy",
+                "-metadata", "comment=People: Ann, Bo", copy.toString()), Duration.ofMinutes(20));
+        if (!r.ok()) throw new IllegalStateException(r.stderrTail(3));
+        double ffmpegCopy = secs(t1);
+        Files.delete(copy);
+        out.printf("baseline: ffmpeg -map 0 -c copy with a new comment: %.2f s%n", ffmpegCopy);
+
+        TagWriter writer = new TagWriter(() -> tools, Duration.ofMinutes(30));
+        TagWriter remuxOnly = new TagWriter(() -> tools, Duration.ofMinutes(30), false);
+        String[] comments = {"People: Ann, Bo", "People: Ann, Bo, Cleo", "People: Ann, Bo, Cleo, Dee"};
+        for (int round = 0; round < comments.length; round++) timedWrite(writer, big, comments[round], ffmpegCopy);
+
+        r = tools.runFfmpeg(List.of("-nostdin", "-v", "error", "-y", "-i", big.toString(), "-map", "0", "-c", "copy",
+                "-movflags", "+faststart", fast.toString()), Duration.ofMinutes(20));
+        if (!r.ok()) throw new IllegalStateException(r.stderrTail(3));
+        Files.delete(big);
+        out.printf("faststart copy made (moov before the media)%n");
+        timedWrite(writer, fast, "People: Ann, Bo, Cleo, Dee and a list that no longer fits the faststart moov", ffmpegCopy);
+        timedWrite(writer, fast, "People: Ann, Bo, Cleo, Dee, Eve", ffmpegCopy);
+        timedWrite(remuxOnly, fast, "People: Ann", ffmpegCopy);
+        Files.delete(fast);
+    }
+
+    private void timedWrite(TagWriter writer, Path file, String comment, double ffmpegCopy) {
+        long t1 = System.nanoTime();
+        String probe = writer.probeFull(file);
+        double probeS = secs(t1);
+        long t2 = System.nanoTime();
+        TagWriter.WriteResult w = writer.rewrite(file, probe, comment);
+        double writeS = secs(t2);
+        out.printf("write %-14s backup probe %.3f s + write (incl. ffprobe verify, fsync) %.3f s; ffmpeg -c copy / this write = %.1fx%n",
+                w.writePath() + ":", probeS, writeS, ffmpegCopy / writeS);
+    }
+
     private static double secs(long start) {
         return (System.nanoTime() - start) / 1e9;
     }

@@ -67,12 +67,12 @@ public final class TagRecords {
                             Instant startedAt, Instant completedAt, Instant updatedAt) {
     }
 
-    /** One row of tag_operation_items. */
+    /** One row of tag_operation_items; {@code writePath} says how the file was written (in_place, moov_rewritten, shifted, remux). */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record OperationItem(long id, long operationId, int seq, String fileHash, String fileHashAfter, String filePath,
                                 String status, String previousComment, String newComment, List<String> tagsAdded,
                                 List<String> tagsRemoved, Long rollbackItemId, String errorMessage, Instant processedAt,
-                                boolean hasBackup) {
+                                boolean hasBackup, String writePath) {
     }
 
     /** One row of metadata_history. */

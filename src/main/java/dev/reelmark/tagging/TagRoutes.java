@@ -86,7 +86,8 @@ public final class TagRoutes {
                 "file_hash", type("string"), "file_hash_after", nullable("string"), "file_path", type("string"),
                 "status", type("string"), "previous_comment", nullable("string"), "new_comment", nullable("string"),
                 "tags_added", strings(), "tags_removed", strings(), "rollback_item_id", nullable("integer"),
-                "error_message", nullable("string"), "processed_at", nullable("string"), "has_backup", type("boolean")));
+                "error_message", nullable("string"), "processed_at", nullable("string"), "has_backup", type("boolean"),
+                "write_path", nullable("string")));
         ObjectNode opStatus = Json.object().put("type", "object");
         opStatus.putObject("properties").set("operation", ref("TagOperation"));
         ((ObjectNode) opStatus.get("properties")).set("items", arrayOf(ref("TagOperationItem")));

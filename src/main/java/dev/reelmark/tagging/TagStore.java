@@ -279,7 +279,7 @@ final class TagStore {
                 rs.getString("file_hash_after"), rs.getString("file_path"), rs.getString("status"),
                 rs.getString("previous_comment"), rs.getString("new_comment"), strings(rs.getString("tags_added")),
                 strings(rs.getString("tags_removed")), longOrNull(rs, "rollback_item_id"), rs.getString("error_message"),
-                Timestamps.read(rs, "processed_at"), rs.getLong("backups") > 0);
+                Timestamps.read(rs, "processed_at"), rs.getLong("backups") > 0, rs.getString("write_path"));
     }
 
     /** Saves the backup (once per item) and marks the item as being written, in one transaction. */
@@ -297,9 +297,15 @@ final class TagStore {
     }
 
     void finishItem(long itemId, String status, String error, String hashAfter) {
+        finishItem(itemId, status, error, hashAfter, null);
+    }
+
+    /** {@code writePath}: how the file was written (in_place, moov_rewritten, shifted, remux), null when it was not. */
+    void finishItem(long itemId, String status, String error, String hashAfter, String writePath) {
         jdbi.useHandle(h -> h.createUpdate("UPDATE tag_operation_items SET status = :s, error_message = :e, "
-                        + "file_hash_after = COALESCE(:a, file_hash_after), processed_at = :now WHERE id = :i")
-                .bind("s", status).bind("e", error).bind("a", hashAfter).bind("now", Timestamps.now()).bind("i", itemId).execute());
+                        + "file_hash_after = COALESCE(:a, file_hash_after), write_path = COALESCE(:w, write_path), processed_at = :now WHERE id = :i")
+                .bind("s", status).bind("e", error).bind("a", hashAfter).bind("w", writePath).bind("now", Timestamps.now())
+                .bind("i", itemId).execute());
     }
 
     /** Marks every pending item of a cancelled operation as skipped. */

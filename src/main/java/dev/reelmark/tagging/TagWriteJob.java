@@ -56,6 +56,8 @@ public final class TagWriteJob implements JobHandler {
         List<OperationItem> items = store.items(opId);
         // A crash can leave a temp file beside an original; it is never the only copy, so it can go.
         for (OperationItem i : items) TagWriter.deleteQuietly(TagWriter.tempFor(Path.of(i.filePath())));
+        // An in-place write a crash cut short is rolled back from its journal before anything else reads the file.
+        for (OperationItem i : items) if (i.status().equals("writing")) Mp4InPlace.recover(Path.of(i.filePath()));
         ctx.total(items.size());
         int start = ctx.state().path("next").asInt(0);
         try {
@@ -99,6 +101,7 @@ public final class TagWriteJob implements JobHandler {
         Path path = Path.of(item.filePath());
         try {
             if (item.status().equals("writing")) {
+                Mp4InPlace.recover(path); // an in-place write cut short is rolled back first
                 TagWriter.LightProbe p = writer.probeLight(path);
                 if (p.error() == null && Objects.equals(p.comment(), item.newComment())
                         && !Objects.equals(p.comment(), item.previousComment())) {
@@ -120,7 +123,7 @@ public final class TagWriteJob implements JobHandler {
             }
             store.backupAndMarkWriting(item.id(), item.fileHash(), current, probe);
             TagWriter.WriteResult r = writer.rewrite(path, probe, item.newComment());
-            store.finishItem(item.id(), "success", null, r.fingerprintAfter());
+            store.finishItem(item.id(), "success", null, r.fingerprintAfter(), r.writePath());
             if (item.rollbackItemId() == null) store.deleteEdit(item.fileHash());
         } catch (JobInterruptedException e) {
             throw e;

@@ -31,6 +31,7 @@ import java.util.function.Supplier;
  * the chapters. The new file is written beside the original (same extension, so ffmpeg picks the same muxer),
  * verified (streams, duration, other tags, the comment read back), fsynced, then renamed over the original: a reader
  * or a crash sees either the old file or the new one. The temp and FFMETADATA files are removed on every path.
+ * MP4/MOV/M4V files are first offered to {@link Mp4InPlace} (no re-mux); the ffmpeg rewrite is the fallback.
  */
 public final class TagWriter {
     /** Extensions whose containers (MP4/MOV and Matroska) can hold a comment tag and are written by stream copy. */
@@ -45,10 +46,17 @@ public final class TagWriter {
 
     private final Supplier<FfmpegTools> tools;
     private final Duration timeout;
+    private final boolean inPlace;
 
     public TagWriter(Supplier<FfmpegTools> tools, Duration timeout) {
+        this(tools, timeout, true);
+    }
+
+    /** {@code inPlace} false always re-muxes with ffmpeg (the path MP4/MOV files took before in-place writes). */
+    public TagWriter(Supplier<FfmpegTools> tools, Duration timeout, boolean inPlace) {
         this.tools = tools;
         this.timeout = timeout;
+        this.inPlace = inPlace;
     }
 
     /** A problem that makes one file fail; its message is what the API and CLI show for the file. */
@@ -65,8 +73,11 @@ public final class TagWriter {
     public record LightProbe(String formatName, String comment, String error) {
     }
 
-    public record WriteResult(String fingerprintAfter, String commentAfter, long millis) {
+    /** How the file was written: {@code in_place}, {@code moov_rewritten}, {@code shifted} or {@code remux} (ffmpeg). */
+    public record WriteResult(String fingerprintAfter, String commentAfter, long millis, String writePath) {
     }
+
+    public static final String REMUX = "remux";
 
     public record Check(String name, boolean ok, String detail) {
     }
@@ -241,7 +252,22 @@ public final class TagWriter {
         JsonNode before = Json.parse(probeJson);
         String formatProblem = formatProblem(abs, before.path("format").path("format_name").asText(""));
         if (formatProblem != null) throw new TagWriteException(formatProblem);
+        if (Files.isSymbolicLink(abs)) throw new TagWriteException("symlink refused: " + abs + " is a link (tag the file it points to)");
         String muxer = MUXERS.get(extension(abs));
+        // Global tags: all of the original ones except the comment and what the muxer writes itself.
+        Map<String, String> tags = new LinkedHashMap<>();
+        boolean custom = false;
+        for (Map.Entry<String, JsonNode> e : before.path("format").path("tags").properties()) {
+            String key = e.getKey().toLowerCase(Locale.ROOT);
+            if (key.equals("comment") || MUXER_OWNED.contains(key)) continue;
+            tags.put(e.getKey(), e.getValue().asText());
+            if (!MOV_STANDARD_TAGS.contains(key)) custom = true;
+        }
+        if (newComment != null) tags.put("comment", newComment);
+        if (inPlace && !muxer.equals("matroska")) {
+            WriteResult done = Mp4InPlace.write(this, abs, before, newComment, tags, start);
+            if (done != null) return done;
+        }
         Path temp = tempFor(abs);
         Path meta = null;
         try {
@@ -249,16 +275,6 @@ public final class TagWriter {
             long free = Files.getFileStore(abs.getParent()).getUsableSpace();
             if (free < size + (1 << 20)) throw new TagWriteException("not enough disk space: " + free + " bytes free, the copy needs " + size);
             Files.deleteIfExists(temp);
-            // Global tags: all of the original ones except the comment and what the muxer writes itself.
-            Map<String, String> tags = new LinkedHashMap<>();
-            boolean custom = false;
-            for (Map.Entry<String, JsonNode> e : before.path("format").path("tags").properties()) {
-                String key = e.getKey().toLowerCase(Locale.ROOT);
-                if (key.equals("comment") || MUXER_OWNED.contains(key)) continue;
-                tags.put(e.getKey(), e.getValue().asText());
-                if (!MOV_STANDARD_TAGS.contains(key)) custom = true;
-            }
-            if (newComment != null) tags.put("comment", newComment);
             StringBuilder ff = new StringBuilder(";FFMETADATA1\n");
             tags.forEach((k, v) -> ff.append(PeopleComment.escapeFfmetadata(k)).append('=')
                     .append(PeopleComment.escapeFfmetadata(v)).append('\n'));
@@ -295,7 +311,7 @@ public final class TagWriter {
             } catch (IOException ignored) {
                 // some file systems cannot sync a directory; the rename itself is atomic
             }
-            return new WriteResult(Fingerprint.of(abs), commentOfProbe(after), (System.nanoTime() - start) / 1_000_000);
+            return new WriteResult(Fingerprint.of(abs), commentOfProbe(after), (System.nanoTime() - start) / 1_000_000, REMUX);
         } catch (IOException e) {
             throw new TagWriteException("I/O error on " + abs + ": " + e.getMessage(), e);
         } finally {

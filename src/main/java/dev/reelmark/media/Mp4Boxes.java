@@ -1,0 +1,600 @@
+package dev.reelmark.media;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.zip.CRC32;
+
+/**
+ * The ISO base media (MP4/MOV/M4V) box structure, and writing the movie comment ({@code ©cmt}) without re-muxing.
+ * The comment lives in {@code moov/udta/meta/ilst/©cmt/data} (MP4, as ffmpeg, mutagen and exiftool read it) or as a
+ * QuickTime text atom {@code moov/udta/©cmt} (MOV). A write takes one of three paths:
+ * <ul>
+ *   <li>{@link WritePath#IN_PLACE}: the new moov fits in the old one (counting the {@code free}/{@code skip} boxes
+ *   right after ilst) plus the {@code free}/{@code skip} boxes after it; it is written over them and the rest stays a
+ *   {@code free} box after moov. Media bytes do not move.</li>
+ *   <li>{@link WritePath#MOOV_REWRITTEN}: moov is the last box; it is rewritten where it is and the file is extended
+ *   or truncated. Media bytes do not move.</li>
+ *   <li>{@link WritePath#SHIFTED}: moov precedes the media and grew; a new file is written beside the old one with
+ *   the media after it copied unchanged, every {@code stco}/{@code co64} chunk offset moved by the growth
+ *   ({@code stco} becomes {@code co64} when an offset would pass 4 GiB), then renamed over the original.</li>
+ * </ul>
+ * The first two change the file in place behind an undo journal (old bytes, written and fsynced first), so a crash
+ * mid-write is rolled back by {@link #recover}. Every write leaves {@link #PADDING} bytes of {@code free} space so
+ * the next one is in place. Layouts it cannot handle (fragmented files that would need a shift, several comments,
+ * {@code mdta} comment keys, unknown-size boxes inside moov) throw {@link Unsupported}: the caller re-muxes.
+ */
+public final class Mp4Boxes {
+    public static final int PADDING = 1024;
+    private static final int MAX_MOOV = 64 << 20;
+    private static final Set<String> CONTAINERS = Set.of("moov", "trak", "mdia", "minf", "stbl", "udta", "meta", "ilst", "edts", "dinf");
+    private static final String CMT = "\u00A9cmt";
+    private static final int JOURNAL_MAGIC = 0x524D4A31; // "RMJ1"
+
+    private Mp4Boxes() {
+    }
+
+    public enum WritePath {
+        IN_PLACE("in_place"), MOOV_REWRITTEN("moov_rewritten"), SHIFTED("shifted");
+
+        public final String label;
+
+        WritePath(String label) {
+            this.label = label;
+        }
+    }
+
+    /** The file's layout is one this writer does not change; the message says why. */
+    public static final class Unsupported extends Exception {
+        public Unsupported(String why) {
+            super(why, null, false, false);
+        }
+    }
+
+    /** One top-level box: where it starts, its whole size and its header length. */
+    public record Box(String type, long offset, long size, int headerLength) {
+        public long end() {
+            return offset + size;
+        }
+    }
+
+    /** The top-level boxes; a last box of size 0 runs to the end of the file. */
+    public static List<Box> topLevel(FileChannel ch) throws IOException, Unsupported {
+        long size = ch.size();
+        List<Box> out = new ArrayList<>();
+        long pos = 0;
+        ByteBuffer hdr = ByteBuffer.allocate(16);
+        while (pos + 8 <= size) {
+            hdr.clear();
+            int n = 0;
+            while (hdr.hasRemaining()) {
+                int r = ch.read(hdr, pos + hdr.position());
+                if (r < 0) break;
+                n += r;
+            }
+            long boxSize = Integer.toUnsignedLong(hdr.getInt(0));
+            String type = fourcc(hdr.array(), 4);
+            int hlen = 8;
+            if (boxSize == 1) {
+                if (n < 16) throw new Unsupported("short box header at " + pos);
+                boxSize = hdr.getLong(8);
+                hlen = 16;
+            } else if (boxSize == 0) {
+                boxSize = size - pos;
+            }
+            if (boxSize < hlen || pos + boxSize > size) throw new Unsupported("box '" + type + "' at " + pos + " runs past the end");
+            out.add(new Box(type, pos, boxSize, hlen));
+            pos += boxSize;
+        }
+        if (pos != size) throw new Unsupported("trailing bytes after the last box");
+        return out;
+    }
+
+    // ------------------------------------------------------------------ box tree of moov
+
+    /** A box inside moov: a container (prefix bytes, then children) or a leaf kept as raw body bytes. */
+    static class Node {
+        final String type;
+        byte[] prefix = new byte[0];
+        byte[] body;
+        List<Node> children;
+
+        Node(String type) {
+            this.type = type;
+        }
+
+        long size() {
+            long s = 8 + prefix.length;
+            if (children == null) return s + body.length;
+            for (Node c : children) s += c.size();
+            return s;
+        }
+
+        void write(DataOutputStream out) throws IOException {
+            long s = size();
+            if (s > 0xFFFFFFFFL) throw new IOException("box too large");
+            out.writeInt((int) s);
+            out.write(type.getBytes(StandardCharsets.ISO_8859_1));
+            out.write(prefix);
+            if (children == null) out.write(body);
+            else for (Node c : children) c.write(out);
+        }
+
+        Node child(String t) {
+            if (children == null) return null;
+            for (Node c : children) if (c.type.equals(t)) return c;
+            return null;
+        }
+    }
+
+    static List<Node> parseChildren(byte[] buf, int from, int to, String parent) throws Unsupported {
+        List<Node> out = new ArrayList<>();
+        ByteBuffer b = ByteBuffer.wrap(buf);
+        int pos = from;
+        while (pos + 8 <= to) {
+            long size = Integer.toUnsignedLong(b.getInt(pos));
+            String type = fourcc(buf, pos + 4);
+            int hlen = 8;
+            if (size == 1) {
+                if (pos + 16 > to) throw new Unsupported("short header in " + parent);
+                size = b.getLong(pos + 8);
+                hlen = 16;
+            } else if (size == 0) {
+                throw new Unsupported("box of unknown size in " + parent);
+            }
+            if (size < hlen || pos + size > to) throw new Unsupported("box '" + type + "' runs past its parent " + parent);
+            out.add(parse(buf, type, pos + hlen, (int) (pos + size), parent));
+            pos += (int) size;
+        }
+        if (pos != to) {
+            // QuickTime allows a 32-bit zero terminator at the end of udta; anything else is unknown.
+            if (to - pos == 4 && b.getInt(pos) == 0 && parent.equals("udta")) {
+                out.add(terminator());
+            } else {
+                throw new Unsupported("trailing bytes in " + parent);
+            }
+        }
+        return out;
+    }
+
+    private static Node terminator() {
+        Node n = new Node("") {
+            @Override
+            long size() {
+                return 4;
+            }
+
+            @Override
+            void write(DataOutputStream out) throws IOException {
+                out.writeInt(0);
+            }
+        };
+        n.body = new byte[0];
+        return n;
+    }
+
+    private static Node parse(byte[] buf, String type, int from, int to, String parent) throws Unsupported {
+        Node n = new Node(type);
+        boolean container = CONTAINERS.contains(type) && !(type.equals("meta") && parent.equals("ilst"));
+        if (!container || (parent.equals("ilst"))) {
+            n.body = java.util.Arrays.copyOfRange(buf, from, to);
+            return n;
+        }
+        int start = from;
+        if (type.equals("meta")) {
+            // ISO meta is a full box (version + flags); QuickTime's is not: its first child header follows directly.
+            boolean quickTime = to - from >= 8 && fourcc(buf, from + 4).equals("hdlr");
+            if (!quickTime) start = from + 4;
+            if (start > to) throw new Unsupported("short meta box");
+        }
+        n.prefix = java.util.Arrays.copyOfRange(buf, from, start);
+        n.children = parseChildren(buf, start, to, type);
+        return n;
+    }
+
+    // ------------------------------------------------------------------ planning a write
+
+    /** What a write will do: the path, where the new bytes go and, for a shift, the whole new moov region. */
+    public record Plan(WritePath path, long moovOffset, long oldSpace, byte[] newBytes, long fileLength) {
+    }
+
+    /** Plans writing {@code comment} (null removes it) into {@code file}; reads the box structure only. */
+    public static Plan plan(Path file, String comment) throws IOException, Unsupported {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+            List<Box> boxes = topLevel(ch);
+            int mi = -1;
+            boolean fragmented = false;
+            for (int i = 0; i < boxes.size(); i++) {
+                String t = boxes.get(i).type();
+                if (t.equals("moov")) {
+                    if (mi >= 0) throw new Unsupported("two moov boxes");
+                    mi = i;
+                }
+                if (t.equals("moof") || t.equals("sidx") || t.equals("mfra")) fragmented = true;
+            }
+            if (mi < 0) throw new Unsupported("no moov box");
+            Box moov = boxes.get(mi);
+            if (moov.size() > MAX_MOOV) throw new Unsupported("moov larger than " + (MAX_MOOV >> 20) + " MiB");
+            byte[] buf = new byte[(int) moov.size()];
+            readFully(ch, ByteBuffer.wrap(buf), moov.offset());
+            Node root = new Node("moov");
+            root.children = parseChildren(buf, moov.headerLength(), buf.length, "moov");
+            if (root.child("mvex") != null) fragmented = true;
+            setComment(root, comment, majorBrand(ch, boxes));
+
+            long space = moov.size();
+            int next = mi + 1;
+            while (next < boxes.size() && (boxes.get(next).type().equals("free") || boxes.get(next).type().equals("skip"))) {
+                space += boxes.get(next).size();
+                next++;
+            }
+            boolean last = next == boxes.size();
+            long fileLength = ch.size();
+            long n = root.size();
+            if (n == space || n + 8 <= space) {
+                return new Plan(WritePath.IN_PLACE, moov.offset(), space, withFree(root, space - n), fileLength);
+            }
+            if (last) {
+                return new Plan(WritePath.MOOV_REWRITTEN, moov.offset(), space, withFree(root, PADDING), fileLength);
+            }
+            if (fragmented) throw new Unsupported("fragmented file whose moov would have to grow");
+            // Grow by shifting what follows; chunk offsets past the old moov region move by the growth.
+            long mediaStart = moov.offset() + space;
+            long delta = 0;
+            for (int round = 0; round < 4; round++) {
+                Node shifted = shiftOffsets(root, mediaStart, delta);
+                long newDelta = shifted.size() + PADDING - space;
+                if (newDelta == delta) {
+                    return new Plan(WritePath.SHIFTED, moov.offset(), space, withFree(shifted, PADDING), fileLength);
+                }
+                delta = newDelta;
+            }
+            throw new Unsupported("chunk offsets did not settle");
+        }
+    }
+
+    private static String majorBrand(FileChannel ch, List<Box> boxes) throws IOException {
+        for (Box b : boxes) {
+            if (b.type().equals("ftyp") && b.size() >= 12) {
+                ByteBuffer x = ByteBuffer.allocate(4);
+                readFully(ch, x, b.offset() + b.headerLength());
+                return fourcc(x.array(), 0);
+            }
+        }
+        return "";
+    }
+
+    private static byte[] withFree(Node moov, long free) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream((int) (moov.size() + free));
+        DataOutputStream out = new DataOutputStream(bytes);
+        moov.write(out);
+        if (free > 0) {
+            out.writeInt((int) free);
+            out.write("free".getBytes(StandardCharsets.ISO_8859_1));
+            out.write(new byte[(int) free - 8]);
+        }
+        out.flush();
+        return bytes.toByteArray();
+    }
+
+    /** Puts the comment where the file keeps it (or where ffmpeg would: QuickTime text for 'qt  ', ilst otherwise). */
+    static void setComment(Node moov, String comment, String brand) throws Unsupported {
+        Node mdta = moov.child("meta");
+        if (mdta != null && mdta.children != null) {
+            Node keys = mdta.child("keys");
+            if (keys != null && new String(keys.body, StandardCharsets.ISO_8859_1).toLowerCase().contains("comment")) {
+                throw new Unsupported("the comment is an mdta key");
+            }
+        }
+        Node udta = moov.child("udta");
+        Node ilst = null;
+        Node text = null;
+        if (udta != null) {
+            int texts = 0;
+            for (Node c : udta.children) if (c.type.equals(CMT)) {
+                text = c;
+                texts++;
+            }
+            if (texts > 1) throw new Unsupported("several QuickTime comment atoms");
+            Node meta = udta.child("meta");
+            if (meta != null) {
+                Node hdlr = meta.child("hdlr");
+                if (hdlr != null && hdlr.body.length >= 12 && !fourcc(hdlr.body, 8).equals("mdir")) {
+                    throw new Unsupported("udta/meta with handler " + fourcc(hdlr.body, 8));
+                }
+                ilst = meta.child("ilst");
+                if (ilst != null) {
+                    long cmts = ilst.children.stream().filter(c -> c.type.equals(CMT)).count();
+                    if (cmts > 1) throw new Unsupported("several ilst comment atoms");
+                    // Padding right after ilst (mutagen and exiftool leave some there) becomes room for the new ilst:
+                    // dropped here, so the moov shrinks by it and what is left over is the free box after moov.
+                    int i = meta.children.indexOf(ilst) + 1;
+                    while (i < meta.children.size() && (meta.children.get(i).type.equals("free") || meta.children.get(i).type.equals("skip"))) {
+                        meta.children.remove(i);
+                    }
+                }
+            }
+        }
+        byte[] utf8 = comment == null ? null : comment.getBytes(StandardCharsets.UTF_8);
+        if (text != null) {
+            if (utf8 == null) udta.children.remove(text);
+            else text.body = quickTimeText(utf8);
+        }
+        if (ilst != null) {
+            Node old = ilst.child(CMT);
+            if (utf8 == null) {
+                if (old != null) ilst.children.remove(old);
+            } else if (old != null || text == null) {
+                Node cmt = ilstComment(utf8);
+                if (old != null) ilst.children.set(ilst.children.indexOf(old), cmt);
+                else ilst.children.add(cmt);
+            }
+        }
+        if (utf8 == null || text != null || ilst != null) return;
+        // No comment anywhere yet: add one the way ffmpeg's muxer writes this brand.
+        if (udta == null) {
+            udta = new Node("udta");
+            udta.children = new ArrayList<>();
+            moov.children.add(udta);
+        }
+        int at = udta.children.size();
+        if (at > 0 && udta.children.get(at - 1).type.isEmpty()) at--; // before the QuickTime terminator
+        if (brand.equals("qt  ")) {
+            Node t = new Node(CMT);
+            t.body = quickTimeText(utf8);
+            udta.children.add(at, t);
+            return;
+        }
+        Node meta = udta.child("meta");
+        if (meta == null) {
+            meta = new Node("meta");
+            meta.prefix = new byte[4];
+            meta.children = new ArrayList<>();
+            Node hdlr = new Node("hdlr");
+            ByteBuffer h = ByteBuffer.allocate(25);
+            h.putInt(0).putInt(0).put("mdir".getBytes(StandardCharsets.ISO_8859_1)).put("appl".getBytes(StandardCharsets.ISO_8859_1));
+            hdlr.body = h.array();
+            meta.children.add(hdlr);
+            udta.children.add(at, meta);
+        }
+        Node list = new Node("ilst");
+        list.children = new ArrayList<>();
+        list.children.add(ilstComment(utf8));
+        meta.children.add(list);
+    }
+
+    private static byte[] quickTimeText(byte[] utf8) throws Unsupported {
+        if (utf8.length > 0xFFFF) throw new Unsupported("comment longer than a QuickTime text atom holds");
+        ByteBuffer b = ByteBuffer.allocate(4 + utf8.length);
+        b.putShort((short) utf8.length).putShort((short) 0x55C4).put(utf8); // language 'und' (packed ISO 639: UTF-8 text)
+        return b.array();
+    }
+
+    private static Node ilstComment(byte[] utf8) {
+        Node data = new Node("data");
+        ByteBuffer b = ByteBuffer.allocate(8 + utf8.length);
+        b.putInt(1).putInt(0).put(utf8); // type 1 = UTF-8, locale 0
+        data.body = b.array();
+        Node cmt = new Node(CMT);
+        cmt.children = new ArrayList<>(List.of(data));
+        return cmt;
+    }
+
+    /** A copy of moov with every chunk offset at or past {@code from} moved by {@code delta} (stco → co64 if needed). */
+    static Node shiftOffsets(Node n, long from, long delta) throws Unsupported {
+        Node c = new Node(n.type);
+        c.prefix = n.prefix;
+        if (n.children == null) {
+            c.body = n.body;
+            if (n.type.equals("stco") || n.type.equals("co64")) return shiftTable(n, from, delta);
+            return c;
+        }
+        c.children = new ArrayList<>();
+        for (Node k : n.children) c.children.add(k.type.isEmpty() ? k : shiftOffsets(k, from, delta));
+        return c;
+    }
+
+    private static Node shiftTable(Node n, long from, long delta) throws Unsupported {
+        boolean wide = n.type.equals("co64");
+        ByteBuffer in = ByteBuffer.wrap(n.body);
+        if (n.body.length < 8) throw new Unsupported("short " + n.type);
+        long count = Integer.toUnsignedLong(in.getInt(4));
+        if (8 + count * (wide ? 8 : 4) > n.body.length) throw new Unsupported(n.type + " entries past its box");
+        long[] offsets = new long[(int) count];
+        boolean overflow = false;
+        for (int i = 0; i < count; i++) {
+            long o = wide ? in.getLong(8 + i * 8) : Integer.toUnsignedLong(in.getInt(8 + i * 4));
+            if (o >= from) o += delta;
+            offsets[i] = o;
+            if (o > 0xFFFFFFFFL) overflow = true;
+        }
+        boolean outWide = wide || overflow;
+        ByteBuffer out = ByteBuffer.allocate(8 + (int) count * (outWide ? 8 : 4) + (n.body.length - 8 - (int) count * (wide ? 8 : 4)));
+        out.putInt(in.getInt(0)).putInt((int) count);
+        for (long o : offsets) {
+            if (outWide) out.putLong(o);
+            else out.putInt((int) o);
+        }
+        Node c = new Node(outWide ? "co64" : "stco");
+        c.body = out.array();
+        return c;
+    }
+
+    // ------------------------------------------------------------------ applying a plan
+
+    /** The undo journal of {@code file}: beside it, hidden. */
+    public static Path journalFor(Path file) {
+        return file.resolveSibling("." + file.getFileName() + ".reelmark-journal");
+    }
+
+    /**
+     * Applies an in-place plan ({@link WritePath#IN_PLACE} or {@link WritePath#MOOV_REWRITTEN}): the journal (old
+     * length and the old bytes of the region written) is written and fsynced before the first byte of the file
+     * changes; the file is fsynced after. The journal stays until {@link #commit} (or {@link #recover}) removes it.
+     */
+    public static void apply(Path file, Plan plan) throws IOException {
+        if (plan.path() == WritePath.SHIFTED) throw new IllegalArgumentException("a shift is written to a new file");
+        Path journal = journalFor(file);
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
+            if (ch.size() != plan.fileLength()) throw new IOException("the file changed size since the write was planned");
+            long regionEnd = plan.path() == WritePath.IN_PLACE ? plan.moovOffset() + plan.oldSpace() : plan.fileLength();
+            byte[] old = new byte[(int) (regionEnd - plan.moovOffset())];
+            readFully(ch, ByteBuffer.wrap(old), plan.moovOffset());
+            writeJournal(journal, file, plan.fileLength(), plan.moovOffset(), old);
+            ch.write(ByteBuffer.wrap(plan.newBytes()), plan.moovOffset());
+            if (plan.path() == WritePath.MOOV_REWRITTEN) ch.truncate(plan.moovOffset() + plan.newBytes().length);
+            ch.force(true);
+        }
+    }
+
+    /** The write is good: drops the journal. */
+    public static void commit(Path file) throws IOException {
+        Files.deleteIfExists(journalFor(file));
+        syncDir(file);
+    }
+
+    /**
+     * Rolls back an interrupted (or rejected) in-place write: puts the journal's old bytes back, restores the old
+     * length, fsyncs, drops the journal. A journal that is not whole (the crash came before the file was touched) is
+     * dropped. Returns whether a rollback happened.
+     */
+    public static boolean recover(Path file) throws IOException {
+        Path journal = journalFor(file);
+        if (!Files.exists(journal, LinkOption.NOFOLLOW_LINKS)) return false;
+        byte[] raw = Files.readAllBytes(journal);
+        Journal j = readJournal(raw);
+        if (j == null || !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+            Files.deleteIfExists(journal);
+            return false;
+        }
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
+            ch.write(ByteBuffer.wrap(j.old), j.offset);
+            if (ch.size() > j.length) ch.truncate(j.length);
+            ch.force(true);
+        }
+        Files.deleteIfExists(journal);
+        syncDir(file);
+        return true;
+    }
+
+    private record Journal(long length, long offset, byte[] old) {
+    }
+
+    private static void writeJournal(Path journal, Path file, long length, long offset, byte[] old) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(old.length + 256);
+        DataOutputStream out = new DataOutputStream(bytes);
+        out.writeInt(JOURNAL_MAGIC);
+        out.writeUTF(file.getFileName().toString());
+        out.writeLong(length);
+        out.writeInt(1); // one region
+        out.writeLong(offset);
+        out.writeInt(old.length);
+        out.write(old);
+        out.flush();
+        CRC32 crc = new CRC32();
+        crc.update(bytes.toByteArray());
+        out.writeLong(crc.getValue());
+        out.flush();
+        Path temp = journal.resolveSibling(journal.getFileName() + ".tmp");
+        try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING, LinkOption.NOFOLLOW_LINKS)) {
+            ByteBuffer b = ByteBuffer.wrap(bytes.toByteArray());
+            while (b.hasRemaining()) ch.write(b);
+            ch.force(true);
+        }
+        Files.move(temp, journal, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        syncDir(journal);
+    }
+
+    private static Journal readJournal(byte[] raw) {
+        if (raw.length < 12) return null;
+        CRC32 crc = new CRC32();
+        crc.update(raw, 0, raw.length - 8);
+        if (ByteBuffer.wrap(raw, raw.length - 8, 8).getLong() != crc.getValue()) return null;
+        try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(raw, 0, raw.length - 8))) {
+            if (in.readInt() != JOURNAL_MAGIC) return null;
+            in.readUTF();
+            long length = in.readLong();
+            if (in.readInt() != 1) return null;
+            long offset = in.readLong();
+            byte[] old = new byte[in.readInt()];
+            in.readFully(old);
+            return new Journal(length, offset, old);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Writes a shift plan to {@code temp}: the bytes before moov, the new moov and its padding, then the rest of the
+     * file after the old moov region, copied unchanged. The caller verifies, fsyncs and renames it over the original.
+     */
+    public static void writeShifted(Path file, Plan plan, Path temp) throws IOException {
+        if (plan.path() != WritePath.SHIFTED) throw new IllegalArgumentException("not a shift");
+        try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+             FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            if (in.size() != plan.fileLength()) throw new IOException("the file changed size since the write was planned");
+            copy(in, 0, plan.moovOffset(), out);
+            ByteBuffer b = ByteBuffer.wrap(plan.newBytes());
+            while (b.hasRemaining()) out.write(b);
+            long rest = plan.moovOffset() + plan.oldSpace();
+            copy(in, rest, plan.fileLength() - rest, out);
+            out.force(true);
+        }
+    }
+
+    private static void copy(FileChannel in, long from, long count, FileChannel out) throws IOException {
+        long done = 0;
+        while (done < count) {
+            long n = in.transferTo(from + done, Math.min(count - done, 64L << 20), out);
+            if (n <= 0) throw new IOException("short read at " + (from + done));
+            done += n;
+        }
+    }
+
+    /** Renames {@code temp} over {@code file} atomically and syncs the folder. */
+    public static void replace(Path temp, Path file) throws IOException {
+        try {
+            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            throw new IOException("the file system cannot replace " + file + " atomically", e);
+        }
+        syncDir(file);
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private static void syncDir(Path file) {
+        Path dir = file.toAbsolutePath().getParent();
+        if (dir == null) return;
+        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+            d.force(true);
+        } catch (IOException ignored) {
+            // some file systems cannot sync a folder; the rename itself is atomic
+        }
+    }
+
+    private static void readFully(FileChannel ch, ByteBuffer buf, long pos) throws IOException {
+        while (buf.hasRemaining()) {
+            int n = ch.read(buf, pos + buf.position());
+            if (n < 0) throw new IOException("unexpected end of file");
+        }
+    }
+
+    static String fourcc(byte[] b, int at) {
+        return new String(b, at, 4, StandardCharsets.ISO_8859_1);
+    }
+}
