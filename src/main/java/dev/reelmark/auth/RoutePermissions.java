@@ -86,6 +86,7 @@ public final class RoutePermissions {
         add(r, "GET", "/api/ledger", READ, "ledger");
         add(r, "GET", "/api/ledger/{spotId}/{eraId}", READ, "ledger");
         add(r, "PUT", "/api/ledger/{spotId}/{eraId}", PIPELINE, "ledger");
+        add(r, "PATCH", "/api/ledger/{spotId}/{eraId}", PIPELINE, "ledger");
         add(r, "POST", "/api/ledger/{spotId}/{eraId}/fail", PIPELINE, "ledger");
         add(r, "POST", "/api/ledger/generate", PIPELINE, "ledger");
         add(r, "POST", "/api/ledger/reset", ADMIN, "ledger");
