@@ -118,10 +118,11 @@ class CliTest {
     }
 
     @Test
-    void servingBeyondLoopbackPrintsAWarning() throws Exception {
+    void servingBeyondLoopbackWithoutUsersNeedsNoAuthAndPrintsAWarning() throws Exception {
+        // without users, a non-loopback host is refused unless --no-auth says so explicitly (AuthCommandTest); then both warnings
         List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                "serve", "--host", "0.0.0.0", "--port", "0", "--workers", "0", "--data", dir.resolve("data").toString());
+                "serve", "--host", "0.0.0.0", "--port", "0", "--workers", "0", "--no-auth", "--data", dir.resolve("data").toString());
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         try {
             BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
@@ -130,7 +131,7 @@ class CliTest {
                 seen.add(line);
                 if (line.contains("listening on")) break;
             }
-            assertThat(String.join("\n", seen)).contains("WARNING: listening on 0.0.0.0", "--allowed-host");
+            assertThat(String.join("\n", seen)).contains("WARNING: --no-auth", "WARNING: listening on 0.0.0.0", "--allowed-host");
         } finally {
             p.destroy();
             assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
