@@ -73,6 +73,32 @@ public final class CatalogReads {
         return one("SELECT * FROM images WHERE id = :id", id, IMAGE);
     }
 
+    /** The segment, or a 404 naming it. */
+    public Segment requireSegment(long id) {
+        return segment(id).orElseThrow(() -> ApiError.notFound("segment", id));
+    }
+
+    /** The asset version, or a 404 naming it. */
+    public Asset requireAsset(long id) {
+        return asset(id).orElseThrow(() -> ApiError.notFound("asset", id));
+    }
+
+    /** The image, or a 404 naming it. */
+    public Image requireImage(long id) {
+        return image(id).orElseThrow(() -> ApiError.notFound("image", id));
+    }
+
+    /** A segment's quality record by its own id. */
+    public Optional<SegmentQuality> segmentQuality(long id) {
+        return one("SELECT * FROM segment_quality WHERE id = :id", id, QUALITY);
+    }
+
+    /** The image an image variant was derived from, or empty for an unknown variant. */
+    public Optional<Long> imageOfVariant(long variantId) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT image_id FROM image_variants WHERE id = :id")
+                .bind("id", variantId).mapTo(Long.class).findOne());
+    }
+
     // ---- lists ----
 
     /** The characters of a project in id order. */

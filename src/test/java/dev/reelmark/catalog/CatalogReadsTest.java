@@ -135,4 +135,51 @@ class CatalogReadsTest {
             assertThat(reads.scope(project, null)).hasSize(n);
         }
     }
+
+    @ParameterizedTest
+    @MethodSource("dev.reelmark.testing.TestDatabases#vendors")
+    void requireReadsAnswerTheCatalogsNotFoundAndSmallLookups(Vendor vendor) throws Exception {
+        try (var t = TestDatabases.fresh(vendor, dir)) {
+            CatalogService c = new CatalogService(t.db());
+            CatalogReads reads = c.reads();
+            long project = create(c, CatalogModel.PROJECTS, Json.object().put("name", "P"));
+            long type = create(c, CatalogModel.SCENE_TYPES, Json.object().put("project_id", project).put("name", "t"));
+            long character = create(c, CatalogModel.CHARACTERS, Json.object().put("project_id", project).put("name", "C"));
+            long scene = create(c, CatalogModel.SCENES, Json.object().put("character_id", character).put("scene_type_id", type).put("name", "s"));
+            long segment = create(c, CatalogModel.SEGMENTS, Json.object().put("scene_id", scene).put("sequence_index", 0));
+            long quality = create(c, CatalogModel.SEGMENT_QUALITY, Json.object().put("segment_id", segment).put("overall_score", 0.5));
+            long image = create(c, CatalogModel.IMAGES, Json.object().put("character_id", character).put("image_type", "source")
+                    .put("filename", "a.png").put("path", "media/a.png"));
+            long variant = create(c, CatalogModel.IMAGE_VARIANTS, Json.object().put("image_id", image).put("variant_type", "clothed"));
+            long asset = create(c, CatalogModel.ASSETS, Json.object().put("kind", "model").put("name", "m").put("version_label", "v1"));
+
+            assertThat(reads.requireSegment(segment).sceneId()).isEqualTo(scene);
+            assertThat(reads.requireAsset(asset).name()).isEqualTo("m");
+            assertThat(reads.requireImage(image).characterId()).isEqualTo(character);
+            assertThat(reads.segmentQuality(quality).orElseThrow().segmentId()).isEqualTo(segment);
+            assertThat(reads.segmentQuality(quality + 1000)).isEmpty();
+            assertThat(reads.imageOfVariant(variant)).contains(image);
+            assertThat(reads.imageOfVariant(variant + 1000)).isEmpty();
+            // the same 404 as the generic CRUD's get
+            for (var pair : List.<Map.Entry<EntityType, Runnable>>of(
+                    Map.entry(CatalogModel.SEGMENTS, () -> reads.requireSegment(segment + 1000)),
+                    Map.entry(CatalogModel.ASSETS, () -> reads.requireAsset(segment + 1000)),
+                    Map.entry(CatalogModel.IMAGES, () -> reads.requireImage(segment + 1000)),
+                    Map.entry(CatalogModel.PROJECTS, () -> reads.requireProject(segment + 1000)))) {
+                ApiError expected = catchApiError(() -> c.get(pair.getKey(), segment + 1000));
+                ApiError actual = catchApiError(pair.getValue());
+                assertThat(actual.status()).isEqualTo(404);
+                assertThat(actual.body()).isEqualTo(expected.body());
+            }
+        }
+    }
+
+    private static ApiError catchApiError(Runnable r) {
+        try {
+            r.run();
+        } catch (ApiError e) {
+            return e;
+        }
+        throw new AssertionError("expected an ApiError");
+    }
 }
