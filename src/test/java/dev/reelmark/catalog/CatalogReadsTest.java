@@ -138,7 +138,7 @@ class CatalogReadsTest {
 
     @ParameterizedTest
     @MethodSource("dev.reelmark.testing.TestDatabases#vendors")
-    void requireReadsAnswerTheCatalogsNotFoundAndSmallLookups(Vendor vendor) throws Exception {
+    void requireReadsSmallLookupsBatchesAndTheProjectOfARow(Vendor vendor) throws Exception {
         try (var t = TestDatabases.fresh(vendor, dir)) {
             CatalogService c = new CatalogService(t.db());
             CatalogReads reads = c.reads();
@@ -160,6 +160,44 @@ class CatalogReadsTest {
             assertThat(reads.segmentQuality(quality + 1000)).isEmpty();
             assertThat(reads.imageOfVariant(variant)).contains(image);
             assertThat(reads.imageOfVariant(variant + 1000)).isEmpty();
+            long image2 = create(c, CatalogModel.IMAGES, Json.object().put("character_id", character).put("image_type", "source")
+                    .put("filename", "b.png").put("path", "media/b.png"));
+            long variant2 = create(c, CatalogModel.IMAGE_VARIANTS, Json.object().put("image_id", image2).put("variant_type", "nude"));
+            long variant1b = create(c, CatalogModel.IMAGE_VARIANTS, Json.object().put("image_id", image).put("variant_type", "hat"));
+            long lora = create(c, CatalogModel.ASSETS, Json.object().put("kind", "lora").put("name", "m").put("version_label", "v1"));
+            long metric = create(c, CatalogModel.FRAME_METRICS, Json.object().put("segment_id", segment).put("frame", 0));
+            long missing = 999_999;
+
+            // batches by id: unknown ids are absent
+            assertThat(reads.projects(List.of(project, missing))).containsOnlyKeys(project);
+            assertThat(reads.projects(List.of(project)).get(project).name()).isEqualTo("P");
+            assertThat(reads.characters(List.of(character, missing)).get(character).name()).isEqualTo("C");
+            assertThat(reads.sceneTypes(List.of(type, missing)).get(type).name()).isEqualTo("t");
+            assertThat(reads.scenes(List.of(scene, missing))).extracting(Scene::name).containsExactly("s");
+            assertThat(reads.segments(List.of(segment, missing))).containsOnlyKeys(segment);
+            assertThat(reads.segments(List.of())).isEmpty();
+            // variants in image then id order, with their type and status
+            List<ImageVariant> variants = reads.variantsOf(List.of(image2, image));
+            assertThat(variants).extracting(ImageVariant::id).containsExactly(variant, variant1b, variant2);
+            assertThat(variants.get(0).variantType()).isEqualTo("clothed");
+            assertThat(variants.get(0).status()).isEqualTo("pending");
+            assertThat(variants.get(0).imageId()).isEqualTo(image);
+            assertThat(variants.get(0).updatedAt()).isNotNull();
+            // assets by name over kinds, in id order, and the count of every version
+            assertThat(reads.assetsNamed("m")).extracting(Asset::id).containsExactly(asset, lora);
+            assertThat(reads.assetsNamed("nope")).isEmpty();
+            assertThat(reads.assetCount()).isEqualTo(2);
+            // the project of any row, through its parents; assets and unknown rows have none
+            for (var row : List.<Map.Entry<EntityType, Long>>of(Map.entry(CatalogModel.PROJECTS, project),
+                    Map.entry(CatalogModel.CHARACTERS, character), Map.entry(CatalogModel.SCENE_TYPES, type),
+                    Map.entry(CatalogModel.IMAGES, image), Map.entry(CatalogModel.IMAGE_VARIANTS, variant2),
+                    Map.entry(CatalogModel.SCENES, scene), Map.entry(CatalogModel.SEGMENTS, segment),
+                    Map.entry(CatalogModel.SEGMENT_QUALITY, quality), Map.entry(CatalogModel.FRAME_METRICS, metric))) {
+                assertThat(reads.projectOf(row.getKey(), row.getValue())).as(row.getKey().label()).contains(project);
+                assertThat(reads.projectOf(row.getKey(), missing)).as(row.getKey().label()).isEmpty();
+            }
+            assertThat(reads.projectOf(CatalogModel.ASSETS, asset)).isEmpty();
+
             // the same 404 as the generic CRUD's get
             for (var pair : List.<Map.Entry<EntityType, Runnable>>of(
                     Map.entry(CatalogModel.SEGMENTS, () -> reads.requireSegment(segment + 1000)),
