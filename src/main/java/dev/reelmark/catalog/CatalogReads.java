@@ -290,6 +290,40 @@ public final class CatalogReads {
         return in("SELECT * FROM image_variants WHERE image_id IN (<ids>) ORDER BY image_id, id", imageIds, VARIANT);
     }
 
+    /**
+     * The version chain of an image, oldest first, as {@link CatalogService#versionHistory} walks it (from the newest
+     * version that follows {@code id} back through each previous version); 404 for an unknown image.
+     */
+    public List<Image> imageChain(long id) {
+        return jdbi.withHandle(h -> {
+            h.createQuery("SELECT * FROM images WHERE id = :id").bind("id", id).map(IMAGE).findOne()
+                    .orElseThrow(() -> ApiError.notFound("image", id));
+            long cursor = id;
+            for (int hops = 0; ; hops++) {
+                if (hops >= 10_000) throw new IllegalStateException("version chain of image " + id + " does not end");
+                Optional<Long> next = h.createQuery("SELECT id FROM images WHERE previous_version_id = :id"
+                        + " ORDER BY version_number DESC, id DESC LIMIT 1").bind("id", cursor).mapTo(Long.class).findOne();
+                if (next.isEmpty()) break;
+                cursor = next.get();
+            }
+            List<Image> chain = new ArrayList<>();
+            Long at = cursor;
+            while (at != null && chain.size() < 10_000) {
+                Image row = h.createQuery("SELECT * FROM images WHERE id = :id").bind("id", at).map(IMAGE).one();
+                chain.add(row);
+                at = row.previousVersionId();
+            }
+            java.util.Collections.reverse(chain);
+            return chain;
+        });
+    }
+
+    /** The current version in an image's chain (the newest when none is marked current); 404 for an unknown image. */
+    public Image currentImageInChain(long id) {
+        List<Image> chain = imageChain(id);
+        return chain.stream().filter(Image::currentVersion).findFirst().orElse(chain.get(chain.size() - 1));
+    }
+
     /** The images of these characters (every version), in character then id order. */
     public List<Image> imagesOf(Collection<Long> characterIds) {
         return in("SELECT * FROM images WHERE character_id IN (<ids>) ORDER BY character_id, id", characterIds, IMAGE);

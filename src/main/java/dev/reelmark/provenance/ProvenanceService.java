@@ -698,7 +698,7 @@ public final class ProvenanceService {
     }
 
     private List<StaleSegment> collect(List<ObjectNode> rows, Asset assetFilter) {
-        Map<Long, ObjectNode> currentImages = new HashMap<>();
+        Map<Long, Image> currentImages = new HashMap<>();
         Map<Long, StaleSegment> bySegment = new TreeMap<>();
         for (ObjectNode row : rows) {
             String type = row.get("asset_type").asText();
@@ -710,12 +710,9 @@ public final class ProvenanceService {
             StaleReason reason;
             if (type.endsWith("image")) {
                 long used = row.get("used_id").longValue();
-                ObjectNode cur = currentImages.computeIfAbsent(used, id -> {
-                    List<ObjectNode> chain = catalog.versionHistory(CatalogModel.IMAGES, id);
-                    return chain.stream().filter(v -> v.get("is_current_version").asBoolean()).findFirst().orElse(chain.get(chain.size() - 1));
-                });
+                Image cur = currentImages.computeIfAbsent(used, id -> catalog.reads().currentImageInChain(id));
                 reason = new StaleReason(type, row.get("asset_name").asText(), used, "v" + row.get("receipt_version").asText(),
-                        cur.get("id").longValue(), "v" + cur.get("version_number").asText());
+                        cur.id(), "v" + cur.versionNumber());
             } else {
                 reason = new StaleReason(type, row.get("asset_name").asText(), idOrNull(row, "used_id"),
                         textOrNull(row.get("receipt_version")), idOrNull(row, "current_id"), textOrNull(row.get("current_version")),

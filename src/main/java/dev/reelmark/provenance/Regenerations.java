@@ -423,9 +423,8 @@ final class Regenerations {
     }
 
     private ObjectNode currentImageByChain(long id) {
-        List<ObjectNode> chain = catalog.versionHistory(CatalogModel.IMAGES, id);
-        ObjectNode cur = chain.stream().filter(v -> v.get("is_current_version").asBoolean()).findFirst().orElse(chain.get(chain.size() - 1));
-        return Json.object().put("id", cur.get("id").longValue()).put("content_hash", ProvenanceService.text(cur, "content_hash"));
+        dev.reelmark.catalog.Image cur = catalog.reads().currentImageInChain(id);
+        return Json.object().put("id", cur.id()).put("content_hash", cur.contentHash());
     }
 
     /** For tests and the benchmark: how many drafts replace each of these segments (open or not). */

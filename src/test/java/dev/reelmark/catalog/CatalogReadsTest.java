@@ -198,11 +198,23 @@ class CatalogReadsTest {
             }
             assertThat(reads.projectOf(CatalogModel.ASSETS, asset)).isEmpty();
 
+            // an image's version chain, walked as the generic version history walks it
+            long image3 = c.createVersion(CatalogModel.IMAGES, image, Json.object().put("filename", "a2.png").put("path", "media/a2.png"))
+                    .get("id").longValue();
+            List<Long> history = c.versionHistory(CatalogModel.IMAGES, image).stream().map(r -> r.get("id").longValue()).toList();
+            assertThat(history).containsExactly(image, image3);
+            assertThat(reads.imageChain(image)).extracting(Image::id).containsExactlyElementsOf(history);
+            assertThat(reads.imageChain(image3)).extracting(Image::id).containsExactlyElementsOf(history);
+            assertThat(reads.currentImageInChain(image).id()).isEqualTo(image3);
+            assertThat(reads.currentImageInChain(image).versionNumber()).isEqualTo(2);
+            assertThat(reads.currentImageInChain(image2).id()).isEqualTo(image2);
+
             // the same 404 as the generic CRUD's get
             for (var pair : List.<Map.Entry<EntityType, Runnable>>of(
                     Map.entry(CatalogModel.SEGMENTS, () -> reads.requireSegment(segment + 1000)),
                     Map.entry(CatalogModel.ASSETS, () -> reads.requireAsset(segment + 1000)),
                     Map.entry(CatalogModel.IMAGES, () -> reads.requireImage(segment + 1000)),
+                    Map.entry(CatalogModel.IMAGES, () -> reads.imageChain(segment + 1000)),
                     Map.entry(CatalogModel.PROJECTS, () -> reads.requireProject(segment + 1000)))) {
                 ApiError expected = catchApiError(() -> c.get(pair.getKey(), segment + 1000));
                 ApiError actual = catchApiError(pair.getValue());
