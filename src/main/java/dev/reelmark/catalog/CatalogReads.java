@@ -295,23 +295,32 @@ public final class CatalogReads {
      * version that follows {@code id} back through each previous version); 404 for an unknown image.
      */
     public List<Image> imageChain(long id) {
+        return chain("images", "image", id, IMAGE, Image::previousVersionId);
+    }
+
+    /** The version chain of an asset, oldest first, as {@link #imageChain} walks an image's; 404 for an unknown asset. */
+    public List<Asset> assetChain(long id) {
+        return chain("assets", "asset", id, ASSET, Asset::previousVersionId);
+    }
+
+    private <T> List<T> chain(String table, String label, long id, RowMapper<T> mapper, Function<T, Long> previous) {
         return jdbi.withHandle(h -> {
-            h.createQuery("SELECT * FROM images WHERE id = :id").bind("id", id).map(IMAGE).findOne()
-                    .orElseThrow(() -> ApiError.notFound("image", id));
+            h.createQuery("SELECT * FROM " + table + " WHERE id = :id").bind("id", id).map(mapper).findOne()
+                    .orElseThrow(() -> ApiError.notFound(label, id));
             long cursor = id;
             for (int hops = 0; ; hops++) {
-                if (hops >= 10_000) throw new IllegalStateException("version chain of image " + id + " does not end");
-                Optional<Long> next = h.createQuery("SELECT id FROM images WHERE previous_version_id = :id"
+                if (hops >= 10_000) throw new IllegalStateException("version chain of " + label + " " + id + " does not end");
+                Optional<Long> next = h.createQuery("SELECT id FROM " + table + " WHERE previous_version_id = :id"
                         + " ORDER BY version_number DESC, id DESC LIMIT 1").bind("id", cursor).mapTo(Long.class).findOne();
                 if (next.isEmpty()) break;
                 cursor = next.get();
             }
-            List<Image> chain = new ArrayList<>();
+            List<T> chain = new ArrayList<>();
             Long at = cursor;
             while (at != null && chain.size() < 10_000) {
-                Image row = h.createQuery("SELECT * FROM images WHERE id = :id").bind("id", at).map(IMAGE).one();
+                T row = h.createQuery("SELECT * FROM " + table + " WHERE id = :id").bind("id", at).map(mapper).one();
                 chain.add(row);
-                at = row.previousVersionId();
+                at = previous.apply(row);
             }
             java.util.Collections.reverse(chain);
             return chain;

@@ -520,11 +520,11 @@ public final class ProvenanceService {
     public ObjectNode assetUsage(long assetId, String version, int limit, Long after) {
         String kind = catalog.reads().requireAsset(assetId).kind();
         ObjectNode asset = catalog.get(CatalogModel.ASSETS, assetId); // answered as the catalog API shows it
-        List<ObjectNode> chain = catalog.versionHistory(CatalogModel.ASSETS, assetId);
+        List<Asset> chain = catalog.reads().assetChain(assetId);
         List<Long> ids = new ArrayList<>();
-        for (ObjectNode v : chain) {
-            if (version == null || version.equals(v.get("version_label").asText())
-                    || version.equals(v.get("version_number").asText())) ids.add(v.get("id").longValue());
+        for (Asset v : chain) {
+            if (version == null || version.equals(v.versionLabel())
+                    || version.equals(String.valueOf(v.versionNumber()))) ids.add(v.id());
         }
         if (version != null && ids.isEmpty()) throw ApiError.badField("version", "asset " + assetId + " has no version '" + version + "'");
         String in = String.join(",", ids.stream().map(String::valueOf).toList());
@@ -847,11 +847,11 @@ public final class ProvenanceService {
      */
     public int recordDemoReceipts(long projectId) {
         catalog.reads().requireProject(projectId);
-        Map<String, List<ObjectNode>> chains = new HashMap<>();
+        Map<String, List<Asset>> chains = new HashMap<>();
         for (String name : List.of("wan2.2-i2v-14b", "ava-likeness", "chloe-likeness", "smooth-motion", "i2v-chained-segments")) {
             List<Asset> found = catalog.reads().assetsNamed(name);
             if (found.isEmpty()) throw ApiError.conflict("the demo asset " + name + " is missing; run the demo first");
-            chains.put(name, catalog.versionHistory(CatalogModel.ASSETS, found.get(0).id()));
+            chains.put(name, catalog.reads().assetChain(found.get(0).id()));
         }
         List<ObjectNode> rows = jdbi.withHandle(h -> h.createQuery("SELECT seg.id AS segment_id, c.name AS character_name, c.id AS character_id,"
                         + " (SELECT count(*) FROM generation_receipts r WHERE r.segment_id = seg.id) AS receipts"
@@ -868,26 +868,26 @@ public final class ProvenanceService {
             Image derived = images.stream().filter(im -> im.imageType().equals("derived")).findFirst().orElse(null);
             String cname = row.get("character_name").asText().toLowerCase();
             String likeness = cname.startsWith("chlo") ? "chloe-likeness" : "ava-likeness";
-            ObjectNode model = k % 3 == 0 ? chains.get("wan2.2-i2v-14b").get(0) : last(chains.get("wan2.2-i2v-14b"));
-            ObjectNode motion = k % 2 == 0 ? chains.get("smooth-motion").get(0) : last(chains.get("smooth-motion"));
-            ObjectNode like = last(chains.get(likeness));
-            ObjectNode wf = last(chains.get("i2v-chained-segments"));
+            Asset model = k % 3 == 0 ? chains.get("wan2.2-i2v-14b").get(0) : last(chains.get("wan2.2-i2v-14b"));
+            Asset motion = k % 2 == 0 ? chains.get("smooth-motion").get(0) : last(chains.get("smooth-motion"));
+            Asset like = last(chains.get(likeness));
+            Asset wf = last(chains.get("i2v-chained-segments"));
             List<ReceiptInputs.Lora> loras = List.of(
-                    new ReceiptInputs.Lora(like.get("id").longValue(), like.get("name").asText(), like.get("version_label").asText(), text(like, "checksum_sha256"), 0.8),
-                    new ReceiptInputs.Lora(motion.get("id").longValue(), motion.get("name").asText(), motion.get("version_label").asText(), text(motion, "checksum_sha256"), 0.45));
+                    new ReceiptInputs.Lora(like.id(), like.name(), like.versionLabel(), like.checksumSha256(), 0.8),
+                    new ReceiptInputs.Lora(motion.id(), motion.name(), motion.versionLabel(), motion.checksumSha256(), 0.45));
             ReceiptInputs in = new ReceiptInputs(source == null ? null : source.id(), source == null ? null : source.contentHash(),
                     derived == null ? null : derived.id(), derived == null ? null : derived.contentHash(),
-                    wf.get("id").longValue(), wf.get("name").asText(), wf.get("version_label").asText(), text(wf, "checksum_sha256"),
-                    model.get("id").longValue(), model.get("name").asText(), model.get("version_label").asText(), text(model, "checksum_sha256"),
+                    wf.id(), wf.name(), wf.versionLabel(), wf.checksumSha256(),
+                    model.id(), model.name(), model.versionLabel(), model.checksumSha256(),
                     loras, demoPrompt(row.get("character_name").asText()), DEMO_NEGATIVE_PROMPT,
                     6.5, demoSeed(row.get("segment_id").longValue()), 832, 480, 30, "euler", Json.object().put("scheduler", "normal").put("frames", 81));
             Instant started = Instant.parse("2026-11-01T10:00:00Z").plusSeconds(90L * k);
             record(row.get("segment_id").longValue(), in, started, started.plusSeconds(75), 75_000L, "demo");
             written++;
         }
-        List<ObjectNode> chloe = chains.get("chloe-likeness");
+        List<Asset> chloe = chains.get("chloe-likeness");
         if (written > 0 && chloe.size() == 1) {
-            catalog.createVersion(CatalogModel.ASSETS, chloe.get(0).get("id").longValue(), Json.object().put("version_label", "v2")
+            catalog.createVersion(CatalogModel.ASSETS, chloe.get(0).id(), Json.object().put("version_label", "v2")
                     .put("description", "Retrained on 40 more reference images (added by the provenance demo)"));
         }
         return written;
@@ -905,7 +905,7 @@ public final class ProvenanceService {
         return 1000L + segmentId;
     }
 
-    private static ObjectNode last(List<ObjectNode> chain) {
+    private static Asset last(List<Asset> chain) {
         return chain.get(chain.size() - 1);
     }
 

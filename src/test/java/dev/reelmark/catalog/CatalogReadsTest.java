@@ -209,12 +209,19 @@ class CatalogReadsTest {
             assertThat(reads.currentImageInChain(image).versionNumber()).isEqualTo(2);
             assertThat(reads.currentImageInChain(image2).id()).isEqualTo(image2);
 
+            long asset2 = c.createVersion(CatalogModel.ASSETS, asset, Json.object().put("version_label", "v2")).get("id").longValue();
+            List<Long> assetHistory = c.versionHistory(CatalogModel.ASSETS, asset2).stream().map(r -> r.get("id").longValue()).toList();
+            assertThat(assetHistory).containsExactly(asset, asset2);
+            assertThat(reads.assetChain(asset)).extracting(Asset::id).containsExactlyElementsOf(assetHistory);
+            assertThat(reads.assetChain(asset2)).extracting(Asset::versionLabel).containsExactly("v1", "v2");
+
             // the same 404 as the generic CRUD's get
             for (var pair : List.<Map.Entry<EntityType, Runnable>>of(
                     Map.entry(CatalogModel.SEGMENTS, () -> reads.requireSegment(segment + 1000)),
                     Map.entry(CatalogModel.ASSETS, () -> reads.requireAsset(segment + 1000)),
                     Map.entry(CatalogModel.IMAGES, () -> reads.requireImage(segment + 1000)),
                     Map.entry(CatalogModel.IMAGES, () -> reads.imageChain(segment + 1000)),
+                    Map.entry(CatalogModel.ASSETS, () -> reads.assetChain(segment + 1000)),
                     Map.entry(CatalogModel.PROJECTS, () -> reads.requireProject(segment + 1000)))) {
                 ApiError expected = catchApiError(() -> c.get(pair.getKey(), segment + 1000));
                 ApiError actual = catchApiError(pair.getValue());
