@@ -339,21 +339,15 @@ public final class DemoStudio {
     }
 
     private Summary summarize(long projectId, boolean created, int written, List<ClipPlan> clips) {
-        Map<String, Object> byProject = Map.of("project_id", projectId);
-        int characters = (int) catalog.list(CatalogModel.CHARACTERS, byProject, 1, null).total();
-        int scenes = 0, segments = 0, withQuality = 0, metrics = 0;
-        for (var character : catalog.list(CatalogModel.CHARACTERS, byProject, 500, null).items()) {
-            for (var scene : catalog.list(CatalogModel.SCENES, Map.of("character_id", character.get("id").longValue()), 500, null).items()) {
-                scenes++;
-                for (var segment : catalog.list(CatalogModel.SEGMENTS, Map.of("scene_id", scene.get("id").longValue()), 500, null).items()) {
-                    segments++;
-                    long id = segment.get("id").longValue();
-                    withQuality += (int) catalog.list(CatalogModel.SEGMENT_QUALITY, Map.of("segment_id", id), 1, null).total();
-                    metrics += (int) catalog.list(CatalogModel.FRAME_METRICS, Map.of("segment_id", id), 1, null).total();
-                }
-            }
-        }
-        int assets = (int) catalog.list(CatalogModel.ASSETS, Map.of(), 1, null).total();
+        var reads = catalog.reads();
+        List<Long> characterIds = reads.charactersOf(projectId).stream().map(dev.reelmark.catalog.Character::id).toList();
+        int characters = characterIds.size();
+        int scenes = reads.scenesOfCharacters(characterIds).size();
+        List<Long> segmentIds = reads.segmentsOfProject(projectId).stream().map(dev.reelmark.catalog.Segment::id).toList();
+        int segments = segmentIds.size();
+        int withQuality = reads.quality(segmentIds).size();
+        int metrics = reads.frameMetrics(segmentIds).values().stream().mapToInt(List::size).sum();
+        int assets = reads.assetCount();
         Map<String, String> codecs = new java.util.TreeMap<>();
         for (ClipPlan clip : clips) codecs.put(ClipSynth.codecOf(clip.spec().videoCodec()), clip.spec().videoCodec());
         return new Summary(projectId, created, characters, scenes, segments, written, assets, withQuality, metrics,

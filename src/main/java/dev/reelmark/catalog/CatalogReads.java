@@ -73,6 +73,55 @@ public final class CatalogReads {
         return one("SELECT * FROM images WHERE id = :id", id, IMAGE);
     }
 
+    /** The segment, or a 404 naming it. */
+    public Segment requireSegment(long id) {
+        return segment(id).orElseThrow(() -> ApiError.notFound("segment", id));
+    }
+
+    /** The asset version, or a 404 naming it. */
+    public Asset requireAsset(long id) {
+        return asset(id).orElseThrow(() -> ApiError.notFound("asset", id));
+    }
+
+    /** The image, or a 404 naming it. */
+    public Image requireImage(long id) {
+        return image(id).orElseThrow(() -> ApiError.notFound("image", id));
+    }
+
+    /** A segment's quality record by its own id. */
+    public Optional<SegmentQuality> segmentQuality(long id) {
+        return one("SELECT * FROM segment_quality WHERE id = :id", id, QUALITY);
+    }
+
+    /** The image an image variant was derived from, or empty for an unknown variant. */
+    public Optional<Long> imageOfVariant(long variantId) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT image_id FROM image_variants WHERE id = :id")
+                .bind("id", variantId).mapTo(Long.class).findOne());
+    }
+
+    /**
+     * The project a catalog row belongs to, following its parent references (segment → scene → character → project);
+     * empty for an unknown row or for an asset (assets belong to no project).
+     */
+    public Optional<Long> projectOf(EntityType type, long id) {
+        String sql = switch (type.table()) {
+            case "projects" -> "SELECT id FROM projects WHERE id = :id";
+            case "characters", "scene_types" -> "SELECT project_id FROM " + type.table() + " WHERE id = :id";
+            case "images" -> "SELECT c.project_id FROM images i JOIN characters c ON c.id = i.character_id WHERE i.id = :id";
+            case "image_variants" -> "SELECT c.project_id FROM image_variants v JOIN images i ON i.id = v.image_id"
+                    + " JOIN characters c ON c.id = i.character_id WHERE v.id = :id";
+            case "scenes" -> "SELECT c.project_id FROM scenes sc JOIN characters c ON c.id = sc.character_id WHERE sc.id = :id";
+            case "segments" -> "SELECT c.project_id FROM segments s JOIN scenes sc ON sc.id = s.scene_id"
+                    + " JOIN characters c ON c.id = sc.character_id WHERE s.id = :id";
+            case "segment_quality", "frame_metrics" -> "SELECT c.project_id FROM " + type.table() + " x"
+                    + " JOIN segments s ON s.id = x.segment_id JOIN scenes sc ON sc.id = s.scene_id"
+                    + " JOIN characters c ON c.id = sc.character_id WHERE x.id = :id";
+            default -> null;
+        };
+        if (sql == null) return Optional.empty();
+        return jdbi.withHandle(h -> h.createQuery(sql).bind("id", id).mapTo(Long.class).findOne());
+    }
+
     // ---- lists ----
 
     /** The characters of a project in id order. */
@@ -98,6 +147,11 @@ public final class CatalogReads {
     /** The scenes of one scene type, in id order. */
     public List<Scene> scenesOfType(long sceneTypeId) {
         return list("SELECT * FROM scenes WHERE scene_type_id = :id ORDER BY id", sceneTypeId, SCENE);
+    }
+
+    /** These segments by id (unknown ids are absent). */
+    public Map<Long, Segment> segments(Collection<Long> ids) {
+        return byId(in("SELECT * FROM segments WHERE id IN (<ids>)", ids, SEGMENT), Segment::id);
     }
 
     /** The segments of a scene in sequence order. */
@@ -211,6 +265,74 @@ public final class CatalogReads {
         return out;
     }
 
+    /** These projects by id (unknown ids are absent). */
+    public Map<Long, Project> projects(Collection<Long> ids) {
+        return byId(in("SELECT * FROM projects WHERE id IN (<ids>)", ids, PROJECT), Project::id);
+    }
+
+    /** These characters by id (unknown ids are absent). */
+    public Map<Long, Character> characters(Collection<Long> ids) {
+        return byId(in("SELECT * FROM characters WHERE id IN (<ids>)", ids, CHARACTER), Character::id);
+    }
+
+    /** These scenes in id order (unknown ids are left out). */
+    public List<Scene> scenes(Collection<Long> ids) {
+        return in("SELECT * FROM scenes WHERE id IN (<ids>) ORDER BY id", ids, SCENE);
+    }
+
+    /** These scene types by id (unknown ids are absent). */
+    public Map<Long, SceneType> sceneTypes(Collection<Long> ids) {
+        return byId(in("SELECT * FROM scene_types WHERE id IN (<ids>)", ids, SCENE_TYPE), SceneType::id);
+    }
+
+    /** The variants of these images, in image then id order. */
+    public List<ImageVariant> variantsOf(Collection<Long> imageIds) {
+        return in("SELECT * FROM image_variants WHERE image_id IN (<ids>) ORDER BY image_id, id", imageIds, VARIANT);
+    }
+
+    /**
+     * The version chain of an image, oldest first, as {@link CatalogService#versionHistory} walks it (from the newest
+     * version that follows {@code id} back through each previous version); 404 for an unknown image.
+     */
+    public List<Image> imageChain(long id) {
+        return chain("images", "image", id, IMAGE, Image::previousVersionId);
+    }
+
+    /** The version chain of an asset, oldest first, as {@link #imageChain} walks an image's; 404 for an unknown asset. */
+    public List<Asset> assetChain(long id) {
+        return chain("assets", "asset", id, ASSET, Asset::previousVersionId);
+    }
+
+    private <T> List<T> chain(String table, String label, long id, RowMapper<T> mapper, Function<T, Long> previous) {
+        return jdbi.withHandle(h -> {
+            h.createQuery("SELECT * FROM " + table + " WHERE id = :id").bind("id", id).map(mapper).findOne()
+                    .orElseThrow(() -> ApiError.notFound(label, id));
+            long cursor = id;
+            for (int hops = 0; ; hops++) {
+                if (hops >= 10_000) throw new IllegalStateException("version chain of " + label + " " + id + " does not end");
+                Optional<Long> next = h.createQuery("SELECT id FROM " + table + " WHERE previous_version_id = :id"
+                        + " ORDER BY version_number DESC, id DESC LIMIT 1").bind("id", cursor).mapTo(Long.class).findOne();
+                if (next.isEmpty()) break;
+                cursor = next.get();
+            }
+            List<T> chain = new ArrayList<>();
+            Long at = cursor;
+            while (at != null && chain.size() < 10_000) {
+                T row = h.createQuery("SELECT * FROM " + table + " WHERE id = :id").bind("id", at).map(mapper).one();
+                chain.add(row);
+                at = previous.apply(row);
+            }
+            java.util.Collections.reverse(chain);
+            return chain;
+        });
+    }
+
+    /** The current version in an image's chain (the newest when none is marked current); 404 for an unknown image. */
+    public Image currentImageInChain(long id) {
+        List<Image> chain = imageChain(id);
+        return chain.stream().filter(Image::currentVersion).findFirst().orElse(chain.get(chain.size() - 1));
+    }
+
     /** The images of these characters (every version), in character then id order. */
     public List<Image> imagesOf(Collection<Long> characterIds) {
         return in("SELECT * FROM images WHERE character_id IN (<ids>) ORDER BY character_id, id", characterIds, IMAGE);
@@ -220,6 +342,17 @@ public final class CatalogReads {
     public List<Asset> assetsOfKind(String kind) {
         return jdbi.withHandle(h -> h.createQuery("SELECT * FROM assets WHERE kind = :k ORDER BY id")
                 .bind("k", kind).map(ASSET).list());
+    }
+
+    /** How many asset versions the catalog holds (every kind, every version). */
+    public int assetCount() {
+        return jdbi.withHandle(h -> h.createQuery("SELECT count(*) FROM assets").mapTo(Integer.class).one());
+    }
+
+    /** Every asset version with this name (of any kind) in id order. */
+    public List<Asset> assetsNamed(String name) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM assets WHERE name = :n ORDER BY id")
+                .bind("n", name).map(ASSET).list());
     }
 
     /** The quality record of each of these segments that has one. */
@@ -289,6 +422,9 @@ public final class CatalogReads {
             rs.getString("image_type"), nullableLong(rs, "source_image_id"), rs.getString("filename"), rs.getString("path"),
             rs.getString("content_hash"), rs.getInt("version_number"), nullableLong(rs, "previous_version_id"),
             rs.getBoolean("is_current_version"), Timestamps.read(rs, "created_at"), Timestamps.read(rs, "updated_at"));
+
+    static final RowMapper<ImageVariant> VARIANT = (rs, ctx) -> new ImageVariant(rs.getLong("id"), rs.getLong("image_id"),
+            rs.getString("variant_type"), rs.getString("status"), Timestamps.read(rs, "created_at"), Timestamps.read(rs, "updated_at"));
 
     static final RowMapper<SceneType> SCENE_TYPE = (rs, ctx) -> new SceneType(rs.getLong("id"), rs.getLong("project_id"),
             rs.getString("name"), rs.getString("description"), Timestamps.read(rs, "created_at"), Timestamps.read(rs, "updated_at"));

@@ -3,7 +3,6 @@ package dev.reelmark.dataset;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.reelmark.catalog.CatalogModel;
 import dev.reelmark.catalog.CatalogService;
 import dev.reelmark.catalog.SegmentContext;
 import dev.reelmark.footage.Footage;
@@ -89,7 +88,7 @@ public final class DatasetService {
 
     /** Validates, records the export as queued and submits its job. */
     public DatasetExport create(long projectId, ObjectNode body) {
-        catalog.get(CatalogModel.PROJECTS, projectId);
+        catalog.reads().requireProject(projectId);
         DatasetConfig config = DatasetConfig.parse(body, projectId, catalog);
         DatasetExport row = store.insert(projectId, config.name(), config.toJson());
         Job job = jobs.submit(DatasetExportJob.KIND, Json.object().put("dataset_id", row.id()));
@@ -98,7 +97,7 @@ public final class DatasetService {
     }
 
     public List<DatasetExport> list(long projectId) {
-        catalog.get(CatalogModel.PROJECTS, projectId);
+        catalog.reads().requireProject(projectId);
         return store.list(projectId).stream().map(this::reconcile).toList();
     }
 

@@ -455,7 +455,7 @@ public final class LedgerService {
                         && followed.contains(e.catalog().projectId())));
             } else if (type == CatalogModel.CHARACTERS) {
                 for (long project : followed) {
-                    if (catalog.find(CatalogModel.PROJECTS, project).isPresent()) mirrorCatalog(project);
+                    if (catalog.reads().project(project).isPresent()) mirrorCatalog(project);
                 }
             } else if (followed.contains(change.id())) {
                 store.modify(entries -> removeIf(entries, e -> e.catalog() != null && e.catalog().projectId() == change.id()));

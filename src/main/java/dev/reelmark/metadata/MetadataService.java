@@ -3,11 +3,16 @@ package dev.reelmark.metadata;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.reelmark.catalog.CatalogModel;
 import dev.reelmark.catalog.CatalogReads;
 import dev.reelmark.catalog.CatalogService;
+import dev.reelmark.catalog.Image;
+import dev.reelmark.catalog.ImageVariant;
+import dev.reelmark.catalog.Project;
 import dev.reelmark.catalog.Scene;
+import dev.reelmark.catalog.SceneType;
+import dev.reelmark.catalog.Segment;
+import dev.reelmark.catalog.SegmentQuality;
 import dev.reelmark.catalog.EntityType;
 import dev.reelmark.db.Database;
 import dev.reelmark.db.Timestamps;
@@ -33,6 +38,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
@@ -245,26 +251,23 @@ public final class MetadataService implements AutoCloseable {
     }
 
     private CharacterMetadata characterMetadata(CharacterSnapshot s) {
-        long characterId = s.character.get("id").longValue();
-        ObjectNode c = s.character;
-        List<ObjectNode> current = s.images.stream().filter(i -> i.get("is_current_version").booleanValue()).toList();
-        for (ObjectNode image : current) checkImageFile(characterId, image);
-        CharacterMetadata.ImageReference source = current.stream().filter(i -> "source".equals(i.get("image_type").asText()))
+        long characterId = s.character.id();
+        dev.reelmark.catalog.Character c = s.character;
+        List<Image> current = s.images.stream().filter(Image::currentVersion).toList();
+        for (Image image : current) checkImageFile(characterId, image);
+        CharacterMetadata.ImageReference source = current.stream().filter(i -> "source".equals(i.imageType()))
                 .findFirst().map(MetadataService::imageRef).orElse(null);
         List<CharacterMetadata.ImageReference> derived = current.stream()
-                .filter(i -> "derived".equals(i.get("image_type").asText())).map(MetadataService::imageRef).toList();
-        Map<Long, ObjectNode> byId = new java.util.HashMap<>();
-        current.forEach(i -> byId.put(i.get("id").longValue(), i));
+                .filter(i -> "derived".equals(i.imageType())).map(MetadataService::imageRef).toList();
+        Map<Long, Image> byId = new java.util.HashMap<>();
+        current.forEach(i -> byId.put(i.id(), i));
         List<CharacterMetadata.ImageVariantInfo> variants = s.variants.stream().map(v -> new CharacterMetadata.ImageVariantInfo(
-                v.get("id").longValue(), v.get("variant_type").asText(), v.get("status").asText(),
-                imageRef(byId.get(v.get("image_id").longValue())))).toList();
-        List<String> tags = new ArrayList<>();
-        c.path("tags").forEach(t -> tags.add(t.asText()));
-        JsonNode custom = c.get("custom_fields");
-        return new CharacterMetadata(SCHEMA_VERSION, characterId, c.get("name").asText(), s.project.get("id").longValue(),
-                s.project.get("name").asText(),
-                new CharacterMetadata.Biographical(text(c, "description"), tags),
-                new CharacterMetadata.PhysicalAttributes(text(c, "height"), text(c, "build"), text(c, "hair_color"), text(c, "eye_color")),
+                v.id(), v.variantType(), v.status(), imageRef(byId.get(v.imageId())))).toList();
+        List<String> tags = new ArrayList<>(c.tags());
+        JsonNode custom = c.customFields();
+        return new CharacterMetadata(SCHEMA_VERSION, characterId, c.name(), s.project.id(), s.project.name(),
+                new CharacterMetadata.Biographical(c.description(), tags),
+                new CharacterMetadata.PhysicalAttributes(c.height(), c.build(), c.hairColor(), c.eyeColor()),
                 source, derived, variants, custom == null || custom.isNull() ? null : custom,
                 Timestamps.now(), s.sources().maxUpdatedAt());
     }
@@ -275,21 +278,20 @@ public final class MetadataService implements AutoCloseable {
     }
 
     private VideoMetadata videoMetadata(SceneSnapshot s) {
-        long sceneId = s.scene.get("id").longValue();
+        long sceneId = s.scene.id();
         List<VideoMetadata.SegmentInfo> segments = new ArrayList<>();
         List<VideoMetadata.SegmentTechnical> perSegment = new ArrayList<>();
         double duration = 0;
         ProbeResult first = null;
-        for (ObjectNode seg : s.segments) {
-            segments.add(new VideoMetadata.SegmentInfo(seg.get("id").longValue(), seg.get("sequence_index").intValue(),
-                    text(seg, "seed_frame_path"), text(seg, "output_video_path"), text(seg, "last_frame_path"),
-                    seg.get("status").asText()));
-            String video = text(seg, "output_video_path");
+        for (Segment seg : s.segments) {
+            segments.add(new VideoMetadata.SegmentInfo(seg.id(), seg.sequenceIndex(), seg.seedFramePath(),
+                    seg.outputVideoPath(), seg.lastFramePath(), seg.status()));
+            String video = seg.outputVideoPath();
             if (video == null) continue;
-            ProbeResult r = probe(seg.get("id").longValue(), video);
+            ProbeResult r = probe(seg.id(), video);
             duration += r.durationSeconds();
             if (first == null && r.hasVideo()) first = r;
-            perSegment.add(new VideoMetadata.SegmentTechnical(seg.get("id").longValue(), r.resolution(), r.videoCodec(),
+            perSegment.add(new VideoMetadata.SegmentTechnical(seg.id(), r.resolution(), r.videoCodec(),
                     round(r.fps(), 3), round(r.durationSeconds(), 3), r.frameCount(), r.pixelFormat(), r.formatName()));
         }
         VideoMetadata.TechnicalInfo technical = new VideoMetadata.TechnicalInfo(round(duration, 3),
@@ -298,12 +300,12 @@ public final class MetadataService implements AutoCloseable {
         VideoMetadata.QualityScores quality = null;
         if (!s.segments.isEmpty() && s.quality.size() == s.segments.size()) {
             List<Double> scores = s.segments.stream()
-                    .map(seg -> s.quality.get(seg.get("id").longValue()).get("overall_score").doubleValue()).toList();
+                    .map(seg -> s.quality.get(seg.id()).overallScore()).toList();
             quality = new VideoMetadata.QualityScores(round(scores.stream().mapToDouble(d -> d).average().orElse(0), 4), scores);
         }
         VideoMetadata.ProvenanceInfo provenance = s.provenance().provenance(sceneId, s.segmentIds());
-        return new VideoMetadata(SCHEMA_VERSION, sceneId, s.scene.get("name").asText(), s.character.get("id").longValue(),
-                s.character.get("name").asText(), s.sceneType.get("name").asText(), technical, segments,
+        return new VideoMetadata(SCHEMA_VERSION, sceneId, s.scene.name(), s.character.id(),
+                s.character.name(), s.sceneType.name(), technical, segments,
                 provenance == null ? ProvenanceSource.unknown() : provenance, quality, Timestamps.now(), s.sources().maxUpdatedAt());
     }
 
@@ -346,7 +348,7 @@ public final class MetadataService implements AutoCloseable {
     }
 
     private Written writeCharacter(CharacterSnapshot s) {
-        long characterId = s.character.get("id").longValue();
+        long characterId = s.character.id();
         List<MediaUse> media = characterMedia(s);
         CharacterMetadata doc = characterMetadata(s);
         return writeFile(CHARACTER, characterId, MetadataSchemas.CHARACTER, doc, characterFile(s.project, s.character), s.sources())
@@ -358,7 +360,7 @@ public final class MetadataService implements AutoCloseable {
     }
 
     private Written writeScene(SceneSnapshot s) {
-        long sceneId = s.scene.get("id").longValue();
+        long sceneId = s.scene.id();
         List<MediaUse> media = sceneMedia(s); // before probing: a file re-rendered meanwhile then reads as changed
         VideoMetadata doc = videoMetadata(s);
         return writeFile(SCENE, sceneId, MetadataSchemas.VIDEO, doc, sceneFile(s.project, s.character, s.scene), s.sources())
@@ -430,19 +432,19 @@ public final class MetadataService implements AutoCloseable {
     }
 
     /** {@code <root>/<project>-<id>/<character>-<id>/character_metadata.json}, names made safe by {@link SafeNames}. */
-    Path characterFile(ObjectNode project, ObjectNode character) {
+    Path characterFile(Project project, dev.reelmark.catalog.Character character) {
         return characterDir(project, character).resolve("character_metadata.json");
     }
 
-    Path sceneFile(ObjectNode project, ObjectNode character, ObjectNode scene) {
+    Path sceneFile(Project project, dev.reelmark.catalog.Character character, Scene scene) {
         return characterDir(project, character).resolve("scenes")
-                .resolve(SafeNames.withId(scene.get("name").asText(), scene.get("id").longValue())).resolve("video_metadata.json");
+                .resolve(SafeNames.withId(scene.name(), scene.id())).resolve("video_metadata.json");
     }
 
-    private Path characterDir(ObjectNode project, ObjectNode character) {
+    private Path characterDir(Project project, dev.reelmark.catalog.Character character) {
         return options.outputRoot().toAbsolutePath().normalize()
-                .resolve(SafeNames.withId(project.get("name").asText(), project.get("id").longValue()))
-                .resolve(SafeNames.withId(character.get("name").asText(), character.get("id").longValue()));
+                .resolve(SafeNames.withId(project.name(), project.id()))
+                .resolve(SafeNames.withId(character.name(), character.id()));
     }
 
     /** A path as stored: relative to the data directory when inside it. */
@@ -585,8 +587,9 @@ public final class MetadataService implements AutoCloseable {
 
     /** 422 {@code no_characters} when the project exists but has no characters (404 when it does not exist). */
     public void requireCharacters(long projectId) {
-        catalog.get(CatalogModel.PROJECTS, projectId);
-        if (catalog.list(CatalogModel.CHARACTERS, Map.of("project_id", projectId), 1, null).total() == 0) {
+        CatalogReads reads = catalog.reads();
+        reads.requireProject(projectId);
+        if (reads.charactersOf(projectId).isEmpty()) {
             throw new ApiError(422, "no_characters", "project_id", "project " + projectId + " has no characters: there is no metadata to generate");
         }
     }
@@ -725,17 +728,17 @@ public final class MetadataService implements AutoCloseable {
         } else if (type == CatalogModel.PROJECTS) {
             catalog.reads().charactersOf(id).forEach(c -> pendingCharacters.add(c.id()));
         } else if (type == CatalogModel.IMAGES) {
-            pendingCharacters.add(catalog.get(type, id).get("character_id").longValue());
+            pendingCharacters.add(catalog.reads().requireImage(id).characterId());
         } else if (type == CatalogModel.IMAGE_VARIANTS) {
-            long image = catalog.get(type, id).get("image_id").longValue();
-            pendingCharacters.add(catalog.get(CatalogModel.IMAGES, image).get("character_id").longValue());
+            long image = catalog.reads().imageOfVariant(id).orElseThrow(() -> ApiError.notFound(type.label(), id));
+            pendingCharacters.add(catalog.reads().requireImage(image).characterId());
         } else if (type == CatalogModel.SCENE_TYPES) {
             catalog.reads().scenesOfType(id).forEach(s -> pendingScenes.add(s.id()));
         } else if (type == CatalogModel.SEGMENTS) {
-            pendingScenes.add(catalog.get(type, id).get("scene_id").longValue());
+            pendingScenes.add(catalog.reads().requireSegment(id).sceneId());
         } else if (type == CatalogModel.SEGMENT_QUALITY) {
-            long segment = catalog.get(type, id).get("segment_id").longValue();
-            pendingScenes.add(catalog.get(CatalogModel.SEGMENTS, segment).get("scene_id").longValue());
+            long segment = catalog.reads().segmentQuality(id).orElseThrow(() -> ApiError.notFound(type.label(), id)).segmentId();
+            pendingScenes.add(catalog.reads().requireSegment(segment).sceneId());
         }
     }
 
@@ -833,40 +836,41 @@ public final class MetadataService implements AutoCloseable {
 
     // ---------------------------------------------------------------- catalog snapshots
 
-    private record CharacterSnapshot(ObjectNode character, ObjectNode project, List<ObjectNode> images, List<ObjectNode> variants) {
+    /** One catalog row a metadata file is built from, for its sources digest. */
+    record Part(String kind, long id, Instant updatedAt) {
+    }
+
+    private record CharacterSnapshot(dev.reelmark.catalog.Character character, Project project, List<Image> images,
+                                     List<ImageVariant> variants) {
         Sources sources() {
-            List<Map.Entry<String, ObjectNode>> parts = new ArrayList<>();
-            parts.add(Map.entry("project", project));
-            parts.add(Map.entry("character", character));
-            images.forEach(i -> parts.add(Map.entry("image", i)));
-            variants.forEach(v -> parts.add(Map.entry("variant", v)));
-            return MetadataService.sources(character.get("name").asText(), parts, null);
+            List<Part> parts = new ArrayList<>();
+            parts.add(new Part("project", project.id(), project.updatedAt()));
+            parts.add(new Part("character", character.id(), character.updatedAt()));
+            images.forEach(i -> parts.add(new Part("image", i.id(), i.updatedAt())));
+            variants.forEach(v -> parts.add(new Part("variant", v.id(), v.updatedAt())));
+            return MetadataService.sources(character.name(), parts, null);
         }
     }
 
     /** {@code provenance} is a view of the provenance source with the scene's receipts already loaded. */
-    private record SceneSnapshot(ObjectNode scene, ObjectNode character, ObjectNode project, ObjectNode sceneType,
-                                 List<ObjectNode> segments, Map<Long, ObjectNode> quality, ProvenanceSource provenance,
+    private record SceneSnapshot(Scene scene, dev.reelmark.catalog.Character character, Project project, SceneType sceneType,
+                                 List<Segment> segments, Map<Long, SegmentQuality> quality, ProvenanceSource provenance,
                                  String provenanceUpdatedAt) {
         List<Long> segmentIds() {
-            return segments.stream().map(s -> s.get("id").longValue()).toList();
+            return segments.stream().map(Segment::id).toList();
         }
 
         Sources sources() {
-            List<Map.Entry<String, ObjectNode>> parts = new ArrayList<>();
-            parts.add(Map.entry("scene", scene));
-            parts.add(Map.entry("character", character));
-            parts.add(Map.entry("scene_type", sceneType));
-            segments.forEach(s -> parts.add(Map.entry("segment", s)));
-            quality.values().forEach(q -> parts.add(Map.entry("quality", q)));
-            return MetadataService.sources(scene.get("name").asText(), parts, provenanceUpdatedAt);
+            List<Part> parts = new ArrayList<>();
+            parts.add(new Part("scene", scene.id(), scene.updatedAt()));
+            parts.add(new Part("character", character.id(), character.updatedAt()));
+            parts.add(new Part("scene_type", sceneType.id(), sceneType.updatedAt()));
+            segments.forEach(sg -> parts.add(new Part("segment", sg.id(), sg.updatedAt())));
+            quality.values().forEach(q -> parts.add(new Part("quality", q.id(), q.updatedAt())));
+            return MetadataService.sources(scene.name(), parts, provenanceUpdatedAt);
         }
     }
 
-    /**
-     * The catalog rows behind many files, read with a handful of IN queries whatever their number (a batch of
-     * hundreds of characters and scenes costs about ten queries, not ten per file). Absent ids are simply missing.
-     */
     private record Snapshots(Map<Long, CharacterSnapshot> characters, Map<Long, SceneSnapshot> scenes) {
         CharacterSnapshot character(long id) {
             CharacterSnapshot s = characters.get(id);
@@ -882,50 +886,48 @@ public final class MetadataService implements AutoCloseable {
     }
 
     private Snapshots snapshots(java.util.Collection<Long> characterIds, java.util.Collection<Long> sceneIds) {
-        List<ObjectNode> sceneRows = catalog.listIn(CatalogModel.SCENES, "id", sceneIds);
+        CatalogReads reads = catalog.reads();
+        List<Scene> sceneRows = reads.scenes(sceneIds);
         Set<Long> allCharacterIds = new java.util.HashSet<>(characterIds);
-        sceneRows.forEach(sc -> allCharacterIds.add(sc.get("character_id").longValue()));
-        Map<Long, ObjectNode> characters = byId(catalog.listIn(CatalogModel.CHARACTERS, "id", allCharacterIds));
-        Map<Long, ObjectNode> projects = byId(catalog.listIn(CatalogModel.PROJECTS, "id",
-                characters.values().stream().map(c -> c.get("project_id").longValue()).toList()));
+        sceneRows.forEach(sc -> allCharacterIds.add(sc.characterId()));
+        Map<Long, dev.reelmark.catalog.Character> characters = reads.characters(allCharacterIds);
+        Map<Long, Project> projects = reads.projects(characters.values().stream()
+                .map(dev.reelmark.catalog.Character::projectId).toList());
 
-        Map<Long, List<ObjectNode>> imagesByCharacter = groupBy(catalog.listIn(CatalogModel.IMAGES, "character_id", characterIds), "character_id");
+        Map<Long, List<Image>> imagesByCharacter = new java.util.HashMap<>();
+        for (Image i : reads.imagesOf(characterIds)) imagesByCharacter.computeIfAbsent(i.characterId(), k -> new ArrayList<>()).add(i);
         List<Long> currentImages = imagesByCharacter.values().stream().flatMap(List::stream)
-                .filter(i -> i.get("is_current_version").booleanValue()).map(i -> i.get("id").longValue()).toList();
-        Map<Long, List<ObjectNode>> variantsByImage = groupBy(catalog.listIn(CatalogModel.IMAGE_VARIANTS, "image_id", currentImages), "image_id");
+                .filter(Image::currentVersion).map(Image::id).toList();
+        Map<Long, List<ImageVariant>> variantsByImage = new java.util.HashMap<>();
+        for (ImageVariant v : reads.variantsOf(currentImages)) variantsByImage.computeIfAbsent(v.imageId(), k -> new ArrayList<>()).add(v);
         Map<Long, CharacterSnapshot> characterSnapshots = new java.util.HashMap<>();
         for (long id : characterIds) {
-            ObjectNode character = characters.get(id);
+            dev.reelmark.catalog.Character character = characters.get(id);
             if (character == null) continue;
-            List<ObjectNode> images = imagesByCharacter.getOrDefault(id, List.of());
-            List<ObjectNode> variants = new ArrayList<>();
-            for (ObjectNode image : images) {
-                if (image.get("is_current_version").booleanValue()) variants.addAll(variantsByImage.getOrDefault(image.get("id").longValue(), List.of()));
+            List<Image> images = imagesByCharacter.getOrDefault(id, List.of());
+            List<ImageVariant> variants = new ArrayList<>();
+            for (Image image : images) {
+                if (image.currentVersion()) variants.addAll(variantsByImage.getOrDefault(image.id(), List.of()));
             }
-            variants.sort(Comparator.comparingLong(v -> v.get("id").longValue()));
-            characterSnapshots.put(id, new CharacterSnapshot(character, projects.get(character.get("project_id").longValue()), images, variants));
+            variants.sort(Comparator.comparingLong(ImageVariant::id));
+            characterSnapshots.put(id, new CharacterSnapshot(character, projects.get(character.projectId()), images, variants));
         }
 
-        Map<Long, ObjectNode> sceneTypes = byId(catalog.listIn(CatalogModel.SCENE_TYPES, "id",
-                sceneRows.stream().map(sc -> sc.get("scene_type_id").longValue()).toList()));
-        Map<Long, List<ObjectNode>> segmentsByScene = groupBy(catalog.listIn(CatalogModel.SEGMENTS, "scene_id", sceneIds), "scene_id");
-        List<Long> segmentIds = segmentsByScene.values().stream().flatMap(List::stream).map(sg -> sg.get("id").longValue()).toList();
-        Map<Long, ObjectNode> qualityBySegment = new java.util.HashMap<>();
-        for (ObjectNode q : catalog.listIn(CatalogModel.SEGMENT_QUALITY, "segment_id", segmentIds)) {
-            qualityBySegment.putIfAbsent(q.get("segment_id").longValue(), q); // lowest id first, as listed
-        }
+        Map<Long, SceneType> sceneTypes = reads.sceneTypes(sceneRows.stream().map(Scene::sceneTypeId).toList());
+        Map<Long, List<Segment>> segmentsByScene = reads.segmentsOfScenes(sceneIds);
+        List<Long> segmentIds = segmentsByScene.values().stream().flatMap(List::stream).map(Segment::id).toList();
+        Map<Long, SegmentQuality> qualityBySegment = reads.quality(segmentIds); // one per segment
         ProvenanceSource provenance = segmentIds.isEmpty() ? options.provenance() : options.provenance().prefetch(segmentIds);
         Map<Long, SceneSnapshot> sceneSnapshots = new java.util.HashMap<>();
-        for (ObjectNode scene : sceneRows) {
-            long sceneId = scene.get("id").longValue();
-            ObjectNode character = characters.get(scene.get("character_id").longValue());
-            List<ObjectNode> segments = new ArrayList<>(segmentsByScene.getOrDefault(sceneId, List.of()));
-            segments.sort(Comparator.<ObjectNode>comparingLong(sg -> sg.get("sequence_index").longValue()).thenComparingLong(sg -> sg.get("id").longValue()));
-            List<Long> ids = segments.stream().map(sg -> sg.get("id").longValue()).toList();
-            Map<Long, ObjectNode> quality = new java.util.LinkedHashMap<>();
+        for (Scene scene : sceneRows) {
+            long sceneId = scene.id();
+            dev.reelmark.catalog.Character character = characters.get(scene.characterId());
+            List<Segment> segments = segmentsByScene.getOrDefault(sceneId, List.of()); // in sequence order
+            List<Long> ids = segments.stream().map(Segment::id).toList();
+            Map<Long, SegmentQuality> quality = new java.util.LinkedHashMap<>();
             for (long id : ids) if (qualityBySegment.containsKey(id)) quality.put(id, qualityBySegment.get(id));
-            sceneSnapshots.put(sceneId, new SceneSnapshot(scene, character, projects.get(character.get("project_id").longValue()),
-                    sceneTypes.get(scene.get("scene_type_id").longValue()), segments, quality, provenance,
+            sceneSnapshots.put(sceneId, new SceneSnapshot(scene, character, projects.get(character.projectId()),
+                    sceneTypes.get(scene.sceneTypeId()), segments, quality, provenance,
                     provenance.sourceUpdatedAt(sceneId, ids)));
         }
         return new Snapshots(characterSnapshots, sceneSnapshots);
@@ -939,27 +941,14 @@ public final class MetadataService implements AutoCloseable {
         return snapshots(List.of(), List.of(sceneId)).scene(sceneId);
     }
 
-    private static Map<Long, ObjectNode> byId(List<ObjectNode> rows) {
-        Map<Long, ObjectNode> map = new java.util.HashMap<>();
-        rows.forEach(r -> map.put(r.get("id").longValue(), r));
-        return map;
-    }
-
-    /** Rows grouped by a reference column, each group in id order (the rows come in id order). */
-    private static Map<Long, List<ObjectNode>> groupBy(List<ObjectNode> rows, String column) {
-        Map<Long, List<ObjectNode>> map = new java.util.HashMap<>();
-        rows.forEach(r -> map.computeIfAbsent(r.get(column).longValue(), k -> new ArrayList<>()).add(r));
-        return map;
-    }
-
     /** The newest updated_at over the parts, and a digest of which parts there are and their stamps. */
-    static Sources sources(String name, List<Map.Entry<String, ObjectNode>> parts, String extraUpdatedAt) {
+    static Sources sources(String name, List<Part> parts, String extraUpdatedAt) {
         String max = extraUpdatedAt == null ? "" : extraUpdatedAt;
         StringBuilder digest = new StringBuilder();
-        for (var part : parts) {
-            String at = part.getValue().get("updated_at").asText();
+        for (Part part : parts) {
+            String at = Timestamps.format(part.updatedAt());
             if (at.compareTo(max) > 0) max = at;
-            digest.append(part.getKey()).append(':').append(part.getValue().get("id").longValue()).append('@').append(at).append('|');
+            digest.append(part.kind()).append(':').append(part.id()).append('@').append(at).append('|');
         }
         return new Sources(name, max, sha256(digest.toString().getBytes(StandardCharsets.UTF_8)));
     }
@@ -969,10 +958,10 @@ public final class MetadataService implements AutoCloseable {
     /** The identities of the current images a character file is built from (missing ones fail the build itself). */
     private List<MediaUse> characterMedia(CharacterSnapshot s) {
         List<MediaUse> out = new ArrayList<>();
-        for (ObjectNode image : s.images) {
-            if (!image.get("is_current_version").booleanValue()) continue;
-            String stored = image.get("path").asText();
-            identify(stored).ifPresent(i -> out.add(MediaUse.of(MediaUse.IMAGE, image.get("id").longValue(), stored, i)));
+        for (Image image : s.images) {
+            if (!image.currentVersion()) continue;
+            String stored = image.path();
+            identify(stored).ifPresent(i -> out.add(MediaUse.of(MediaUse.IMAGE, image.id(), stored, i)));
         }
         return out;
     }
@@ -980,10 +969,10 @@ public final class MetadataService implements AutoCloseable {
     /** The identities of the segment videos a scene file is built from (missing ones fail the build itself). */
     private List<MediaUse> sceneMedia(SceneSnapshot s) {
         List<MediaUse> out = new ArrayList<>();
-        for (ObjectNode seg : s.segments) {
-            String stored = text(seg, "output_video_path");
+        for (Segment seg : s.segments) {
+            String stored = seg.outputVideoPath();
             if (stored == null) continue;
-            identify(stored).ifPresent(i -> out.add(MediaUse.of(MediaUse.SEGMENT_VIDEO, seg.get("id").longValue(), stored, i)));
+            identify(stored).ifPresent(i -> out.add(MediaUse.of(MediaUse.SEGMENT_VIDEO, seg.id(), stored, i)));
         }
         return out;
     }
@@ -1016,13 +1005,13 @@ public final class MetadataService implements AutoCloseable {
         return sha == null || sha.length() < 12 ? String.valueOf(sha) : sha.substring(0, 12);
     }
 
-    private void checkImageFile(long characterId, ObjectNode image) {
-        String stored = image.get("path").asText();
+    private void checkImageFile(long characterId, Image image) {
+        String stored = image.path();
         Path file = roots.resolve(stored).orElseThrow(() -> new ApiError(422, "path_outside_roots", "path",
-                "image " + image.get("id").longValue() + " of character " + characterId + ": path '" + stored
+                "image " + image.id() + " of character " + characterId + ": path '" + stored
                         + "' is outside the data directory"));
         if (!Files.isRegularFile(file)) {
-            throw new ApiError(422, "image_missing", "path", "image " + image.get("id").longValue() + " of character "
+            throw new ApiError(422, "image_missing", "path", "image " + image.id() + " of character "
                     + characterId + " points at a missing file: " + stored);
         }
     }
@@ -1052,14 +1041,8 @@ public final class MetadataService implements AutoCloseable {
         }
     }
 
-    private static CharacterMetadata.ImageReference imageRef(ObjectNode image) {
-        return new CharacterMetadata.ImageReference(image.get("id").longValue(), image.get("filename").asText(),
-                image.get("path").asText(), image.get("image_type").asText());
-    }
-
-    private static String text(ObjectNode row, String field) {
-        JsonNode n = row.get(field);
-        return n == null || n.isNull() ? null : n.asText();
+    private static CharacterMetadata.ImageReference imageRef(Image image) {
+        return new CharacterMetadata.ImageReference(image.id(), image.filename(), image.path(), image.imageType());
     }
 
     private static double round(double v, int places) {

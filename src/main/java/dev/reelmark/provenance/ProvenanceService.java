@@ -3,6 +3,9 @@ package dev.reelmark.provenance;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.reelmark.catalog.Asset;
+import dev.reelmark.catalog.Image;
+import dev.reelmark.catalog.Segment;
 import dev.reelmark.catalog.CatalogModel;
 import dev.reelmark.catalog.CatalogService;
 import dev.reelmark.db.Database;
@@ -92,7 +95,7 @@ public final class ProvenanceService {
     /** The identity of a segment's output video as it is now, when it has one inside the media roots. */
     Optional<MediaIdentity.Identity> outputIdentity(long segmentId) {
         if (roots == null) return Optional.empty();
-        String stored = catalog.find(CatalogModel.SEGMENTS, segmentId).map(seg -> text(seg, "output_video_path")).orElse(null);
+        String stored = catalog.reads().segment(segmentId).map(Segment::outputVideoPath).orElse(null);
         if (stored == null) return Optional.empty();
         return roots.resolve(stored).flatMap(f -> identities.find(f, roots));
     }
@@ -102,7 +105,7 @@ public final class ProvenanceService {
      * missing, or with no hash recorded. {@code projectId} null: every project.
      */
     public ReceiptVerifier.Report verify(Long projectId) {
-        if (projectId != null) catalog.get(CatalogModel.PROJECTS, projectId);
+        if (projectId != null) catalog.reads().requireProject(projectId);
         return verifier.verify(projectId);
     }
 
@@ -111,7 +114,7 @@ public final class ProvenanceService {
      * video exists (trust on first verification); returns how many receipts were completed so.
      */
     public int recordMissingOutputs(Long projectId) {
-        if (projectId != null) catalog.get(CatalogModel.PROJECTS, projectId);
+        if (projectId != null) catalog.reads().requireProject(projectId);
         return verifier.recordMissing(projectId);
     }
 
@@ -136,11 +139,11 @@ public final class ProvenanceService {
             String f = it.next();
             if (!RECEIPT_FIELDS.contains(f)) throw ApiError.badField(f, "unknown field; allowed: " + new java.util.TreeSet<>(RECEIPT_FIELDS));
         }
-        catalog.find(CatalogModel.SEGMENTS, segmentId).orElseThrow(() -> ApiError.notFound("segment", segmentId));
-        ObjectNode model = requireAsset(body, "model_asset_id", "model", true);
-        ObjectNode workflow = requireAsset(body, "workflow_asset_id", "workflow", false);
-        ObjectNode source = image(body, "source_image_id");
-        ObjectNode variant = image(body, "variant_image_id");
+        catalog.reads().requireSegment(segmentId);
+        Asset model = requireAsset(body, "model_asset_id", "model", true);
+        Asset workflow = requireAsset(body, "workflow_asset_id", "workflow", false);
+        Image source = image(body, "source_image_id");
+        Image variant = image(body, "variant_image_id");
         List<ReceiptInputs.Lora> loras = new ArrayList<>();
         JsonNode loraNode = body.path("loras");
         if (!loraNode.isMissingNode() && !loraNode.isNull()) {
@@ -155,16 +158,15 @@ public final class ProvenanceService {
                     String f = it.next();
                     if (!f.equals("asset_id") && !f.equals("weight")) throw ApiError.badField(p + "." + f, "unknown field; allowed: asset_id, weight");
                 }
-                ObjectNode asset = requireAsset((ObjectNode) l, "asset_id", "lora", true, p + ".asset_id");
+                Asset asset = requireAsset((ObjectNode) l, "asset_id", "lora", true, p + ".asset_id");
                 double weight = finite(l, "weight", p + ".weight", null);
                 if (weight < -LORA_WEIGHT_LIMIT || weight > LORA_WEIGHT_LIMIT) {
                     throw ApiError.badField(p + ".weight", "must be from -10 to 10, got " + weight);
                 }
-                if (!chains.add(asset.get("name").asText())) {
-                    throw ApiError.badField(p + ".asset_id", "duplicate LoRA '" + asset.get("name").asText() + "' (each LoRA at most once per receipt)");
+                if (!chains.add(asset.name())) {
+                    throw ApiError.badField(p + ".asset_id", "duplicate LoRA '" + asset.name() + "' (each LoRA at most once per receipt)");
                 }
-                loras.add(new ReceiptInputs.Lora(asset.get("id").longValue(), asset.get("name").asText(),
-                        asset.get("version_label").asText(), text(asset, "checksum_sha256"), weight));
+                loras.add(new ReceiptInputs.Lora(asset.id(), asset.name(), asset.versionLabel(), asset.checksumSha256(), weight));
             }
         }
         String prompt = requiredText(body, "prompt_text", PROMPT_MAX);
@@ -192,12 +194,11 @@ public final class ProvenanceService {
             duration = d.longValue();
         }
         ReceiptInputs inputs = new ReceiptInputs(
-                source == null ? null : source.get("id").longValue(), source == null ? null : text(source, "content_hash"),
-                variant == null ? null : variant.get("id").longValue(), variant == null ? null : text(variant, "content_hash"),
-                workflow == null ? null : workflow.get("id").longValue(), workflow == null ? null : workflow.get("name").asText(),
-                workflow == null ? null : workflow.get("version_label").asText(), workflow == null ? null : text(workflow, "checksum_sha256"),
-                model.get("id").longValue(), model.get("name").asText(), model.get("version_label").asText(),
-                text(model, "checksum_sha256"), loras, prompt, negative, cfg, seed, width, height, steps, sampler, params);
+                source == null ? null : source.id(), source == null ? null : source.contentHash(),
+                variant == null ? null : variant.id(), variant == null ? null : variant.contentHash(),
+                workflow == null ? null : workflow.id(), workflow == null ? null : workflow.name(),
+                workflow == null ? null : workflow.versionLabel(), workflow == null ? null : workflow.checksumSha256(),
+                model.id(), model.name(), model.versionLabel(), model.checksumSha256(), loras, prompt, negative, cfg, seed, width, height, steps, sampler, params);
         long id = record(segmentId, inputs, started == null ? Instant.now() : started, completed, duration, "api");
         return receipt(id);
     }
@@ -471,7 +472,7 @@ public final class ProvenanceService {
 
     /** Forward provenance: the segment's latest receipt (highest id), whether it is stale and why, and every receipt. */
     public ObjectNode segmentProvenance(long segmentId) {
-        ObjectNode segment = catalog.get(CatalogModel.SEGMENTS, segmentId);
+        ObjectNode segment = catalog.get(CatalogModel.SEGMENTS, segmentId); // answered as the catalog API shows it
         ObjectNode out = Json.object();
         out.put("segment_id", segmentId);
         out.set("segment", segment);
@@ -517,15 +518,15 @@ public final class ProvenanceService {
      * optionally only one version (version label or number). Cursor pagination on receipt id ({@code after}: ids below it).
      */
     public ObjectNode assetUsage(long assetId, String version, int limit, Long after) {
-        ObjectNode asset = catalog.get(CatalogModel.ASSETS, assetId);
-        List<ObjectNode> chain = catalog.versionHistory(CatalogModel.ASSETS, assetId);
+        String kind = catalog.reads().requireAsset(assetId).kind();
+        ObjectNode asset = catalog.get(CatalogModel.ASSETS, assetId); // answered as the catalog API shows it
+        List<Asset> chain = catalog.reads().assetChain(assetId);
         List<Long> ids = new ArrayList<>();
-        for (ObjectNode v : chain) {
-            if (version == null || version.equals(v.get("version_label").asText())
-                    || version.equals(v.get("version_number").asText())) ids.add(v.get("id").longValue());
+        for (Asset v : chain) {
+            if (version == null || version.equals(v.versionLabel())
+                    || version.equals(String.valueOf(v.versionNumber()))) ids.add(v.id());
         }
         if (version != null && ids.isEmpty()) throw ApiError.badField("version", "asset " + assetId + " has no version '" + version + "'");
-        String kind = asset.get("kind").asText();
         String in = String.join(",", ids.stream().map(String::valueOf).toList());
         // asset_segment_usage (V7) has one row per (asset version, segment): counting is bounded by segments, not receipts
         String countSql = "SELECT coalesce(sum(u.receipts), 0) AS receipts, count(DISTINCT u.segment_id) AS segments"
@@ -685,8 +686,8 @@ public final class ProvenanceService {
      * those stale because of one asset's chain ({@code assetId}: any version of it).
      */
     public List<StaleSegment> staleSegments(long projectId, Long assetId) {
-        catalog.get(CatalogModel.PROJECTS, projectId);
-        ObjectNode filter = assetId == null ? null : catalog.get(CatalogModel.ASSETS, assetId);
+        catalog.reads().requireProject(projectId);
+        Asset filter = assetId == null ? null : catalog.reads().requireAsset(assetId);
         List<ObjectNode> rows = jdbi.withHandle(h -> h.createQuery(projectStalenessSql()).bind("project", projectId)
                 .map((rs, ctx) -> rowToJson(rs)).list());
         // superseded segments (their replacement has a receipt) are not stale
@@ -696,25 +697,22 @@ public final class ProvenanceService {
         return stale;
     }
 
-    private List<StaleSegment> collect(List<ObjectNode> rows, ObjectNode assetFilter) {
-        Map<Long, ObjectNode> currentImages = new HashMap<>();
+    private List<StaleSegment> collect(List<ObjectNode> rows, Asset assetFilter) {
+        Map<Long, Image> currentImages = new HashMap<>();
         Map<Long, StaleSegment> bySegment = new TreeMap<>();
         for (ObjectNode row : rows) {
             String type = row.get("asset_type").asText();
             if (assetFilter != null) {
                 boolean assetType = !type.endsWith("image");
-                if (!assetType || !assetFilter.get("name").asText().equals(row.get("asset_name").asText())
-                        || !assetFilter.get("kind").asText().equals(type)) continue;
+                if (!assetType || !assetFilter.name().equals(row.get("asset_name").asText())
+                        || !assetFilter.kind().equals(type)) continue;
             }
             StaleReason reason;
             if (type.endsWith("image")) {
                 long used = row.get("used_id").longValue();
-                ObjectNode cur = currentImages.computeIfAbsent(used, id -> {
-                    List<ObjectNode> chain = catalog.versionHistory(CatalogModel.IMAGES, id);
-                    return chain.stream().filter(v -> v.get("is_current_version").asBoolean()).findFirst().orElse(chain.get(chain.size() - 1));
-                });
+                Image cur = currentImages.computeIfAbsent(used, id -> catalog.reads().currentImageInChain(id));
                 reason = new StaleReason(type, row.get("asset_name").asText(), used, "v" + row.get("receipt_version").asText(),
-                        cur.get("id").longValue(), "v" + cur.get("version_number").asText());
+                        cur.id(), "v" + cur.versionNumber());
             } else {
                 reason = new StaleReason(type, row.get("asset_name").asText(), idOrNull(row, "used_id"),
                         textOrNull(row.get("receipt_version")), idOrNull(row, "current_id"), textOrNull(row.get("current_version")),
@@ -848,13 +846,12 @@ public final class ProvenanceService {
      * LoRA is versioned only once. Returns how many receipts were written.
      */
     public int recordDemoReceipts(long projectId) {
-        catalog.get(CatalogModel.PROJECTS, projectId);
-        Map<String, List<ObjectNode>> chains = new HashMap<>();
+        catalog.reads().requireProject(projectId);
+        Map<String, List<Asset>> chains = new HashMap<>();
         for (String name : List.of("wan2.2-i2v-14b", "ava-likeness", "chloe-likeness", "smooth-motion", "i2v-chained-segments")) {
-            List<ObjectNode> found = catalog.list(CatalogModel.ASSETS, Map.of(), 500, null).items().stream()
-                    .filter(a -> a.get("name").asText().equals(name)).toList();
+            List<Asset> found = catalog.reads().assetsNamed(name);
             if (found.isEmpty()) throw ApiError.conflict("the demo asset " + name + " is missing; run the demo first");
-            chains.put(name, catalog.versionHistory(CatalogModel.ASSETS, found.get(0).get("id").longValue()));
+            chains.put(name, catalog.reads().assetChain(found.get(0).id()));
         }
         List<ObjectNode> rows = jdbi.withHandle(h -> h.createQuery("SELECT seg.id AS segment_id, c.name AS character_name, c.id AS character_id,"
                         + " (SELECT count(*) FROM generation_receipts r WHERE r.segment_id = seg.id) AS receipts"
@@ -866,31 +863,31 @@ public final class ProvenanceService {
             int k = i++;
             if (row.get("receipts").longValue() > 0) continue;
             long character = row.get("character_id").longValue();
-            List<ObjectNode> images = catalog.list(CatalogModel.IMAGES, Map.of("character_id", character), 50, null).items();
-            ObjectNode source = images.stream().filter(im -> im.get("image_type").asText().equals("source")).findFirst().orElse(null);
-            ObjectNode derived = images.stream().filter(im -> im.get("image_type").asText().equals("derived")).findFirst().orElse(null);
+            List<Image> images = catalog.reads().imagesOf(List.of(character));
+            Image source = images.stream().filter(im -> im.imageType().equals("source")).findFirst().orElse(null);
+            Image derived = images.stream().filter(im -> im.imageType().equals("derived")).findFirst().orElse(null);
             String cname = row.get("character_name").asText().toLowerCase();
             String likeness = cname.startsWith("chlo") ? "chloe-likeness" : "ava-likeness";
-            ObjectNode model = k % 3 == 0 ? chains.get("wan2.2-i2v-14b").get(0) : last(chains.get("wan2.2-i2v-14b"));
-            ObjectNode motion = k % 2 == 0 ? chains.get("smooth-motion").get(0) : last(chains.get("smooth-motion"));
-            ObjectNode like = last(chains.get(likeness));
-            ObjectNode wf = last(chains.get("i2v-chained-segments"));
+            Asset model = k % 3 == 0 ? chains.get("wan2.2-i2v-14b").get(0) : last(chains.get("wan2.2-i2v-14b"));
+            Asset motion = k % 2 == 0 ? chains.get("smooth-motion").get(0) : last(chains.get("smooth-motion"));
+            Asset like = last(chains.get(likeness));
+            Asset wf = last(chains.get("i2v-chained-segments"));
             List<ReceiptInputs.Lora> loras = List.of(
-                    new ReceiptInputs.Lora(like.get("id").longValue(), like.get("name").asText(), like.get("version_label").asText(), text(like, "checksum_sha256"), 0.8),
-                    new ReceiptInputs.Lora(motion.get("id").longValue(), motion.get("name").asText(), motion.get("version_label").asText(), text(motion, "checksum_sha256"), 0.45));
-            ReceiptInputs in = new ReceiptInputs(source == null ? null : source.get("id").longValue(), source == null ? null : text(source, "content_hash"),
-                    derived == null ? null : derived.get("id").longValue(), derived == null ? null : text(derived, "content_hash"),
-                    wf.get("id").longValue(), wf.get("name").asText(), wf.get("version_label").asText(), text(wf, "checksum_sha256"),
-                    model.get("id").longValue(), model.get("name").asText(), model.get("version_label").asText(), text(model, "checksum_sha256"),
+                    new ReceiptInputs.Lora(like.id(), like.name(), like.versionLabel(), like.checksumSha256(), 0.8),
+                    new ReceiptInputs.Lora(motion.id(), motion.name(), motion.versionLabel(), motion.checksumSha256(), 0.45));
+            ReceiptInputs in = new ReceiptInputs(source == null ? null : source.id(), source == null ? null : source.contentHash(),
+                    derived == null ? null : derived.id(), derived == null ? null : derived.contentHash(),
+                    wf.id(), wf.name(), wf.versionLabel(), wf.checksumSha256(),
+                    model.id(), model.name(), model.versionLabel(), model.checksumSha256(),
                     loras, demoPrompt(row.get("character_name").asText()), DEMO_NEGATIVE_PROMPT,
                     6.5, demoSeed(row.get("segment_id").longValue()), 832, 480, 30, "euler", Json.object().put("scheduler", "normal").put("frames", 81));
             Instant started = Instant.parse("2026-11-01T10:00:00Z").plusSeconds(90L * k);
             record(row.get("segment_id").longValue(), in, started, started.plusSeconds(75), 75_000L, "demo");
             written++;
         }
-        List<ObjectNode> chloe = chains.get("chloe-likeness");
+        List<Asset> chloe = chains.get("chloe-likeness");
         if (written > 0 && chloe.size() == 1) {
-            catalog.createVersion(CatalogModel.ASSETS, chloe.get(0).get("id").longValue(), Json.object().put("version_label", "v2")
+            catalog.createVersion(CatalogModel.ASSETS, chloe.get(0).id(), Json.object().put("version_label", "v2")
                     .put("description", "Retrained on 40 more reference images (added by the provenance demo)"));
         }
         return written;
@@ -908,34 +905,34 @@ public final class ProvenanceService {
         return 1000L + segmentId;
     }
 
-    private static ObjectNode last(List<ObjectNode> chain) {
+    private static Asset last(List<Asset> chain) {
         return chain.get(chain.size() - 1);
     }
 
     // ------------------------------------------------------------------ helpers
 
-    private ObjectNode requireAsset(ObjectNode body, String field, String kind, boolean required) {
+    private Asset requireAsset(ObjectNode body, String field, String kind, boolean required) {
         return requireAsset(body, field, kind, required, field);
     }
 
-    private ObjectNode requireAsset(ObjectNode body, String field, String kind, boolean required, String path) {
+    private Asset requireAsset(ObjectNode body, String field, String kind, boolean required, String path) {
         JsonNode n = body.get(field);
         if (n == null || n.isNull()) {
             if (required) throw ApiError.badField(path, "is required (the id of the " + kind + " asset version used)");
             return null;
         }
         if (!n.isIntegralNumber() || n.longValue() <= 0) throw ApiError.badField(path, "must be a positive integer id");
-        ObjectNode asset = catalog.find(CatalogModel.ASSETS, n.longValue())
+        Asset asset = catalog.reads().asset(n.longValue())
                 .orElseThrow(() -> ApiError.badField(path, "no asset with id " + n.longValue()));
-        if (!kind.equals(asset.get("kind").asText())) throw ApiError.badField(path, "asset " + n.longValue() + " is a " + asset.get("kind").asText() + ", not a " + kind);
+        if (!kind.equals(asset.kind())) throw ApiError.badField(path, "asset " + n.longValue() + " is a " + asset.kind() + ", not a " + kind);
         return asset;
     }
 
-    private ObjectNode image(ObjectNode body, String field) {
+    private Image image(ObjectNode body, String field) {
         JsonNode n = body.get(field);
         if (n == null || n.isNull()) return null;
         if (!n.isIntegralNumber() || n.longValue() <= 0) throw ApiError.badField(field, "must be a positive integer id");
-        return catalog.find(CatalogModel.IMAGES, n.longValue()).orElseThrow(() -> ApiError.badField(field, "no image with id " + n.longValue()));
+        return catalog.reads().image(n.longValue()).orElseThrow(() -> ApiError.badField(field, "no image with id " + n.longValue()));
     }
 
     private static String requiredText(ObjectNode body, String field, int max) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.reelmark.catalog.CatalogModel;
+import dev.reelmark.catalog.Segment;
 import dev.reelmark.catalog.CatalogService;
 import dev.reelmark.db.Database;
 import dev.reelmark.db.Vendor;
@@ -272,8 +273,7 @@ final class Regenerations {
             }
             Set<Long> done = new HashSet<>(h.createQuery("SELECT replaces_segment_id FROM regeneration_drafts WHERE job_id = :j"
                     + " AND replaces_segment_id IN (<ids>)").bind("j", jobId).bindList("ids", ids).mapTo(Long.class).list());
-            Map<Long, ObjectNode> olds = new HashMap<>();
-            catalog.listIn(CatalogModel.SEGMENTS, "id", ids).forEach(s -> olds.put(s.get("id").longValue(), s));
+            Map<Long, Segment> olds = catalog.reads().segments(ids);
             List<Long> todo = new ArrayList<>();
             List<ObjectNode> skipped = new ArrayList<>();
             for (long id : ids) {
@@ -310,13 +310,13 @@ final class Regenerations {
                     + " new_segment_id, planned_inputs, planned_inputs_hash) VALUES (:j, :o, :scene, :seq, :path, :status, :r, :rh, :n, :p, :h)");
             for (int i = 0; i < planned.size(); i++) {
                 long id = planned.get(i);
-                ObjectNode old = olds.get(id);
+                Segment old = olds.get(id);
                 ObjectNode r = receipts.get(i);
                 ObjectNode plan = plans.get(i).toJson(); // carries its inputs_hash
-                insert.bind("j", jobId).bind("o", id).bind("scene", old.get("scene_id").longValue())
-                        .bind("seq", old.get("sequence_index").intValue())
-                        .bind("path", ProvenanceService.textOrNull(old.get("output_video_path")))
-                        .bind("status", old.get("status").asText()).bind("r", r.get("id").longValue())
+                insert.bind("j", jobId).bind("o", id).bind("scene", old.sceneId())
+                        .bind("seq", old.sequenceIndex())
+                        .bind("path", old.outputVideoPath())
+                        .bind("status", old.status()).bind("r", r.get("id").longValue())
                         .bind("rh", r.get("inputs_hash").asText()).bind("n", takes.get(id))
                         .bind("p", Json.write(plan)).bind("h", plan.get("inputs_hash").asText()).add();
             }
@@ -423,9 +423,8 @@ final class Regenerations {
     }
 
     private ObjectNode currentImageByChain(long id) {
-        List<ObjectNode> chain = catalog.versionHistory(CatalogModel.IMAGES, id);
-        ObjectNode cur = chain.stream().filter(v -> v.get("is_current_version").asBoolean()).findFirst().orElse(chain.get(chain.size() - 1));
-        return Json.object().put("id", cur.get("id").longValue()).put("content_hash", ProvenanceService.text(cur, "content_hash"));
+        dev.reelmark.catalog.Image cur = catalog.reads().currentImageInChain(id);
+        return Json.object().put("id", cur.id()).put("content_hash", cur.contentHash());
     }
 
     /** For tests and the benchmark: how many drafts replace each of these segments (open or not). */

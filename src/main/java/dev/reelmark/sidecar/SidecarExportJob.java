@@ -3,7 +3,6 @@ package dev.reelmark.sidecar;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.reelmark.catalog.CatalogModel;
 import dev.reelmark.catalog.CatalogService;
 import dev.reelmark.http.ApiError;
 import dev.reelmark.http.Json;
@@ -62,7 +61,7 @@ public final class SidecarExportJob implements JobHandler {
                     + String.join(", ", PARAMS.stream().sorted().toList()) + ")");
         }
         long project = positive(params, "project_id", true);
-        catalog.get(CatalogModel.PROJECTS, project);
+        catalog.reads().requireProject(project);
         if (params.has("character_id") && !params.get("character_id").isNull()) {
             long character = positive(params, "character_id", true);
             var c = catalog.reads().character(character)

@@ -2,7 +2,6 @@ package dev.reelmark.sidecar;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.reelmark.catalog.CatalogModel;
 import dev.reelmark.catalog.CatalogService;
 import dev.reelmark.http.ApiError;
 import dev.reelmark.http.ApiRouter;
@@ -91,7 +90,7 @@ public final class SidecarRoutes {
                 .response(202, ref("Job")).errors(400, 404)
                 .handle(ctx -> {
                     long project = Requests.pathId(ctx, "id");
-                    catalog.get(CatalogModel.PROJECTS, project);
+                    catalog.reads().requireProject(project);
                     ObjectNode body = Requests.jsonObject(ctx);
                     if (body.has("project_id")) throw ApiError.badField("project_id", "comes from the path");
                     ObjectNode params = body.deepCopy();

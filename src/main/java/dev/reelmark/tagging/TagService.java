@@ -3,7 +3,6 @@ package dev.reelmark.tagging;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.reelmark.catalog.CatalogModel;
 import dev.reelmark.catalog.CatalogService;
 import dev.reelmark.footage.SegmentFacts;
 import dev.reelmark.db.Database;
@@ -78,12 +77,12 @@ public final class TagService {
     // ---- segment people ----
 
     public List<SegmentPerson> people(long segmentId) {
-        catalog.get(CatalogModel.SEGMENTS, segmentId);
+        catalog.reads().requireSegment(segmentId);
         return store.people(segmentId);
     }
 
     public SegmentPerson addPerson(long segmentId, String name) {
-        catalog.get(CatalogModel.SEGMENTS, segmentId);
+        catalog.reads().requireSegment(segmentId);
         String problem = PeopleComment.nameProblem(name);
         if (problem != null) throw ApiError.badField("name", problem);
         if (store.personByName(segmentId, name).isPresent()) {
@@ -93,7 +92,7 @@ public final class TagService {
     }
 
     public void removePerson(long segmentId, long personId) {
-        catalog.get(CatalogModel.SEGMENTS, segmentId);
+        catalog.reads().requireSegment(segmentId);
         if (!store.deletePerson(segmentId, personId)) throw ApiError.notFound("segment person", personId);
     }
 
@@ -115,7 +114,7 @@ public final class TagService {
     }
 
     public PlanPage plan(PlanQuery q) {
-        if (q.projectId() != null) catalog.get(CatalogModel.PROJECTS, q.projectId());
+        if (q.projectId() != null) catalog.reads().requireProject(q.projectId());
         TagPlanner.Plan plan = planner.plan(q.projectId());
         List<PlanItem> items = plan.items().stream().filter(i -> matches(i, q)).toList();
         items = new ArrayList<>(items);

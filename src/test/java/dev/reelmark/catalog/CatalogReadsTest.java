@@ -135,4 +135,108 @@ class CatalogReadsTest {
             assertThat(reads.scope(project, null)).hasSize(n);
         }
     }
+
+    @ParameterizedTest
+    @MethodSource("dev.reelmark.testing.TestDatabases#vendors")
+    void requireReadsSmallLookupsBatchesAndTheProjectOfARow(Vendor vendor) throws Exception {
+        try (var t = TestDatabases.fresh(vendor, dir)) {
+            CatalogService c = new CatalogService(t.db());
+            CatalogReads reads = c.reads();
+            long project = create(c, CatalogModel.PROJECTS, Json.object().put("name", "P"));
+            long type = create(c, CatalogModel.SCENE_TYPES, Json.object().put("project_id", project).put("name", "t"));
+            long character = create(c, CatalogModel.CHARACTERS, Json.object().put("project_id", project).put("name", "C"));
+            long scene = create(c, CatalogModel.SCENES, Json.object().put("character_id", character).put("scene_type_id", type).put("name", "s"));
+            long segment = create(c, CatalogModel.SEGMENTS, Json.object().put("scene_id", scene).put("sequence_index", 0));
+            long quality = create(c, CatalogModel.SEGMENT_QUALITY, Json.object().put("segment_id", segment).put("overall_score", 0.5));
+            long image = create(c, CatalogModel.IMAGES, Json.object().put("character_id", character).put("image_type", "source")
+                    .put("filename", "a.png").put("path", "media/a.png"));
+            long variant = create(c, CatalogModel.IMAGE_VARIANTS, Json.object().put("image_id", image).put("variant_type", "clothed"));
+            long asset = create(c, CatalogModel.ASSETS, Json.object().put("kind", "model").put("name", "m").put("version_label", "v1"));
+
+            assertThat(reads.requireSegment(segment).sceneId()).isEqualTo(scene);
+            assertThat(reads.requireAsset(asset).name()).isEqualTo("m");
+            assertThat(reads.requireImage(image).characterId()).isEqualTo(character);
+            assertThat(reads.segmentQuality(quality).orElseThrow().segmentId()).isEqualTo(segment);
+            assertThat(reads.segmentQuality(quality + 1000)).isEmpty();
+            assertThat(reads.imageOfVariant(variant)).contains(image);
+            assertThat(reads.imageOfVariant(variant + 1000)).isEmpty();
+            long image2 = create(c, CatalogModel.IMAGES, Json.object().put("character_id", character).put("image_type", "source")
+                    .put("filename", "b.png").put("path", "media/b.png"));
+            long variant2 = create(c, CatalogModel.IMAGE_VARIANTS, Json.object().put("image_id", image2).put("variant_type", "nude"));
+            long variant1b = create(c, CatalogModel.IMAGE_VARIANTS, Json.object().put("image_id", image).put("variant_type", "hat"));
+            long lora = create(c, CatalogModel.ASSETS, Json.object().put("kind", "lora").put("name", "m").put("version_label", "v1"));
+            long metric = create(c, CatalogModel.FRAME_METRICS, Json.object().put("segment_id", segment).put("frame", 0));
+            long missing = 999_999;
+
+            // batches by id: unknown ids are absent
+            assertThat(reads.projects(List.of(project, missing))).containsOnlyKeys(project);
+            assertThat(reads.projects(List.of(project)).get(project).name()).isEqualTo("P");
+            assertThat(reads.characters(List.of(character, missing)).get(character).name()).isEqualTo("C");
+            assertThat(reads.sceneTypes(List.of(type, missing)).get(type).name()).isEqualTo("t");
+            assertThat(reads.scenes(List.of(scene, missing))).extracting(Scene::name).containsExactly("s");
+            assertThat(reads.segments(List.of(segment, missing))).containsOnlyKeys(segment);
+            assertThat(reads.segments(List.of())).isEmpty();
+            // variants in image then id order, with their type and status
+            List<ImageVariant> variants = reads.variantsOf(List.of(image2, image));
+            assertThat(variants).extracting(ImageVariant::id).containsExactly(variant, variant1b, variant2);
+            assertThat(variants.get(0).variantType()).isEqualTo("clothed");
+            assertThat(variants.get(0).status()).isEqualTo("pending");
+            assertThat(variants.get(0).imageId()).isEqualTo(image);
+            assertThat(variants.get(0).updatedAt()).isNotNull();
+            // assets by name over kinds, in id order, and the count of every version
+            assertThat(reads.assetsNamed("m")).extracting(Asset::id).containsExactly(asset, lora);
+            assertThat(reads.assetsNamed("nope")).isEmpty();
+            assertThat(reads.assetCount()).isEqualTo(2);
+            // the project of any row, through its parents; assets and unknown rows have none
+            for (var row : List.<Map.Entry<EntityType, Long>>of(Map.entry(CatalogModel.PROJECTS, project),
+                    Map.entry(CatalogModel.CHARACTERS, character), Map.entry(CatalogModel.SCENE_TYPES, type),
+                    Map.entry(CatalogModel.IMAGES, image), Map.entry(CatalogModel.IMAGE_VARIANTS, variant2),
+                    Map.entry(CatalogModel.SCENES, scene), Map.entry(CatalogModel.SEGMENTS, segment),
+                    Map.entry(CatalogModel.SEGMENT_QUALITY, quality), Map.entry(CatalogModel.FRAME_METRICS, metric))) {
+                assertThat(reads.projectOf(row.getKey(), row.getValue())).as(row.getKey().label()).contains(project);
+                assertThat(reads.projectOf(row.getKey(), missing)).as(row.getKey().label()).isEmpty();
+            }
+            assertThat(reads.projectOf(CatalogModel.ASSETS, asset)).isEmpty();
+
+            // an image's version chain, walked as the generic version history walks it
+            long image3 = c.createVersion(CatalogModel.IMAGES, image, Json.object().put("filename", "a2.png").put("path", "media/a2.png"))
+                    .get("id").longValue();
+            List<Long> history = c.versionHistory(CatalogModel.IMAGES, image).stream().map(r -> r.get("id").longValue()).toList();
+            assertThat(history).containsExactly(image, image3);
+            assertThat(reads.imageChain(image)).extracting(Image::id).containsExactlyElementsOf(history);
+            assertThat(reads.imageChain(image3)).extracting(Image::id).containsExactlyElementsOf(history);
+            assertThat(reads.currentImageInChain(image).id()).isEqualTo(image3);
+            assertThat(reads.currentImageInChain(image).versionNumber()).isEqualTo(2);
+            assertThat(reads.currentImageInChain(image2).id()).isEqualTo(image2);
+
+            long asset2 = c.createVersion(CatalogModel.ASSETS, asset, Json.object().put("version_label", "v2")).get("id").longValue();
+            List<Long> assetHistory = c.versionHistory(CatalogModel.ASSETS, asset2).stream().map(r -> r.get("id").longValue()).toList();
+            assertThat(assetHistory).containsExactly(asset, asset2);
+            assertThat(reads.assetChain(asset)).extracting(Asset::id).containsExactlyElementsOf(assetHistory);
+            assertThat(reads.assetChain(asset2)).extracting(Asset::versionLabel).containsExactly("v1", "v2");
+
+            // the same 404 as the generic CRUD's get
+            for (var pair : List.<Map.Entry<EntityType, Runnable>>of(
+                    Map.entry(CatalogModel.SEGMENTS, () -> reads.requireSegment(segment + 1000)),
+                    Map.entry(CatalogModel.ASSETS, () -> reads.requireAsset(segment + 1000)),
+                    Map.entry(CatalogModel.IMAGES, () -> reads.requireImage(segment + 1000)),
+                    Map.entry(CatalogModel.IMAGES, () -> reads.imageChain(segment + 1000)),
+                    Map.entry(CatalogModel.ASSETS, () -> reads.assetChain(segment + 1000)),
+                    Map.entry(CatalogModel.PROJECTS, () -> reads.requireProject(segment + 1000)))) {
+                ApiError expected = catchApiError(() -> c.get(pair.getKey(), segment + 1000));
+                ApiError actual = catchApiError(pair.getValue());
+                assertThat(actual.status()).isEqualTo(404);
+                assertThat(actual.body()).isEqualTo(expected.body());
+            }
+        }
+    }
+
+    private static ApiError catchApiError(Runnable r) {
+        try {
+            r.run();
+        } catch (ApiError e) {
+            return e;
+        }
+        throw new AssertionError("expected an ApiError");
+    }
 }
