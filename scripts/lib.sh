@@ -65,3 +65,25 @@ ensure_postgres() {
   done
   log "PostgreSQL did not become ready on 127.0.0.1:5432"; return 1
 }
+
+# Independent readers written in Python (Hugging Face datasets with pyarrow, mutagen, PyAV), in a virtual environment
+# of the project's own. Machines of this kind serve PyPI from a local index (see pip config); elsewhere pip uses PyPI.
+# Prints the venv's python. Fails, never skips, when the packages cannot be installed.
+ensure_python_consumers() {
+  local venv="$here/.venv-consumers"
+  local py="$venv/bin/python"
+  local pkgs=(datasets pyarrow mutagen av)
+  if [ -x "$py" ] && "$py" -c "import datasets, pyarrow, mutagen, av" 2>/dev/null; then echo "$py"; return 0; fi
+  command -v python3 >/dev/null || apt_install python3
+  python3 -m venv "$venv" 2>/dev/null || { apt_install python3-venv && python3 -m venv "$venv"; }
+  local idx=()
+  # A local index answers at once; asking PyPI first on a closed network means minutes of retries.
+  if [ -d /opt/pypi/simple ]; then
+    idx=(--index-url file:///opt/pypi/simple)
+    [ -d /opt/pypi-more/simple ] && idx+=(--extra-index-url file:///opt/pypi-more/simple)
+  fi
+  log "installing ${pkgs[*]} into $venv"
+  "$venv/bin/pip" install -q "${idx[@]}" "${pkgs[@]}" >&2
+  "$py" -c "import datasets, pyarrow, mutagen, av" >&2
+  echo "$py"
+}
