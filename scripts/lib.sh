@@ -83,7 +83,8 @@ ensure_python_consumers() {
     [ -d /opt/pypi-more/simple ] && idx+=(--extra-index-url file:///opt/pypi-more/simple)
   fi
   log "installing ${pkgs[*]} into $venv"
-  "$venv/bin/pip" install -q "${idx[@]}" "${pkgs[@]}" >&2
+  # pip warns once per package that the second local index lacks it; keep the rest of what it says.
+  "$venv/bin/pip" install -q "${idx[@]}" "${pkgs[@]}" 2>&1 | { grep -v "is ignored: it is neither" || true; } >&2
   "$py" -c "import datasets, pyarrow, mutagen, av" >&2
   echo "$py"
 }
