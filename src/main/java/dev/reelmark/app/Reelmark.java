@@ -6,6 +6,7 @@ import dev.reelmark.catalog.CatalogReads;
 import dev.reelmark.catalog.SegmentMedia;
 import dev.reelmark.footage.SegmentFacts;
 import dev.reelmark.media.ProbeCache;
+import dev.reelmark.media.SqlProbeStore;
 import dev.reelmark.provenance.ReceiptFacts;
 import dev.reelmark.catalog.ThumbnailsJob;
 import dev.reelmark.jobs.JobRoutes;
@@ -94,7 +95,8 @@ public final class Reelmark implements AutoCloseable {
         }
         this.catalog = new CatalogService(db);
         // segment facts: the server's one probe cache, typed catalog reads, receipts first (provenance implements it)
-        ProbeCache probes = new ProbeCache(this::ffmpegTools);
+        ProbeCache probes = new ProbeCache(this::ffmpegTools, new SqlProbeStore(db.jdbi()), ProbeCache.DEFAULT_MAX_ENTRIES,
+                ProbeCache.defaultMaxProbes());
         this.segmentMedia = new SegmentMedia(catalog, MediaRoots.of(config.dataDir()), this::ffmpegTools, probes,
                 config.dataDir().resolve("thumbnails"));
         this.jobs = new JobService(db);

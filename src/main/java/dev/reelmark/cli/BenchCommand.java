@@ -63,11 +63,24 @@ final class BenchCommand {
         @Option(names = "--characters", defaultValue = "10000", description = "Characters (default ${DEFAULT-VALUE})")
         int characters;
 
+        @Option(names = "--distinct-clips", defaultValue = "0", description = "Instead: N distinct clips (two a character), "
+                + "cold, then with the probes kept, against ffprobe alone on the same clips (0: off)")
+        int distinctClips;
+
         @Override
         public Integer call() throws Exception {
             if (characters < 1) throw new IllegalArgumentException("--characters must be at least 1");
+            if (distinctClips < 0 || distinctClips > 1_000_000) throw new IllegalArgumentException("--distinct-clips must be from 0 to 1000000");
             try (ScratchDatabase scratch = ScratchDatabase.open(common.config(0).dbUrl(), "reelmark-bench-metadata");
                  Database db = Database.openAndMigrate(scratch.url())) {
+                if (distinctClips > 0) {
+                    MetadataBench.DistinctResult d;
+                    try (ProgressBar bar = new ProgressBar("characters", Math.max(1, distinctClips / 2))) {
+                        d = MetadataBench.runDistinct(db, scratch.dir(), common.config(0).ffmpegTools(), distinctClips, bar::stepTo);
+                    }
+                    System.out.println(d);
+                    return 0;
+                }
                 MetadataBench.Result r;
                 try (ProgressBar bar = new ProgressBar("characters", characters)) {
                     r = MetadataBench.run(db, scratch.dir(), common.config(0).ffmpegTools(), characters, bar::stepTo);

@@ -1,32 +1,50 @@
 package dev.reelmark.media;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.function.Supplier;
 
 /**
- * The one ffprobe cache of the server: answers are kept by file identity (real path, size, modification time), so
- * an edited, re-rendered or replaced clip is probed again, and at most {@code maxEntries} answers are kept (least
- * recently used go first). Thread-safe; ffprobe runs outside the lock.
+ * The one ffprobe cache of the server: answers are kept by file state (real path, size, mtime, ctime), so an
+ * edited, re-rendered, re-tagged or replaced clip is probed again. The last {@code maxEntries} answers stay in
+ * memory (least recently used go first); every answer is also kept in a {@link ProbeStore}, so the next run (or the
+ * CLI) does not probe unchanged clips again. At most {@code maxProbes} ffprobe processes run at once, and two callers
+ * asking for the same file share one process. Thread-safe; ffprobe runs outside every lock.
  */
 public final class ProbeCache {
     public static final int DEFAULT_MAX_ENTRIES = 10_000;
 
     private final Supplier<FfmpegTools> tools;
+    private final ProbeStore store;
     private final int maxEntries;
+    private final Semaphore processes;
     private final LinkedHashMap<String, ProbeResult> entries;
+    private final Map<String, CompletableFuture<ProbeResult>> inFlight = new ConcurrentHashMap<>();
     private long probes;
 
-    /** {@code tools} is asked for on first use, so a server without a working ffmpeg still serves everything else. */
-    public ProbeCache(Supplier<FfmpegTools> tools, int maxEntries) {
+    /**
+     * {@code tools} is asked for on first use, so a server without a working ffmpeg still serves everything else.
+     * {@code maxProbes} bounds the ffprobe processes running at once (each one is a demux of the whole file).
+     */
+    public ProbeCache(Supplier<FfmpegTools> tools, ProbeStore store, int maxEntries, int maxProbes) {
         if (maxEntries < 1) throw new IllegalArgumentException("maxEntries must be at least 1");
+        if (maxProbes < 1) throw new IllegalArgumentException("maxProbes must be at least 1");
         this.tools = tools;
+        this.store = store;
         this.maxEntries = maxEntries;
+        this.processes = new Semaphore(maxProbes);
         this.entries = new LinkedHashMap<>(64, 0.75f, true) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<String, ProbeResult> eldest) {
@@ -35,26 +53,90 @@ public final class ProbeCache {
         };
     }
 
+    public ProbeCache(Supplier<FfmpegTools> tools, int maxEntries) {
+        this(tools, ProbeStore.NONE, maxEntries, defaultMaxProbes());
+    }
+
     public ProbeCache(Supplier<FfmpegTools> tools) {
         this(tools, DEFAULT_MAX_ENTRIES);
     }
 
+    /** Twice the cores: ffprobe waits on the disk as much as it computes. */
+    public static int defaultMaxProbes() {
+        return Math.max(2, 2 * Runtime.getRuntime().availableProcessors());
+    }
+
     /** ffprobe's answer for this file, from the cache while the file is unchanged. Throws {@link MediaException}. */
     public ProbeResult probe(Path file) {
-        String key = identity(file);
+        ProbeStore.FileState state = state(file);
+        String key = state.key();
         synchronized (entries) {
             ProbeResult hit = entries.get(key);
             if (hit != null) return hit;
         }
-        ProbeResult fresh = new MediaProbe(tools.get()).probe(file);
+        CompletableFuture<ProbeResult> mine = new CompletableFuture<>();
+        CompletableFuture<ProbeResult> theirs = inFlight.putIfAbsent(key, mine);
+        if (theirs != null) return await(theirs);
+        try {
+            synchronized (entries) {
+                // Another caller may have finished this file between our first look and our claim.
+                ProbeResult hit = entries.get(key);
+                if (hit != null) {
+                    mine.complete(hit);
+                    return hit;
+                }
+            }
+            ProbeResult fresh = load(file, state);
+            synchronized (entries) {
+                entries.put(key, fresh);
+            }
+            mine.complete(fresh);
+            return fresh;
+        } catch (RuntimeException e) {
+            mine.completeExceptionally(e);
+            throw e;
+        } finally {
+            inFlight.remove(key, mine);
+        }
+    }
+
+    private ProbeResult load(Path file, ProbeStore.FileState state) {
+        Path path = file.toAbsolutePath().normalize();
+        var kept = store.find(state);
+        if (kept.isPresent()) {
+            try {
+                return MediaProbe.parse(path, kept.get(), state.sizeBytes());
+            } catch (JsonProcessingException | MediaException e) {
+                // A row that no longer parses (an older ffprobe's answer) is simply probed again.
+            }
+        }
+        ProbeResult fresh;
+        processes.acquireUninterruptibly();
+        try {
+            fresh = new MediaProbe(tools.get()).probe(file);
+        } finally {
+            processes.release();
+        }
         synchronized (entries) {
             probes++;
-            entries.put(key, fresh);
         }
+        store.save(state, fresh.rawJson());
         return fresh;
     }
 
-    /** How many answers are kept now. */
+    private static ProbeResult await(CompletableFuture<ProbeResult> f) {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new MediaException("interrupted while waiting for ffprobe", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) throw re;
+            throw new MediaException("ffprobe failed: " + e.getCause(), e.getCause());
+        }
+    }
+
+    /** How many answers are kept in memory now. */
     public int size() {
         synchronized (entries) {
             return entries.size();
@@ -68,12 +150,26 @@ public final class ProbeCache {
         }
     }
 
-    /** "real path|size|mtime millis": what makes two reads of a file the same file. */
+    /** "real path|size|mtime|ctime": what makes two reads of a file the same file. */
     public static String identity(Path file) {
+        return state(file).key();
+    }
+
+    /**
+     * The file's state. ctime is included because an edit that keeps size and mtime (exiftool -P, touch -r) still
+     * changes it; it is 0 where the filesystem has none.
+     */
+    static ProbeStore.FileState state(Path file) {
         try {
             Path real = file.toRealPath();
             BasicFileAttributes a = Files.readAttributes(real, BasicFileAttributes.class);
-            return real + "|" + a.size() + "|" + a.lastModifiedTime().toMillis();
+            long ctime = 0;
+            try {
+                ctime = ((FileTime) Files.getAttribute(real, "unix:ctime")).toMillis();
+            } catch (UnsupportedOperationException | IllegalArgumentException e) {
+                // not a POSIX filesystem: size and mtime alone
+            }
+            return new ProbeStore.FileState(real.toString(), a.size(), a.lastModifiedTime().toMillis(), ctime);
         } catch (NoSuchFileException e) {
             throw new MediaException("Media file does not exist: " + file.toAbsolutePath().normalize());
         } catch (IOException e) {

@@ -217,7 +217,8 @@ public final class ProvenanceRoutes {
                 "total_queued_segments", described(type("integer"), "stale segments with an open regeneration draft"),
                 "total_superseded_segments", described(type("integer"), "segments whose replacement has a receipt (not counted as stale)"),
                 "by_asset", arrayOf(ref("StaleAssetGroup")),
-                "stale_segments", arrayOf(ref("StaleSegment")),
+                "stale_segments", described(arrayOf(ref("StaleSegment")), "one page, by segment id (see limit and after)"),
+                "next_after", described(nullable("integer"), "pass as after for the next page of stale_segments; null on the last page"),
                 "total_media_stale_segments", type("integer"),
                 "media_stale", described(arrayOf(ref("ReceiptMediaCheck")),
                         "files that are no longer what the latest receipt recorded (changed or missing)"),
@@ -372,8 +373,11 @@ public final class ProvenanceRoutes {
         router.get("/api/projects/{id}/staleness-report").tag(TAG).summary("Staleness report of a project")
                 .description("Computed at query time: a segment is stale when its latest receipt's model, a LoRA, the workflow or a source/variant image is no longer the current version of its chain. Grouped by asset version.")
                 .query("asset_id", "integer", "only staleness caused by this asset's chain")
+                .query("limit", "integer", "stale segments in this page (1-10000, default 1000); the totals and by_asset cover the whole project")
+                .query("after", "integer", "the next_after of the previous page: stale segments with a higher segment id")
                 .response(ref("StalenessReport")).errors(400, 404)
-                .handle(ctx -> ctx.json(provenance.stalenessReport(Requests.pathId(ctx, "id"), Requests.queryLong(ctx, "asset_id"))));
+                .handle(ctx -> ctx.json(provenance.stalenessReport(Requests.pathId(ctx, "id"), Requests.queryLong(ctx, "asset_id"),
+                        Requests.queryInt(ctx, "limit", 1000, 1, 10_000), Requests.queryLong(ctx, "after"))));
 
         router.post("/api/projects/{id}/regenerate-stale").tag(TAG).summary("Queue targeted regeneration of stale segments")
                 .description("Submits a provenance.regenerate job for all stale segments of the project, or the selected segment_ids "

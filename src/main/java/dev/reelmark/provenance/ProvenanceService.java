@@ -728,6 +728,16 @@ public final class ProvenanceService {
 
     /** The staleness report of a project: stale segments and a summary grouped by asset version. */
     public ObjectNode stalenessReport(long projectId, Long assetId) {
+        return stalenessReport(projectId, assetId, Integer.MAX_VALUE, null);
+    }
+
+    /**
+     * The report with one page of {@code stale_segments}: at most {@code limit} of them, those with a segment id
+     * above {@code after}; {@code next_after} names the cursor of the next page (null on the last). The totals and
+     * the by-asset summary always describe the whole project, so a page never hides how much is stale.
+     */
+    public ObjectNode stalenessReport(long projectId, Long assetId, int limit, Long after) {
+        if (limit < 1) throw new IllegalArgumentException("limit must be at least 1");
         List<StaleSegment> stale = staleSegments(projectId, assetId);
         long[] counts = jdbi.withHandle(h -> {
             var row = h.createQuery("SELECT count(*) AS segments, count(l.receipt_id) AS with_receipt FROM (" + projectLatestSql() + ") l")
@@ -774,15 +784,24 @@ public final class ProvenanceService {
         Map<Long, List<Long>> regenerated = regeneratedAs(projectId);
         Map<Long, Long> openDrafts = regenerations.openDraftsOfProject(projectId);
         ArrayNode segs = out.putArray("stale_segments");
-        int queued = 0;
+        long queued = stale.stream().filter(x -> openDrafts.containsKey(x.segmentId())).count();
+        int onPage = 0;
+        Long nextAfter = null;
         for (StaleSegment s : stale) {
+            if (after != null && s.segmentId() <= after) continue;
+            if (onPage == limit) {
+                nextAfter = segs.get(segs.size() - 1).get("segment_id").longValue();
+                break;
+            }
+            onPage++;
             ObjectNode n = s.toJson();
             ArrayNode as = n.putArray("regenerated_as");
             regenerated.getOrDefault(s.segmentId(), List.of()).forEach(as::add);
             Long open = openDrafts.get(s.segmentId());
-            if (open == null) n.putNull("open_draft_id"); else { n.put("open_draft_id", open); queued++; }
+            if (open == null) n.putNull("open_draft_id"); else n.put("open_draft_id", open);
             segs.add(n);
         }
+        if (nextAfter == null) out.putNull("next_after"); else out.put("next_after", nextAfter);
         out.put("total_queued_segments", queued);
         // superseded: the replacement has a receipt; counted apart, never stale
         Map<Long, Regenerations.Superseded> superseded = regenerations.superseded(projectId);

@@ -30,4 +30,18 @@ class MetadataBenchTest {
             System.out.println(r);
         }
     }
+
+    /** Distinct clips: every clip probed once cold, none on the next run (the probes are kept in the database). */
+    @ParameterizedTest
+    @MethodSource("dev.reelmark.testing.TestDatabases#vendors")
+    void distinctClipsAreProbedOnceAndTheNextRunProbesNone(Vendor vendor) throws Exception {
+        try (var t = TestDatabases.fresh(vendor, dir)) {
+            MetadataBench.DistinctResult r = MetadataBench.runDistinct(t.db(), dir.resolve("data"), FfmpegTools.defaults(), 6, n -> { });
+            assertThat(r.clips()).isEqualTo(6);
+            assertThat(r.files()).isEqualTo(6);
+            assertThat(r.failed()).isZero();
+            assertThat(r.coldProbes()).isEqualTo(6);
+            assertThat(r.keptProbes()).isZero();
+        }
+    }
 }

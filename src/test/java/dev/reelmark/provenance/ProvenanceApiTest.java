@@ -279,6 +279,27 @@ class ProvenanceApiTest {
         report = http.get("/api/projects/" + f.project() + "/staleness-report").json();
         assertThat(report.get("by_asset")).hasSize(2);
         assertThat(report.get("total_stale_segments").asInt()).isEqualTo(4);
+        assertThat(report.get("next_after").isNull()).isTrue();
+        // the report in pages of three: the totals and summary stay whole, the pages join up to every stale segment
+        String base = "/api/projects/" + f.project() + "/staleness-report?limit=3";
+        JsonNode page1 = http.get(base).json();
+        assertThat(page1.get("stale_segments")).hasSize(3);
+        assertThat(page1.get("total_stale_segments").asInt()).isEqualTo(4);
+        assertThat(page1.get("by_asset")).hasSize(2);
+        long cursor = page1.get("next_after").longValue();
+        assertThat(cursor).isEqualTo(page1.get("stale_segments").get(2).get("segment_id").longValue());
+        JsonNode page2 = http.get(base + "&after=" + cursor).json();
+        assertThat(page2.get("stale_segments")).hasSize(1);
+        assertThat(page2.get("next_after").isNull()).isTrue();
+        List<Long> paged = new java.util.ArrayList<>();
+        page1.get("stale_segments").forEach(x -> paged.add(x.get("segment_id").longValue()));
+        page2.get("stale_segments").forEach(x -> paged.add(x.get("segment_id").longValue()));
+        List<Long> whole = new java.util.ArrayList<>();
+        report.get("stale_segments").forEach(x -> whole.add(x.get("segment_id").longValue()));
+        assertThat(paged).isEqualTo(whole);
+        var badLimit = http.get("/api/projects/" + f.project() + "/staleness-report?limit=0");
+        assertThat(badLimit.status()).isEqualTo(400);
+        assertThat(badLimit.json().get("field").asText()).isEqualTo("limit");
         JsonNode onlyLora = http.get("/api/projects/" + f.project() + "/staleness-report?asset_id=" + motion2).json();
         assertThat(onlyLora.get("total_stale_segments").asInt()).isEqualTo(3);
         JsonNode fwd = http.get("/api/segments/" + s.get(0) + "/provenance").json();
