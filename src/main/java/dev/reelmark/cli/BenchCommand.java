@@ -103,12 +103,47 @@ final class BenchCommand {
         @Option(names = "--segments", defaultValue = "10000", description = "Segments (default ${DEFAULT-VALUE})")
         int segments;
 
+        @Option(names = "--http", negatable = true, defaultValue = "true", fallbackValue = "true",
+                description = "Also time the same queries over HTTP against a server on the filled database (default: on)")
+        boolean http;
+
         @Override
         public Integer call() throws Exception {
             if (receipts < 1) throw new IllegalArgumentException("--receipts must be at least 1");
             if (segments < 1) throw new IllegalArgumentException("--segments must be at least 1");
-            ProvenanceBench.runFresh(common.config(0).dbUrl(), receipts, segments, System.out);
+            AppConfig base = common.config(0);
+            ProvenanceBench.runFresh(base.dbUrl(), receipts, segments, System.out, (scratch, r) -> {
+                if (http) timeOverHttp(base, scratch, r);
+            });
+            System.out.printf("load average %.2f on %d CPU(s)%n",
+                    java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
+                    Runtime.getRuntime().availableProcessors());
             return 0;
+        }
+
+        /** The same questions through the whole server (routing, auth gate, JSON), one client, over loopback. */
+        private static void timeOverHttp(AppConfig base, ScratchDatabase scratch, ProvenanceBench.Result r) throws Exception {
+            try (Reelmark app = Reelmark.open(new AppConfig(scratch.dir(), scratch.url(), base.ffmpeg(), base.ffprobe(), 0))) {
+                int port = app.startServer("127.0.0.1", 0).port();
+                var client = java.net.http.HttpClient.newHttpClient();
+                java.util.Random random = new java.util.Random(96);
+                System.out.printf("%s over HTTP (127.0.0.1:%d):%n", r.database(), port);
+                for (ProvenanceBench.HttpQuery q : r.targets().httpQueries(random)) {
+                    ProvenanceBench.Timing t = ProvenanceBench.time(q.name(), q.runs(), () -> {
+                        var req = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + q.path().get())).GET().build();
+                        try {
+                            var res = client.send(req, java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+                            if (res.statusCode() != 200) throw new IllegalStateException(req.uri() + " answered " + res.statusCode());
+                        } catch (java.io.IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            throw new IllegalStateException(e);
+                        }
+                    });
+                    System.out.printf("  %-75s p50 %8.2f ms  p99 %8.2f ms  (n=%d)%n", t.query(), t.p50Ms(), t.p99Ms(), t.runs());
+                }
+            }
         }
     }
 

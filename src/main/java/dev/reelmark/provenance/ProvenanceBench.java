@@ -30,7 +30,33 @@ public final class ProvenanceBench {
     public record Timing(String query, int runs, double p50Ms, double p99Ms, double maxMs) {
     }
 
-    public record Result(String database, int receipts, int segments, double insertSeconds, List<Timing> timings, Map<String, String> plans) {
+    /** What the queries were asked about, so the same questions can be put to a server over HTTP. */
+    public record Targets(long[] segmentIds, long[][] loras, long[] model, List<Long> projectIds) {
+        /** The same four questions as the in-process timings, as API paths, each drawn from {@code random}. */
+        public List<HttpQuery> httpQueries(Random random) {
+            return List.of(
+                    new HttpQuery("forward: GET /api/segments/{id}/provenance", 200,
+                            () -> "/api/segments/" + segmentIds[random.nextInt(segmentIds.length)] + "/provenance"),
+                    new HttpQuery("reverse: GET /api/assets/{lora}/usage?limit=100", 100,
+                            () -> "/api/assets/" + loras[random.nextInt(loras.length)][random.nextInt(2)] + "/usage?limit=100"),
+                    new HttpQuery("reverse: GET /api/assets/{model}/usage?version=v1&limit=100", 50,
+                            () -> "/api/assets/" + model[0] + "/usage?version=v1&limit=100"),
+                    new HttpQuery("GET /api/projects/{id}/staleness-report (first page)", 20,
+                            () -> "/api/projects/" + projectIds.get(random.nextInt(projectIds.size())) + "/staleness-report"));
+        }
+    }
+
+    /** One question to time over HTTP: {@code runs} requests to paths from {@code path}. */
+    public record HttpQuery(String name, int runs, java.util.function.Supplier<String> path) {
+    }
+
+    public record Result(String database, int receipts, int segments, double insertSeconds, List<Timing> timings,
+                         Map<String, String> plans, Targets targets) {
+    }
+
+    /** What to do with the filled database before it is dropped (the CLI times the same queries over HTTP). */
+    public interface AfterInsert {
+        void accept(ScratchDatabase scratch, Result result) throws Exception;
     }
 
     private final Database db;
@@ -127,7 +153,8 @@ public final class ProvenanceBench {
         plans.put("forward (latest receipt)", plan(explain + "SELECT id FROM generation_receipts WHERE segment_id = " + segmentIds[0] + " ORDER BY id DESC"));
         plans.put("reverse (LoRA)", plan(explain + ProvenanceService.usagePageSql("lora", List.of(loras[0][0], loras[0][1]), null, 100)));
         plans.put("staleness (project)", plan(explain + ProvenanceService.projectStalenessSql().replace(":project", String.valueOf(projectIds.get(0)))));
-        Result r = new Result(db.vendor().name(), receipts, segments, insertSeconds, timings, plans);
+        Result r = new Result(db.vendor().name(), receipts, segments, insertSeconds, timings, plans,
+                new Targets(segmentIds, loras, model, projectIds));
         print(r);
         return r;
     }
@@ -145,7 +172,8 @@ public final class ProvenanceBench {
         return new long[]{v1.get("id").longValue(), v2.get("id").longValue()};
     }
 
-    private static Timing time(String name, int runs, Runnable query) {
+    /** p50/p99/max of {@code runs} runs of {@code query} after one warm-up run. */
+    public static Timing time(String name, int runs, Runnable query) {
         query.run(); // warm-up
         double[] ms = new double[runs];
         for (int i = 0; i < runs; i++) {
@@ -177,11 +205,18 @@ public final class ProvenanceBench {
 
     /** Runs on a fresh database: a temp SQLite file when {@code pgBaseUrl} is null, else a new schema dropped afterwards. */
     public static Result runFresh(String pgBaseUrl, int receipts, int segments, PrintStream out) throws Exception {
+        return runFresh(pgBaseUrl, receipts, segments, out, (scratch, r) -> { });
+    }
+
+    /** {@link #runFresh(String, int, int, PrintStream)}, then {@code then} on the filled database before it is dropped. */
+    public static Result runFresh(String pgBaseUrl, int receipts, int segments, PrintStream out, AfterInsert then) throws Exception {
         try (ScratchDatabase scratch = ScratchDatabase.open(pgBaseUrl, "reelmark_prov_bench");
              Database db = Database.openAndMigrate(scratch.url())) {
             long step = Math.max(1, receipts / 10);
-            return new ProvenanceBench(db, out).run(receipts, segments,
+            Result r = new ProvenanceBench(db, out).run(receipts, segments,
                     done -> { if (out != null && done % step == 0) out.printf("  inserted %d receipts%n", done); });
+            then.accept(scratch, r);
+            return r;
         }
     }
 

@@ -38,6 +38,16 @@ class CliTest {
         return new Run(p.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
     }
 
+    /** bench provenance puts the same questions to a real server over HTTP and prints p50/p99 for each. */
+    @Test
+    void provenanceBenchTimesTheQueriesOverHttpToo() throws Exception {
+        Run r = reelmark("bench", "provenance", "--receipts", "300", "--segments", "30", "--data", dir.toString());
+        assertThat(r.exit()).as(r.err()).isZero();
+        String http = r.out().substring(r.out().indexOf("over HTTP"));
+        assertThat(http.lines().filter(l -> l.contains("p99")).count()).isEqualTo(4);
+        assertThat(http).contains("/api/segments/{id}/provenance").contains("staleness-report").contains("load average");
+    }
+
     @Test
     void badArgumentsExitWithCode2AndAClearMessage() throws Exception {
         Run unknown = reelmark("frobnicate");
