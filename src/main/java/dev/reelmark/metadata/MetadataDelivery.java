@@ -168,21 +168,31 @@ public final class MetadataDelivery {
      * a bad template id or an unreadable video leaves no package behind.
      */
     public DeliveryResult deliver(long projectId, Format format, Path target, List<Long> sidecarTemplateIds) {
+        return deliver(projectId, format, target, sidecarTemplateIds, !sidecarTemplateIds.isEmpty(), false);
+    }
+
+    /**
+     * As above; with {@code includeMedia} the package also carries the videos at their data-directory paths (so the
+     * sidecars' package-relative references and the metadata's {@code output_video_path} resolve inside it), and with
+     * {@code serverPaths} the sidecars reference the videos at their absolute paths on the server instead.
+     */
+    public DeliveryResult deliver(long projectId, Format format, Path target, List<Long> sidecarTemplateIds,
+                                  boolean includeMedia, boolean serverPaths) {
         requireReady(projectId);
         Path out = (target == null ? defaultTarget(projectId, format) : target).toAbsolutePath().normalize();
         if (Files.exists(out)) throw ApiError.conflict("output", "the delivery target already exists: " + out);
         List<Entry> entries = new ArrayList<>(entries(projectId));
         Path scratch = null;
         try {
-            if (!sidecarTemplateIds.isEmpty()) {
+            if (!sidecarTemplateIds.isEmpty() || includeMedia) {
                 try {
                     Files.createDirectories(out.getParent());
                     scratch = Files.createTempDirectory(out.getParent(), ".sidecars-");
                 } catch (IOException e) {
                     throw MetadataService.notWritable(out, e);
                 }
-                for (DeliverySidecars.File f : sidecars.write(projectId, sidecarTemplateIds, scratch)) {
-                    String name = "sidecars/" + f.name().replace('\\', '/');
+                for (DeliverySidecars.File f : sidecars.write(projectId, sidecarTemplateIds, scratch, includeMedia, serverPaths)) {
+                    String name = f.name().replace('\\', '/');
                     if (name.contains("/../") || name.endsWith("/..") || f.name().startsWith("/")) {
                         throw new IllegalStateException("sidecar escapes the package: " + f.name());
                     }
@@ -274,6 +284,9 @@ public final class MetadataDelivery {
         try (output) {
             try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(output.temp()))) {
                 for (Entry e : entries) {
+                    // videos are compressed already: no effort spent deflating them again
+                    zip.setLevel(dev.reelmark.media.SafeZip.storedByExtension(e.name()) ? java.util.zip.Deflater.NO_COMPRESSION
+                            : java.util.zip.Deflater.DEFAULT_COMPRESSION);
                     zip.putNextEntry(new ZipEntry(e.name()));
                     try (InputStream in = Files.newInputStream(e.source())) {
                         bytes += copyVerified(e, in, zip);
