@@ -30,7 +30,7 @@ final class SidecarDelivery implements DeliverySidecars {
     }
 
     @Override
-    public List<File> write(long projectId, List<Long> templateIds, Path scratch, boolean includeMedia, boolean serverPaths) {
+    public Package write(long projectId, List<Long> templateIds, Path scratch, boolean includeMedia, boolean serverPaths) {
         List<SidecarTemplate> templates = new ArrayList<>();
         for (int i = 0; i < templateIds.size(); i++) {
             try {
@@ -51,7 +51,11 @@ final class SidecarDelivery implements DeliverySidecars {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        if (includeMedia) SidecarExporter.mediaFiles(r.clips(), r.layout()).forEach((name, file) -> files.add(new File(name, file)));
-        return files;
+        java.util.Map<Long, String> videoPaths = new java.util.LinkedHashMap<>();
+        if (includeMedia) {
+            SidecarExporter.mediaFiles(r.clips(), r.layout()).forEach((name, file) -> files.add(new File(name, file)));
+            r.clips().forEach(c -> videoPaths.put(c.segmentId(), r.layout().of(c.segmentId()).mediaPath()));
+        }
+        return new Package(files, videoPaths);
     }
 }

@@ -13,12 +13,16 @@ public interface DeliverySidecars {
     record File(String name, Path source) {
     }
 
+    /** What to package, and where each segment's video is in the package (empty without the videos). */
+    record Package(List<File> files, java.util.Map<Long, String> videoPaths) {
+    }
+
     /**
      * Writes the sidecars of the project's videos for these templates under {@code scratch} and lists them (under
      * {@code sidecars/}), with the videos themselves at their packaged paths when {@code includeMedia}. The sidecars
      * reference the videos relative to the package root, or at their absolute server paths with {@code serverPaths}.
      */
-    List<File> write(long projectId, List<Long> templateIds, Path scratch, boolean includeMedia, boolean serverPaths);
+    Package write(long projectId, List<Long> templateIds, Path scratch, boolean includeMedia, boolean serverPaths);
 
     /** No sidecar feature wired: asking for sidecars is a 400. */
     DeliverySidecars NONE = (projectId, templateIds, scratch, includeMedia, serverPaths) -> {

@@ -183,6 +183,7 @@ public final class MetadataDelivery {
         if (Files.exists(out)) throw ApiError.conflict("output", "the delivery target already exists: " + out);
         List<Entry> entries = new ArrayList<>(entries(projectId));
         Path scratch = null;
+        Map<Long, String> videoPaths = Map.of();
         try {
             if (!sidecarTemplateIds.isEmpty() || includeMedia) {
                 try {
@@ -191,7 +192,9 @@ public final class MetadataDelivery {
                 } catch (IOException e) {
                     throw MetadataService.notWritable(out, e);
                 }
-                for (DeliverySidecars.File f : sidecars.write(projectId, sidecarTemplateIds, scratch, includeMedia, serverPaths)) {
+                DeliverySidecars.Package pkg = sidecars.write(projectId, sidecarTemplateIds, scratch, includeMedia, serverPaths);
+                videoPaths = pkg.videoPaths();
+                for (DeliverySidecars.File f : pkg.files()) {
                     String name = f.name().replace('\\', '/');
                     if (name.contains("/../") || name.endsWith("/..") || f.name().startsWith("/")) {
                         throw new IllegalStateException("sidecar escapes the package: " + f.name());
@@ -199,7 +202,8 @@ public final class MetadataDelivery {
                     entries.add(new Entry(name, f.source(), null));
                 }
             }
-            return format == Format.ZIP ? writeZip(projectId, out, entries) : writeFolder(projectId, out, entries);
+            Map<Long, String> videos = videoPaths;
+            return format == Format.ZIP ? writeZip(projectId, out, entries, videos) : writeFolder(projectId, out, entries, videos);
         } finally {
             if (scratch != null) deleteTree(scratch);
         }
@@ -239,7 +243,7 @@ public final class MetadataDelivery {
         return entries;
     }
 
-    private DeliveryResult writeFolder(long projectId, Path out, List<Entry> entries) {
+    private DeliveryResult writeFolder(long projectId, Path out, List<Entry> entries, Map<Long, String> videos) {
         Path staging;
         try {
             Files.createDirectories(out.getParent());
@@ -254,7 +258,7 @@ public final class MetadataDelivery {
                 if (!dest.startsWith(staging)) throw new IllegalStateException("entry escapes the package: " + e.name());
                 Files.createDirectories(dest.getParent());
                 try (InputStream in = Files.newInputStream(e.source()); OutputStream os = Files.newOutputStream(dest)) {
-                    bytes += copyVerified(e, in, os);
+                    bytes += copyVerified(e, in, os, videos);
                 }
             }
             try {
@@ -273,7 +277,7 @@ public final class MetadataDelivery {
         return new DeliveryResult(projectId, "folder", out.toString(), entries.stream().map(Entry::name).toList(), bytes);
     }
 
-    private DeliveryResult writeZip(long projectId, Path out, List<Entry> entries) {
+    private DeliveryResult writeZip(long projectId, Path out, List<Entry> entries, Map<Long, String> videos) {
         long bytes = 0;
         dev.reelmark.media.AtomicOutput output;
         try {
@@ -289,7 +293,7 @@ public final class MetadataDelivery {
                             : java.util.zip.Deflater.DEFAULT_COMPRESSION);
                     zip.putNextEntry(new ZipEntry(e.name()));
                     try (InputStream in = Files.newInputStream(e.source())) {
-                        bytes += copyVerified(e, in, zip);
+                        bytes += copyVerified(e, in, zip, videos);
                     }
                     zip.closeEntry();
                 }
@@ -301,23 +305,37 @@ public final class MetadataDelivery {
         return new DeliveryResult(projectId, "zip", out.toString(), entries.stream().map(Entry::name).toList(), bytes);
     }
 
-    /** Streams one file and checks it is still the file that was generated (no edit since the check). */
-    private static long copyVerified(Entry e, InputStream in, OutputStream os) throws IOException {
+    /**
+     * Copies one file and checks it is still the file that was generated (no edit since the check). When the package
+     * carries the videos, a scene's {@code video_metadata.json} gets each segment's {@code output_video_path} as the
+     * video's path in the package, so it resolves once unpacked.
+     */
+    private static long copyVerified(Entry e, InputStream in, OutputStream os, Map<Long, String> videos) throws IOException {
         MessageDigest sha;
         try {
             sha = MessageDigest.getInstance("SHA-256");
         } catch (java.security.NoSuchAlgorithmException ex) {
             throw new IllegalStateException(ex);
         }
+        boolean relink = !videos.isEmpty() && e.name().endsWith("/video_metadata.json");
         long n;
+        java.io.ByteArrayOutputStream held = relink ? new java.io.ByteArrayOutputStream() : null;
         try (DigestInputStream din = new DigestInputStream(in, sha)) {
-            n = din.transferTo(os);
+            n = din.transferTo(relink ? held : os);
         }
         // metadata files must still be what was recorded; sidecars (no recorded hash) were rendered just now
         if (e.hash() != null && !HexFormat.of().formatHex(sha.digest()).equals(e.hash())) {
             throw new ApiError(409, "metadata_changed", null, e.source() + " changed while the delivery was written; regenerate and retry");
         }
-        return n;
+        if (!relink) return n;
+        com.fasterxml.jackson.databind.JsonNode doc = dev.reelmark.http.Json.MAPPER.readTree(held.toByteArray());
+        for (com.fasterxml.jackson.databind.JsonNode s : doc.path("segments")) {
+            String packaged = videos.get(s.path("segment_id").asLong());
+            if (packaged != null && s instanceof com.fasterxml.jackson.databind.node.ObjectNode o) o.put("output_video_path", packaged);
+        }
+        byte[] out = MetadataService.render(doc).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        os.write(out);
+        return out.length;
     }
 
     static void deleteTree(Path dir) {

@@ -162,7 +162,8 @@ class SidecarTemplatesApiTest {
 
             var ale = h.http.get("/api/sidecar-templates/" + builtinId(h.http, "Avid ALE") + "/preview").json();
             assertThat(ale.get("content").asText()).startsWith("Heading\nFIELD_DELIM\tTABS\n").contains("\nFPS\t24\n")
-                    .contains("Column\nName\tTracks\tStart\tEnd\t").contains("scene_video\tV\t01:00:00:00\t01:00:05:00\t");
+                    .contains("Column\nName\tTracks\tStart\tEnd\t").contains("\nVIDEO_FORMAT\t1080\n")
+                    .contains("\nAva Reyes — dance — scene_video (segment 0)\tV\t01:00:00:00\t01:00:05:00\t"); // Name unique: scene and segment
             var otio = h.http.get("/api/sidecar-templates/" + builtinId(h.http, "OpenTimelineIO Timeline") + "/preview").json();
             JsonNode timeline = dev.reelmark.http.Json.parse(otio.get("content").asText());
             assertThat(timeline.get("OTIO_SCHEMA").asText()).isEqualTo("Timeline.1");
