@@ -22,8 +22,9 @@ import java.util.stream.Stream;
 
 /**
  * {@code sidecar.export}: writes the sidecars of a project (or one character) for the chosen templates into
- * {@code <data>/exports/sidecars/job-<id>/} and a ZIP of it ({@code sidecars-job-<id>.zip}, with the videos under
- * {@code media/} when {@code include_media}: the delivery package). Progress counts videos; a checkpoint at most
+ * {@code <data>/exports/sidecars/job-<id>/} and a ZIP of it ({@code sidecars-job-<id>.zip}, with the videos at their
+ * packaged paths when {@code include_media}: the delivery package). Files reference the videos relative to the
+ * package root unless {@code server_paths}; frame metrics past a video's end are the result's {@code warnings}. Progress counts videos; a checkpoint at most
  * every 250 ms lets pause, cancel and resume after a restart continue from the last video written (the folder is
  * built as {@code .job-<id>.partial} and renamed when complete).
  */

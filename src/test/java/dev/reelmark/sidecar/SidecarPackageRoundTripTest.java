@@ -90,6 +90,12 @@ class SidecarPackageRoundTripTest {
                 segments.put(stored, create(h, CatalogModel.SEGMENTS, Json.object().put("scene_id", scene).put("sequence_index", seq++)
                         .put("output_video_path", stored).put("status", "complete")));
             }
+            // the character's portrait, named as a Mac user would (':' cannot be on Windows): packaged with the delivery
+            Path portrait = data.resolve("images/Zoë: portrait.png");
+            Files.createDirectories(portrait.getParent());
+            Files.copy(cache.resolve("media/set/x.mp4"), portrait); // any bytes: metadata records the file, not pixels
+            create(h, CatalogModel.IMAGES, Json.object().put("character_id", character).put("image_type", "source")
+                    .put("filename", "Zoë: portrait.png").put("path", "images/Zoë: portrait.png"));
             long ninety = segments.get("media/set/a:b.mp4");
             for (int frame : new int[]{5, 120}) {
                 create(h, CatalogModel.FRAME_METRICS, Json.object().put("segment_id", ninety).put("frame", frame).put("motion_score", 0.5));
@@ -195,6 +201,14 @@ class SidecarPackageRoundTripTest {
                     assertThat(video).as(s.toString()).exists();
                     assertThat(sha(video)).isEqualTo(shaBySegment.get(s.get("segment_id").longValue()));
                 }
+            }
+
+            try (Stream<Path> walk = Files.walk(root2)) {
+                List<Path> characters = walk.filter(p -> p.getFileName().toString().equals("metadata.json")).toList();
+                assertThat(characters).hasSize(1);
+                JsonNode image = Json.parse(Files.readString(characters.get(0))).get("source_image");
+                assertThat(image.get("path").asText()).isEqualTo("images/Zoë_ portrait.png");
+                assertThat(sha(root2.resolve(image.get("path").asText()))).isEqualTo(sha(portrait));
             }
 
             // server_paths: the files reference the videos where they are on this server (media already there)
