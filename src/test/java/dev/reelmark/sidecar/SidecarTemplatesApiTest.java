@@ -172,7 +172,8 @@ class SidecarTemplatesApiTest {
             assertThat(clip.get("source_range").get("duration").get("value").doubleValue()).isEqualTo(120.0);
             assertThat(clip.get("metadata").get("reelmark").get("lora_weights").get(0).get("strength_model").doubleValue()).isEqualTo(0.8);
             var nk = h.http.get("/api/sidecar-templates/" + builtinId(h.http, "Nuke Read Nodes") + "/preview").json();
-            assertThat(nk.get("content").asText()).contains("Read {\n inputs 0\n file_type mov\n file \"/studio/media/ava_reyes/dance/scene_video.mp4\"")
+            assertThat(nk.get("content").asText()).contains("Read {\n inputs 0\n file_type mov\n file \"media/ava_reyes/dance/scene_video.mp4\"") // relative to the package
+                    .contains(" project_directory \"\\[file dirname \\[value root.name\\]\\]/..\"\n")
                     .contains(" last 120\n").contains("addUserKnob {1 rm_prompt l prompt}")
                     .contains("rm_prompt \"Ava dances under neon rain, \\\"wide\\\" shot <4K> & slow motion\"");
 
