@@ -30,7 +30,7 @@ final class SidecarDelivery implements DeliverySidecars {
     }
 
     @Override
-    public List<File> write(long projectId, List<Long> templateIds, Path scratch) {
+    public Package write(long projectId, List<Long> templateIds, Path scratch, boolean includeMedia, boolean serverPaths) {
         List<SidecarTemplate> templates = new ArrayList<>();
         for (int i = 0; i < templateIds.size(); i++) {
             try {
@@ -40,15 +40,22 @@ final class SidecarDelivery implements DeliverySidecars {
                 throw ApiError.badField("sidecar_template_ids[" + i + "]", "no sidecar template with id " + templateIds.get(i));
             }
         }
-        exporter.export(sidecars.facts().scope(projectId, null), templates, scratch, 0, Json.MAPPER.createArrayNode(),
+        // the sidecars sit one folder below the package root (sidecars/), the videos at their packaged paths
+        SidecarExporter.Result r = exporter.export(sidecars.facts().scope(projectId, null), templates, scratch, 0,
+                Json.MAPPER.createArrayNode(), Json.MAPPER.createArrayNode(), new SidecarExporter.Options(serverPaths, 1),
                 (done, clip, failures, flush) -> { });
         List<File> files = new ArrayList<>();
         try (Stream<Path> walk = Files.walk(scratch)) {
             walk.filter(Files::isRegularFile).sorted()
-                    .forEach(p -> files.add(new File(scratch.relativize(p).toString().replace('\\', '/'), p)));
+                    .forEach(p -> files.add(new File("sidecars/" + scratch.relativize(p).toString().replace('\\', '/'), p)));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return files;
+        java.util.Map<Long, String> videoPaths = new java.util.LinkedHashMap<>();
+        if (includeMedia) {
+            SidecarExporter.mediaFiles(r.clips(), r.layout()).forEach((name, file) -> files.add(new File(name, file)));
+            r.clips().forEach(c -> videoPaths.put(c.segmentId(), r.layout().of(c.segmentId()).mediaPath()));
+        }
+        return new Package(files, videoPaths);
     }
 }

@@ -9,15 +9,23 @@ import java.util.List;
  * {@code sidecar_template_ids[i]}.
  */
 public interface DeliverySidecars {
-    /** One file to package: {@code name} relative to the package's {@code sidecars/} folder. */
+    /** One file to package: {@code name} relative to the package root. */
     record File(String name, Path source) {
     }
 
-    /** Writes the sidecars of the project's videos for these templates under {@code scratch} and lists them. */
-    List<File> write(long projectId, List<Long> templateIds, Path scratch);
+    /** What to package, and where each segment's video is in the package (empty without the videos). */
+    record Package(List<File> files, java.util.Map<Long, String> videoPaths) {
+    }
+
+    /**
+     * Writes the sidecars of the project's videos for these templates under {@code scratch} and lists them (under
+     * {@code sidecars/}), with the videos themselves at their packaged paths when {@code includeMedia}. The sidecars
+     * reference the videos relative to the package root, or at their absolute server paths with {@code serverPaths}.
+     */
+    Package write(long projectId, List<Long> templateIds, Path scratch, boolean includeMedia, boolean serverPaths);
 
     /** No sidecar feature wired: asking for sidecars is a 400. */
-    DeliverySidecars NONE = (projectId, templateIds, scratch) -> {
+    DeliverySidecars NONE = (projectId, templateIds, scratch, includeMedia, serverPaths) -> {
         throw dev.reelmark.http.ApiError.badField("sidecar_template_ids", "sidecars are not available in this server");
     };
 }

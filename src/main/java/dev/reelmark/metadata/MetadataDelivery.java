@@ -3,6 +3,7 @@ package dev.reelmark.metadata;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.reelmark.catalog.CatalogService;
 import dev.reelmark.http.ApiError;
+import dev.reelmark.http.Json;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -168,33 +169,133 @@ public final class MetadataDelivery {
      * a bad template id or an unreadable video leaves no package behind.
      */
     public DeliveryResult deliver(long projectId, Format format, Path target, List<Long> sidecarTemplateIds) {
+        return deliver(projectId, format, target, sidecarTemplateIds, !sidecarTemplateIds.isEmpty(), false);
+    }
+
+    /**
+     * As above; with {@code includeMedia} the package also carries the videos at their data-directory paths (so the
+     * sidecars' package-relative references and the metadata's {@code output_video_path} resolve inside it), and with
+     * {@code serverPaths} the sidecars reference the videos at their absolute paths on the server instead.
+     */
+    public DeliveryResult deliver(long projectId, Format format, Path target, List<Long> sidecarTemplateIds,
+                                  boolean includeMedia, boolean serverPaths) {
         requireReady(projectId);
         Path out = (target == null ? defaultTarget(projectId, format) : target).toAbsolutePath().normalize();
         if (Files.exists(out)) throw ApiError.conflict("output", "the delivery target already exists: " + out);
         List<Entry> entries = new ArrayList<>(entries(projectId));
         Path scratch = null;
+        Map<Long, String> videoPaths = Map.of();
         try {
-            if (!sidecarTemplateIds.isEmpty()) {
+            if (!sidecarTemplateIds.isEmpty() || includeMedia) {
                 try {
                     Files.createDirectories(out.getParent());
                     scratch = Files.createTempDirectory(out.getParent(), ".sidecars-");
                 } catch (IOException e) {
                     throw MetadataService.notWritable(out, e);
                 }
-                for (DeliverySidecars.File f : sidecars.write(projectId, sidecarTemplateIds, scratch)) {
-                    String name = "sidecars/" + f.name().replace('\\', '/');
+                DeliverySidecars.Package pkg = sidecars.write(projectId, sidecarTemplateIds, scratch, includeMedia, serverPaths);
+                videoPaths = pkg.videoPaths();
+                for (DeliverySidecars.File f : pkg.files()) {
+                    String name = f.name().replace('\\', '/');
                     if (name.contains("/../") || name.endsWith("/..") || f.name().startsWith("/")) {
                         throw new IllegalStateException("sidecar escapes the package: " + f.name());
                     }
                     entries.add(new Entry(name, f.source(), null));
                 }
             }
-            return format == Format.ZIP ? writeZip(projectId, out, entries) : writeFolder(projectId, out, entries);
+            Relinks videos;
+            try {
+                videos = includeMedia ? images(entries, videoPaths) : Relinks.NONE;
+            } catch (IOException e) {
+                throw MetadataService.notWritable(out, e);
+            }
+            return format == Format.ZIP ? writeZip(projectId, out, entries, videos) : writeFolder(projectId, out, entries, videos);
         } finally {
             if (scratch != null) deleteTree(scratch);
         }
     }
 
+
+    /**
+     * How metadata files point into a package that carries the media: each segment's video by segment id, and
+     * every other referenced file (images, seed and last frames) by its stored path.
+     */
+    record Relinks(Map<Long, String> videos, Map<String, String> files) {
+        static final Relinks NONE = new Relinks(Map.of(), Map.of());
+
+        boolean none() {
+            return videos.isEmpty() && files.isEmpty();
+        }
+    }
+
+    /** Stored-path fields of the metadata files that name an image or frame on disk. */
+    private static final java.util.Set<String> FILE_FIELDS = java.util.Set.of("path", "seed_frame_path", "last_frame_path");
+
+    /**
+     * Adds the images and frames the metadata files reference to the package, at their data-directory paths (each
+     * part made portable), and says how to relink them. Files that are missing or outside the data directory stay
+     * as they are (their metadata keeps the stored path).
+     */
+    private Relinks images(List<Entry> entries, Map<Long, String> videos) throws IOException {
+        dev.reelmark.media.MediaRoots roots = dev.reelmark.media.MediaRoots.of(dataDir);
+        Path root = roots.roots().get(0);
+        java.util.Set<String> taken = new java.util.HashSet<>();
+        entries.forEach(e -> taken.add(dev.reelmark.media.PortableNames.collisionKey(e.name())));
+        Map<String, String> files = new LinkedHashMap<>();
+        List<Entry> added = new ArrayList<>();
+        for (Entry e : entries) {
+            if (e.hash() == null) continue;
+            List<String> stored = new ArrayList<>();
+            collect(Json.MAPPER.readTree(e.source().toFile()), stored);
+            for (String path : stored) {
+                if (files.containsKey(path)) continue;
+                Path file = roots.resolve(path).filter(Files::isRegularFile).orElse(null);
+                if (file == null || !file.startsWith(root)) continue;
+                List<String> parts = new ArrayList<>();
+                root.relativize(file).forEach(p -> parts.add(dev.reelmark.media.PortableNames.element(p.toString())));
+                String name = String.join("/", parts);
+                for (int n = 2; taken.contains(dev.reelmark.media.PortableNames.collisionKey(name)); n++) {
+                    String last = parts.get(parts.size() - 1);
+                    name = String.join("/", parts.subList(0, parts.size() - 1)) + (parts.size() > 1 ? "/" : "")
+                            + dev.reelmark.media.PortableNames.stem(last) + "_" + n + dev.reelmark.media.PortableNames.extension(last);
+                }
+                taken.add(dev.reelmark.media.PortableNames.collisionKey(name));
+                files.put(path, name);
+                added.add(new Entry(name, file, null));
+            }
+        }
+        entries.addAll(added);
+        return new Relinks(videos, files);
+    }
+
+    private static void collect(com.fasterxml.jackson.databind.JsonNode node, List<String> out) {
+        if (node.isObject()) {
+            node.fields().forEachRemaining(f -> {
+                if (FILE_FIELDS.contains(f.getKey()) && f.getValue().isTextual()) out.add(f.getValue().asText());
+                else collect(f.getValue(), out);
+            });
+        } else if (node.isArray()) {
+            node.forEach(n -> collect(n, out));
+        }
+    }
+
+    private static void relink(com.fasterxml.jackson.databind.JsonNode node, Relinks relinks) {
+        if (node instanceof com.fasterxml.jackson.databind.node.ObjectNode o) {
+            if (o.has("segment_id") && o.has("output_video_path")) {
+                String packaged = relinks.videos().get(o.path("segment_id").asLong());
+                if (packaged != null) o.put("output_video_path", packaged);
+            }
+            List<String> keys = new ArrayList<>();
+            o.fieldNames().forEachRemaining(keys::add);
+            for (String k : keys) {
+                com.fasterxml.jackson.databind.JsonNode v = o.get(k);
+                if (FILE_FIELDS.contains(k) && v.isTextual() && relinks.files().containsKey(v.asText())) o.put(k, relinks.files().get(v.asText()));
+                else relink(v, relinks);
+            }
+        } else if (node.isArray()) {
+            node.forEach(n -> relink(n, relinks));
+        }
+    }
 
     /** One file of the package: where it goes (relative, '/'-separated) and the recorded file and hash. */
     record Entry(String name, Path source, String hash) {
@@ -229,7 +330,7 @@ public final class MetadataDelivery {
         return entries;
     }
 
-    private DeliveryResult writeFolder(long projectId, Path out, List<Entry> entries) {
+    private DeliveryResult writeFolder(long projectId, Path out, List<Entry> entries, Relinks videos) {
         Path staging;
         try {
             Files.createDirectories(out.getParent());
@@ -244,7 +345,7 @@ public final class MetadataDelivery {
                 if (!dest.startsWith(staging)) throw new IllegalStateException("entry escapes the package: " + e.name());
                 Files.createDirectories(dest.getParent());
                 try (InputStream in = Files.newInputStream(e.source()); OutputStream os = Files.newOutputStream(dest)) {
-                    bytes += copyVerified(e, in, os);
+                    bytes += copyVerified(e, in, os, videos);
                 }
             }
             try {
@@ -263,7 +364,7 @@ public final class MetadataDelivery {
         return new DeliveryResult(projectId, "folder", out.toString(), entries.stream().map(Entry::name).toList(), bytes);
     }
 
-    private DeliveryResult writeZip(long projectId, Path out, List<Entry> entries) {
+    private DeliveryResult writeZip(long projectId, Path out, List<Entry> entries, Relinks videos) {
         long bytes = 0;
         dev.reelmark.media.AtomicOutput output;
         try {
@@ -274,9 +375,12 @@ public final class MetadataDelivery {
         try (output) {
             try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(output.temp()))) {
                 for (Entry e : entries) {
+                    // videos are compressed already: no effort spent deflating them again
+                    zip.setLevel(dev.reelmark.media.SafeZip.storedByExtension(e.name()) ? java.util.zip.Deflater.NO_COMPRESSION
+                            : java.util.zip.Deflater.DEFAULT_COMPRESSION);
                     zip.putNextEntry(new ZipEntry(e.name()));
                     try (InputStream in = Files.newInputStream(e.source())) {
-                        bytes += copyVerified(e, in, zip);
+                        bytes += copyVerified(e, in, zip, videos);
                     }
                     zip.closeEntry();
                 }
@@ -288,23 +392,34 @@ public final class MetadataDelivery {
         return new DeliveryResult(projectId, "zip", out.toString(), entries.stream().map(Entry::name).toList(), bytes);
     }
 
-    /** Streams one file and checks it is still the file that was generated (no edit since the check). */
-    private static long copyVerified(Entry e, InputStream in, OutputStream os) throws IOException {
+    /**
+     * Copies one file and checks it is still the file that was generated (no edit since the check). When the package
+     * carries the media, a metadata file's video, image and frame paths become their paths in the package, so they
+     * resolve once unpacked.
+     */
+    private static long copyVerified(Entry e, InputStream in, OutputStream os, Relinks videos) throws IOException {
         MessageDigest sha;
         try {
             sha = MessageDigest.getInstance("SHA-256");
         } catch (java.security.NoSuchAlgorithmException ex) {
             throw new IllegalStateException(ex);
         }
+        boolean relink = !videos.none() && e.hash() != null;
         long n;
+        java.io.ByteArrayOutputStream held = relink ? new java.io.ByteArrayOutputStream() : null;
         try (DigestInputStream din = new DigestInputStream(in, sha)) {
-            n = din.transferTo(os);
+            n = din.transferTo(relink ? held : os);
         }
         // metadata files must still be what was recorded; sidecars (no recorded hash) were rendered just now
         if (e.hash() != null && !HexFormat.of().formatHex(sha.digest()).equals(e.hash())) {
             throw new ApiError(409, "metadata_changed", null, e.source() + " changed while the delivery was written; regenerate and retry");
         }
-        return n;
+        if (!relink) return n;
+        com.fasterxml.jackson.databind.JsonNode doc = Json.MAPPER.readTree(held.toByteArray());
+        relink(doc, videos);
+        byte[] out = MetadataService.render(doc).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        os.write(out);
+        return out.length;
     }
 
     static void deleteTree(Path dir) {

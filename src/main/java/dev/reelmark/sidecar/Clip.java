@@ -18,7 +18,8 @@ import java.util.Locale;
  */
 public record Clip(long segmentId, int sequenceIndex, String status, long sceneId, String sceneName, String sceneType,
                    long characterId, String characterName, String storedPath, Path file, ObjectNode tech,
-                   String techError, Double qualityScore, List<String> failureTags, GenerationFacts generation) {
+                   String techError, Double qualityScore, List<String> failureTags, GenerationFacts generation,
+                   String mediaName, String mediaRef) {
 
     /** A clip from the segment-facts module's answer. */
     static Clip of(Footage f) {
@@ -26,7 +27,33 @@ public record Clip(long segmentId, int sequenceIndex, String status, long sceneI
         return new Clip(f.segmentId(), p.segment().sequenceIndex(), p.segment().status(), p.sceneId(), p.scene().name(),
                 p.sceneTypeName(), p.characterId(), p.character().name(), f.storedPath(), f.file(),
                 f.probe() == null ? null : f.probe().toJson(), f.probeError(), f.quality().overallScore(),
-                f.quality().failureTags(), f.generation());
+                f.quality().failureTags(), f.generation(), null, null);
+    }
+
+    /**
+     * This clip as a package references it: {@code name} is the file name in the package (or on the server) and
+     * {@code ref} the path files point at (relative to the package root, or absolute on the server).
+     */
+    Clip linked(String name, String ref) {
+        return new Clip(segmentId, sequenceIndex, status, sceneId, sceneName, sceneType, characterId, characterName, storedPath,
+                file, tech, techError, qualityScore, failureTags, generation, name, ref);
+    }
+
+    /** The file name sidecars give (the packaged one once linked). */
+    public String mediaName() {
+        return mediaName != null ? mediaName : fileName();
+    }
+
+    /** The path sidecars reference: relative to the package root once linked, else the stored path. */
+    public String mediaRef() {
+        return mediaRef != null ? mediaRef : storedPath != null ? storedPath : fileName();
+    }
+
+    /** The directory part of {@link #mediaRef} ("." for a file at the package root). */
+    public String mediaDirectory() {
+        String ref = mediaRef();
+        int slash = ref.lastIndexOf('/');
+        return slash < 0 ? "." : slash == 0 ? "/" : ref.substring(0, slash);
     }
 
     /** Fields that show generation facts: a sidecar with any of them says where the facts came from. */
@@ -50,8 +77,13 @@ public record Clip(long segmentId, int sequenceIndex, String status, long sceneI
         return s.substring(s.lastIndexOf('/') + 1);
     }
 
+    /** A name unique in a project, for editors' bins: "scene — clip (segment id)". */
+    public String editorialName() {
+        return sceneName + " — " + clipName() + " (segment " + segmentId + ")";
+    }
+
     public String clipName() {
-        String n = fileName();
+        String n = mediaName();
         int dot = n.lastIndexOf('.');
         return dot > 0 ? n.substring(0, dot) : n;
     }
@@ -66,8 +98,7 @@ public record Clip(long segmentId, int sequenceIndex, String status, long sceneI
 
     /** The integer timecode base (24, 25, 30, ...; 24 when unknown). */
     public int timecodeBase() {
-        double fps = fps();
-        return fps <= 0 ? 24 : (int) Math.max(1, Math.round(fps));
+        return FrameRate.of(fps()).timecodeBase();
     }
 
     /**
@@ -75,14 +106,16 @@ public record Clip(long segmentId, int sequenceIndex, String status, long sceneI
      */
     public Object value(String field) {
         return switch (field) {
-            case "file_name" -> fileName();
-            case "clip_directory" -> file == null || file.getParent() == null ? null : file.getParent().toString();
+            case "file_name" -> mediaName();
+            case "clip_directory" -> mediaDirectory();
             case "clip_name" -> clipName();
-            case "video_path" -> storedPath;
+            case "editorial_name" -> editorialName();
+            case "video_path" -> mediaRef();
             case "resolution" -> techText("resolution");
             case "width" -> techNumber("width");
             case "height" -> techNumber("height");
             case "framerate" -> tech == null ? null : round(fps());
+            case "frame_rate" -> tech == null ? null : FrameRate.of(fps()).label();
             case "codec" -> techText("codec");
             case "duration" -> tech == null ? null : round(tech.path("duration_seconds").asDouble());
             case "frame_count" -> tech == null ? null : frameCount();

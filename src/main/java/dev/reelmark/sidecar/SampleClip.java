@@ -27,7 +27,7 @@ final class SampleClip {
         tech.putObject("tags").put("comment", COMMENT);
         return new Clip(0, 0, "complete", 0, "Ava Reyes — dance", "dance", 0, "Ava Reyes", "media/ava_reyes/dance/scene_video.mp4",
                 Path.of("/studio/media/ava_reyes/dance/scene_video.mp4"), tech, null, 0.874, List.of("face_drift"),
-                FACTS);
+                FACTS, null, null);
     }
 
     /** What the sample's comment graph says, as the segment-facts module reports a clip without a receipt. */

@@ -125,10 +125,12 @@ public final class SidecarCommand {
         List<Long> templates;
         @Option(names = "--include-media", description = "also put the videos in the ZIP")
         boolean includeMedia;
+        @Option(names = "--server-paths", description = "reference the videos at their absolute paths on this server instead of relative to the package root")
+        boolean serverPaths;
 
         @Override
         public Integer call() throws InterruptedException {
-            ObjectNode params = Json.object().put("project_id", project).put("include_media", includeMedia);
+            ObjectNode params = Json.object().put("project_id", project).put("include_media", includeMedia).put("server_paths", serverPaths);
             if (character != null) params.put("character_id", character);
             ArrayNode ids = params.putArray("template_ids");
             templates.forEach(ids::add);

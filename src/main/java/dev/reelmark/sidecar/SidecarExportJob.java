@@ -22,14 +22,15 @@ import java.util.stream.Stream;
 
 /**
  * {@code sidecar.export}: writes the sidecars of a project (or one character) for the chosen templates into
- * {@code <data>/exports/sidecars/job-<id>/} and a ZIP of it ({@code sidecars-job-<id>.zip}, with the videos under
- * {@code media/} when {@code include_media}: the delivery package). Progress counts videos; a checkpoint at most
+ * {@code <data>/exports/sidecars/job-<id>/} and a ZIP of it ({@code sidecars-job-<id>.zip}, with the videos at their
+ * packaged paths when {@code include_media}: the delivery package). Files reference the videos relative to the
+ * package root unless {@code server_paths}; frame metrics past a video's end are the result's {@code warnings}. Progress counts videos; a checkpoint at most
  * every 250 ms lets pause, cancel and resume after a restart continue from the last video written (the folder is
  * built as {@code .job-<id>.partial} and renamed when complete).
  */
 public final class SidecarExportJob implements JobHandler {
     public static final String KIND = "sidecar.export";
-    static final Set<String> PARAMS = Set.of("project_id", "character_id", "template_ids", "include_media");
+    static final Set<String> PARAMS = Set.of("project_id", "character_id", "template_ids", "include_media", "server_paths");
     private static final long CHECKPOINT_NANOS = 250_000_000L;
 
     private final SidecarService sidecars;
@@ -81,6 +82,7 @@ public final class SidecarExportJob implements JobHandler {
             }
         }
         if (params.has("include_media") && !params.get("include_media").isBoolean()) throw ApiError.badField("include_media", "must be true or false");
+        if (params.has("server_paths") && !params.get("server_paths").isBoolean()) throw ApiError.badField("server_paths", "must be true or false");
     }
 
     private static long positive(JsonNode params, String field, boolean required) {
@@ -110,6 +112,7 @@ public final class SidecarExportJob implements JobHandler {
         List<SidecarTemplate> templates = new ArrayList<>();
         for (JsonNode id : p.get("template_ids")) templates.add(sidecars.get(id.longValue()));
         boolean includeMedia = p.path("include_media").asBoolean(false);
+        boolean serverPaths = p.path("server_paths").asBoolean(false);
 
         var scope = sidecars.facts().scope(project, character);
         ctx.total(scope.size());
@@ -118,15 +121,18 @@ public final class SidecarExportJob implements JobHandler {
         if (start == 0) deleteTree(partial);
         Files.createDirectories(partial);
         ArrayNode failures = ctx.state().has("failures") ? (ArrayNode) ctx.state().get("failures").deepCopy() : Json.MAPPER.createArrayNode();
+        ArrayNode warnings = ctx.state().has("warnings") ? (ArrayNode) ctx.state().get("warnings").deepCopy() : Json.MAPPER.createArrayNode();
         long[] last = {System.nanoTime()};
         long t0 = System.nanoTime();
-        SidecarExporter.Result r = exporter.export(scope, templates, partial, start, failures, (done, clip, f, flush) -> {
+        SidecarExporter.Result r = exporter.export(scope, templates, partial, start, failures, warnings,
+                new SidecarExporter.Options(serverPaths, 0), (done, clip, f, flush) -> {
             ctx.progress(done, "segment " + clip.segmentId() + " (" + clip.fileName() + ")");
             if (System.nanoTime() - last[0] >= CHECKPOINT_NANOS) {
                 flush.run(); // everything up to `done` is on disk before the checkpoint says so
                 last[0] = System.nanoTime();
                 ObjectNode state = Json.object().put("next", done);
                 state.set("failures", f);
+                state.set("warnings", warnings);
                 ctx.checkpoint(state);
             }
         });
@@ -135,14 +141,14 @@ public final class SidecarExportJob implements JobHandler {
         Path finalDir = directoryOf(ctx.jobId());
         deleteTree(finalDir);
         Files.move(partial, finalDir, StandardCopyOption.ATOMIC_MOVE);
-        long zipSize = exporter.zip(finalDir, zipOf(ctx.jobId()), includeMedia ? r.clips() : List.of());
+        long zipSize = exporter.zip(finalDir, zipOf(ctx.jobId()), includeMedia ? r.clips() : List.of(), r.layout());
         ObjectNode result = r.toJson();
         result.putObject("seconds").put("sidecars", Math.round(sidecarSeconds * 1000) / 1000.0)
                 .put("zip", Math.round((System.nanoTime() - t1) / 1e6) / 1000.0);
         result.put("project_id", project);
         if (character != null) result.put("character_id", character);
         result.put("directory", finalDir.toString()).put("zip", zipOf(ctx.jobId()).toString()).put("zip_size_bytes", zipSize)
-                .put("include_media", includeMedia).put("download", "/api/sidecar-exports/" + ctx.jobId() + "/download");
+                .put("include_media", includeMedia).put("server_paths", serverPaths).put("download", "/api/sidecar-exports/" + ctx.jobId() + "/download");
         ctx.progress(scope.size(), null);
         ctx.result(result);
     }

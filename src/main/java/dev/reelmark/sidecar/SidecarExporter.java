@@ -13,6 +13,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,59 +50,96 @@ public final class SidecarExporter {
         void videoDone(int done, Clip clip, ArrayNode failures, Runnable flush);
     }
 
-    public record Result(int videos, int files, ArrayNode failures, Map<String, Integer> filesByTemplate, List<Clip> clips) {
+    /**
+     * How files reference the videos: relative to the package root (default), whose root lies
+     * {@code levelsBelowRoot} folders above the export directory (0 for a sidecar export, 1 inside a delivery's
+     * {@code sidecars/}), or with {@code serverPaths} at their absolute paths on the server (media already there).
+     */
+    public record Options(boolean serverPaths, int levelsBelowRoot) {
+        public static final Options PACKAGE = new Options(false, 0);
+    }
+
+    public record Result(int videos, int files, ArrayNode failures, ArrayNode warnings, Map<String, Integer> filesByTemplate,
+                         Map<String, String> folders, List<Clip> clips, PackageLayout layout) {
         public ObjectNode toJson() {
             ObjectNode o = Json.object().put("videos", videos).put("files", files).put("failed", failures.size());
             o.set("files_by_template", Json.MAPPER.valueToTree(filesByTemplate));
+            o.set("folders", Json.MAPPER.valueToTree(folders));
             o.set("failures", failures);
+            o.set("warnings", warnings);
             return o;
         }
     }
 
-    private record Bound(SidecarTemplate template, TemplateSpec spec, SidecarFormat format) {
+    private record Bound(SidecarTemplate template, TemplateSpec spec, SidecarFormat format, String folder) {
+    }
+
+    /** {@link #export(List, List, Path, int, ArrayNode, ArrayNode, Options, Progress)} with package-relative paths. */
+    public Result export(List<dev.reelmark.catalog.SegmentContext> scope, List<SidecarTemplate> templates, Path outDir, int start,
+                         ArrayNode failures, Progress progress) {
+        return export(scope, templates, outDir, start, failures, Json.MAPPER.createArrayNode(), Options.PACKAGE, progress);
     }
 
     /**
      * Writes everything into {@code outDir}. Videos before {@code start} were written by an earlier run: they are
-     * only read again for the per-scene and per-export files. {@code failures} carries earlier runs' failures.
+     * only read again for the per-scene and per-export files. {@code failures} and {@code warnings} carry earlier
+     * runs' entries (a warning: frame metrics past a video's end, not written).
      */
     public Result export(List<dev.reelmark.catalog.SegmentContext> scope, List<SidecarTemplate> templates, Path outDir, int start,
-                         ArrayNode failures, Progress progress) {
-        List<Bound> bound = templates.stream().map(t -> new Bound(t, t.spec(), SidecarFormat.parse("format", t.format()))).toList();
+                         ArrayNode failures, ArrayNode warnings, Options options, Progress progress) {
+        PackageLayout layout = PackageLayout.of(scope, roots);
+        Map<Long, String> folders = layout.templateFolders(templates);
+        List<Bound> bound = new ArrayList<>();
+        Set<Long> seen = new HashSet<>();
+        for (SidecarTemplate t : templates) {
+            if (seen.add(t.id())) bound.add(new Bound(t, t.spec(), SidecarFormat.parse("format", t.format()), folders.get(t.id())));
+        }
         boolean needFrames = bound.stream().anyMatch(b -> b.format == SidecarFormat.CSV);
         Map<String, Integer> counts = new LinkedHashMap<>();
-        bound.forEach(b -> counts.put(b.template.name(), 0));
-        Set<String> used = new HashSet<>();
+        Map<String, String> folderNames = new LinkedHashMap<>();
+        bound.forEach(b -> {
+            counts.put(b.template.name(), 0);
+            folderNames.put(b.template.name(), b.folder);
+        });
         List<Clip> ok = new ArrayList<>();
         try (FileWriters files = new FileWriters()) {
-            perVideo(scope, bound, outDir, start, failures, progress, needFrames, used, ok, files);
+            perVideo(scope, bound, outDir, start, failures, warnings, options, layout, progress, needFrames, counts, ok, files);
             files.flush();
         }
         for (Bound b : bound) {
-            String slug = b.template.slug();
+            String folder = b.folder;
             switch (b.format.granularity()) {
-                case VIDEO -> counts.put(b.template.name(), countFiles(outDir.resolve(slug)));
+                case VIDEO -> { }
                 case SCENE -> {
                     Map<Long, List<Clip>> byScene = new LinkedHashMap<>();
                     ok.forEach(c -> byScene.computeIfAbsent(c.sceneId(), k -> new ArrayList<>()).add(c));
                     for (List<Clip> clips : byScene.values()) {
-                        write(outDir, slug + "/" + sceneFileName(clips.get(0)) + ".otio",
+                        write(outDir, folder + "/" + sceneFileName(clips.get(0)) + ".otio",
                                 out -> SidecarRenderer.otio(b.spec, clips.get(0).sceneName(), clips, out));
                         counts.merge(b.template.name(), 1, Integer::sum);
                     }
                 }
                 case EXPORT -> {
                     if (b.format == SidecarFormat.ALE) {
-                        Map<Integer, List<Clip>> byFps = new TreeMap<>();
-                        ok.forEach(c -> byFps.computeIfAbsent(c.timecodeBase(), k -> new ArrayList<>()).add(c));
-                        for (var e : byFps.entrySet()) {
-                            write(outDir, slug + "/" + slug + "_" + e.getKey() + "fps.ale", out -> SidecarRenderer.ale(b.spec, e.getValue(), e.getKey(), out));
+                        // one ALE per frame rate and video format: an ALE heading has one of each
+                        Map<String, List<Clip>> byRate = new TreeMap<>();
+                        Map<String, FrameRate> rates = new HashMap<>();
+                        for (Clip c : ok) {
+                            FrameRate rate = FrameRate.of(c.fps());
+                            String key = rate.fileLabel() + "_" + SidecarRenderer.videoFormat(c);
+                            rates.put(key, rate);
+                            byRate.computeIfAbsent(key, k -> new ArrayList<>()).add(c);
+                        }
+                        for (var e : byRate.entrySet()) {
+                            write(outDir, folder + "/" + folder + "_" + e.getKey() + ".ale", out -> SidecarRenderer.ale(b.spec,
+                                    e.getValue(), rates.get(e.getKey()), SidecarRenderer.videoFormat(e.getValue().get(0)), out));
                             counts.merge(b.template.name(), 1, Integer::sum);
                         }
                     } else {
                         String ext = b.format == SidecarFormat.NK ? "nk" : "csv";
-                        write(outDir, slug + "/" + slug + "." + ext, out -> {
-                            if (b.format == SidecarFormat.NK) SidecarRenderer.nk(b.spec, ok, out);
+                        int levels = options.serverPaths() ? -1 : 1 + options.levelsBelowRoot();
+                        write(outDir, folder + "/" + folder + "." + ext, out -> {
+                            if (b.format == SidecarFormat.NK) SidecarRenderer.nk(b.spec, ok, levels, out);
                             else SidecarRenderer.clipCsv(b.spec, ok, out);
                         });
                         counts.merge(b.template.name(), 1, Integer::sum);
@@ -110,11 +148,19 @@ public final class SidecarExporter {
             }
         }
         int total = counts.values().stream().mapToInt(Integer::intValue).sum();
-        return new Result(scope.size(), total, failures, counts, ok);
+        return new Result(scope.size(), total, failures, warnings, counts, folderNames, ok, layout);
+    }
+
+    /** The clip as this export references it (see {@link Options}). */
+    private static Clip link(Clip clip, PackageLayout.Placed placed, Options options) {
+        if (!options.serverPaths()) return clip.linked(placed.mediaName(), placed.mediaPath());
+        Path file = clip.file();
+        return file == null ? clip : clip.linked(file.getFileName().toString(), file.toString().replace('\\', '/'));
     }
 
     private void perVideo(List<dev.reelmark.catalog.SegmentContext> scope, List<Bound> bound, Path outDir, int start, ArrayNode failures,
-                          Progress progress, boolean needFrames, Set<String> used, List<Clip> ok, FileWriters files) {
+                          ArrayNode warnings, Options options, PackageLayout layout, Progress progress, boolean needFrames,
+                          Map<String, Integer> counts, List<Clip> ok, FileWriters files) {
         List<Clip> batch = List.of();
         Map<Long, TreeMap<Long, ClipFacts.FrameRow>> batchFrames = Map.of();
         for (int i = 0; i < scope.size(); i++) {
@@ -123,28 +169,40 @@ public final class SidecarExporter {
                 batchFrames = needFrames && i + BATCH > start
                         ? facts.frames(batch.stream().filter(c -> c.tech() != null).map(Clip::segmentId).toList()) : Map.of();
             }
-            Clip clip = batch.get(i % BATCH);
-            if (clip.tech() == null) {
-                if (i >= start) failures.addObject().put("segment_id", clip.segmentId()).put("error", clip.techError());
-                if (i >= start) progress.videoDone(i + 1, clip, failures, files::flush);
+            Clip raw = batch.get(i % BATCH);
+            if (raw.tech() == null) {
+                if (i >= start) failures.addObject().put("segment_id", raw.segmentId()).put("error", raw.techError());
+                if (i >= start) progress.videoDone(i + 1, raw, failures, files::flush);
                 continue;
             }
+            PackageLayout.Placed placed = layout.of(raw.segmentId());
+            Clip clip = link(raw, placed, options);
             ok.add(clip);
-            if (i < start) {
-                for (Bound b : bound) if (b.format.granularity() == SidecarFormat.Granularity.VIDEO) used.add(videoName(b, clip, used, false));
-                continue;
+            for (Bound b : bound) {
+                if (b.format.granularity() == SidecarFormat.Granularity.VIDEO) counts.merge(b.template.name(), 1, Integer::sum);
             }
+            if (i < start) continue;
             TreeMap<Long, ClipFacts.FrameRow> frames = needFrames ? batchFrames.getOrDefault(clip.segmentId(), new TreeMap<>()) : null;
+            boolean warned = false;
             for (Bound b : bound) {
                 if (b.format.granularity() != SidecarFormat.Granularity.VIDEO) continue;
-                String name = videoName(b, clip, used, true);
+                String name = b.folder + "/" + placed.sidecarBase() + "." + b.format.extension();
                 java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(4096);
-                if (b.format == SidecarFormat.XML) SidecarRenderer.xml(b.spec, clip, bytes);
-                else SidecarRenderer.frameCsv(b.spec, clip, frames, bytes);
+                if (b.format == SidecarFormat.XML) {
+                    SidecarRenderer.xml(b.spec, clip, bytes);
+                } else {
+                    SidecarRenderer.PastTheEnd past = SidecarRenderer.frameCsv(b.spec, clip, frames, bytes);
+                    if (past != null && !warned) {
+                        warned = true;
+                        warnings.addObject().put("segment_id", clip.segmentId()).put("file", placed.mediaPath())
+                                .put("frame_count", past.frameCount()).put("first_frame", past.firstFrame())
+                                .put("last_frame", past.lastFrame()).put("message", past.message());
+                    }
+                }
                 files.write(outDir, name, bytes);
             }
             progress.videoDone(i + 1, clip, failures, files::flush);
-            }
+        }
     }
 
     /**
@@ -206,32 +264,10 @@ public final class SidecarExporter {
         }
     }
 
-    /** {@code <character>/<scene>_scene<id>}, from safe name parts. */
+    /** {@code <character>/<scene>_scene<id>}: the names as typed, only what a file system cannot hold replaced. */
     static String sceneFileName(Clip clip) {
-        return SafeZip.segment(SidecarTemplate.slug(clip.characterName())) + "/"
-                + SafeZip.segment(SidecarTemplate.slug(clip.sceneName())) + "_scene" + clip.sceneId();
-    }
-
-    /** The video's own directory (relative to the data directory) and name, with the sidecar extension. */
-    private String videoName(Bound b, Clip clip, Set<String> used, boolean claim) {
-        String dir = relativeDir(clip);
-        String base = b.template.slug() + "/" + (dir.isEmpty() ? "" : dir + "/") + SafeZip.segment(clip.clipName());
-        String ext = "." + b.format.extension();
-        String name = base + ext;
-        if (used.contains(name)) name = base + "_segment" + clip.segmentId() + ext;
-        if (claim) used.add(name);
-        return SafeZip.checkName(name);
-    }
-
-    /** The video's directory relative to the first media root, each part made safe; "external" when elsewhere. */
-    public String relativeDir(Clip clip) {
-        Path root = roots.roots().get(0);
-        if (clip.file() == null || !clip.file().startsWith(root)) return "external/segment_" + clip.segmentId();
-        Path parent = root.relativize(clip.file()).getParent();
-        if (parent == null) return "";
-        List<String> parts = new ArrayList<>();
-        parent.forEach(p -> parts.add(SafeZip.segment(p.toString())));
-        return String.join("/", parts);
+        return dev.reelmark.media.PortableNames.element(clip.characterName()) + "/"
+                + dev.reelmark.media.PortableNames.element(clip.sceneName() + "_scene" + clip.sceneId());
     }
 
     /** Writes a file as a hidden temp file beside it, renamed over the target when complete. */
@@ -274,17 +310,11 @@ public final class SidecarExporter {
         }
     }
 
-    private static int countFiles(Path dir) {
-        if (!Files.isDirectory(dir)) return 0;
-        try (Stream<Path> s = Files.walk(dir)) {
-            return (int) s.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().startsWith(".")).count();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    /** ZIPs a finished export directory (sorted names), plus the videos at their data-directory paths when asked. */
-    public long zip(Path outDir, Path zipFile, List<Clip> media) throws IOException {
+    /**
+     * ZIPs a finished export directory (sorted names), plus the videos at their packaged paths when asked (STORED),
+     * so every path the sidecars reference resolves inside the unpacked package.
+     */
+    public long zip(Path outDir, Path zipFile, List<Clip> media, PackageLayout layout) throws IOException {
         try (AtomicOutput out = AtomicOutput.create(zipFile)) {
             try (SafeZip zip = SafeZip.create(out.temp()); Stream<Path> walk = Files.walk(outDir)) {
                 for (Path f : walk.filter(Files::isRegularFile).sorted().toList()) {
@@ -292,15 +322,20 @@ public final class SidecarExporter {
                     if (f.getFileName().toString().startsWith(".")) continue;
                     zip.addFile(name, f);
                 }
-                for (Clip c : media) {
-                    if (c.file() == null) continue;
-                    String name = (relativeDir(c).isEmpty() ? "" : relativeDir(c) + "/") + SafeZip.segment(c.fileName());
-                    if (zip.contains(name) || !Files.isRegularFile(c.file())) continue;
-                    zip.addFile(name, c.file());
-                }
+                for (var m : mediaFiles(media, layout).entrySet()) zip.addFile(m.getKey(), m.getValue());
             }
             out.commit();
         }
         return Files.size(zipFile);
+    }
+
+    /** The videos to package: packaged path → file on the server (each once; missing files left out). */
+    public static Map<String, Path> mediaFiles(List<Clip> media, PackageLayout layout) {
+        Map<String, Path> out = new LinkedHashMap<>();
+        for (Clip c : media) {
+            if (c.file() == null || !Files.isRegularFile(c.file())) continue;
+            out.putIfAbsent(layout.of(c.segmentId()).mediaPath(), c.file());
+        }
+        return out;
     }
 }

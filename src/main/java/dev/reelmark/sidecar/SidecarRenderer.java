@@ -44,7 +44,8 @@ public final class SidecarRenderer {
             w.writeCharacters("\n");
             w.writeStartElement(spec.rootElement());
             w.writeAttribute("generator", GENERATOR);
-            w.writeAttribute("source", clean(clip.fileName()));
+            w.writeAttribute("source", clean(clip.mediaName()));
+            w.writeAttribute("path", clean(clip.mediaRef()));
             w.writeAttribute("segment_id", Long.toString(clip.segmentId()));
             if (spec.showsGeneration()) w.writeAttribute("generation_source", clip.generation().source().wire());
             for (String field : spec.fields()) {
@@ -129,13 +130,27 @@ public final class SidecarRenderer {
         return sb == null ? s : sb.toString();
     }
 
+    /** Frame metrics recorded past the video's last frame: not written, reported as a warning. */
+    public record PastTheEnd(long frameCount, long firstFrame, long lastFrame, int metrics) {
+        public String message() {
+            return metrics + " frame metric(s) at frames " + firstFrame + (lastFrame == firstFrame ? "" : ".." + lastFrame)
+                    + " lie past the video's " + frameCount + " frames; they were not written";
+        }
+    }
+
     /**
-     * The frame CSV: the template's columns as header, one row per frame (0 .. frame_count-1, or further when
-     * metrics exist past it), {@code null} in cells without a measurement.
+     * The frame CSV: the template's columns as header, one row per frame of the video (0 .. frame_count-1; when
+     * ffprobe gives no frame count, up to the last measured frame), {@code null} in cells without a measurement.
+     * Returns the metrics past the last frame (null when there are none): they are not rows.
      */
-    public static void frameCsv(TemplateSpec spec, Clip clip, TreeMap<Long, ClipFacts.FrameRow> frames, OutputStream out) {
+    public static PastTheEnd frameCsv(TemplateSpec spec, Clip clip, TreeMap<Long, ClipFacts.FrameRow> frames, OutputStream out) {
         long n = clip.frameCount();
-        if (!frames.isEmpty()) n = Math.max(n, frames.lastKey() + 1);
+        PastTheEnd past = null;
+        if (n <= 0 && !frames.isEmpty()) n = frames.lastKey() + 1;
+        else if (!frames.isEmpty() && frames.lastKey() >= n) {
+            var beyond = frames.tailMap(n, true);
+            past = new PastTheEnd(n, beyond.firstKey(), beyond.lastKey(), beyond.size());
+        }
         int base = clip.timecodeBase();
         try (CSVPrinter p = csv(out)) {
             List<String> header = new ArrayList<>();
@@ -161,6 +176,7 @@ public final class SidecarRenderer {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        return past;
     }
 
     private static String num(Double d) {
@@ -169,17 +185,21 @@ public final class SidecarRenderer {
 
     // ---- per export ----
 
-    /** One row per clip (DaVinci Resolve's metadata CSV: File Name / Clip Directory plus metadata columns). */
+    /**
+     * One row per clip (DaVinci Resolve's metadata CSV: File Name / Clip Directory plus metadata columns). Names,
+     * paths, numbers and timecodes are written verbatim (Resolve matches clips by File Name); only free-text fields
+     * get the formula guard. Control characters are removed from every cell (line breaks and tabs become spaces).
+     */
     public static void clipCsv(TemplateSpec spec, List<Clip> clips, OutputStream out) {
         try (CSVPrinter p = csv(out)) {
             List<String> header = new ArrayList<>();
-            spec.columns().forEach(c -> header.add(safeCell(c.header())));
+            spec.columns().forEach(c -> header.add(c.header()));
             p.printRecord(header);
             for (Clip clip : clips) {
                 List<String> row = new ArrayList<>();
                 for (TemplateSpec.Column c : spec.columns()) {
-                    Object v = clip.value(c.field());
-                    row.add(v instanceof Number ? Clip.asText(v) : safeCell(Clip.asText(v)));
+                    String text = plainLine(clip.text(c.field()));
+                    row.add(TemplateSpec.FREE_TEXT_FIELDS.contains(c.field()) ? safeCell(text) : text);
                 }
                 p.printRecord(row);
             }
@@ -194,51 +214,96 @@ public final class SidecarRenderer {
     }
 
     /**
-     * Spreadsheet formula injection: a text cell starting with =, +, -, @, tab or carriage return would be run as a
-     * formula by Excel/Sheets/LibreOffice; a leading apostrophe makes it plain text.
+     * Spreadsheet formula injection: a free-text cell starting with =, +, -, @ would be run as a formula by
+     * Excel/Sheets/LibreOffice; a leading apostrophe makes it plain text (cells hold no tab or CR, see
+     * {@link #plainLine}).
      */
     static String safeCell(String s) {
         if (s == null || s.isEmpty()) return s;
         char c = s.charAt(0);
-        return c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r' ? "'" + s : s;
+        return c == '=' || c == '+' || c == '-' || c == '@' ? "'" + s : s;
+    }
+
+    /** One line of text: tabs and line breaks become spaces, other control characters (C0, DEL, C1) are removed. */
+    static String plainLine(String s) {
+        if (s == null) return "";
+        StringBuilder sb = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '\t' || c == '\n' || c == '\r') sb.append(' ');
+            else if (c >= 0x20 && c != 0x7f && !(c >= 0x80 && c <= 0x9f)) sb.append(c);
+        }
+        return sb.toString();
     }
 
     /**
-     * An Avid Log Exchange file for clips of one frame rate: Heading (tab-delimited, FPS), Column, Data. Tabs and
-     * line breaks inside values become spaces, since ALE has no quoting.
+     * Avid's VIDEO_FORMAT heading for a frame size: 1080 or 720 for HD heights, NTSC (720x480/486) and PAL
+     * (720x576), otherwise CUSTOM (Media Composer writes CUSTOM for every other raster, e.g. UHD, and refuses an
+     * ALE whose VIDEO_FORMAT differs from the project's, so one ALE holds one format).
      */
-    public static void ale(TemplateSpec spec, List<Clip> clips, int fps, OutputStream out) {
+    static String videoFormat(Clip clip) {
+        long w = clip.tech() == null ? 0 : clip.tech().path("width").asLong(), h = clip.tech() == null ? 0 : clip.tech().path("height").asLong();
+        if (h == 1080) return "1080";
+        if (h == 720) return "720";
+        if (w == 720 && (h == 480 || h == 486)) return "NTSC";
+        if (w == 720 && h == 576) return "PAL";
+        return "CUSTOM";
+    }
+
+    /**
+     * An Avid Log Exchange file for clips of one frame rate and video format: Heading (tab-delimited, the exact FPS
+     * such as 23.976 or 29.97, VIDEO_FORMAT), Column, Data. Tabs and line breaks inside values become spaces, since
+     * ALE has no quoting. Avid merges clips by Name, so a Name seen before gets " (segment id)" appended.
+     */
+    public static void ale(TemplateSpec spec, List<Clip> clips, FrameRate rate, String videoFormat, OutputStream out) {
         StringBuilder sb = new StringBuilder();
-        sb.append("Heading\nFIELD_DELIM\tTABS\nVIDEO_FORMAT\t1080\nAUDIO_FORMAT\t48khz\nFPS\t").append(fps).append("\n\nColumn\n");
+        sb.append("Heading\nFIELD_DELIM\tTABS\nVIDEO_FORMAT\t").append(videoFormat).append("\nAUDIO_FORMAT\t48khz\nFPS\t")
+                .append(rate.label()).append("\n\nColumn\n");
         List<String> headers = new ArrayList<>();
         spec.columns().forEach(c -> headers.add(aleCell(c.header())));
         sb.append(String.join("\t", headers)).append("\n\nData\n");
+        java.util.Set<String> names = new java.util.HashSet<>();
         for (Clip clip : clips) {
             List<String> row = new ArrayList<>();
-            for (TemplateSpec.Column c : spec.columns()) row.add(aleCell(clip.text(c.field())));
+            for (TemplateSpec.Column c : spec.columns()) {
+                String v = aleCell(clip.text(c.field()));
+                if (c.header().equals("Name") && !names.add(v)) {
+                    v = v + " (segment " + clip.segmentId() + ")";
+                    names.add(v);
+                }
+                row.add(v);
+            }
             sb.append(String.join("\t", row)).append("\n");
         }
         write(out, sb.toString());
     }
 
     private static String aleCell(String s) {
-        return s == null ? "" : s.replaceAll("[\\t\\r\\n\\x00-\\x1f]+", " ").strip();
+        return plainLine(s).strip();
     }
 
     /**
      * A Nuke script: a Root and one Read node per clip, with the template's fields on a "Reelmark" tab of user
-     * knobs (File > Open or Insert in Nuke, or {@code nuke.nodePaste(path)}).
+     * knobs (File > Open or Insert in Nuke, or {@code nuke.nodePaste(path)}). With {@code levelsToRoot >= 0} the
+     * Read nodes' files are relative to the package root and the Root's project directory is set to that root
+     * ({@code levelsToRoot} folders above the script), which is how Nuke resolves relative file paths; with -1 the
+     * clips' paths are absolute and no project directory is set.
      */
-    public static void nk(TemplateSpec spec, List<Clip> clips, OutputStream out) {
+    public static void nk(TemplateSpec spec, List<Clip> clips, int levelsToRoot, OutputStream out) {
         StringBuilder sb = new StringBuilder();
         sb.append("#! nuke -nx\n# Written by Reelmark: one Read node per clip, metadata on the Reelmark tab.\n");
-        sb.append("version 13.0 v1\nRoot {\n inputs 0\n name reelmark_sidecars.nk\n}\n");
+        sb.append("version 13.0 v1\nRoot {\n inputs 0\n name reelmark_sidecars.nk\n");
+        if (levelsToRoot >= 0) {
+            // a deliberate expression (the script's own folder, then up to the package root); user text never is one
+            sb.append(" project_directory \"\\[file dirname \\[value root.name\\]\\]").append("/..".repeat(levelsToRoot)).append("\"\n");
+        }
+        sb.append("}\n");
         int x = 0;
         for (Clip clip : clips) {
             sb.append("Read {\n inputs 0\n");
-            String name = clip.fileName().toLowerCase(Locale.ROOT);
+            String name = clip.mediaName().toLowerCase(Locale.ROOT);
             if (name.endsWith(".mp4") || name.endsWith(".mov")) sb.append(" file_type mov\n");
-            sb.append(" file ").append(tcl(clip.file() == null ? clip.fileName() : clip.file().toString().replace('\\', '/'))).append('\n');
+            sb.append(" file ").append(nukeValue(clip.mediaRef())).append('\n');
             if (clip.tech() != null) {
                 long w = clip.tech().path("width").asLong(), h = clip.tech().path("height").asLong();
                 sb.append(" format ").append(tcl(w + " " + h + " 0 0 " + w + " " + h + " 1 ")).append('\n');
@@ -246,7 +311,7 @@ public final class SidecarRenderer {
                 sb.append(" first 1\n last ").append(frames).append("\n origfirst 1\n origlast ").append(frames).append("\n origset true\n");
             }
             sb.append(" name Read_segment_").append(clip.segmentId()).append('\n');
-            sb.append(" label ").append(tcl(clip.characterName() + " / " + clip.sceneName() + " #" + clip.sequenceIndex())).append('\n');
+            sb.append(" label ").append(nukeValue(clip.characterName() + " / " + clip.sceneName() + " #" + clip.sequenceIndex())).append('\n');
             sb.append(" addUserKnob {20 reelmark l Reelmark}\n");
             List<String> fields = new ArrayList<>(spec.fields());
             if (spec.showsGeneration() && !fields.contains("generation_source")) fields.add("generation_source");
@@ -254,12 +319,26 @@ public final class SidecarRenderer {
                 sb.append(" addUserKnob {1 rm_").append(field).append(" l ").append(field).append("}\n");
             }
             for (String field : fields) {
-                sb.append(" rm_").append(field).append(' ').append(tcl(clip.text(field))).append('\n');
+                sb.append(" rm_").append(field).append(' ').append(nukeValue(clip.text(field))).append('\n');
             }
             sb.append(" xpos ").append(x).append("\n ypos 0\n}\n");
             x += 110;
         }
         write(out, sb.toString());
+    }
+
+    /**
+     * A knob value Nuke reads back as {@code s}, with no TCL run: Nuke parses the script's word (one level of TCL
+     * quoting), then evaluates labels, file paths and string knobs like TCL's {@code subst} ({@code [cmd]},
+     * {@code $var}, backslashes). So the text is first escaped for {@code subst}, then quoted as a word.
+     */
+    static String nukeValue(String s) {
+        StringBuilder inner = new StringBuilder();
+        for (char c : clean(s).toCharArray()) {
+            if (c == '\\' || c == '[' || c == ']' || c == '$') inner.append('\\');
+            inner.append(c);
+        }
+        return tcl(inner.toString());
     }
 
     /** A TCL double-quoted word: backslash, quote, brackets, braces and $ escaped; line breaks as \n. */
@@ -299,13 +378,13 @@ public final class SidecarRenderer {
         ArrayNode children = track.putArray("children");
         for (Clip clip : clips) {
             ObjectNode c = children.addObject();
-            c.put("OTIO_SCHEMA", "Clip.2").put("name", clip.fileName());
+            c.put("OTIO_SCHEMA", "Clip.2").put("name", clip.mediaName());
             double rate = clip.fps() > 0 ? clip.fps() : 24;
             long frames = Math.max(1, clip.frameCount());
             c.set("source_range", range(rate, 0, frames));
             ObjectNode refs = c.putObject("media_references");
-            ObjectNode ref = refs.putObject("DEFAULT_MEDIA").put("OTIO_SCHEMA", "ExternalReference.1").put("name", clip.fileName());
-            ref.put("target_url", clip.file() == null ? clip.fileName() : clip.file().toUri().toString());
+            ObjectNode ref = refs.putObject("DEFAULT_MEDIA").put("OTIO_SCHEMA", "ExternalReference.1").put("name", clip.mediaName());
+            ref.put("target_url", targetUrl(clip.mediaRef()));
             ref.set("available_range", range(rate, 0, frames));
             ref.putObject("metadata");
             ref.putNull("available_image_bounds");
@@ -327,6 +406,19 @@ public final class SidecarRenderer {
             Json.PRETTY.writeValue(new NonClosing(out), timeline);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * An OTIO target_url: a {@code file://} URL for an absolute path, else a relative URL reference (RFC 3986,
+     * percent-encoded UTF-8) resolved against the package root.
+     */
+    static String targetUrl(String path) {
+        if (path.startsWith("/")) return java.nio.file.Path.of(path).toUri().toASCIIString();
+        try {
+            return new java.net.URI(null, null, path, null).toASCIIString();
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalArgumentException("not a path: " + path, e);
         }
     }
 

@@ -126,6 +126,8 @@ public final class SidecarRoutes {
         props.set("template_ids", arrayOf(type("integer")).put("minItems", 1));
         props.set("character_id", nullable("integer").put("description", "only this character's segments"));
         props.set("include_media", type("boolean").put("description", "also put the videos in the ZIP at their data-directory paths"));
+        props.set("server_paths", type("boolean").put("description", "reference the videos at their absolute paths on this server "
+                + "(for media already there, e.g. Resolve's Clip Directory) instead of relative to the package root"));
         s.putArray("required").add("template_ids");
         return s;
     }

@@ -129,22 +129,24 @@ public final class SidecarService {
         return switch (format) {
             case XML -> {
                 SidecarRenderer.xml(spec, clip, out);
-                yield dev.reelmark.media.SafeZip.segment(clip.clipName()) + ".xml";
+                yield sidecarName(clip, "xml");
             }
             case CSV -> {
                 SidecarRenderer.frameCsv(spec, clip, frames, out);
-                yield dev.reelmark.media.SafeZip.segment(clip.clipName()) + ".csv";
+                yield sidecarName(clip, "csv");
             }
             case CLIP_CSV -> {
                 SidecarRenderer.clipCsv(spec, clips, out);
                 yield slug + ".csv";
             }
             case ALE -> {
-                SidecarRenderer.ale(spec, clips, clip.timecodeBase(), out);
-                yield slug + "_" + clip.timecodeBase() + "fps.ale";
+                FrameRate rate = FrameRate.of(clip.fps());
+                String videoFormat = SidecarRenderer.videoFormat(clip);
+                SidecarRenderer.ale(spec, clips, rate, videoFormat, out);
+                yield slug + "_" + rate.fileLabel() + "_" + videoFormat + ".ale";
             }
             case NK -> {
-                SidecarRenderer.nk(spec, clips, out);
+                SidecarRenderer.nk(spec, clips, 1, out);
                 yield slug + ".nk";
             }
             case OTIO -> {
@@ -152,6 +154,11 @@ public final class SidecarService {
                 yield SidecarExporter.sceneFileName(clip) + ".otio";
             }
         };
+    }
+
+    /** The video's own name with only the extension changed. */
+    static String sidecarName(Clip clip, String extension) {
+        return dev.reelmark.media.PortableNames.stem(dev.reelmark.media.PortableNames.element(clip.mediaName())) + "." + extension;
     }
 
     // ---- validation helpers ----

@@ -41,14 +41,16 @@ public record TemplateSpec(SidecarFormat format, String rootElement, List<String
     }
 
     static {
-        CLIP_FIELDS.put("file_name", "the video's file name");
-        CLIP_FIELDS.put("clip_directory", "the absolute directory of the video on the server");
+        CLIP_FIELDS.put("file_name", "the video's file name (as packaged: only characters a file system cannot hold replaced)");
+        CLIP_FIELDS.put("clip_directory", "the video's folder relative to the package root (absolute on the server with server_paths)");
         CLIP_FIELDS.put("clip_name", "the file name without extension");
-        CLIP_FIELDS.put("video_path", "the video path as stored in the catalog");
+        CLIP_FIELDS.put("editorial_name", "a name unique in the project: scene — clip (segment id)");
+        CLIP_FIELDS.put("video_path", "the video's path relative to the package root (absolute on the server with server_paths)");
         CLIP_FIELDS.put("resolution", "WIDTHxHEIGHT (ffprobe)");
         CLIP_FIELDS.put("width", "pixels");
         CLIP_FIELDS.put("height", "pixels");
         CLIP_FIELDS.put("framerate", "frames per second");
+        CLIP_FIELDS.put("frame_rate", "the rate as editors write it: 23.976, 24, 29.97, 59.94, ...");
         CLIP_FIELDS.put("codec", "video codec");
         CLIP_FIELDS.put("duration", "seconds");
         CLIP_FIELDS.put("frame_count", "frames");
@@ -81,6 +83,14 @@ public record TemplateSpec(SidecarFormat format, String rootElement, List<String
         FRAME_COLUMNS.put("quality_metric", ">= 0");
         FRAME_COLUMNS.put("boundary_ssim", "-1..1, set on segment boundaries");
     }
+
+    /**
+     * Fields holding text people typed or tags (prompts, names, summaries): a spreadsheet could run them as a
+     * formula, so a CSV guards them. Every other field is a file name, path, number or timecode, written verbatim.
+     */
+    public static final Set<String> FREE_TEXT_FIELDS = Set.of("generation_params", "prompt", "negative_prompt", "model",
+            "lora_weights", "quality_summary", "failure_tags", "scene", "scene_type", "character", "status", "editorial_name",
+            "codec", "color_space", "pixel_format", "container", "resolution", "generation_source");
 
     public static final int MAX_ITEMS = 200;
     public static final int MAX_HEADER = 200;

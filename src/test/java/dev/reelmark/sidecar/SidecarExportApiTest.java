@@ -94,13 +94,14 @@ class SidecarExportApiTest {
                     else assertThat(rows.get(0).get("motion_score")).isNotEqualTo("null");
                 }
             }
-            // Resolve metadata CSV: one row per clip, matched by File Name + Clip Directory
+            // Resolve metadata CSV: one row per clip, matched by File Name; Clip Directory relative to the package root,
+            // whose video layout is the data directory's
             Path resolveCsv = out.resolve("davinci_resolve_metadata_csv/davinci_resolve_metadata_csv.csv");
             try (CSVParser p = CSVParser.parse(Files.readString(resolveCsv), CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get())) {
                 List<CSVRecord> rows = p.getRecords();
                 assertThat(rows).hasSize(segments.size());
                 assertThat(p.getHeaderNames()).startsWith("File Name", "Clip Directory");
-                assertThat(Path.of(rows.get(0).get("Clip Directory")).resolve(rows.get(0).get("File Name"))).exists();
+                assertThat(data.resolve(rows.get(0).get("Clip Directory")).resolve(rows.get(0).get("File Name"))).exists();
             }
             // Avid ALE: one file per frame rate, every clip once
             int aleRows = 0;
@@ -128,7 +129,8 @@ class SidecarExportApiTest {
                         int idx = c.get("metadata").get("reelmark").get("sequence_index").intValue();
                         assertThat(idx).isGreaterThan(last);
                         last = idx;
-                        assertThat(Path.of(java.net.URI.create(c.get("media_references").get("DEFAULT_MEDIA").get("target_url").asText()))).exists();
+                        String url = c.get("media_references").get("DEFAULT_MEDIA").get("target_url").asText();
+                        assertThat(data.resolve(java.net.URI.create(url).getPath())).exists();
                         otioClips++;
                     }
                 }
@@ -178,7 +180,7 @@ class SidecarExportApiTest {
             var preview = h.http.get("/api/sidecar-templates/" + resolveCsv + "/preview?segment_id=" + evil).json();
             try (CSVParser p = CSVParser.parse(new StringReader(preview.get("content").asText()), CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get())) {
                 CSVRecord row = p.getRecords().get(0);
-                assertThat(row.get("File Name")).isEqualTo("'=cmd.mp4");
+                assertThat(row.get("File Name")).isEqualTo("=cmd.mp4"); // verbatim: Resolve matches clips by it
                 assertThat(row.get("Description")).isEmpty(); // its comment is no ComfyUI graph: no prompt
             }
             // with a receipt whose prompt is a formula with XML-hostile characters, the receipt's prompt is shown, escaped
@@ -196,7 +198,7 @@ class SidecarExportApiTest {
                     + ",\"template_json\":{\"root_element\":\"clip\",\"fields\":[\"prompt\",\"file_name\"]}}").json();
             Document doc = parseXml(xml.get("content").asText());
             assertThat(doc.getElementsByTagName("prompt").item(0).getTextContent()).isEqualTo("=HYPERLINK(\"http://x\",\"<b>&\")");
-            assertThat(xml.get("file_name").asText()).isEqualTo("cmd.xml");
+            assertThat(xml.get("file_name").asText()).isEqualTo("=cmd.xml");
             assertThat(doc.getDocumentElement().getAttribute("generation_source")).isEqualTo("receipt");
 
             var r = h.http.post("/api/projects/" + project + "/export-sidecars", "{\"template_ids\": [" + nukeXml + "], \"character_id\": " + ava + "}");
@@ -208,7 +210,7 @@ class SidecarExportApiTest {
             try (Stream<Path> walk = Files.walk(out)) {
                 List<String> files = walk.filter(Files::isRegularFile).map(p -> out.relativize(p).toString()).toList();
                 assertThat(files).allMatch(f -> f.startsWith("nuke_xml/media/ava_reyes/") || f.startsWith("nuke_xml/media/evil/"));
-                assertThat(files).contains("nuke_xml/media/evil/cmd.xml");
+                assertThat(files).contains("nuke_xml/media/evil/=cmd.xml");
             }
 
             String p = "/api/projects/" + project + "/export-sidecars";

@@ -162,7 +162,8 @@ class SidecarTemplatesApiTest {
 
             var ale = h.http.get("/api/sidecar-templates/" + builtinId(h.http, "Avid ALE") + "/preview").json();
             assertThat(ale.get("content").asText()).startsWith("Heading\nFIELD_DELIM\tTABS\n").contains("\nFPS\t24\n")
-                    .contains("Column\nName\tTracks\tStart\tEnd\t").contains("scene_video\tV\t01:00:00:00\t01:00:05:00\t");
+                    .contains("Column\nName\tTracks\tStart\tEnd\t").contains("\nVIDEO_FORMAT\t1080\n")
+                    .contains("\nAva Reyes — dance — scene_video (segment 0)\tV\t01:00:00:00\t01:00:05:00\t"); // Name unique: scene and segment
             var otio = h.http.get("/api/sidecar-templates/" + builtinId(h.http, "OpenTimelineIO Timeline") + "/preview").json();
             JsonNode timeline = dev.reelmark.http.Json.parse(otio.get("content").asText());
             assertThat(timeline.get("OTIO_SCHEMA").asText()).isEqualTo("Timeline.1");
@@ -171,7 +172,8 @@ class SidecarTemplatesApiTest {
             assertThat(clip.get("source_range").get("duration").get("value").doubleValue()).isEqualTo(120.0);
             assertThat(clip.get("metadata").get("reelmark").get("lora_weights").get(0).get("strength_model").doubleValue()).isEqualTo(0.8);
             var nk = h.http.get("/api/sidecar-templates/" + builtinId(h.http, "Nuke Read Nodes") + "/preview").json();
-            assertThat(nk.get("content").asText()).contains("Read {\n inputs 0\n file_type mov\n file \"/studio/media/ava_reyes/dance/scene_video.mp4\"")
+            assertThat(nk.get("content").asText()).contains("Read {\n inputs 0\n file_type mov\n file \"media/ava_reyes/dance/scene_video.mp4\"") // relative to the package
+                    .contains(" project_directory \"\\[file dirname \\[value root.name\\]\\]/..\"\n")
                     .contains(" last 120\n").contains("addUserKnob {1 rm_prompt l prompt}")
                     .contains("rm_prompt \"Ava dances under neon rain, \\\"wide\\\" shot <4K> & slow motion\"");
 
