@@ -2,7 +2,7 @@ package dev.reelmark.credentials;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.reelmark.app.DemoStudio;
+import dev.reelmark.provenance.ReceiptInputs;
 import dev.reelmark.app.Reelmark;
 import dev.reelmark.catalog.CatalogModel;
 import dev.reelmark.db.Vendor;
@@ -54,25 +54,33 @@ class ContentCredentialsTest {
         try (ApiHarness h = new ApiHarness(vendor, dir)) {
             Reelmark app = h.app;
             Path data = app.config().dataDir();
-            DemoStudio.Summary demo = new DemoStudio(app.catalog(), data, app.ffmpegTools()).build((d, t) -> { });
-            long project = demo.projectId();
             String ffmpeg = app.ffmpegTools().ffmpeg().toString();
-
-            // Clips shaped three ways, each the output video of a demo segment, before the receipts are recorded.
-            List<ObjectNode> segments = new ArrayList<>();
-            app.catalog().reads().segmentsOfProject(project).forEach(s -> segments.add(app.catalog().get(CatalogModel.SEGMENTS, s.id())));
-            long plain = segments.get(0).get("id").longValue(), fast = segments.get(1).get("id").longValue(),
-                    mov = segments.get(2).get("id").longValue(), mkv = segments.get(3).get("id").longValue();
-            clip(ffmpeg, data.resolve("media/x/plain clip é.mp4"), List.of());
-            clip(ffmpeg, data.resolve("media/x/fast.mp4"), List.of("-movflags", "+faststart"));
-            clip(ffmpeg, data.resolve("media/x/take.mov"), List.of("-f", "mov"));
-            clip(ffmpeg, data.resolve("media/x/take.mkv"), List.of("-f", "matroska"));
-            setVideo(app, plain, "media/x/plain clip é.mp4");
-            setVideo(app, fast, "media/x/fast.mp4");
-            setVideo(app, mov, "media/x/take.mov");
-            setVideo(app, mkv, "media/x/take.mkv");
+            var c = app.catalog();
+            long project = id(c.create(CatalogModel.PROJECTS, Json.object().put("name", "Night Shift")));
+            long character = id(c.create(CatalogModel.CHARACTERS, Json.object().put("project_id", project).put("name", "Zoë Ångström")));
+            long image = id(c.create(CatalogModel.IMAGES, Json.object().put("character_id", character).put("image_type", "source")
+                    .put("filename", "zoë ref.png").put("path", "images/zoë ref.png").put("content_hash", "a".repeat(64))));
+            long type = id(c.create(CatalogModel.SCENE_TYPES, Json.object().put("project_id", project).put("name", "idle")));
+            long scene = id(c.create(CatalogModel.SCENES, Json.object().put("character_id", character).put("scene_type_id", type).put("name", "s")));
+            long model = asset(c, "model", "wan2.2-i2v-14b", "2.2.0", "b");
+            long lora = asset(c, "lora", "zoe likeness", "v1", "c");
+            long workflow = asset(c, "workflow", "i2v chained segments", "1.0", "d");
+            // Clips shaped four ways, each the output video of a segment (names with spaces and accents)
+            String[] paths = {"media/x/plain clip é.mp4", "media/x/fast.mp4", "media/x/take.mov", "media/x/take.mkv"};
+            List<List<String>> muxing = List.of(List.of(), List.of("-movflags", "+faststart"), List.of("-f", "mov"), List.of("-f", "matroska"));
+            long[] segs = new long[paths.length];
             ProvenanceService p = app.provenance();
-            assertThat(p.recordDemoReceipts(project)).isGreaterThanOrEqualTo(4); // also publishes a newer LoRA: all stale
+            for (int i = 0; i < paths.length; i++) {
+                clip(ffmpeg, data.resolve(paths[i]), muxing.get(i));
+                segs[i] = id(c.create(CatalogModel.SEGMENTS, Json.object().put("scene_id", scene).put("sequence_index", i)
+                        .put("output_video_path", paths[i])));
+                p.record(segs[i], new ReceiptInputs(image, "a".repeat(64), null, null, workflow, "i2v chained segments", "1.0", "d".repeat(64),
+                        model, "wan2.2-i2v-14b", "2.2.0", "b".repeat(64), List.of(new ReceiptInputs.Lora(lora, "zoe likeness", "v1", "c".repeat(64), 0.8)),
+                        "Zoë waves at the camera, 35mm", "blurry", 6.5, -7L - i, 832, 480, 30, "euler", Json.object().put("scheduler", "normal")),
+                        Instant.now(), Instant.now(), 1000L, "test");
+            }
+            long plain = segs[0], fast = segs[1], mov = segs[2], mkv = segs[3];
+            c.createVersion(CatalogModel.ASSETS, lora, Json.object().put("version_label", "v2").put("checksum_sha256", "e".repeat(64)));
 
             // A regeneration of the plain segment: its new take, with a clip and a receipt, has the old clip as parent.
             JsonNode queued = p.regenerateStale(project, List.of(plain));
@@ -122,7 +130,9 @@ class ContentCredentialsTest {
                 assertThat(receipt.get("inputs_hash").asText()).isEqualTo(ours.get("inputs_hash").asText());
                 assertThat(receipt.get("receipt_id").asLong()).isEqualTo(ours.get("id").asLong());
                 assertThat(receipt.get("prompt").asText()).isEqualTo(ours.get("prompt_text").asText());
-                assertThat(receipt.get("seed").asText()).isEqualTo(ours.get("seed").asText());
+                // the unsigned 64-bit seed in full, as the segment facts say it
+                assertThat(receipt.get("seed").asText()).isEqualTo(app.segmentFacts().generation(List.of(seg)).get(seg).seed().toString())
+                        .startsWith("1844674407370955");
                 assertThat(receipt.get("loras")).isNotEmpty();
                 assertThat(receipt.get("loras").get(0).get("sha256").asText()).hasSize(64);
                 assertThat(m.get("signature_info").get("common_name").asText()).contains("UNTRUSTED");
@@ -174,7 +184,7 @@ class ContentCredentialsTest {
 
             // Bad input: a clear error naming the cause, and nothing written
             Path nothing = out.resolve("never.mp4");
-            long noReceipt = app.catalog().create(CatalogModel.SEGMENTS, Json.object().put("scene_id", segments.get(0).get("scene_id").longValue())
+            long noReceipt = app.catalog().create(CatalogModel.SEGMENTS, Json.object().put("scene_id", scene)
                     .put("sequence_index", 90).put("output_video_path", "media/x/fast.mp4")).get("id").longValue();
             assertRefused(() -> app.credentials().sign(noReceipt, nothing, dev), 409, "no generation receipt");
             assertRefused(() -> app.credentials().sign(mkv, nothing, dev), 400, "not an MP4/MOV");
@@ -214,6 +224,15 @@ class ContentCredentialsTest {
             assertThat(e.status()).as(e.getMessage()).isEqualTo(status);
             assertThat(e.getMessage()).contains(words);
         });
+    }
+
+    private static long id(ObjectNode created) {
+        return created.get("id").longValue();
+    }
+
+    private static long asset(dev.reelmark.catalog.CatalogService c, String kind, String name, String version, String hashDigit) {
+        return id(c.create(CatalogModel.ASSETS, Json.object().put("kind", kind).put("name", name).put("version_label", version)
+                .put("checksum_sha256", hashDigit.repeat(64))));
     }
 
     private static JsonNode assertion(JsonNode manifest, String label) {
