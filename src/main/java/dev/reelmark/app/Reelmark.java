@@ -134,6 +134,7 @@ public final class Reelmark implements AutoCloseable {
         jobs.register(new DatasetExportJob(datasets));
         this.credentials = new CredentialService(segmentFacts, new CredentialReceipts(provenance), this::ffmpegTools,
                 config.dataDir(), VERSION);
+        metadataDelivery.withCredentials(new CredentialDelivery(credentials));
         this.auth = new AuthService(db);
         this.audit = new AuditLog(db);
         // Each process runs the jobs it has handlers for; with PostgreSQL several processes share the queue.

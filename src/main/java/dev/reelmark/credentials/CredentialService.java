@@ -101,6 +101,43 @@ public final class CredentialService {
         }
     }
 
+    /** A signed copy of one clip of a project, named for a package. */
+    public record SignedClip(String name, Path file) {
+    }
+
+    /**
+     * Signs a copy of every clip of the project into {@code folder} ({@code <segment id>_<file name>}); a 409 naming
+     * each segment that cannot be signed (no receipt, no video, not MP4/MOV) before anything is signed.
+     */
+    public List<SignedClip> signProject(long projectId, Path folder, SignerConfig config) {
+        List<dev.reelmark.catalog.SegmentContext> places = facts.scope(projectId, null);
+        List<Footage> all = facts.footage(places);
+        List<String> problems = new java.util.ArrayList<>();
+        for (Footage f : all) {
+            if (f.storedPath() == null) continue; // a segment not rendered yet has no clip to deliver
+            if (f.generation().source() != GenerationFacts.Source.RECEIPT) problems.add("segment " + f.segmentId() + " has no generation receipt");
+            else if (f.file() == null || !Files.isRegularFile(f.file(), LinkOption.NOFOLLOW_LINKS)) problems.add(f.probeError());
+            else {
+                try {
+                    bmffFormat(f.file());
+                } catch (ApiError e) {
+                    problems.add("segment " + f.segmentId() + ": " + e.getMessage());
+                }
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw ApiError.conflict("content_credentials", "cannot sign every clip: " + String.join("; ", problems));
+        }
+        List<SignedClip> out = new java.util.ArrayList<>();
+        for (Footage f : all) {
+            if (f.storedPath() == null) continue;
+            String name = f.segmentId() + "_" + f.file().getFileName();
+            sign(f.segmentId(), folder.resolve(name), config);
+            out.add(new SignedClip(name, folder.resolve(name)));
+        }
+        return out;
+    }
+
     /** Checks each file; a file that is missing or is not MP4/MOV is a 400 naming it. */
     public List<CredentialVerifier.Report> verify(List<Path> files) {
         return verifyFiles(files);

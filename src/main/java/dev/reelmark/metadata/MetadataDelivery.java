@@ -92,6 +92,13 @@ public final class MetadataDelivery {
     private final Path dataDir;
 
     private DeliverySidecars sidecars = DeliverySidecars.NONE;
+    private DeliveryCredentials credentials = DeliveryCredentials.NONE;
+
+    /** Where signed clips come from when a delivery asks for content credentials. */
+    public MetadataDelivery withCredentials(DeliveryCredentials credentials) {
+        this.credentials = credentials;
+        return this;
+    }
 
     /** Lets deliveries include VFX sidecars (wired by the composition root). */
     public MetadataDelivery withSidecars(DeliverySidecars sidecars) {
@@ -168,20 +175,40 @@ public final class MetadataDelivery {
      * a bad template id or an unreadable video leaves no package behind.
      */
     public DeliveryResult deliver(long projectId, Format format, Path target, List<Long> sidecarTemplateIds) {
+        return deliver(projectId, format, target, sidecarTemplateIds, false);
+    }
+
+    /** As above, and with {@code contentCredentials} a C2PA-signed copy of every clip under {@code clips/}. */
+    public DeliveryResult deliver(long projectId, Format format, Path target, List<Long> sidecarTemplateIds, boolean contentCredentials) {
         requireReady(projectId);
         Path out = (target == null ? defaultTarget(projectId, format) : target).toAbsolutePath().normalize();
         if (Files.exists(out)) throw ApiError.conflict("output", "the delivery target already exists: " + out);
         List<Entry> entries = new ArrayList<>(entries(projectId));
         Path scratch = null;
         try {
-            if (!sidecarTemplateIds.isEmpty()) {
+            if (!sidecarTemplateIds.isEmpty() || contentCredentials) {
                 try {
                     Files.createDirectories(out.getParent());
                     scratch = Files.createTempDirectory(out.getParent(), ".sidecars-");
                 } catch (IOException e) {
                     throw MetadataService.notWritable(out, e);
                 }
-                for (DeliverySidecars.File f : sidecars.write(projectId, sidecarTemplateIds, scratch)) {
+                if (contentCredentials) {
+                    Path clips = scratch.resolve("clips");
+                    try {
+                        Files.createDirectories(clips);
+                    } catch (IOException e) {
+                        throw MetadataService.notWritable(out, e);
+                    }
+                    for (DeliveryCredentials.File f : credentials.sign(projectId, clips)) {
+                        String name = "clips/" + f.name().replace('\\', '/');
+                        if (name.contains("/../") || name.endsWith("/..") || f.name().startsWith("/")) {
+                            throw new IllegalStateException("clip escapes the package: " + f.name());
+                        }
+                        entries.add(new Entry(name, f.source(), null));
+                    }
+                }
+                if (!sidecarTemplateIds.isEmpty()) for (DeliverySidecars.File f : sidecars.write(projectId, sidecarTemplateIds, scratch)) {
                     String name = "sidecars/" + f.name().replace('\\', '/');
                     if (name.contains("/../") || name.endsWith("/..") || f.name().startsWith("/")) {
                         throw new IllegalStateException("sidecar escapes the package: " + f.name());

@@ -102,10 +102,10 @@ public final class MetadataRoutes {
         router.post("/api/projects/{id}/metadata/deliver").tag(TAG)
                 .summary("Package the project's metadata into a delivery folder or ZIP")
                 .description("Body {\"format\": \"folder\"|\"zip\"}. Writes {character}/metadata.json and "
-                        + "{character}/scenes/{scene}/video_metadata.json under <data>/deliveries/, and with \"sidecar_template_ids\" the VFX sidecars of every video under sidecars/. 422 metadata_not_ready "
+                        + "{character}/scenes/{scene}/video_metadata.json under <data>/deliveries/, and with \"sidecar_template_ids\" the VFX sidecars of every video under sidecars/, and with \"content_credentials\": true a C2PA-signed copy of every clip under clips/ (409 naming a clip that cannot be signed). 422 metadata_not_ready "
                         + "lists the characters whose metadata is missing or stale (in \"characters\"); nothing is written then.")
                 .request(optional(objectOf("format", Json.object().set("enum", Json.MAPPER.createArrayNode().add("folder").add("zip")),
-                        "sidecar_template_ids", arrayOf(type("integer")))))
+                        "sidecar_template_ids", arrayOf(type("integer")), "content_credentials", type("boolean"))))
                 .response(201, objectOf("project_id", type("integer"), "format", type("string"), "path", type("string"),
                         "files", arrayOf(type("string")), "bytes", type("integer")))
                 .errors(400, 404, 409, 422)
@@ -124,7 +124,9 @@ public final class MetadataRoutes {
         long id = Requests.pathId(ctx, "id");
         ObjectNode body = Requests.jsonObject(ctx, true);
         body.fieldNames().forEachRemaining(f -> {
-            if (!f.equals("format") && !f.equals("sidecar_template_ids")) throw ApiError.badField(f, "unknown property");
+            if (!f.equals("format") && !f.equals("sidecar_template_ids") && !f.equals("content_credentials")) {
+                throw ApiError.badField(f, "unknown property");
+            }
         });
         JsonNode format = body.get("format");
         if (format != null && !format.isTextual()) throw ApiError.badField("format", "must be folder or zip");
@@ -138,8 +140,11 @@ public final class MetadataRoutes {
                 templates.add(n.longValue());
             }
         }
+        JsonNode signed = body.get("content_credentials");
+        if (signed != null && !signed.isNull() && !signed.isBoolean()) throw ApiError.badField("content_credentials", "must be true or false");
+        boolean credentials = signed != null && signed.asBoolean(false);
         try {
-            ctx.status(201).json(delivery.deliver(id, MetadataDelivery.Format.parse(format == null ? null : format.asText()), null, templates));
+            ctx.status(201).json(delivery.deliver(id, MetadataDelivery.Format.parse(format == null ? null : format.asText()), null, templates, credentials));
         } catch (MetadataDelivery.NotReady e) {
             ObjectNode error = Json.MAPPER.valueToTree(e.body());
             error.set("characters", Json.MAPPER.valueToTree(e.blocking()));

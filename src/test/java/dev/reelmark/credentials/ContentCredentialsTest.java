@@ -216,6 +216,35 @@ class ContentCredentialsTest {
             JsonNode r = assertion(C2paReader.activeManifest(C2paReader.read(quiet).get(0)), "dev.reelmark.receipt");
             assertThat(r.get("prompts_included").asBoolean()).isFalse();
             assertThat(r.has("prompt")).isFalse();
+
+            // A metadata delivery with content_credentials: refused (409, nothing written) while a clip cannot be
+            // signed, then a package whose clips/ the reference reader accepts
+            Files.createDirectories(data.resolve("images"));
+            Files.write(data.resolve("images/zoë ref.png"), new byte[]{(byte) 0x89, 'P', 'N', 'G'});
+            app.metadata().awaitIdle(Duration.ofSeconds(60));
+            app.metadata().regenerateProject(project, false);
+            String deliver = "/api/projects/" + project + "/metadata/deliver";
+            var refusedDelivery = h.http.post(deliver, "{\"format\":\"folder\",\"content_credentials\":true}");
+            assertThat(refusedDelivery.status()).as(refusedDelivery.body()).isEqualTo(409);
+            assertThat(refusedDelivery.json().get("field").asText()).isEqualTo("content_credentials");
+            assertThat(refusedDelivery.json().get("message").asText()).contains("segment " + noReceipt + " has no generation receipt", "take.mkv");
+            assertThat(data.resolve("deliveries")).satisfiesAnyOf(d -> assertThat(d).doesNotExist(), d -> assertThat(d).isEmptyDirectory());
+            assertThat(h.http.post(deliver, "{\"content_credentials\":\"yes\"}").status()).isEqualTo(400);
+            c.delete(CatalogModel.SEGMENTS, noReceipt);
+            c.delete(CatalogModel.SEGMENTS, mkv);
+            app.metadata().awaitIdle(Duration.ofSeconds(60));
+            app.metadata().regenerateProject(project, false);
+            var delivered = h.http.post(deliver, "{\"format\":\"folder\",\"content_credentials\":true}");
+            assertThat(delivered.status()).as(delivered.body()).isEqualTo(201);
+            Path pkg = Path.of(delivered.json().get("path").asText());
+            List<Path> clips = new ArrayList<>();
+            for (JsonNode f : delivered.json().get("files")) if (f.asText().startsWith("clips/")) clips.add(pkg.resolve(f.asText()));
+            assertThat(clips).hasSize(4); // plain, fast, mov and the regenerated take
+            List<JsonNode> inPackage = C2paReader.read(clips.toArray(Path[]::new));
+            for (JsonNode answer : inPackage) {
+                assertThat(C2paReader.failureCodes(answer)).as(answer.toString()).containsExactly("signingCredential.untrusted");
+                assertThat(assertion(C2paReader.activeManifest(answer), "dev.reelmark.receipt").get("inputs_hash").asText()).hasSize(64);
+            }
         }
     }
 
