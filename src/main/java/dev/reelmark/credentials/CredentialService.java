@@ -65,6 +65,7 @@ public final class CredentialService {
             throw ApiError.conflict("segment_id", f.probeError() != null ? f.probeError() : "segment " + segmentId + " has no video");
         }
         String format = bmffFormat(clip);
+        requireReceiptBytes(segmentId, clip, receipt);
         if (out == null) throw ApiError.badField("out", "--out FILE is required");
         Path target = out.toAbsolutePath().normalize();
         try {
@@ -190,6 +191,24 @@ public final class CredentialService {
         }
         return new SegmentCredential(segmentId, clip.toString(), receipt == null ? null : receipt.receiptId(),
                 receipt == null ? null : receipt.inputsHash(), report, matches);
+    }
+
+    /**
+     * The manifest vouches that the receipt's inputs made these bytes: when the receipt recorded its output's SHA-256,
+     * a clip re-rendered or replaced since is refused (hashes are cached by real path, size and mtime).
+     */
+    private static void requireReceiptBytes(long segmentId, Path clip, ReceiptSource.Receipt receipt) {
+        if (receipt.outputSha256() == null) return;
+        String now;
+        try {
+            now = dev.reelmark.media.MediaIdentity.shared().of(clip).sha256();
+        } catch (IOException e) {
+            throw ApiError.conflict("segment_id", "cannot read " + clip + ": " + e.getMessage());
+        }
+        if (!now.equals(receipt.outputSha256())) {
+            throw ApiError.conflict("segment_id", "the clip of segment " + segmentId + " (" + clip.getFileName() + ") changed since receipt "
+                    + receipt.receiptId() + " recorded it (sha256 " + receipt.outputSha256() + ", now " + now + "): record a new receipt first");
+        }
     }
 
     /** "video/mp4" or "video/quicktime"; a 400 naming the file for anything that is not ISO BMFF. */

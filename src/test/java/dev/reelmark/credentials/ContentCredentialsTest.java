@@ -191,6 +191,12 @@ class ContentCredentialsTest {
             setVideo(app, fast, "media/x/gone.mp4");
             assertRefused(() -> app.credentials().sign(fast, nothing, dev), 409, "missing");
             setVideo(app, fast, "media/x/fast.mp4");
+            // a clip re-rendered after its receipt recorded it: the receipt does not vouch for these bytes
+            Path movClip = data.resolve("media/x/take.mov");
+            byte[] movBytes = Files.readAllBytes(movClip);
+            clip(ffmpeg, movClip, List.of("-f", "mov", "-t", "0.5"));
+            assertRefused(() -> app.credentials().sign(mov, nothing, dev), 409, "changed since receipt", "take.mov");
+            Files.write(movClip, movBytes);
             Path junk = dir.resolve("junk.pem");
             Files.writeString(junk, "not a key");
             assertRefused(() -> app.credentials().sign(fast, nothing, new SignerConfig(DevCert.chainIn(data), junk, null, true)), 400,
