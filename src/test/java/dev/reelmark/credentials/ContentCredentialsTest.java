@@ -164,6 +164,10 @@ class ContentCredentialsTest {
             assertThat(mine.get(1).signatureValid()).isTrue();
             assertThat(mine.get(1).valid()).isFalse();
             assertThat(mine.get(2).hasManifest()).isFalse();
+            Path cliData = dir.resolve("cli-data");
+            assertThat(cli("dev-cert", "--data", cliData.toString())).isZero();
+            assertThat(Files.readString(DevCert.chainIn(cliData))).contains("UNTRUSTED", "BEGIN CERTIFICATE");
+            assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(DevCert.keyIn(cliData)))).isEqualTo("rw-------");
             assertThat(cli("verify", signed.get(mov).toString())).isZero();
             assertThat(cli("verify", signed.get(mov).toString(), tampered.toString())).isEqualTo(1);
             assertThat(cli("verify", data.resolve("media/x/take.mkv").toString())).isEqualTo(2);
