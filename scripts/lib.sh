@@ -88,3 +88,16 @@ ensure_python_consumers() {
   "$py" -c "import datasets, pyarrow, mutagen, av" >&2
   echo "$py"
 }
+
+# ensure_c2pa_reader: installs the C2PA reference reader (c2pa-rs built to WebAssembly, @contentauth/c2pa-wasm, pinned
+# in tools/c2pa-reader/package-lock.json) with npm ci when it is missing or older than the lock; prints the reader script.
+ensure_c2pa_reader() {
+  local dir="$here/tools/c2pa-reader"
+  command -v node >/dev/null || apt_install nodejs npm
+  if [ ! -f "$dir/node_modules/@contentauth/c2pa-wasm/pkg/c2pa_bg.wasm" ] \
+      || [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
+    log "installing the C2PA reference reader into $dir/node_modules"
+    (cd "$dir" && npm ci --no-audit --no-fund --silent) >&2
+  fi
+  echo "$dir/read.js"
+}

@@ -4,6 +4,8 @@ import dev.reelmark.catalog.CatalogRoutes;
 import dev.reelmark.catalog.CatalogService;
 import dev.reelmark.catalog.CatalogReads;
 import dev.reelmark.catalog.SegmentMedia;
+import dev.reelmark.credentials.CredentialRoutes;
+import dev.reelmark.credentials.CredentialService;
 import dev.reelmark.footage.SegmentFacts;
 import dev.reelmark.media.ProbeCache;
 import dev.reelmark.media.SqlProbeStore;
@@ -80,6 +82,7 @@ public final class Reelmark implements AutoCloseable {
     private final SidecarExportJob sidecarExportJob;
     private final DatasetService datasets;
     private final JobRunner jobRunner;
+    private final CredentialService credentials; // content credentials (C2PA)
     private final AuthService auth; // people, tokens, sessions
     private final AuditLog audit;
     private Javalin server;
@@ -131,6 +134,9 @@ public final class Reelmark implements AutoCloseable {
         metadataDelivery.withSidecars(new SidecarDelivery(sidecars, sidecarExporter));
         this.datasets = new DatasetService(db, catalog, jobs, segmentFacts, MediaRoots.of(config.dataDir()), this::ffmpegTools, config.dataDir());
         jobs.register(new DatasetExportJob(datasets));
+        this.credentials = new CredentialService(segmentFacts, new CredentialReceipts(provenance), this::ffmpegTools,
+                config.dataDir(), VERSION);
+        metadataDelivery.withCredentials(new CredentialDelivery(credentials));
         this.auth = new AuthService(db);
         this.audit = new AuditLog(db);
         // Each process runs the jobs it has handlers for; with PostgreSQL several processes share the queue.
@@ -166,6 +172,7 @@ public final class Reelmark implements AutoCloseable {
         new SidecarRoutes(sidecars, catalog, jobs, sidecarExportJob).register(router); // issue 6
         new DatasetRoutes(datasets).register(router); // issue 6
         new AuthRoutes(auth, audit).register(router);
+        new CredentialRoutes(credentials).register(router);
         OpenApi.register(router, VERSION);
         return router;
     }
@@ -196,6 +203,10 @@ public final class Reelmark implements AutoCloseable {
     }
 
     /** People, roles, API tokens and web sessions. */
+    public CredentialService credentials() {
+        return credentials;
+    }
+
     public AuthService auth() {
         return auth;
     }

@@ -123,6 +123,7 @@ public final class RoutePermissions {
         add(r, "POST", "/api/receipts/{id}/complete", PIPELINE, "receipts");
         add(r, "POST", "/api/provenance/import", PIPELINE, "receipts");
         add(r, "GET", "/api/segments/{id}/provenance", READ, "receipts");
+        add(r, "GET", "/api/segments/{id}/credentials", READ, "receipts"); // content credentials (C2PA) of a clip
         add(r, "GET", "/api/assets/{id}/usage", READ, "receipts");
         add(r, "GET", "/api/projects/{id}/staleness-report", READ, "receipts");
         add(r, "GET", "/api/provenance/verify", READ, "receipts");

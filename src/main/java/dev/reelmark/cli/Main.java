@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
                 dev.reelmark.tagging.TagsCommand.class, // tagging (issue 7)
                 dev.reelmark.sidecar.SidecarCommand.class, dev.reelmark.dataset.DatasetCommand.class, // issue 6
                 dev.reelmark.auth.UsersCommand.class, dev.reelmark.auth.TokensCommand.class, // people and tokens
+                dev.reelmark.credentials.CredentialsCommand.class, // content credentials (C2PA)
                 CommandLine.HelpCommand.class})
 public final class Main {
     public static final int USAGE = Cli.USAGE;

@@ -54,6 +54,11 @@ public final class SegmentFacts {
         return catalog;
     }
 
+    /** The media roots clip paths are confined to. */
+    public MediaRoots roots() {
+        return roots;
+    }
+
     /** The segments of a project (or one of its characters) in catalog order; see {@link CatalogReads#scope}. */
     public List<SegmentContext> scope(long projectId, Long characterId) {
         return catalog.scope(projectId, characterId);

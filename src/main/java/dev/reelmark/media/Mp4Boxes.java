@@ -395,19 +395,24 @@ public final class Mp4Boxes {
 
     /** A copy of moov with every chunk offset at or past {@code from} moved by {@code delta} (stco → co64 if needed). */
     static Node shiftOffsets(Node n, long from, long delta) throws Unsupported {
+        return mapOffsets(n, o -> o >= from ? o + delta : o);
+    }
+
+    /** A copy of moov with every chunk offset mapped to where its byte now lives (stco → co64 if needed). */
+    static Node mapOffsets(Node n, java.util.function.LongUnaryOperator move) throws Unsupported {
         Node c = new Node(n.type);
         c.prefix = n.prefix;
         if (n.children == null) {
             c.body = n.body;
-            if (n.type.equals("stco") || n.type.equals("co64")) return shiftTable(n, from, delta);
+            if (n.type.equals("stco") || n.type.equals("co64")) return shiftTable(n, move);
             return c;
         }
         c.children = new ArrayList<>();
-        for (Node k : n.children) c.children.add(k.type.isEmpty() ? k : shiftOffsets(k, from, delta));
+        for (Node k : n.children) c.children.add(k.type.isEmpty() ? k : mapOffsets(k, move));
         return c;
     }
 
-    private static Node shiftTable(Node n, long from, long delta) throws Unsupported {
+    private static Node shiftTable(Node n, java.util.function.LongUnaryOperator move) throws Unsupported {
         boolean wide = n.type.equals("co64");
         ByteBuffer in = ByteBuffer.wrap(n.body);
         if (n.body.length < 8) throw new Unsupported("short " + n.type);
@@ -416,8 +421,7 @@ public final class Mp4Boxes {
         long[] offsets = new long[(int) count];
         boolean overflow = false;
         for (int i = 0; i < count; i++) {
-            long o = wide ? in.getLong(8 + i * 8) : Integer.toUnsignedLong(in.getInt(8 + i * 4));
-            if (o >= from) o += delta;
+            long o = move.applyAsLong(wide ? in.getLong(8 + i * 8) : Integer.toUnsignedLong(in.getInt(8 + i * 4)));
             offsets[i] = o;
             if (o > 0xFFFFFFFFL) overflow = true;
         }
@@ -431,6 +435,104 @@ public final class Mp4Boxes {
         Node c = new Node(outWide ? "co64" : "stco");
         c.body = out.array();
         return c;
+    }
+
+    // ------------------------------------------------------------------ a new top-level box after ftyp
+
+    /** Where {@link #writeWithBoxAfterFtyp} put the new box, and the copy's length. */
+    public record Inserted(long boxOffset, long fileLength) {
+    }
+
+    /**
+     * Writes a copy of {@code file} to {@code temp} with {@code box} (a whole top-level box) right after {@code ftyp},
+     * as C2PA places its manifest store, dropping top-level {@code uuid} boxes whose extended type is {@code dropUuid}
+     * (an older manifest). Every other box is copied byte for byte; media bytes move, so every {@code stco}/{@code co64}
+     * chunk offset is moved to where its byte now lives ({@code stco} becomes {@code co64} past 4 GiB). Fragmented
+     * files (whose fragments carry offsets of their own) and files without {@code ftyp} first or without one moov
+     * are {@link Unsupported}.
+     */
+    public static Inserted writeWithBoxAfterFtyp(Path file, byte[] box, byte[] dropUuid, Path temp) throws IOException, Unsupported {
+        try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+            List<Box> boxes = topLevel(in);
+            if (boxes.isEmpty() || !boxes.get(0).type().equals("ftyp")) throw new Unsupported("the file does not start with an ftyp box");
+            List<Box> kept = new ArrayList<>();
+            Box moov = null;
+            for (Box b : boxes) {
+                String t = b.type();
+                if (t.equals("moof") || t.equals("mfra") || t.equals("sidx")) throw new Unsupported("fragmented MP4");
+                if (t.equals("uuid") && dropUuid != null && uuidIs(in, b, dropUuid)) continue;
+                if (t.equals("moov")) {
+                    if (moov != null) throw new Unsupported("two moov boxes");
+                    moov = b;
+                }
+                kept.add(b);
+            }
+            if (moov == null) throw new Unsupported("no moov box");
+            if (moov.size() > MAX_MOOV) throw new Unsupported("moov larger than " + (MAX_MOOV >> 20) + " MiB");
+            byte[] buf = new byte[(int) moov.size()];
+            readFully(in, ByteBuffer.wrap(buf), moov.offset());
+            Node root = new Node("moov");
+            root.children = parseChildren(buf, moov.headerLength(), buf.length, "moov");
+            if (root.child("mvex") != null) throw new Unsupported("fragmented MP4");
+            // New offsets depend on moov's new size (stco may become co64), which depends on the offsets: settle it.
+            long moovSize = moov.size();
+            Node shifted = null;
+            long[] newStart = new long[kept.size()];
+            for (int round = 0; round < 4; round++) {
+                long pos = 0;
+                for (int i = 0; i < kept.size(); i++) {
+                    newStart[i] = pos;
+                    pos += kept.get(i) == moov ? moovSize : kept.get(i).size();
+                    if (i == 0) pos += box.length;
+                }
+                long[] starts = newStart.clone();
+                shifted = mapOffsets(root, o -> moveOffset(kept, starts, o));
+                if (shifted.size() == moovSize) break;
+                moovSize = shifted.size();
+                shifted = null;
+            }
+            if (shifted == null) throw new Unsupported("chunk offsets did not settle");
+            if (shifted.size() > 0xFFFFFFFFL) throw new Unsupported("moov too large");
+            try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING, LinkOption.NOFOLLOW_LINKS)) {
+                for (int i = 0; i < kept.size(); i++) {
+                    Box b = kept.get(i);
+                    if (b == moov) {
+                        ByteArrayOutputStream bytes = new ByteArrayOutputStream((int) shifted.size());
+                        DataOutputStream d = new DataOutputStream(bytes);
+                        shifted.write(d);
+                        d.flush();
+                        writeAll(out, bytes.toByteArray());
+                    } else {
+                        copy(in, b.offset(), b.size(), out);
+                    }
+                    if (i == 0) writeAll(out, box);
+                }
+                out.force(true);
+                return new Inserted(kept.get(0).size(), out.size());
+            }
+        }
+    }
+
+    /** Where a chunk offset's byte lives after the rewrite: same place inside its box, at the box's new start. */
+    private static long moveOffset(List<Box> kept, long[] newStart, long o) {
+        for (int i = 0; i < kept.size(); i++) {
+            Box b = kept.get(i);
+            if (o >= b.offset() && o < b.end()) return o - b.offset() + newStart[i];
+        }
+        return o; // points nowhere in the file (a broken table): left as it was
+    }
+
+    private static boolean uuidIs(FileChannel ch, Box b, byte[] uuid) throws IOException {
+        if (b.size() < b.headerLength() + 16L) return false;
+        ByteBuffer x = ByteBuffer.allocate(16);
+        readFully(ch, x, b.offset() + b.headerLength());
+        return java.util.Arrays.equals(x.array(), uuid);
+    }
+
+    private static void writeAll(FileChannel out, byte[] bytes) throws IOException {
+        ByteBuffer b = ByteBuffer.wrap(bytes);
+        while (b.hasRemaining()) out.write(b);
     }
 
     // ------------------------------------------------------------------ applying a plan
@@ -587,7 +689,8 @@ public final class Mp4Boxes {
         }
     }
 
-    private static void readFully(FileChannel ch, ByteBuffer buf, long pos) throws IOException {
+    /** Reads {@code buf.remaining()} bytes at {@code pos}; a short file is an error. */
+    public static void readFully(FileChannel ch, ByteBuffer buf, long pos) throws IOException {
         while (buf.hasRemaining()) {
             int n = ch.read(buf, pos + buf.position());
             if (n < 0) throw new IOException("unexpected end of file");

@@ -15,6 +15,8 @@ public interface DeliverySidecars {
 
     /** What to package, and where each segment's video is in the package (empty without the videos). */
     record Package(List<File> files, java.util.Map<Long, String> videoPaths) {
+        /** Nothing to package (no sidecars asked for, videos not included). */
+        static final Package EMPTY = new Package(List.of(), java.util.Map.of());
     }
 
     /**

@@ -93,6 +93,13 @@ public final class MetadataDelivery {
     private final Path dataDir;
 
     private DeliverySidecars sidecars = DeliverySidecars.NONE;
+    private DeliveryCredentials credentials = DeliveryCredentials.NONE;
+
+    /** Where signed clips come from when a delivery asks for content credentials. */
+    public MetadataDelivery withCredentials(DeliveryCredentials credentials) {
+        this.credentials = credentials;
+        return this;
+    }
 
     /** Lets deliveries include VFX sidecars (wired by the composition root). */
     public MetadataDelivery withSidecars(DeliverySidecars sidecars) {
@@ -169,16 +176,17 @@ public final class MetadataDelivery {
      * a bad template id or an unreadable video leaves no package behind.
      */
     public DeliveryResult deliver(long projectId, Format format, Path target, List<Long> sidecarTemplateIds) {
-        return deliver(projectId, format, target, sidecarTemplateIds, !sidecarTemplateIds.isEmpty(), false);
+        return deliver(projectId, format, target, sidecarTemplateIds, !sidecarTemplateIds.isEmpty(), false, false);
     }
 
     /**
      * As above; with {@code includeMedia} the package also carries the videos at their data-directory paths (so the
-     * sidecars' package-relative references and the metadata's {@code output_video_path} resolve inside it), and with
-     * {@code serverPaths} the sidecars reference the videos at their absolute paths on the server instead.
+     * sidecars' package-relative references and the metadata's {@code output_video_path} resolve inside it), with
+     * {@code serverPaths} the sidecars reference the videos at their absolute paths on the server instead, and with
+     * {@code contentCredentials} a C2PA-signed copy of every clip goes under {@code clips/}.
      */
     public DeliveryResult deliver(long projectId, Format format, Path target, List<Long> sidecarTemplateIds,
-                                  boolean includeMedia, boolean serverPaths) {
+                                  boolean includeMedia, boolean serverPaths, boolean contentCredentials) {
         requireReady(projectId);
         Path out = (target == null ? defaultTarget(projectId, format) : target).toAbsolutePath().normalize();
         if (Files.exists(out)) throw ApiError.conflict("output", "the delivery target already exists: " + out);
@@ -186,14 +194,30 @@ public final class MetadataDelivery {
         Path scratch = null;
         Map<Long, String> videoPaths = Map.of();
         try {
-            if (!sidecarTemplateIds.isEmpty() || includeMedia) {
+            if (!sidecarTemplateIds.isEmpty() || includeMedia || contentCredentials) {
                 try {
                     Files.createDirectories(out.getParent());
                     scratch = Files.createTempDirectory(out.getParent(), ".sidecars-");
                 } catch (IOException e) {
                     throw MetadataService.notWritable(out, e);
                 }
-                DeliverySidecars.Package pkg = sidecars.write(projectId, sidecarTemplateIds, scratch, includeMedia, serverPaths);
+                if (contentCredentials) {
+                    Path clips = scratch.resolve("clips");
+                    try {
+                        Files.createDirectories(clips);
+                    } catch (IOException e) {
+                        throw MetadataService.notWritable(out, e);
+                    }
+                    for (DeliveryCredentials.File f : credentials.sign(projectId, clips)) {
+                        String name = "clips/" + f.name().replace('\\', '/');
+                        if (name.contains("/../") || name.endsWith("/..") || f.name().startsWith("/")) {
+                            throw new IllegalStateException("clip escapes the package: " + f.name());
+                        }
+                        entries.add(new Entry(name, f.source(), null));
+                    }
+                }
+                DeliverySidecars.Package pkg = sidecarTemplateIds.isEmpty() && !includeMedia ? DeliverySidecars.Package.EMPTY
+                        : sidecars.write(projectId, sidecarTemplateIds, scratch, includeMedia, serverPaths);
                 videoPaths = pkg.videoPaths();
                 for (DeliverySidecars.File f : pkg.files()) {
                     String name = f.name().replace('\\', '/');

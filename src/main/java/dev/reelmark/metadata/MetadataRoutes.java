@@ -103,10 +103,11 @@ public final class MetadataRoutes {
                 .summary("Package the project's metadata into a delivery folder or ZIP")
                 .description("Body {\"format\": \"folder\"|\"zip\"}. Writes {character}/metadata.json and "
                         + "{character}/scenes/{scene}/video_metadata.json under <data>/deliveries/, and with \"sidecar_template_ids\" the VFX sidecars of every video under sidecars/ "
-                        + "(with the videos at their data-directory paths unless include_media is false; server_paths makes the sidecars reference the videos on the server). 422 metadata_not_ready "
+                        + "(with the videos at their data-directory paths unless include_media is false; server_paths makes the sidecars reference the videos on the server), and with \"content_credentials\": true a C2PA-signed copy of every clip under clips/ (409 naming a clip that cannot be signed). 422 metadata_not_ready "
                         + "lists the characters whose metadata is missing or stale (in \"characters\"); nothing is written then.")
                 .request(optional(objectOf("format", Json.object().set("enum", Json.MAPPER.createArrayNode().add("folder").add("zip")),
-                        "sidecar_template_ids", arrayOf(type("integer")), "include_media", type("boolean"), "server_paths", type("boolean"))))
+                        "sidecar_template_ids", arrayOf(type("integer")), "include_media", type("boolean"), "server_paths", type("boolean"),
+                        "content_credentials", type("boolean"))))
                 .response(201, objectOf("project_id", type("integer"), "format", type("string"), "path", type("string"),
                         "files", arrayOf(type("string")), "bytes", type("integer")))
                 .errors(400, 404, 409, 422)
@@ -125,7 +126,7 @@ public final class MetadataRoutes {
         long id = Requests.pathId(ctx, "id");
         ObjectNode body = Requests.jsonObject(ctx, true);
         body.fieldNames().forEachRemaining(f -> {
-            if (!java.util.Set.of("format", "sidecar_template_ids", "include_media", "server_paths").contains(f)) throw ApiError.badField(f, "unknown property");
+            if (!java.util.Set.of("format", "sidecar_template_ids", "include_media", "server_paths", "content_credentials").contains(f)) throw ApiError.badField(f, "unknown property");
         });
         JsonNode format = body.get("format");
         if (format != null && !format.isTextual()) throw ApiError.badField("format", "must be folder or zip");
@@ -145,9 +146,10 @@ public final class MetadataRoutes {
         if (!templates.isEmpty() && !includeMedia && !serverPaths) {
             throw ApiError.badField("include_media", "sidecars reference the videos: include them (include_media) or reference them on the server (server_paths)");
         }
+        boolean credentials = flag(body, "content_credentials", false);
         try {
             ctx.status(201).json(delivery.deliver(id, MetadataDelivery.Format.parse(format == null ? null : format.asText()), null,
-                    templates, includeMedia, serverPaths));
+                    templates, includeMedia, serverPaths, credentials));
         } catch (MetadataDelivery.NotReady e) {
             ObjectNode error = Json.MAPPER.valueToTree(e.body());
             error.set("characters", Json.MAPPER.valueToTree(e.blocking()));

@@ -1,0 +1,23 @@
+package dev.reelmark.metadata;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Signed clips for a delivery with {@code "content_credentials": true}, from the credentials feature (wired by the
+ * composition root): every clip of the project, each with a C2PA manifest built from its receipt. A clip that cannot be
+ * signed (no receipt, not MP4/MOV) is a 409 naming it, so the package is never written half-signed.
+ */
+public interface DeliveryCredentials {
+    /** One signed clip: {@code name} relative to the package's {@code clips/} folder. */
+    record File(String name, Path source) {
+    }
+
+    /** Writes a signed copy of each of the project's clips under {@code scratch} and lists them. */
+    List<File> sign(long projectId, Path scratch);
+
+    /** No credentials feature wired: asking for them is a 400. */
+    DeliveryCredentials NONE = (projectId, scratch) -> {
+        throw dev.reelmark.http.ApiError.badField("content_credentials", "content credentials are not available in this server");
+    };
+}
