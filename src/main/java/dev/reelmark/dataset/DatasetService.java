@@ -20,6 +20,7 @@ import dev.reelmark.jobs.JobService;
 import dev.reelmark.jobs.JobStatus;
 import dev.reelmark.media.AtomicOutput;
 import dev.reelmark.media.FfmpegTools;
+import dev.reelmark.media.FileModes;
 import dev.reelmark.media.MediaRoots;
 import dev.reelmark.media.SafeZip;
 
@@ -266,7 +267,7 @@ public final class DatasetService {
                 try (SafeZip zip = SafeZip.create(out.temp())) {
                     p = pack(ctx, row, config, sel, zip, work);
                 }
-                out.commit();
+                FileModes.asNewFile(out.commit());
             }
             long size = Files.size(zipFile);
             store.complete(id, p.manifest, zipFile.toString(), size, p.packed, p.failed.size());

@@ -299,7 +299,7 @@ public final class SidecarExporter {
                     zip.addFile(name, c.file());
                 }
             }
-            out.commit();
+            dev.reelmark.media.FileModes.asNewFile(out.commit());
         }
         return Files.size(zipFile);
     }
