@@ -50,7 +50,7 @@ class DatasetFaceCropTest {
         // 1 s of grey, then 1 s of the photo, at 12 fps: frames 0-11 have no face, 12-23 have one
         clip(ff, media.resolve("clips/late face.mp4"), photo, "0x808080");
         clip(ff, media.resolve("clips/late face 2.mp4"), photo, "0x707070");
-        run(ff, List.of("-f", "lavfi", "-i", "color=c=0x3366aa:s=320x240:d=2:r=12", "-pix_fmt", "yuv420p", "-c:v", "libx264",
+        run(ff, List.of("-f", "lavfi", "-i", "color=c=0x3366aa:s=320x240:d=2:r=12", "-pix_fmt", "yuv420p", "-c:v", "mpeg4",
                 media.resolve("clips/plain.mp4").toString()));
     }
 
@@ -145,7 +145,7 @@ class DatasetFaceCropTest {
         Files.createDirectories(out.getParent());
         run(ff, List.of("-f", "lavfi", "-i", "color=c=" + grey + ":s=512x512:d=1:r=12", "-loop", "1", "-framerate", "12", "-t", "1",
                 "-i", photo.toString(), "-filter_complex", "[1:v]format=yuv420p,setsar=1[p];[0:v]format=yuv420p,setsar=1[g];[g][p]concat=n=2:v=1[v]",
-                "-map", "[v]", "-r", "12", "-c:v", "libx264", "-crf", "18", out.toString()));
+                "-map", "[v]", "-r", "12", "-c:v", "mpeg4", "-q:v", "2", out.toString()));
     }
 
     private static void run(FfmpegTools ff, List<String> args) throws IOException {
