@@ -11,6 +11,7 @@ export const REASON_LABELS: Record<string, string> = {
   media_changed: 'a clip or image changed on disk',
   media_missing: 'a clip or image is missing',
   media_unrecorded: 'written before its media were recorded',
+  path_changed: 'under an old name (regenerate to move it)',
 };
 
 /** A reason code in words; an unknown code shows as the server names it. */

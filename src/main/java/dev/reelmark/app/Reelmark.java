@@ -131,6 +131,12 @@ public final class Reelmark implements AutoCloseable {
         SidecarExporter sidecarExporter = new SidecarExporter(clipFacts, MediaRoots.of(config.dataDir()));
         this.sidecarExportJob = new SidecarExportJob(sidecars, catalog, sidecarExporter, config.dataDir());
         jobs.register(sidecarExportJob);
+        try {
+            // partial folders of exports cancelled while paused, or of jobs that are gone, are never resumed
+            sidecarExportJob.removeLeftovers(id -> jobs.find(id).map(dev.reelmark.jobs.Job::isTerminal).orElse(true));
+        } catch (java.io.IOException e) {
+            org.slf4j.LoggerFactory.getLogger(Reelmark.class).warn("cannot sweep partial sidecar exports: {}", e.toString());
+        }
         metadataDelivery.withSidecars(new SidecarDelivery(sidecars, sidecarExporter));
         this.datasets = new DatasetService(db, catalog, jobs, segmentFacts, MediaRoots.of(config.dataDir()), this::ffmpegTools, config.dataDir());
         jobs.register(new DatasetExportJob(datasets));

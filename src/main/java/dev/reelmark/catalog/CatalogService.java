@@ -76,10 +76,21 @@ public final class CatalogService {
                 .bind("name", name).map(CatalogRepository.rowMapper(CatalogModel.PROJECTS)).findOne());
     }
 
+    /**
+     * Changes the fields of the body that differ from the row. A body that changes nothing (every value already
+     * the row's) writes nothing: {@code updated_at} stays, and no listener hears of it, so no file goes stale.
+     */
     public ObjectNode update(EntityType type, long id, ObjectNode body) {
-        Map<String, Object> values = CatalogValidator.forUpdate(type, body);
+        Map<String, Object> requested = CatalogValidator.forUpdate(type, body);
+        boolean[] changed = {false};
         ObjectNode updated = write(type, h -> {
             ObjectNode existing = CatalogRepository.find(h, type, id).orElseThrow(() -> ApiError.notFound(type.label(), id));
+            Map<String, Object> values = new java.util.LinkedHashMap<>();
+            requested.forEach((name, value) -> {
+                if (!CatalogValues.same(type.field(name).orElseThrow(), value, existing.get(name))) values.put(name, value);
+            });
+            if (values.isEmpty()) return existing;
+            changed[0] = true;
             Map<String, Object> merged = new HashMap<>();
             for (Field field : type.fields()) {
                 var node = existing.get(field.name());
@@ -92,7 +103,7 @@ public final class CatalogService {
             CatalogRepository.update(h, type, id, values);
             return CatalogRepository.find(h, type, id).orElseThrow();
         });
-        notify(type, id, "updated");
+        if (changed[0]) notify(type, id, "updated");
         return updated;
     }
 

@@ -29,8 +29,8 @@ public final class Main {
 
     /** Runs a command line and returns its exit code (tests call this instead of main). */
     public static int run(String... args) {
-        CommandLine cli = new CommandLine(new Main());
-        cli.setExecutionExceptionHandler(Cli::handle);
-        return cli.execute(args);
+        // picocli's default writers flush only on println: a command that prints a document without a final
+        // newline would lose it at System.exit, so the streams are flushed here whatever the command printed.
+        return Cli.run(new Main(), new java.io.PrintWriter(System.out, true), new java.io.PrintWriter(System.err, true), args);
     }
 }

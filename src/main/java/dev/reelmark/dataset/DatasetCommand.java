@@ -43,6 +43,8 @@ public final class DatasetCommand {
         boolean noVideos;
         @Option(names = "--no-frames", description = "videos only")
         boolean noFrames;
+        @Option(names = "--face-crops", description = "a crop of the character's face per sample (faces/)")
+        boolean faceCrops;
 
         @Override
         public Integer call() throws InterruptedException {
@@ -71,6 +73,7 @@ public final class DatasetCommand {
             if (seed != null) body.put("seed", seed);
             if (noVideos) body.put("include_videos", false);
             if (noFrames) body.put("frame_images", false);
+            if (faceCrops) body.put("face_crops", true);
             try (Reelmark app = Reelmark.open(common.config(1))) {
                 DatasetExport d = app.datasets().create(project, body);
                 Job job = SidecarCommand.follow(app, d.jobId(), "dataset");

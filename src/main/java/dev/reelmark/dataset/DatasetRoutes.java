@@ -80,6 +80,8 @@ public final class DatasetRoutes {
         p.set("seed", type("integer").put("description", "split seed (default 42)"));
         p.set("include_videos", type("boolean"));
         p.set("frame_images", type("boolean"));
+        p.set("face_crops", type("boolean").put("description", "a square crop of the character's face per sample"
+                + " (<split>/faces/<sample>.jpg; the whole frame, with face_crop.found false, when no face is found; default false)"));
         return s;
     }
 

@@ -20,6 +20,7 @@ import dev.reelmark.jobs.JobService;
 import dev.reelmark.jobs.JobStatus;
 import dev.reelmark.media.AtomicOutput;
 import dev.reelmark.media.FfmpegTools;
+import dev.reelmark.media.FileModes;
 import dev.reelmark.media.MediaRoots;
 import dev.reelmark.media.SafeZip;
 
@@ -65,6 +66,7 @@ public final class DatasetService {
     private final MediaRoots roots;
     private final Supplier<FfmpegTools> tools;
     private final Path datasetsDir;
+    private final FaceCrops faceCrops;
     /** Test hook: called with the sample index before each sample is packaged. */
     volatile IntConsumer beforeSample = i -> { };
 
@@ -77,6 +79,7 @@ public final class DatasetService {
         this.roots = roots;
         this.tools = tools;
         this.datasetsDir = dataDir.resolve("exports").resolve("datasets");
+        this.faceCrops = new FaceCrops(tools, facts);
     }
 
     /** Sets the per-sample hook (tests use it to make files vanish mid-export). */
@@ -264,7 +267,7 @@ public final class DatasetService {
                 try (SafeZip zip = SafeZip.create(out.temp())) {
                     p = pack(ctx, row, config, sel, zip, work);
                 }
-                out.commit();
+                FileModes.asNewFile(out.commit());
             }
             long size = Files.size(zipFile);
             store.complete(id, p.manifest, zipFile.toString(), size, p.packed, p.failed.size());
@@ -305,15 +308,16 @@ public final class DatasetService {
             return t;
         });
         java.util.concurrent.Future<String> nextFrame = null;
+        Map<Integer, FaceCrops.Result> faces = new java.util.concurrent.ConcurrentHashMap<>();
         try {
             for (int i = 0; i < sel.samples().size(); i++) {
                 Sample s = sel.samples().get(i);
                 beforeSample.accept(i);
                 ctx.progress(i, s.split() + "/" + s.id());
                 java.util.concurrent.Future<String> frame = nextFrame != null ? nextFrame
-                        : frames.submit(frameTask(config, s, work.resolve("frame-" + i + ".jpg")));
+                        : frames.submit(sampleTask(config, s, work, i, faces));
                 nextFrame = i + 1 < sel.samples().size()
-                        ? frames.submit(frameTask(config, sel.samples().get(i + 1), work.resolve("frame-" + (i + 1) + ".jpg"))) : null;
+                        ? frames.submit(sampleTask(config, sel.samples().get(i + 1), work, i + 1, faces)) : null;
                 String error;
                 try {
                     error = frame.get();
@@ -323,8 +327,10 @@ public final class DatasetService {
                     Thread.currentThread().interrupt();
                     throw new IOException("interrupted", e);
                 }
-                if (error == null) error = packOne(config, s, zip, work.resolve("frame-" + i + ".jpg"), work, jsonl, (ArrayNode) splits.get(s.split()));
+                if (error == null) error = packOne(config, s, zip, work.resolve("frame-" + i + ".jpg"), faces.remove(i),
+                        work.resolve("face-" + i + ".jpg"), work, jsonl, (ArrayNode) splits.get(s.split()));
                 Files.deleteIfExists(work.resolve("frame-" + i + ".jpg"));
+                Files.deleteIfExists(work.resolve("face-" + i + ".jpg"));
                 if (error != null) failed.addObject().put("segment_id", s.clip().segmentId()).put("sample", s.id()).put("split", s.split()).put("error", error);
                 else {
                     packed++;
@@ -376,7 +382,25 @@ public final class DatasetService {
         return new Packaged(manifest, packed, failed);
     }
 
-    /** Packages one sample; returns an error (nothing of it written) or null when it is in. */
+    /** The sample's frame image, then its face crop when asked for (into {@code faces}); an error or null. */
+    private java.util.concurrent.Callable<String> sampleTask(DatasetConfig config, Sample s, Path work, int i,
+                                                             Map<Integer, FaceCrops.Result> faces) {
+        java.util.concurrent.Callable<String> frame = frameTask(config, s, work.resolve("frame-" + i + ".jpg"));
+        return () -> {
+            String error = frame.call();
+            if (error != null || !config.faceCrops()) return error;
+            Clip c = s.clip();
+            if (c.file() == null || roots.resolve(c.file().toString()).isEmpty()) return "the video path is outside the media roots";
+            if (!Files.isRegularFile(c.file())) return "the video vanished before it was packaged: " + c.storedPath();
+            try {
+                faces.put(i, faceCrops.crop(c, work, work.resolve("face-" + i + ".jpg")));
+                return null;
+            } catch (IOException | RuntimeException e) {
+                return "face crop failed: " + e.getMessage();
+            }
+        };
+    }
+
     /**
      * Extracts the sample's frame (about 10% in, at most {@value #FRAME_WIDTH} px wide) with ffmpeg into
      * {@code out}; the answer is an error, or null when the frame is there (or not wanted).
@@ -408,8 +432,8 @@ public final class DatasetService {
     }
 
     /** Packages one sample whose frame is ready; returns an error (nothing of it written) or null when it is in. */
-    private String packOne(DatasetConfig config, Sample s, SafeZip zip, Path frame, Path work, Map<String, BufferedWriter> jsonl,
-                           ArrayNode splitList) throws IOException {
+    private String packOne(DatasetConfig config, Sample s, SafeZip zip, Path frame, FaceCrops.Result face, Path faceFile,
+                           Path work, Map<String, BufferedWriter> jsonl, ArrayNode splitList) throws IOException {
         Clip c = s.clip();
         if (c.file() == null || roots.resolve(c.file().toString()).isEmpty()) return "the video path is outside the media roots";
         String ext = extension(c.fileName());
@@ -417,6 +441,8 @@ public final class DatasetService {
         String videoName = s.id() + "." + ext;
         String frameName = "frames/" + s.id() + ".jpg";
         String metaName = "metadata/" + s.id() + ".json";
+        String faceName = "faces/" + s.id() + ".jpg";
+        if (config.faceCrops() && face == null) return "no face crop was made";
         FileChannel video = null;
         if (config.includeVideos()) {
             try {
@@ -427,17 +453,20 @@ public final class DatasetService {
         }
         // Every input is open: from here on the sample's entries are written whole.
         ObjectNode metadata = sampleMetadata(s, config.includeVideos() ? videoName : null, config.frameImages() ? frameName : null);
+        if (config.faceCrops()) metadata.set("face_crop", face.toJson(faceName));
         try {
             if (video != null) zip.addChannel(split + "/" + videoName, video);
         } finally {
             if (video != null) video.close();
         }
         if (config.frameImages()) zip.addFile(split + "/" + frameName, frame);
+        if (config.faceCrops()) zip.addFile(split + "/" + faceName, faceFile);
         zip.add(split + "/" + metaName, Json.PRETTY.writeValueAsBytes(metadata));
 
         ObjectNode row = Json.object().put("file_name", config.includeVideos() ? videoName : frameName);
         if (config.includeVideos() && config.frameImages()) row.put("frame_file", frameName);
         row.put("metadata_file", metaName);
+        if (config.faceCrops()) row.put("face_file", faceName).put("face_found", face.crop().found());
         for (String f : List.of("segment_id", "scene_id", "scene_type", "character", "caption", "prompt", "negative_prompt",
                 "seed", "model", "lora_weights", "generation_source", "receipt_id", "quality_score", "failure_tags")) {
             row.set(f, metadata.get(f));
@@ -453,6 +482,7 @@ public final class DatasetService {
         ObjectNode m = splitList.addObject().put("path", split + "/" + (config.includeVideos() ? videoName : frameName));
         if (config.frameImages()) m.put("frame", split + "/" + frameName);
         m.put("metadata", split + "/" + metaName);
+        if (config.faceCrops()) m.put("face", split + "/" + faceName).put("face_found", face.crop().found());
         m.set("prompt", metadata.get("prompt"));
         m.set("lora_weights", metadata.get("lora_weights"));
         m.set("generation_source", metadata.get("generation_source"));

@@ -140,7 +140,7 @@ public final class HttpGenerator implements VideoGenerator {
                 size = in.transferTo(os);
             }
             if (size == 0) throw new IOException("the generator at " + endpoint + " answered an empty video body");
-            return out.commit();
+            return dev.reelmark.media.FileModes.asNewFile(out.commit());
         }
     }
 

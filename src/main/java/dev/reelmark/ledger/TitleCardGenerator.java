@@ -111,7 +111,7 @@ public final class TitleCardGenerator implements VideoGenerator {
                     "-movflags", "+faststart", "-t", String.valueOf((int) SECONDS), "-f", "mp4", out.temp().toString()));
             ProcessRunner.Result r = ffmpeg.runFfmpeg(args, TIMEOUT);
             if (!r.ok()) throw ProcessRunner.failure("ffmpeg could not render the title card " + target, r);
-            return out.commit();
+            return dev.reelmark.media.FileModes.asNewFile(out.commit());
         } finally {
             Files.deleteIfExists(still);
         }

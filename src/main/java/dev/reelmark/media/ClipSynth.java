@@ -208,7 +208,7 @@ public final class ClipSynth {
                 throw ProcessRunner.failure("ffmpeg could not synthesize " + out.target() + " (" + spec.width() + "x"
                         + spec.height() + ", " + videoCodec + ", " + container.muxer + ")", r);
             }
-            return out.commit();
+            return FileModes.asNewFile(out.commit()); // a clip people open, not an owner-only temp file
         } finally {
             for (Path p : scratch) {
                 try {

@@ -358,7 +358,8 @@ public final class MetadataDelivery {
         Path staging;
         try {
             Files.createDirectories(out.getParent());
-            staging = Files.createTempDirectory(out.getParent(), "." + out.getFileName() + ".part-");
+            // a temp folder is owner-only (700); the delivered folder gets the mode mkdir would give it
+            staging = dev.reelmark.media.FileModes.asNewDirectory(Files.createTempDirectory(out.getParent(), "." + out.getFileName() + ".part-"));
         } catch (IOException | UncheckedIOException e) {
             throw MetadataService.notWritable(out, e);
         }
@@ -409,7 +410,7 @@ public final class MetadataDelivery {
                     zip.closeEntry();
                 }
             }
-            output.commit();
+            dev.reelmark.media.FileModes.asNewFile(output.commit());
         } catch (IOException | UncheckedIOException e) {
             throw MetadataService.notWritable(out, e);
         }

@@ -42,7 +42,8 @@ public final class MetadataRoutes {
                 .summary("Whether a character's character_metadata.json is current")
                 .description("generated_at and source_updated_at of the written file (null when never written), the "
                         + "sources' current updated_at, and the reasons it is stale (empty when current): not_generated, "
-                        + "source_changed, file_missing, file_modified, schema_version_changed, and for the segment videos "
+                        + "source_changed, file_missing, file_modified, schema_version_changed, path_changed (written under older "
+                        + "names: regenerating moves it), and for the segment videos "
                         + "and images it was built from (by content hash) media_changed, media_missing, media_unrecorded; "
                         + "media names each such file.")
                 .response(ref("MetadataStaleness")).errors(400, 404)
@@ -89,7 +90,7 @@ public final class MetadataRoutes {
         router.get("/api/projects/{id}/metadata/stale").tag(TAG)
                 .summary("Stale, missing or hand-edited metadata files of a project")
                 .description("Grouped by file type. Reasons: not_generated, source_changed, file_missing, file_modified, "
-                        + "schema_version_changed.")
+                        + "schema_version_changed, path_changed, media_changed, media_missing, media_unrecorded.")
                 .response(objectOf("project_id", type("integer"), "character_metadata", arrayOf(ref("MetadataStaleness")),
                         "video_metadata", arrayOf(ref("MetadataStaleness")), "stale_count", type("integer"),
                         "checked_count", type("integer")))

@@ -19,6 +19,7 @@ import dev.reelmark.db.Timestamps;
 import dev.reelmark.http.ApiError;
 import dev.reelmark.http.Json;
 import dev.reelmark.media.AtomicOutput;
+import dev.reelmark.media.FileModes;
 import dev.reelmark.media.FfmpegTools;
 import dev.reelmark.media.MediaIdentity;
 import dev.reelmark.media.MediaException;
@@ -78,6 +79,8 @@ public final class MetadataService implements AutoCloseable {
     public static final String MEDIA_MISSING = "media_missing";
     /** The file was written before the media it was built from were recorded: nothing vouches for them. */
     public static final String MEDIA_UNRECORDED = "media_unrecorded";
+    /** The file is at a path older names gave it (a renamed project, character or scene): regenerating moves it. */
+    public static final String PATH_CHANGED = "path_changed";
 
     /**
      * @param outputRoot     where metadata files are written (default {@code <data>/metadata})
@@ -394,7 +397,7 @@ public final class MetadataService implements AutoCloseable {
             try (OutputStream os = Files.newOutputStream(out.temp())) {
                 os.write(bytes);
             }
-            written = out.commit();
+            written = FileModes.asNewFile(out.commit()); // not the temp file's owner-only 600
         } catch (IOException | UncheckedIOException e) {
             throw notWritable(target, e);
         }
@@ -414,11 +417,33 @@ public final class MetadataService implements AutoCloseable {
         List<GeneratedFile> out = new ArrayList<>(rows.size());
         for (MetadataStore.Upserted up : rows) {
             MetadataGeneration row = up.row();
-            if (up.previousPath() != null && !up.previousPath().equals(row.filePath())) deleteQuietly(resolve(up.previousPath()));
+            if (up.previousPath() != null && !up.previousPath().equals(row.filePath())) moved(resolve(up.previousPath()));
             out.add(new GeneratedFile("regenerated", row.entityType(), row.entityId(), row.fileType(), row.filePath(),
                     row.generatedAt(), row.sourceUpdatedAt(), row.schemaVersion(), row.fileHash()));
         }
         return out;
+    }
+
+    /**
+     * The file at a path older names gave it is removed, and so are the folders it leaves empty, up to the output
+     * root. A folder that still holds something (another file still to move, a user's own notes) stays.
+     */
+    private void moved(Path old) {
+        deleteQuietly(old);
+        Path root = options.outputRoot().toAbsolutePath().normalize();
+        for (Path dir = old.toAbsolutePath().normalize().getParent(); dir != null && dir.startsWith(root) && !dir.equals(root);
+             dir = dir.getParent()) {
+            try (var entries = Files.list(dir)) {
+                if (entries.findAny().isPresent()) return;
+            } catch (IOException e) {
+                return; // already gone
+            }
+            try {
+                Files.delete(dir);
+            } catch (IOException e) {
+                return;
+            }
+        }
     }
 
     private static AtomicOutput createOutput(Path target) {
@@ -468,11 +493,21 @@ public final class MetadataService implements AutoCloseable {
     /** The state of one entity's file against its sources and the disk. 404 for an unknown entity. */
     public Staleness staleness(String entityType, long entityId) {
         String fileType = CHARACTER.equals(entityType) ? MetadataSchemas.CHARACTER : MetadataSchemas.VIDEO;
-        Sources sources = CHARACTER.equals(entityType) ? characterSnapshot(entityId).sources() : sceneSnapshot(entityId).sources();
-        return staleness(entityType, entityId, fileType, sources, store.find(entityType, entityId, fileType).orElse(null));
+        Sources sources;
+        Path expected;
+        if (CHARACTER.equals(entityType)) {
+            CharacterSnapshot c = characterSnapshot(entityId);
+            sources = c.sources();
+            expected = characterFile(c.project, c.character);
+        } else {
+            SceneSnapshot sc = sceneSnapshot(entityId);
+            sources = sc.sources();
+            expected = sceneFile(sc.project, sc.character, sc.scene);
+        }
+        return staleness(entityType, entityId, fileType, sources, expected, store.find(entityType, entityId, fileType).orElse(null));
     }
 
-    private Staleness staleness(String entityType, long id, String fileType, Sources sources, MetadataGeneration g) {
+    private Staleness staleness(String entityType, long id, String fileType, Sources sources, Path expected, MetadataGeneration g) {
         List<String> reasons = new ArrayList<>();
         if (g == null) {
             reasons.add(NOT_GENERATED);
@@ -483,6 +518,7 @@ public final class MetadataService implements AutoCloseable {
         }
         if (!SCHEMA_VERSION.equals(g.schemaVersion())) reasons.add(SCHEMA_CHANGED);
         Path file = resolve(g.filePath());
+        if (!file.toAbsolutePath().normalize().equals(expected.toAbsolutePath().normalize())) reasons.add(PATH_CHANGED);
         if (!Files.isRegularFile(file)) {
             reasons.add(FILE_MISSING);
         } else {
@@ -544,8 +580,18 @@ public final class MetadataService implements AutoCloseable {
 
         Staleness staleness(WorkItem item) {
             boolean character = CHARACTER.equals(item.entityType());
-            Sources sources = character ? snapshots.character(item.entityId()).sources() : snapshots.scene(item.entityId()).sources();
-            return MetadataService.this.staleness(item.entityType(), item.entityId(), item.fileType(), sources,
+            Sources sources;
+            Path expected;
+            if (character) {
+                CharacterSnapshot c = snapshots.character(item.entityId());
+                sources = c.sources();
+                expected = characterFile(c.project, c.character);
+            } else {
+                SceneSnapshot sc = snapshots.scene(item.entityId());
+                sources = sc.sources();
+                expected = sceneFile(sc.project, sc.character, sc.scene);
+            }
+            return MetadataService.this.staleness(item.entityType(), item.entityId(), item.fileType(), sources, expected,
                     (character ? characterRows : sceneRows).get(item.entityId()));
         }
 
@@ -726,7 +772,10 @@ public final class MetadataService implements AutoCloseable {
         } else if (deleted && type != CatalogModel.FRAME_METRICS && type != CatalogModel.ASSETS) {
             sweepPending = true; // the parent of a deleted row is no longer known: recheck what is recorded
         } else if (type == CatalogModel.PROJECTS) {
-            catalog.reads().charactersOf(id).forEach(c -> pendingCharacters.add(c.id()));
+            // the project's name is the top folder of every file: a rename moves the scenes' files too
+            List<Long> characters = catalog.reads().charactersOf(id).stream().map(dev.reelmark.catalog.Character::id).toList();
+            pendingCharacters.addAll(characters);
+            catalog.reads().scenesOfCharacters(characters).forEach(s -> pendingScenes.add(s.id()));
         } else if (type == CatalogModel.IMAGES) {
             pendingCharacters.add(catalog.reads().requireImage(id).characterId());
         } else if (type == CatalogModel.IMAGE_VARIANTS) {

@@ -8,6 +8,7 @@ import dev.reelmark.http.ApiError;
 import dev.reelmark.http.Json;
 import dev.reelmark.jobs.JobContext;
 import dev.reelmark.jobs.JobHandler;
+import dev.reelmark.jobs.JobInterruptedException;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -37,6 +38,8 @@ public final class SidecarExportJob implements JobHandler {
     private final CatalogService catalog;
     private final SidecarExporter exporter;
     private final Path exportsDir;
+    /** Whether a job id names a job that will never run again (finished, cancelled, failed or gone). */
+    private volatile java.util.function.LongPredicate finished = id -> false;
 
     public SidecarExportJob(SidecarService sidecars, CatalogService catalog, SidecarExporter exporter, Path dataDir) {
         this.sidecars = sidecars;
@@ -95,6 +98,22 @@ public final class SidecarExportJob implements JobHandler {
         return n.longValue();
     }
 
+    /**
+     * Removes the {@code .job-<id>.partial} folders of jobs that will never continue (a job cancelled while paused
+     * or queued, a process that died): called at startup and before each export. Folders of jobs that may still
+     * resume are kept.
+     */
+    public void removeLeftovers(java.util.function.LongPredicate finished) throws IOException {
+        this.finished = finished;
+        if (!Files.isDirectory(exportsDir)) return;
+        try (Stream<Path> list = Files.list(exportsDir)) {
+            for (Path p : list.toList()) {
+                var m = java.util.regex.Pattern.compile("\\.job-(\\d{1,18})\\.partial").matcher(p.getFileName().toString());
+                if (m.matches() && finished.test(Long.parseLong(m.group(1)))) deleteTree(p);
+            }
+        }
+    }
+
     /** The finished export's directory and ZIP for a job id. */
     public Path directoryOf(long jobId) {
         return exportsDir.resolve("job-" + jobId);
@@ -118,8 +137,23 @@ public final class SidecarExportJob implements JobHandler {
         ctx.total(scope.size());
         Path partial = exportsDir.resolve(".job-" + ctx.jobId() + ".partial");
         int start = ctx.resumed() ? ctx.state().path("next").asInt(0) : 0;
+        removeLeftovers(finished);
         if (start == 0) deleteTree(partial);
         Files.createDirectories(partial);
+        try {
+            export(ctx, project, character, templates, includeMedia, serverPaths, scope, partial, start);
+        } catch (JobInterruptedException e) {
+            // a paused (or shut-down) export continues from its folder; a cancelled one never will
+            if (e.reason() == JobInterruptedException.Reason.CANCELLED) deleteTree(partial);
+            throw e;
+        } catch (IOException | RuntimeException | Error e) {
+            deleteTree(partial);
+            throw e;
+        }
+    }
+
+    private void export(JobContext ctx, long project, Long character, List<SidecarTemplate> templates, boolean includeMedia, boolean serverPaths,
+                        List<dev.reelmark.catalog.SegmentContext> scope, Path partial, int start) throws IOException {
         ArrayNode failures = ctx.state().has("failures") ? (ArrayNode) ctx.state().get("failures").deepCopy() : Json.MAPPER.createArrayNode();
         ArrayNode warnings = ctx.state().has("warnings") ? (ArrayNode) ctx.state().get("warnings").deepCopy() : Json.MAPPER.createArrayNode();
         long[] last = {System.nanoTime()};

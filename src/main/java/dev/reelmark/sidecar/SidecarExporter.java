@@ -324,7 +324,7 @@ public final class SidecarExporter {
                 }
                 for (var m : mediaFiles(media, layout).entrySet()) zip.addFile(m.getKey(), m.getValue());
             }
-            out.commit();
+            dev.reelmark.media.FileModes.asNewFile(out.commit());
         }
         return Files.size(zipFile);
     }

@@ -49,6 +49,12 @@ class MetadataCommandTest {
             assertThat(preview.json().get("name").asText()).isEqualTo("Good");
             assertThat(cli(args(List.of("preview", "--scene", String.valueOf(ids[3])), common)).json().get("technical").get("segment_count").asInt()).isEqualTo(1);
 
+            // Through the real entry point, on the process's standard output as a shell reads it.
+            Run main = main(args(List.of("metadata", "preview", "--scene", String.valueOf(ids[3])), common));
+            assertThat(main.code()).as(main.err()).isZero();
+            assertThat(main.out()).startsWith("{\n  \"schema_version\"").endsWith("}\n");
+            assertThat(main.json().get("technical").get("segment_count").asInt()).isEqualTo(1);
+
             // A batch with a broken character: report printed, exit 1, the good ones written.
             Run batch = cli(args(List.of("regenerate", "--project", String.valueOf(ids[0])), common));
             assertThat(batch.code()).isEqualTo(1);
@@ -83,6 +89,22 @@ class MetadataCommandTest {
                 assertThat(r.err()).isNotBlank();
             }
         }
+    }
+
+    /** {@code Main.run} with System.out/err captured: what {@code reelmark ...} prints before the process exits. */
+    static Run main(String... args) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(), err = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream stdout = System.out, stderr = System.err;
+        int code;
+        try {
+            System.setOut(new java.io.PrintStream(out, false, java.nio.charset.StandardCharsets.UTF_8));
+            System.setErr(new java.io.PrintStream(err, false, java.nio.charset.StandardCharsets.UTF_8));
+            code = dev.reelmark.cli.Main.run(args);
+        } finally {
+            System.setOut(stdout);
+            System.setErr(stderr);
+        }
+        return new Run(code, out.toString(java.nio.charset.StandardCharsets.UTF_8), err.toString(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     private static String[] args(List<String> command, List<String> common) {
