@@ -53,6 +53,12 @@ export function toValues(fields: readonly FieldSpec[], record: Record<string, un
   return values;
 }
 
+/** The server's message without the field name it starts with ("name: must not be blank" → "must not be blank"). */
+export function atField(error: ApiError): string {
+  const prefix = `${error.field}: `;
+  return error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message;
+}
+
 interface Props {
   /** The form's accessible name, e.g. "New character". */
   label: string;
@@ -146,7 +152,7 @@ export function EntityForm({ label, fields, initial, submitLabel, onSubmit, onCa
             ) : null}
             {invalid ? (
               <p className="field-error error-text" id={errorId}>
-                {fieldError.message}
+                {atField(fieldError)}
               </p>
             ) : null}
           </div>

@@ -4,6 +4,7 @@ import { toApiError, useApiData } from '../../api/useApiData';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { useCan } from '../auth/permissions';
 import { catalogWrites } from './edits';
+import { atField } from './EntityForm';
 
 /** Who appears in a segment (the names its comment tag's People line is written from): listed, added, removed. */
 export function SegmentPeople({ segmentId, projectId }: { segmentId: number; projectId: number }) {
@@ -85,7 +86,7 @@ export function SegmentPeople({ segmentId, projectId }: { segmentId: number; pro
       ) : null}
       {error?.field === 'name' ? (
         <p className="field-error error-text" id={`${inputId}-error`}>
-          {error.message}
+          {atField(error)}
         </p>
       ) : error ? (
         <ErrorNotice error={error} title="Could not change the people" inline />

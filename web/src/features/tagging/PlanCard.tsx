@@ -15,8 +15,11 @@ export function PlanCard({
   selected,
   onSelect,
   onEdited,
+  canEdit = true,
 }: {
   item: PlanItem;
+  /** Whether the caller may edit and write (a viewer sees the plan only). */
+  canEdit?: boolean;
   selected: boolean;
   onSelect: (selected: boolean) => void;
   onEdited: (item: PlanItem) => void;
@@ -32,13 +35,13 @@ export function PlanCard({
       data-risk={item.risk_level}
     >
       <div className="tag-card-header">
-        <input
+        {canEdit ? <input
           type="checkbox"
           checked={selected}
           disabled={!selectable}
           onChange={(e) => onSelect(e.target.checked)}
           aria-label={`Select ${item.file_path}`}
-        />
+        /> : null}
         <div className="tag-card-title">
           <p className="tag-card-name">
             <strong>{item.file_name}</strong>{' '}
@@ -104,7 +107,7 @@ export function PlanCard({
               <dd>{formatBytes(item.size_bytes)}</dd>
             </div>
           </dl>
-          {item.can_update ? <EditForm key={item.result_people.join('\n')} item={item} onEdited={onEdited} /> : null}
+          {item.can_update && canEdit ? <EditForm key={item.result_people.join('\n')} item={item} onEdited={onEdited} /> : null}
         </div>
       ) : null}
     </article>
