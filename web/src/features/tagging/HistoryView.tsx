@@ -11,6 +11,7 @@ import { useKeptData } from '../metadata/useKeptData';
 import { taggingApi, type HistoryFilter, type Operation, type RollbackAnswer } from './api';
 import { canRollBack, operationTone } from './logic';
 import { OperationMonitor } from './OperationMonitor';
+import { CommentDiff } from './CommentDiff';
 
 /** Every write and rollback, newest first, each with its files and a Rollback button for finished writes. */
 export function HistoryView() {
@@ -272,8 +273,12 @@ function OperationFiles({ id }: { id: number }) {
                 ))}
               </td>
               <td data-label="Comment">
-                <span className="tag-comment-before">{i.previous_comment ?? 'none'}</span> →{' '}
-                <span className="tag-comment-after">{i.new_comment ?? 'none'}</span>
+                <CommentDiff before={i.previous_comment} after={i.new_comment} label="Changed part" />
+                <details>
+                  <summary>Whole comments</summary>
+                  <span className="tag-comment-before">{i.previous_comment ?? 'none'}</span> →{' '}
+                  <span className="tag-comment-after">{i.new_comment ?? 'none'}</span>
+                </details>
               </td>
             </tr>
           ))}

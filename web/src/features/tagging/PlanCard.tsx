@@ -1,3 +1,4 @@
+import { CommentDiff } from './CommentDiff';
 import { useId, useState } from 'react';
 import type { ApiError } from '../../api/client';
 import { toApiError } from '../../api/useApiData';
@@ -82,6 +83,7 @@ export function PlanCard({
       ) : null}
       {open ? (
         <div id={detailsId} className="tag-card-details">
+          <CommentDiff before={item.existing_comment} after={item.result_comment} />
           <div className="tag-compare">
             <section aria-label="Current comment">
               <h4>Current comment</h4>
