@@ -5,6 +5,7 @@ import { Loading } from '../../components/Loading';
 import { StatusBadge } from '../../components/StatusBadge';
 import { CreateButton, DeleteButton, EditButton } from './EditControls';
 import { FIELDS } from './edits';
+import { AddSourceImage } from './AddSourceImage';
 
 /** A character's current source images and their variants (front, profile…), with their create/edit/delete. */
 export function CharacterImages({ characterId, projectId }: { characterId: number; projectId: number }) {
@@ -25,14 +26,7 @@ export function CharacterImages({ characterId, projectId }: { characterId: numbe
         <h2 id="images-heading" className="section-title">
           Source images
         </h2>
-        <CreateButton
-          kind="images"
-          fields={FIELDS.images}
-          parent={{ character_id: characterId, image_type: 'source' }}
-          projectId={projectId}
-          onCreated={images.reload}
-          buttonLabel="Add source image"
-        />
+        <AddSourceImage characterId={characterId} projectId={projectId} onAdded={images.reload} />
       </div>
       {images.status === 'loading' ? <Loading label="Loading images…" /> : null}
       {images.status === 'error' ? (

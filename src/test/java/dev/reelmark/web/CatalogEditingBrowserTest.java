@@ -68,7 +68,11 @@ class CatalogEditingBrowserTest {
 
     @Test
     @Order(1)
-    void createACharacterThroughTheFormSeeTheFieldErrorAndDeleteItWithConfirmation() {
+    void createACharacterThroughTheFormSeeTheFieldErrorAndDeleteItWithConfirmation(@TempDir Path files) {
+        Path png = files.resolve("zoë front.png");
+        var made = dev.reelmark.media.ProcessRunner.run(List.of(dev.reelmark.media.FfmpegTools.defaults().ffmpeg().toString(),
+                "-v", "error", "-f", "lavfi", "-i", "testsrc2=size=96x64", "-frames:v", "1", png.toString()), java.time.Duration.ofSeconds(60));
+        assertTrue(made.ok(), made.stderr());
         List<String> errors = new ArrayList<>();
         Page page = harness.newPage(1440, 900, errors);
         try (BrowserContext context = page.context()) {
@@ -113,7 +117,23 @@ class CatalogEditingBrowserTest {
             Locator edit = page.getByRole(AriaRole.DIALOG);
             edit.getByLabel("Hair colour").fill("auburn");
             button(edit, "Save").click();
-            assertThat(page.locator("dl.facts")).containsText("auburn");
+            assertThat(page.getByRole(AriaRole.REGION, new Page.GetByRoleOptions().setName("Details"))).containsText("auburn");
+
+            // a source image uploaded from this machine (a PNG made by ffmpeg), then one picked from the media roots
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Add source image")).click();
+            Locator add = page.getByRole(AriaRole.DIALOG, new Page.GetByRoleOptions().setName("Add a source image"));
+            add.getByLabel("Upload a PNG, JPEG or WebP (at most 5 MB)").setInputFiles(png);
+            button(add, "Upload").click();
+            assertThat(add).isHidden();
+            Locator images = page.getByRole(AriaRole.REGION, new Page.GetByRoleOptions().setName("Source images"));
+            assertThat(images).containsText("zoë front.png");
+            assertThat(images).containsText("images/zoe_angstrom/zoë front.png");
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Add source image")).click();
+            add.getByLabel("Or pick a file already in the media roots").fill("ava_reyes_source");
+            add.getByLabel("Image file").selectOption(new com.microsoft.playwright.options.SelectOption().setIndex(1));
+            button(add, "Use this file").click();
+            assertThat(add).isHidden();
+            assertThat(images).containsText("images/ava_reyes_source.png");
 
             // delete: asked first; Cancel keeps it, Escape closes the dialog, Delete removes it
             Locator deleteButton = page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Delete character Zoë Ångström"));
