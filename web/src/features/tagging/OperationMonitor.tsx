@@ -118,7 +118,8 @@ export function OperationMonitor({
 
   const op = status?.operation;
   // A pause is asked of the worker, which finishes the file it is writing first: until its job stops it is pausing.
-  const pausing = op?.status === 'paused' && status?.job?.status === 'running';
+  // The job is paused at once but its runner keeps its claim until it stops (claimed_by is cleared then).
+  const pausing = op?.status === 'paused' && !!status?.job && status.job.status !== 'queued' && status.job.claimed_by != null;
   const shownStatus = pausing ? 'pausing…' : op?.status.replace(/_/g, ' ');
   const canControl = useCan('lead');
   const done = status?.progress.done ?? 0;
