@@ -159,6 +159,33 @@ class CatalogEditingBrowserTest {
 
     @Test
     @Order(2)
+    void theProjectWideListFiltersFromTheUrlAndApprovesTheSelection() {
+        int generating = json("/api/segments?status=generating&limit=500").get("total").asInt();
+        assertTrue(generating > 0, "the demo has segments still generating");
+        Page page = harness.newPage(1440, 900, new ArrayList<>());
+        try (BrowserContext context = page.context()) {
+            page.navigate("/catalog/projects/" + projectId + "/scenes?status=generating");
+            Locator rows = page.locator("table tbody tr");
+            assertThat(rows).hasCount(generating);
+            assertThat(page.getByRole(AriaRole.COMBOBOX, new Page.GetByRoleOptions().setName(Pattern.compile("^Status")))).hasValue("generating");
+            // a search narrows further and lands in the URL
+            page.getByRole(AriaRole.SEARCHBOX, new Page.GetByRoleOptions().setName("Search")).fill("no such name");
+            assertThat(page.getByText("No segment matches these filters.")).isVisible();
+            assertTrue(page.url().contains("q=no+such+name") || page.url().contains("q=no%20such%20name"), page.url());
+            page.getByRole(AriaRole.SEARCHBOX, new Page.GetByRoleOptions().setName("Search")).fill("");
+            assertThat(rows).hasCount(generating);
+            page.getByLabel("Select all shown segments").check();
+            assertThat(page.getByText(generating + " selected")).isVisible();
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Approve")).click();
+            assertThat(page.getByRole(AriaRole.STATUS).filter(new Locator.FilterOptions().setHasText("marked approved")))
+                    .hasText(generating + " segments marked approved.");
+            assertThat(page.getByText("No segment matches these filters.")).isVisible();
+            assertEquals(0, json("/api/segments?status=generating&limit=500").get("total").asInt());
+        }
+    }
+
+    @Test
+    @Order(3)
     void everyScreenHasNoAxeViolationsAtDesktopAndPhoneWidthAndNoHorizontalOverflowOnThePhone() throws IOException {
         long character = json("/api/characters?project_id=" + projectId).get("items").get(0).get("id").asLong();
         long scene = json("/api/scenes?character_id=" + character).get("items").get(0).get("id").asLong();
@@ -207,7 +234,7 @@ class CatalogEditingBrowserTest {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void aViewerSeesNoWriteButtons() {
         long character = json("/api/characters?project_id=" + projectId).get("items").get(0).get("id").asLong();
         long scene = json("/api/scenes?character_id=" + character).get("items").get(0).get("id").asLong();
