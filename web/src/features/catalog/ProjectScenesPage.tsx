@@ -8,6 +8,7 @@ import { PageHeader } from '../../components/PageHeader';
 import { StatusBadge } from '../../components/StatusBadge';
 import { useDocumentTitle } from '../../components/useDocumentTitle';
 import { useCan } from '../auth/permissions';
+import { useKeptData } from '../metadata/useKeptData';
 import { catalogApi } from './api';
 import { routes } from './routes';
 import { SCENE_STATUSES, SEGMENT_STATUSES } from './edits';
@@ -80,10 +81,11 @@ export function ProjectScenesPage({ id }: { id: number }) {
   }, [id]);
   useDocumentTitle(data.data ? `Scenes · ${data.data.project.name}` : `Project ${id} scenes`);
 
-  const rows = useMemo(() => (data.data ? filterRows(data.data.rows, filter) : []), [data.data, location.href]);
+  // kept while a bulk action reloads, so the table and the outcome stay in place
+  const loaded = useKeptData(data);
+  const rows = useMemo(() => (loaded ? filterRows(loaded.rows, filter) : []), [loaded, location.href]);
 
-  if (data.status === 'loading') return <Loading label="Loading the project's scenes and segments…" />;
-  if (data.status === 'error') {
+  if (!loaded && data.status === 'error') {
     return (
       <>
         <PageHeader title={`Project ${id}`} crumbs={[{ label: 'Projects', to: routes.projects() }]} />
@@ -91,7 +93,8 @@ export function ProjectScenesPage({ id }: { id: number }) {
       </>
     );
   }
-  const { project, characters, sceneTypes } = data.data;
+  if (!loaded) return <Loading label="Loading the project's scenes and segments…" />;
+  const { project, characters, sceneTypes } = loaded;
   const visible = new Set(rows.map((r) => r.segment.id));
   const chosen = [...selected].filter((s) => visible.has(s));
   const chosenRows = rows.filter((r) => selected.has(r.segment.id));
@@ -196,6 +199,7 @@ export function ProjectScenesPage({ id }: { id: number }) {
       ) : null}
       {error ? <ErrorNotice error={error} title="The bulk action failed" inline /> : null}
 
+      {data.status === 'error' ? <ErrorNotice error={data.error} title="Could not reload the scenes" onRetry={data.reload} inline /> : null}
       {rows.length === 0 ? (
         <p className="empty">No segment matches these filters.</p>
       ) : (
@@ -257,7 +261,7 @@ export function ProjectScenesPage({ id }: { id: number }) {
         </div>
       )}
       <p className="muted">
-        Showing {rows.length} of {data.data.rows.length} segments
+        Showing {rows.length} of {loaded.rows.length} segments
       </p>
     </>
   );
