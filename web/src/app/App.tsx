@@ -3,6 +3,7 @@ import { AuditPage } from '../features/audit/AuditPage';
 import { AssetsPage } from '../features/catalog/AssetsPage';
 import { CharacterPage } from '../features/catalog/CharacterPage';
 import { ProjectPage } from '../features/catalog/ProjectPage';
+import { ProjectScenesPage } from '../features/catalog/ProjectScenesPage';
 import { ProjectsPage } from '../features/catalog/ProjectsPage';
 import { ScenePage } from '../features/catalog/ScenePage';
 import { ExportsPage } from '../features/exports/ExportsPage';
@@ -30,6 +31,7 @@ export const ROUTES: readonly Route<ReactNode>[] = [
   { pattern: '/catalog', render: () => <ProjectsPage /> },
   { pattern: '/catalog/assets', render: () => <AssetsPage /> },
   { pattern: '/catalog/projects/:id', render: withId((id) => <ProjectPage key={id} id={id} />) },
+  { pattern: '/catalog/projects/:id/scenes', render: withId((id) => <ProjectScenesPage key={id} id={id} />) },
   { pattern: '/catalog/characters/:id', render: withId((id) => <CharacterPage key={id} id={id} />) },
   { pattern: '/catalog/scenes/:id', render: withId((id) => <ScenePage key={id} id={id} />) },
   { pattern: '/jobs', render: () => <JobsPage /> },

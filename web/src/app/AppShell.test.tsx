@@ -46,4 +46,14 @@ describe('AppShell', () => {
     fireEvent.click(within(screen.getByRole('navigation', { name: 'Main' })).getByRole('link', { name: 'Jobs' }));
     expect(screen.getByRole('button', { name: 'Menu' }).getAttribute('aria-expanded')).toBe('false');
   });
+
+  it('closes the phone menu on Escape and gives focus back to its button', () => {
+    render(<AppShell>content</AppShell>);
+    const toggle = screen.getByRole('button', { name: 'Menu' });
+    fireEvent.click(toggle);
+    within(screen.getByRole('navigation', { name: 'Main' })).getByRole('link', { name: 'Jobs' }).focus();
+    fireEvent.keyDown(document, { key: 'Escape' });
+    expect(toggle.getAttribute('aria-expanded')).toBe('false');
+    expect(document.activeElement).toBe(toggle);
+  });
 });

@@ -13,6 +13,19 @@ export function AppShell({ children }: { children: ReactNode }) {
   const current = sectionOf(pathname);
   const isAdmin = useSession()?.me.is_admin ?? false;
 
+  // Escape closes the phone menu and gives focus back to its button.
+  const toggleRef = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    if (!menuOpen) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== 'Escape') return;
+      setMenuOpen(false);
+      toggleRef.current?.focus();
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [menuOpen]);
+
   // After a navigation, start reading and tabbing from the new page's content, as a full page load would.
   useEffect(() => {
     setMenuOpen(false);
@@ -47,6 +60,7 @@ export function AppShell({ children }: { children: ReactNode }) {
               <span>Reelmark</span>
             </Link>
             <button
+              ref={toggleRef}
               type="button"
               className="menu-toggle"
               aria-expanded={menuOpen}

@@ -93,7 +93,8 @@ export function AuditPage() {
 
 function AuditTable({ entries }: { entries: AuditEntry[] }) {
   return (
-    <div className="table-wrap">
+    // focusable so a keyboard can scroll the table sideways on a phone
+    <div className="table-wrap" tabIndex={0} role="region" aria-label="Audit entries">
       <table className="data-table audit-table">
         <caption className="muted">Newest first</caption>
         <thead>

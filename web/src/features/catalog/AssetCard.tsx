@@ -20,7 +20,7 @@ export function AssetCard({ asset }: { asset: Asset }) {
           {asset.file_path}
         </p>
       ) : null}
-      <VersionTimeline assetId={asset.id} />
+      <VersionTimeline assetId={asset.id} label={`${asset.name} ${asset.version_label}`} />
       {asset.kind === 'custom_node' ? null : (
         <p className="meta">
           <Link to={`/provenance/assets/${asset.id}`} aria-label={`Usage by version of ${asset.name}`}>

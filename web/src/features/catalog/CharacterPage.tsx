@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react';
 import { useApiData } from '../../api/useApiData';
 import { usePaginated } from '../../api/usePaginated';
-import { Link } from '../../app/router';
+import { Link, navigate } from '../../app/router';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Loading } from '../../components/Loading';
 import { PagedSection } from '../../components/PagedSection';
@@ -13,6 +13,9 @@ import { MetadataPanel } from '../metadata/MetadataPanel';
 import { catalogApi, type Character } from './api';
 import { routes } from './routes';
 import { Tags } from './Tags';
+import { CreateButton, DeleteButton, EditButton } from './EditControls';
+import { FIELDS, sceneFields } from './edits';
+import { CharacterImages } from './CharacterImages';
 
 export function CharacterPage({ id }: { id: number }) {
   const chain = useApiData(async (signal) => {
@@ -21,7 +24,12 @@ export function CharacterPage({ id }: { id: number }) {
       catalogApi.project(character.project_id, signal),
       catalogApi.sceneTypes(character.project_id, signal),
     ]);
-    return { character, project, sceneTypeNames: new Map(sceneTypes.items.map((t) => [t.id, t.name])) };
+    return {
+      character,
+      project,
+      sceneTypes: sceneTypes.items,
+      sceneTypeNames: new Map(sceneTypes.items.map((t) => [t.id, t.name])),
+    };
   }, [id]);
   const scenes = usePaginated((after, signal) => catalogApi.scenes(id, after, signal), [id]);
   useDocumentTitle(chain.data?.character.name ?? `Character ${id}`);
@@ -35,7 +43,7 @@ export function CharacterPage({ id }: { id: number }) {
       </>
     );
   }
-  const { character, project, sceneTypeNames } = chain.data;
+  const { character, project, sceneTypes, sceneTypeNames } = chain.data;
   return (
     <>
       <PageHeader
@@ -45,18 +53,52 @@ export function CharacterPage({ id }: { id: number }) {
           { label: 'Projects', to: routes.projects() },
           { label: project.name, to: routes.project(project.id) },
         ]}
+        actions={
+          <>
+            <EditButton
+              kind="characters"
+              fields={FIELDS.characters}
+              record={character}
+              name={character.name}
+              projectId={project.id}
+              onSaved={chain.reload}
+            />
+            <DeleteButton
+              kind="characters"
+              id={character.id}
+              name={character.name}
+              projectId={project.id}
+              consequence={`Deleting “${character.name}” deletes their images, scenes and segments.`}
+              onDeleted={() => navigate(routes.project(project.id))}
+            />
+          </>
+        }
       >
         {character.description ? <p>{character.description}</p> : null}
       </PageHeader>
 
       <CharacterDetails character={character} />
 
+      <CharacterImages characterId={character.id} projectId={project.id} />
+
       <MetadataPanel entity="character" id={character.id} projectId={project.id} />
 
       <section aria-labelledby="scenes-heading">
-        <h2 id="scenes-heading" className="section-title">
-          Scenes
-        </h2>
+        <div className="section-head">
+          <h2 id="scenes-heading" className="section-title">
+            Scenes
+          </h2>
+          {sceneTypes.length > 0 ? (
+            <CreateButton
+              kind="scenes"
+              fields={sceneFields(sceneTypes)}
+              parent={{ character_id: character.id }}
+              defaults={{ status: 'pending', scene_type_id: String(sceneTypes[0]!.id) }}
+              projectId={project.id}
+              onCreated={(created) => navigate(routes.scene(created.id))}
+            />
+          ) : null}
+        </div>
         <PagedSection paged={scenes} noun="scenes" empty={<p>No scenes for this character yet.</p>}>
           {(items) => (
             <div className="table-wrap">

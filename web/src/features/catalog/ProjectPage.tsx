@@ -1,6 +1,6 @@
 import { useApiData } from '../../api/useApiData';
 import { usePaginated } from '../../api/usePaginated';
-import { Link } from '../../app/router';
+import { Link, navigate } from '../../app/router';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Loading } from '../../components/Loading';
 import { PagedSection } from '../../components/PagedSection';
@@ -11,6 +11,8 @@ import { catalogApi } from './api';
 import { routes } from './routes';
 import { Tags } from './Tags';
 import { ThumbnailsJobButton } from './ThumbnailsJobButton';
+import { CreateButton, DeleteButton, EditButton } from './EditControls';
+import { FIELDS } from './edits';
 
 export function ProjectPage({ id }: { id: number }) {
   const project = useApiData((signal) => catalogApi.project(id, signal), [id]);
@@ -34,19 +36,47 @@ export function ProjectPage({ id }: { id: number }) {
         title={p.name}
         kicker="Project"
         crumbs={[{ label: 'Projects', to: routes.projects() }]}
-        actions={<ThumbnailsJobButton projectId={p.id} />}
+        actions={
+          <>
+            <ThumbnailsJobButton projectId={p.id} />
+            <EditButton kind="projects" fields={FIELDS.projects} record={p} name={p.name} projectId={p.id} onSaved={project.reload} />
+            <DeleteButton
+              kind="projects"
+              id={p.id}
+              name={p.name}
+              projectId={p.id}
+              permission="admin"
+              typeToConfirm
+              consequence={`Deleting “${p.name}” deletes its ${characters.total} characters with their scenes, segments and receipts.`}
+              onDeleted={() => navigate(routes.projects())}
+            />
+          </>
+        }
       >
         {p.description ? <p>{p.description}</p> : null}
         <p className="meta">
-          <span className="mono">#{p.id}</span> · created <time dateTime={p.created_at}>{formatDateTime(p.created_at)}</time>
+          <Link to={routes.projectScenes(p.id)}>All scenes and segments</Link> · <span className="mono">#{p.id}</span> · created <time dateTime={p.created_at}>{formatDateTime(p.created_at)}</time>
         </p>
       </PageHeader>
 
       <section aria-labelledby="characters-heading">
-        <h2 id="characters-heading" className="section-title">
-          Characters
-        </h2>
-        <PagedSection paged={characters} noun="characters" empty={<p>This project has no characters yet.</p>}>
+        <div className="section-head">
+          <h2 id="characters-heading" className="section-title">
+            Characters
+          </h2>
+          <CreateButton
+            kind="characters"
+            fields={FIELDS.characters}
+            parent={{ project_id: p.id }}
+            projectId={p.id}
+            onCreated={characters.reload}
+          />
+        </div>
+        <PagedSection
+          paged={characters}
+          noun="characters"
+          empty={<p>This project has no characters yet. Add one with “New character”.</p>}
+        >
           {(items) => (
             <div className="table-wrap">
               <table className="data-table stack-on-phone">
@@ -81,9 +111,18 @@ export function ProjectPage({ id }: { id: number }) {
       </section>
 
       <section aria-labelledby="scene-types-heading">
-        <h2 id="scene-types-heading" className="section-title">
-          Scene types
-        </h2>
+        <div className="section-head">
+          <h2 id="scene-types-heading" className="section-title">
+            Scene types
+          </h2>
+          <CreateButton
+            kind="scene-types"
+            fields={FIELDS['scene-types']}
+            parent={{ project_id: p.id }}
+            projectId={p.id}
+            onCreated={sceneTypes.reload}
+          />
+        </div>
         {sceneTypes.status === 'loading' ? <Loading label="Loading scene types…" /> : null}
         {sceneTypes.status === 'error' ? (
           <ErrorNotice error={sceneTypes.error} title="Could not load the scene types" onRetry={sceneTypes.reload} />
@@ -94,9 +133,30 @@ export function ProjectPage({ id }: { id: number }) {
           ) : (
             <ul className="plain-list">
               {sceneTypes.data.items.map((t) => (
-                <li key={t.id}>
-                  <strong>{t.name}</strong>
-                  {t.description ? <span className="muted"> — {t.description}</span> : null}
+                <li key={t.id} className="row-with-actions">
+                  <span>
+                    <strong>{t.name}</strong>
+                    {t.description ? <span className="muted"> — {t.description}</span> : null}
+                  </span>
+                  <span className="row-actions">
+                    <EditButton
+                      kind="scene-types"
+                      fields={FIELDS['scene-types']}
+                      record={t}
+                      name={t.name}
+                      projectId={p.id}
+                      onSaved={sceneTypes.reload}
+                    />
+                    <DeleteButton
+                      kind="scene-types"
+                      id={t.id}
+                      name={t.name}
+                      projectId={p.id}
+                      permission="edit"
+                      consequence={`The scene type “${t.name}” can only go when no scene uses it.`}
+                      onDeleted={sceneTypes.reload}
+                    />
+                  </span>
                 </li>
               ))}
             </ul>

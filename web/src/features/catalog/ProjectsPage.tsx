@@ -1,11 +1,13 @@
 import { usePaginated } from '../../api/usePaginated';
-import { Link } from '../../app/router';
+import { Link, navigate } from '../../app/router';
 import { PagedSection } from '../../components/PagedSection';
 import { PageHeader } from '../../components/PageHeader';
 import { formatDateTime } from '../../components/format';
 import { useDocumentTitle } from '../../components/useDocumentTitle';
 import { catalogApi } from './api';
 import { CatalogTabs } from './CatalogTabs';
+import { CreateButton } from './EditControls';
+import { FIELDS } from './edits';
 import { routes } from './routes';
 
 export function ProjectsPage() {
@@ -13,7 +15,17 @@ export function ProjectsPage() {
   const projects = usePaginated(catalogApi.projects, []);
   return (
     <>
-      <PageHeader title="Catalog" kicker="Reelmark">
+      <PageHeader
+        title="Catalog"
+        kicker="Reelmark"
+        actions={
+          <CreateButton
+            kind="projects"
+            fields={FIELDS.projects}
+            onCreated={(created) => navigate(routes.project(created.id))}
+          />
+        }
+      >
         <p>Projects, their characters, scenes and generated segments, and the versioned assets that made them.</p>
       </PageHeader>
       <CatalogTabs current="projects" />
@@ -26,8 +38,7 @@ export function ProjectsPage() {
           noun="projects"
           empty={
             <p>
-              No projects yet. Create one with <code>POST /api/projects</code>, or run <code>reelmark demo</code> for a
-              demo studio.
+              No projects yet. Create one with “New project”, or run <code>reelmark demo</code> for a demo studio.
             </p>
           }
         >

@@ -1,5 +1,6 @@
 import { useApiData } from '../../api/useApiData';
 import { usePaginated } from '../../api/usePaginated';
+import { navigate } from '../../app/router';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Loading } from '../../components/Loading';
 import { PagedSection } from '../../components/PagedSection';
@@ -12,6 +13,9 @@ import { StaleSegmentsProvider } from '../provenance/StaleSegments';
 import { catalogApi } from './api';
 import { routes } from './routes';
 import { SegmentCard } from './SegmentCard';
+import { CreateButton, DeleteButton, EditButton } from './EditControls';
+import { FIELDS, sceneFields } from './edits';
+import { SegmentPeople } from './SegmentPeople';
 
 export function ScenePage({ id }: { id: number }) {
   const chain = useApiData(async (signal) => {
@@ -20,8 +24,11 @@ export function ScenePage({ id }: { id: number }) {
       catalogApi.character(scene.character_id, signal),
       catalogApi.sceneType(scene.scene_type_id, signal),
     ]);
-    const project = await catalogApi.project(character.project_id, signal);
-    return { scene, sceneType, character, project };
+    const [project, sceneTypes] = await Promise.all([
+      catalogApi.project(character.project_id, signal),
+      catalogApi.sceneTypes(character.project_id, signal),
+    ]);
+    return { scene, sceneType, character, project, sceneTypes: sceneTypes.items };
   }, [id]);
   const segments = usePaginated((after, signal) => catalogApi.segments(id, after, signal), [id]);
   useDocumentTitle(chain.data?.scene.name ?? `Scene ${id}`);
@@ -35,7 +42,7 @@ export function ScenePage({ id }: { id: number }) {
       </>
     );
   }
-  const { scene, sceneType, character, project } = chain.data;
+  const { scene, sceneType, character, project, sceneTypes } = chain.data;
   return (
     <>
       <PageHeader
@@ -46,6 +53,26 @@ export function ScenePage({ id }: { id: number }) {
           { label: project.name, to: routes.project(project.id) },
           { label: character.name, to: routes.character(character.id) },
         ]}
+        actions={
+          <>
+            <EditButton
+              kind="scenes"
+              fields={sceneFields(sceneTypes)}
+              record={scene}
+              name={scene.name}
+              projectId={project.id}
+              onSaved={chain.reload}
+            />
+            <DeleteButton
+              kind="scenes"
+              id={scene.id}
+              name={scene.name}
+              projectId={project.id}
+              consequence={`Deleting “${scene.name}” deletes its segments (the video files stay on disk).`}
+              onDeleted={() => navigate(routes.character(character.id))}
+            />
+          </>
+        }
       >
         <p className="meta">
           <StatusBadge status={scene.status} /> · type <strong>{sceneType.name}</strong> ·{' '}
@@ -58,15 +85,46 @@ export function ScenePage({ id }: { id: number }) {
 
       <StaleSegmentsProvider projectId={project.id}>
         <section aria-labelledby="segments-heading">
-          <h2 id="segments-heading" className="section-title">
-            Segments
-          </h2>
+          <div className="section-head">
+            <h2 id="segments-heading" className="section-title">
+              Segments
+            </h2>
+            <CreateButton
+              kind="segments"
+              fields={FIELDS.segments}
+              parent={{ scene_id: scene.id }}
+              defaults={{ status: 'pending', sequence_index: String(segments.total) }}
+              projectId={project.id}
+              onCreated={segments.reload}
+            />
+          </div>
           <PagedSection paged={segments} noun="segments" empty={<p>This scene has no segments yet.</p>}>
             {(items) => (
               <ol className="segment-grid" aria-label="Segments in order">
                 {items.map((segment) => (
                   <li key={segment.id}>
                     <SegmentCard segment={segment} />
+                    <div className="segment-edit">
+                      <SegmentPeople segmentId={segment.id} projectId={project.id} />
+                      <div className="row-actions">
+                        <EditButton
+                          kind="segments"
+                          fields={FIELDS.segments}
+                          record={segment}
+                          name={`segment ${segment.sequence_index}`}
+                          projectId={project.id}
+                          onSaved={segments.reload}
+                        />
+                        <DeleteButton
+                          kind="segments"
+                          id={segment.id}
+                          name={`segment ${segment.sequence_index}`}
+                          projectId={project.id}
+                          consequence="Its quality scores, frame metrics and receipts go with it (the video file stays on disk)."
+                          onDeleted={segments.reload}
+                        />
+                      </div>
+                    </div>
                   </li>
                 ))}
               </ol>

@@ -3,6 +3,7 @@ import type { ApiError } from '../../api/client';
 import { toApiError } from '../../api/useApiData';
 import { Link } from '../../app/router';
 import { ErrorNotice } from '../../components/ErrorNotice';
+import { useCan } from '../auth/permissions';
 import { catalogApi, type Job } from './api';
 
 type State = { step: 'idle' } | { step: 'starting' } | { step: 'started'; job: Job } | { step: 'failed'; error: ApiError };
@@ -10,6 +11,7 @@ type State = { step: 'idle' } | { step: 'starting' } | { step: 'started'; job: J
 /** Starts the background job that makes the thumbnail of every segment of the project, and links to it. */
 export function ThumbnailsJobButton({ projectId }: { projectId: number }) {
   const [state, setState] = useState<State>({ step: 'idle' });
+  const can = useCan('edit', projectId);
 
   const start = async () => {
     setState({ step: 'starting' });
@@ -20,6 +22,7 @@ export function ThumbnailsJobButton({ projectId }: { projectId: number }) {
     }
   };
 
+  if (!can) return null;
   return (
     <div className="job-starter">
       <button type="button" className="button button-primary" onClick={start} disabled={state.step === 'starting'}>

@@ -4,12 +4,13 @@ import { formatDateTime, shortChecksum } from '../../components/format';
 import { catalogApi } from './api';
 
 /** The asset's version chain, oldest first, with the current version marked. */
-export function VersionTimeline({ assetId }: { assetId: number }) {
+/** `label` names the asset version the card shows, so each timeline's region has a name of its own. */
+export function VersionTimeline({ assetId, label }: { assetId: number; label: string }) {
   const versions = useApiData((signal) => catalogApi.assetVersions(assetId, signal), [assetId]);
   const headingId = `asset-${assetId}-versions`;
 
   return (
-    <section className="versions" aria-labelledby={headingId}>
+    <section className="versions" aria-label={`Version history of ${label}`}>
       <h4 id={headingId}>Version history</h4>
       {versions.status === 'loading' ? <p className="muted">Loading versions…</p> : null}
       {versions.status === 'error' ? (

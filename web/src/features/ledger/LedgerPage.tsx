@@ -8,6 +8,7 @@ import { useDocumentTitle } from '../../components/useDocumentTitle';
 import { LEDGER_STATUSES, ledgerApi, type LedgerEntry } from './api';
 import { isLedgerCorrupt, ledgerTone, parseLedgerStatus, summarize } from './ledgerStatus';
 import { MirrorProjectForm } from './MirrorProjectForm';
+import { useCan } from '../auth/permissions';
 
 /** The generation ledger (generated-videos.json): every generated video, its status and its error. */
 export function LedgerPage() {
@@ -15,6 +16,7 @@ export function LedgerPage() {
   const { search } = useLocation();
   const status = parseLedgerStatus(search.get('status'));
   const ledger = useApiData((signal) => ledgerApi.list(status, signal), [status]);
+  const canMirror = useCan('pipeline');
 
   return (
     <>
@@ -33,12 +35,14 @@ export function LedgerPage() {
         </p>
       </PageHeader>
 
-      <section aria-labelledby="mirror-heading">
-        <h2 id="mirror-heading" className="section-title">
-          Mirror a project
-        </h2>
-        <MirrorProjectForm onMirrored={ledger.reload} />
-      </section>
+      {canMirror ? (
+        <section aria-labelledby="mirror-heading">
+          <h2 id="mirror-heading" className="section-title">
+            Mirror a project
+          </h2>
+          <MirrorProjectForm onMirrored={ledger.reload} />
+        </section>
+      ) : null}
 
       <section aria-labelledby="entries-heading">
         <h2 id="entries-heading" className="section-title">

@@ -1,3 +1,4 @@
+import { useCan } from '../auth/permissions';
 import { useId, useState } from 'react';
 import type { ApiError } from '../../api/client';
 import { toApiError, useApiData } from '../../api/useApiData';
@@ -23,6 +24,7 @@ export function MetadataPanel({ entity, id, projectId }: { entity: MetadataEntit
   const statusData = useKeptData(status);
   const [regeneration, setRegeneration] = useState<Regeneration>({ step: 'idle' });
   const [previewOpen, setPreviewOpen] = useState(false);
+  const canRegenerate = useCan('edit', projectId);
   const file = fileName(statusData?.file_type ?? FILE_TYPES[entity]);
 
   const regenerate = async () => {
@@ -51,7 +53,7 @@ export function MetadataPanel({ entity, id, projectId }: { entity: MetadataEntit
           >
             Check again
           </button>
-          <button
+          {canRegenerate ? <button
             type="button"
             className="button button-small button-primary"
             onClick={regenerate}
@@ -59,7 +61,7 @@ export function MetadataPanel({ entity, id, projectId }: { entity: MetadataEntit
             aria-busy={regeneration.step === 'busy'}
           >
             {regeneration.step === 'busy' ? 'Regenerating…' : 'Regenerate'}
-          </button>
+          </button> : null}
         </div>
       </div>
 

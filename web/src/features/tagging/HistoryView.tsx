@@ -1,35 +1,63 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
+import { setQuery, useLocation } from '../../app/router';
+import { Dialog } from '../../components/Dialog';
+import { useCan } from '../auth/permissions';
 import type { ApiError } from '../../api/client';
 import { toApiError, useApiData } from '../../api/useApiData';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { formatDateTime } from '../../components/format';
 import { Loading } from '../../components/Loading';
 import { useKeptData } from '../metadata/useKeptData';
-import { taggingApi, type Operation, type RollbackAnswer } from './api';
+import { taggingApi, type HistoryFilter, type Operation, type RollbackAnswer } from './api';
 import { canRollBack, operationTone } from './logic';
 import { OperationMonitor } from './OperationMonitor';
+import { CommentDiff } from './CommentDiff';
 
 /** Every write and rollback, newest first, each with its files and a Rollback button for finished writes. */
 export function HistoryView() {
-  const [page, setPage] = useState(1);
-  const history = useApiData((signal) => taggingApi.history(page, signal), [page]);
+  const { search } = useLocation();
+  const filter: HistoryFilter = {
+    from: search.get('from') ?? '',
+    to: search.get('to') ?? '',
+    status: search.get('status') ?? '',
+    file: search.get('file') ?? '',
+    person: search.get('person') ?? '',
+  };
+  const page = Math.max(1, Number(search.get('page') ?? '1') || 1);
+  const setPage = (p: number) => setQuery({ page: p === 1 ? null : String(p) }, { replace: false });
+  const history = useApiData((signal) => taggingApi.history(page, filter, signal), [page, search.toString()]);
   // Kept while it reloads (after a rollback), so the entries and what they show stay in place.
   const data = useKeptData(history);
 
+  const filtered = Object.values(filter).some((v) => v !== '');
+  const filters = <HistoryFilters filter={filter} />;
   if (history.status === 'error') {
-    return <ErrorNotice error={history.error} title="Could not load the history" onRetry={history.reload} />;
+    return (
+      <>
+        {filters}
+        <ErrorNotice error={history.error} title="Could not load the history" onRetry={history.reload} />
+      </>
+    );
   }
   if (!data) return <Loading label="Loading the history…" />;
   const { items, total, total_pages } = data;
   if (items.length === 0) {
     return (
-      <div className="empty">
-        <p>No writes yet. Tags written from the planner show up here, with a way back.</p>
-      </div>
+      <>
+        {filters}
+        <div className="empty">
+          {filtered ? (
+            <p>No operation matches these filters.</p>
+          ) : (
+            <p>No writes yet. Tags written from the planner show up here, with a way back.</p>
+          )}
+        </div>
+      </>
     );
   }
   return (
     <section aria-labelledby="history-heading">
+      {filters}
       <h2 id="history-heading" className="section-title">
         Operations <span className="muted">({total})</span>
       </h2>
@@ -55,13 +83,70 @@ export function HistoryView() {
   );
 }
 
+const HISTORY_STATUSES = ['completed', 'partial', 'failed', 'cancelled', 'running', 'paused', 'rolled_back'];
+
+/** Date, status, file and person filters; applied to the URL on submit (text) or change (date, status). */
+function HistoryFilters({ filter }: { filter: HistoryFilter }) {
+  const [file, setFile] = useState(filter.file);
+  const [person, setPerson] = useState(filter.person);
+  useEffect(() => {
+    setFile(filter.file);
+    setPerson(filter.person);
+  }, [filter.file, filter.person]);
+  return (
+    <form
+      className="filters tag-filters"
+      role="search"
+      aria-label="Filter the history"
+      onSubmit={(e) => {
+        e.preventDefault();
+        setQuery({ file: file.trim(), person: person.trim(), page: null });
+      }}
+    >
+      <label>
+        From
+        <input type="date" value={filter.from} onChange={(e) => setQuery({ from: e.target.value, page: null })} />
+      </label>
+      <label>
+        To
+        <input type="date" value={filter.to} onChange={(e) => setQuery({ to: e.target.value, page: null })} />
+      </label>
+      <label>
+        Status
+        <select value={filter.status} onChange={(e) => setQuery({ status: e.target.value, page: null })}>
+          <option value="">any</option>
+          {HISTORY_STATUSES.map((s) => (
+            <option key={s} value={s}>
+              {s.replace(/_/g, ' ')}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        File
+        <input type="search" value={file} placeholder="path contains" onChange={(e) => setFile(e.target.value)} />
+      </label>
+      <label>
+        Person
+        <input type="search" value={person} placeholder="name" onChange={(e) => setPerson(e.target.value)} />
+      </label>
+      <button type="submit" className="button button-small">
+        Filter
+      </button>
+    </form>
+  );
+}
+
 function HistoryEntry({ op, onChanged }: { op: Operation; onChanged: () => void }) {
+  const canRoll = useCan('lead');
+  const [asking, setAsking] = useState(false);
   const [open, setOpen] = useState(false);
   const [rolling, setRolling] = useState(false);
   const [rollback, setRollback] = useState<RollbackAnswer | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
 
   const roll = async () => {
+    setAsking(false);
     setRolling(true);
     setError(null);
     try {
@@ -91,13 +176,34 @@ function HistoryEntry({ op, onChanged }: { op: Operation; onChanged: () => void 
           <button type="button" className="button button-small" aria-expanded={open} onClick={() => setOpen((o) => !o)}>
             {open ? 'Hide files' : 'Files'}
           </button>
-          {canRollBack(op) && rollback === null ? (
-            <button type="button" className="button button-small button-danger" disabled={rolling} onClick={roll}>
+          {canRoll && canRollBack(op) && rollback === null ? (
+            <button type="button" className="button button-small button-danger" disabled={rolling} onClick={() => setAsking(true)}>
               {rolling ? 'Rolling back…' : 'Rollback'}
             </button>
           ) : null}
         </div>
       </div>
+      {asking ? (
+        <Dialog
+          title={`Roll back operation #${op.id}?`}
+          onClose={() => setAsking(false)}
+          description={
+            <p>
+              The comments of the {op.success_count} files it wrote are restored from their backups. A file changed
+              since then is left alone and listed as a conflict.
+            </p>
+          }
+        >
+          <div className="form-actions">
+            <button type="button" className="button" data-autofocus onClick={() => setAsking(false)}>
+              Cancel
+            </button>
+            <button type="button" className="button button-danger" onClick={roll}>
+              Roll back
+            </button>
+          </div>
+        </Dialog>
+      ) : null}
       {error ? <ErrorNotice error={error} title="Could not roll back" inline /> : null}
       {rollback ? <RollbackResult answer={rollback} onFinished={onChanged} /> : null}
       {open ? <OperationFiles id={op.id} /> : null}
@@ -167,8 +273,12 @@ function OperationFiles({ id }: { id: number }) {
                 ))}
               </td>
               <td data-label="Comment">
-                <span className="tag-comment-before">{i.previous_comment ?? 'none'}</span> →{' '}
-                <span className="tag-comment-after">{i.new_comment ?? 'none'}</span>
+                <CommentDiff before={i.previous_comment} after={i.new_comment} label="Changed part" />
+                <details>
+                  <summary>Whole comments</summary>
+                  <span className="tag-comment-before">{i.previous_comment ?? 'none'}</span> →{' '}
+                  <span className="tag-comment-after">{i.new_comment ?? 'none'}</span>
+                </details>
               </td>
             </tr>
           ))}

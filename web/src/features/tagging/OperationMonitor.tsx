@@ -1,3 +1,4 @@
+import { useCan } from '../auth/permissions';
 import { useEffect, useRef, useState } from 'react';
 import { isAbort, type ApiError } from '../../api/client';
 import { toApiError } from '../../api/useApiData';
@@ -116,6 +117,11 @@ export function OperationMonitor({
   };
 
   const op = status?.operation;
+  // A pause is asked of the worker, which finishes the file it is writing first: until its job stops it is pausing.
+  // The job is paused at once but its runner keeps its claim until it stops (claimed_by is cleared then).
+  const pausing = op?.status === 'paused' && !!status?.job && status.job.status !== 'queued' && status.job.claimed_by != null;
+  const shownStatus = pausing ? 'pausing…' : op?.status.replace(/_/g, ' ');
+  const canControl = useCan('lead');
   const done = status?.progress.done ?? 0;
   const total = status?.progress.total ?? 0;
   const percent = total > 0 ? Math.round((done * 100) / total) : final ? 100 : 0;
@@ -124,7 +130,11 @@ export function OperationMonitor({
     <div className="tag-operation" role="region" aria-label={`${title} #${id}`} data-status={op?.status ?? 'loading'}>
       <p className="job-header">
         <strong>{title}</strong> <span className="mono muted">operation #{id}</span>{' '}
-        {op ? <span className={`badge badge-${operationTone(op.status)}`}>{op.status.replace(/_/g, ' ')}</span> : null}
+        {op ? (
+          <span className={`badge badge-${pausing ? 'wait' : operationTone(op.status)}`} data-testid="operation-status">
+            {pausing ? 'Pausing…' : shownStatus}
+          </span>
+        ) : null}
       </p>
       <div className="progress">
         <div
@@ -143,15 +153,25 @@ export function OperationMonitor({
         </span>
       </div>
       {current && !final ? <p className="meta">Now: {current}</p> : null}
-      {op && !final ? (
+      {pausing ? (
+        <p className="meta" role="status">
+          Pausing… the file being written is finished first.
+        </p>
+      ) : null}
+      {op && !final && canControl ? (
         <div className="job-actions" role="group" aria-label="Control the operation">
-          {op.status === 'paused' ? (
+          {op.status === 'paused' && !pausing ? (
             <button type="button" className="button" disabled={acting} onClick={() => act('resume')}>
               Resume
             </button>
           ) : (
-            <button type="button" className="button" disabled={acting || op.status === 'cancelling'} onClick={() => act('pause')}>
-              Pause
+            <button
+              type="button"
+              className="button"
+              disabled={acting || pausing || op.status === 'cancelling'}
+              onClick={() => act('pause')}
+            >
+              {pausing ? 'Pausing…' : 'Pause'}
             </button>
           )}
           <button type="button" className="button button-danger" disabled={acting || op.status === 'cancelling'} onClick={() => act('cancel')}>

@@ -1,3 +1,4 @@
+import { CommentDiff } from './CommentDiff';
 import { useId, useState } from 'react';
 import type { ApiError } from '../../api/client';
 import { toApiError } from '../../api/useApiData';
@@ -15,8 +16,11 @@ export function PlanCard({
   selected,
   onSelect,
   onEdited,
+  canEdit = true,
 }: {
   item: PlanItem;
+  /** Whether the caller may edit and write (a viewer sees the plan only). */
+  canEdit?: boolean;
   selected: boolean;
   onSelect: (selected: boolean) => void;
   onEdited: (item: PlanItem) => void;
@@ -32,13 +36,13 @@ export function PlanCard({
       data-risk={item.risk_level}
     >
       <div className="tag-card-header">
-        <input
+        {canEdit ? <input
           type="checkbox"
           checked={selected}
           disabled={!selectable}
           onChange={(e) => onSelect(e.target.checked)}
           aria-label={`Select ${item.file_path}`}
-        />
+        /> : null}
         <div className="tag-card-title">
           <p className="tag-card-name">
             <strong>{item.file_name}</strong>{' '}
@@ -79,6 +83,7 @@ export function PlanCard({
       ) : null}
       {open ? (
         <div id={detailsId} className="tag-card-details">
+          <CommentDiff before={item.existing_comment} after={item.result_comment} />
           <div className="tag-compare">
             <section aria-label="Current comment">
               <h4>Current comment</h4>
@@ -104,7 +109,7 @@ export function PlanCard({
               <dd>{formatBytes(item.size_bytes)}</dd>
             </div>
           </dl>
-          {item.can_update ? <EditForm key={item.result_people.join('\n')} item={item} onEdited={onEdited} /> : null}
+          {item.can_update && canEdit ? <EditForm key={item.result_people.join('\n')} item={item} onEdited={onEdited} /> : null}
         </div>
       ) : null}
     </article>

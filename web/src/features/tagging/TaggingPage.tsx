@@ -1,7 +1,9 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { ApiError } from '../../api/client';
 import { toApiError, useApiData } from '../../api/useApiData';
-import { Link, useLocation } from '../../app/router';
+import { Link, setQuery as setUrlQuery, useLocation } from '../../app/router';
+import { Dialog } from '../../components/Dialog';
+import { useCan } from '../auth/permissions';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Loading } from '../../components/Loading';
 import { PageHeader } from '../../components/PageHeader';
@@ -45,9 +47,29 @@ const EMPTY_FILTERS: PlanFilters = { risk: '', fileType: '', conflict: '', q: ''
 
 type Confirm = { hashes: string[]; danger: string[] } | null;
 
+/** The planner's filters and page, read from the URL (so a filtered plan can be shared and survives a reload). */
+export function filtersFromSearch(search: URLSearchParams): PlanFilters {
+  return {
+    risk: search.get('risk') ?? '',
+    fileType: search.get('file_type') ?? '',
+    conflict: search.get('conflict') ?? '',
+    q: search.get('q') ?? '',
+    page: Math.max(1, Number(search.get('page') ?? '1') || 1),
+  };
+}
+
+function toSearch(f: PlanFilters): Record<string, string | null> {
+  return { risk: f.risk, file_type: f.fileType, conflict: f.conflict, q: f.q, page: f.page === 1 ? null : String(f.page) };
+}
+
 function Planner() {
-  const [filters, setFilters] = useState<PlanFilters>(EMPTY_FILTERS);
-  const [query, setQuery] = useState('');
+  const { search } = useLocation();
+  const filters = filtersFromSearch(search);
+  const setFilters = (change: PlanFilters | ((f: PlanFilters) => PlanFilters)) =>
+    setUrlQuery(toSearch(typeof change === 'function' ? change(filters) : change), { replace: false });
+  const [query, setQuery] = useState(filters.q);
+  useEffect(() => setQuery(filters.q), [filters.q]);
+  const canWrite = useCan('lead');
   const plan = useApiData((signal) => taggingApi.plan(filters, PLAN_PAGE_SIZE, signal), [
     filters.risk,
     filters.fileType,
@@ -72,7 +94,7 @@ function Planner() {
     setSelected((s) => keepWritable(s, plan.data.categories));
   }, [plan.status, plan.data]);
 
-  const set = (change: Partial<PlanFilters>) => setFilters((f) => ({ ...f, page: 1, ...change }));
+  const set = (change: Partial<PlanFilters>) => setFilters({ ...filters, page: 1, ...change });
 
   const write = async (hashes: string[], dry: boolean, confirmDanger: boolean) => {
     setBusy(dry ? 'dry' : 'write');
@@ -179,7 +201,7 @@ function Planner() {
           ) : null}
         </form>
 
-        <div className="tag-toolbar">
+        {canWrite ? <div className="tag-toolbar">
           <div className="job-actions" role="group" aria-label="Select">
             <span className="meta">Select:</span>
             {(
@@ -230,7 +252,7 @@ function Planner() {
               {busy === 'write' ? 'Starting…' : `Write selected (${selected.size})`}
             </button>
           </div>
-        </div>
+        </div> : null}
         {actionError ? <ErrorNotice error={actionError} title="Could not write the tags" inline /> : null}
         {dryRun ? <DryRunResult answer={dryRun} onClose={() => setDryRun(null)} /> : null}
         {operation !== null ? (
@@ -274,6 +296,7 @@ function Planner() {
                     key={`${item.file_hash}-${item.file_path}`}
                     item={item}
                     selected={selected.has(item.file_hash)}
+                    canEdit={canWrite}
                     onSelect={(on) => setSelected((s) => toggle(s, item.file_hash, on))}
                     onEdited={(next) => {
                       setEdited((e) => ({ ...e, [next.file_hash]: next }));
@@ -392,35 +415,24 @@ function ConfirmDialog({
   onCancel: () => void;
   onConfirm: () => void;
 }) {
-  const cancelRef = useRef<HTMLButtonElement>(null);
-  useEffect(() => {
-    cancelRef.current?.focus();
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape') onCancel();
-    };
-    document.addEventListener('keydown', onKey);
-    return () => document.removeEventListener('keydown', onKey);
-  }, []);
   return (
-    <div className="dialog-backdrop">
-      <div className="dialog" role="dialog" aria-modal="true" aria-labelledby="tag-confirm-title" aria-describedby="tag-confirm-body">
-        <h2 id="tag-confirm-title">Replace comment text?</h2>
-        <p id="tag-confirm-body">
+    <Dialog title="Replace comment text?" onClose={onCancel} busy={busy} description={
+        <p>
           {danger > 0
             ? `${danger} of the ${files(count)} you selected carry comment text that is not a People line; writing replaces it. `
             : `Some of the ${files(count)} you selected carry comment text that writing would replace. `}
           A backup is kept and the write can be rolled back from the history. To keep the text instead, cancel and tick
           “Keep the current comment text” on those files.
         </p>
+      }>
         <div className="job-actions">
-          <button ref={cancelRef} type="button" className="button" onClick={onCancel} disabled={busy}>
+          <button type="button" className="button" onClick={onCancel} disabled={busy} data-autofocus>
             Cancel
           </button>
           <button type="button" className="button button-danger" onClick={onConfirm} disabled={busy}>
             {busy ? 'Starting…' : 'Replace and write'}
           </button>
         </div>
-      </div>
-    </div>
+    </Dialog>
   );
 }

@@ -54,10 +54,30 @@ export const taggingApi = {
         return api.post('/api/metadata/operations/{id}/cancel', { path: { id } });
     }
   },
-  history: (page: number, signal?: AbortSignal) =>
-    api.get('/api/metadata/history', { query: { page, per_page: 20 }, signal }),
+  history: (page: number, filter: HistoryFilter, signal?: AbortSignal) =>
+    api.get('/api/metadata/history', {
+      query: {
+        page,
+        per_page: 20,
+        ...(filter.from ? { start_date: filter.from } : {}),
+        ...(filter.to ? { end_date: filter.to } : {}),
+        ...(filter.status ? { status: filter.status } : {}),
+        ...(filter.file ? { file: filter.file } : {}),
+        ...(filter.person ? { person: filter.person } : {}),
+      },
+      signal,
+    }),
   details: (id: number, signal?: AbortSignal): Promise<OperationStatus> =>
     api.get('/api/metadata/history/{id}', { path: { id }, signal }),
   rollback: (id: number): Promise<RollbackAnswer> =>
     api.post('/api/metadata/history/{id}/rollback', { path: { id } }),
 };
+
+/** The history's filters, as the URL's query names them (from/to are dates, YYYY-MM-DD). */
+export interface HistoryFilter {
+  from: string;
+  to: string;
+  status: string;
+  file: string;
+  person: string;
+}

@@ -1,6 +1,8 @@
 package dev.reelmark.app;
 
 import dev.reelmark.catalog.CatalogRoutes;
+import dev.reelmark.catalog.CharacterImageFiles;
+import dev.reelmark.catalog.CharacterImageRoutes;
 import dev.reelmark.catalog.CatalogService;
 import dev.reelmark.catalog.CatalogReads;
 import dev.reelmark.catalog.SegmentMedia;
@@ -170,6 +172,7 @@ public final class Reelmark implements AutoCloseable {
     public ApiRouter router() {
         ApiRouter router = new ApiRouter();
         new CatalogRoutes(catalog, segmentMedia, jobs).register(router);
+        new CharacterImageRoutes(new CharacterImageFiles(catalog, MediaRoots.of(config.dataDir()), config.dataDir())).register(router);
         new JobRoutes(jobs).register(router);
         new LedgerRoutes(ledger, jobs).register(router);
         new MetadataRoutes(metadata, metadataDelivery, jobs).register(router);

@@ -72,6 +72,8 @@ public final class RoutePermissions {
         add(r, "GET", "/api/segments/{id}/media", READ, "segments");
         add(r, "GET", "/api/segments/{id}/thumbnail", READ, "segments");
         add(r, "POST", "/api/projects/{id}/thumbnails", EDIT, "thumbnails");
+        add(r, "GET", "/api/media/images", EDIT, "images");
+        add(r, "POST", "/api/characters/{id}/images/upload", EDIT, "images");
         add(r, "GET", "/api/segments/{id}/people", READ, "segment_people");
         add(r, "POST", "/api/segments/{id}/people", EDIT, "segment_people");
         add(r, "DELETE", "/api/segments/{id}/people/{personId}", EDIT, "segment_people");

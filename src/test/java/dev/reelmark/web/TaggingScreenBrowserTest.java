@@ -258,6 +258,10 @@ class TaggingScreenBrowserTest {
             BrowserHarness.screenshot(page, "tagging-history");
 
             entry.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Rollback")).click();
+            // a rollback asks first
+            Locator askRollback = page.getByRole(AriaRole.DIALOG, new Page.GetByRoleOptions().setName("Roll back operation #" + writeId + "?"));
+            assertThat(askRollback).containsText("restored from their backups");
+            askRollback.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Roll back")).click();
             Locator rollbackStatus = entry.locator(".tag-rollback > p[role='status']");
             assertThat(rollbackStatus).containsText(Pattern.compile("Rollback started as operation #\\d+: 2 to restore, 1 conflict\\."));
             Locator conflicts = entry.getByRole(AriaRole.LIST, new Locator.GetByRoleOptions().setName("Rollback conflicts"));
