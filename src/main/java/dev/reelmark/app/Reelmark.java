@@ -129,6 +129,7 @@ public final class Reelmark implements AutoCloseable {
         metadataDelivery.withSidecars(new SidecarDelivery(sidecars, sidecarExporter));
         this.datasets = new DatasetService(db, catalog, jobs, segmentFacts, MediaRoots.of(config.dataDir()), this::ffmpegTools, config.dataDir());
         jobs.register(new DatasetExportJob(datasets));
+        datasets.removeLeftovers(); // what crashed exports left; an export that will resume cleans its own
         this.auth = new AuthService(db);
         this.audit = new AuditLog(db);
         // Each process runs the jobs it has handlers for; with PostgreSQL several processes share the queue.

@@ -18,13 +18,16 @@ import java.util.Set;
 /**
  * What a dataset export packages: filters (quality threshold 0..1, scene type names, character ids), the
  * train/validation/test split in whole percentages summing to 100, the seed that makes the split repeatable, and
- * whether videos and frame images go in. Every problem is a 400 naming the field.
+ * whether videos and frame images go in, and whether unfinished segments (pending, generating, failed, rejected)
+ * may go in too ({@code include_unfinished}, off by default). Every problem is a 400 naming the field; every number
+ * is range-checked before it is narrowed (a percentage of 4294967396 is refused, never wrapped to 100).
  */
 public record DatasetConfig(String name, Double qualityThreshold, List<String> sceneTypes, List<Long> characterIds,
-                            Map<String, Integer> splits, long seed, boolean includeVideos, boolean frameImages) {
+                            Map<String, Integer> splits, long seed, boolean includeVideos, boolean frameImages,
+                            boolean includeUnfinished) {
     public static final List<String> SPLITS = List.of("train", "validation", "test");
     static final Set<String> FIELDS = Set.of("name", "quality_threshold", "scene_types", "character_ids", "splits", "seed",
-            "include_videos", "frame_images");
+            "include_videos", "frame_images", "include_unfinished");
     static final long DEFAULT_SEED = 42;
 
     /** Validates a request body against the project's scene types and characters. */
@@ -76,7 +79,7 @@ public record DatasetConfig(String name, Double qualityThreshold, List<String> s
             for (int i = 0; i < cs.size(); i++) {
                 JsonNode c = cs.get(i);
                 String at = "character_ids[" + i + "]";
-                if (!c.isIntegralNumber() || c.longValue() <= 0) throw ApiError.badField(at, "must be a positive integer");
+                if (!c.isIntegralNumber() || !c.canConvertToLong() || c.longValue() <= 0) throw ApiError.badField(at, "must be a positive integer");
                 var ch = catalog.reads().character(c.longValue())
                         .orElseThrow(() -> ApiError.badField(at, "no character with id " + c.longValue()));
                 if (ch.projectId() != projectId) throw ApiError.badField(at, "character " + c.longValue() + " belongs to another project");
@@ -100,7 +103,7 @@ public record DatasetConfig(String name, Double qualityThreshold, List<String> s
             for (String s : SPLITS) {
                 JsonNode v = sp.get(s);
                 if (v == null || v.isNull()) throw ApiError.badField("splits." + s, "is required (a whole percentage 0..100)");
-                if (!v.isIntegralNumber() || v.intValue() < 0 || v.intValue() > 100) {
+                if (!v.isIntegralNumber() || !v.canConvertToInt() || v.intValue() < 0 || v.intValue() > 100) {
                     throw ApiError.badField("splits." + s, "must be a whole percentage from 0 to 100, got " + v);
                 }
                 splits.put(s, v.intValue());
@@ -115,13 +118,17 @@ public record DatasetConfig(String name, Double qualityThreshold, List<String> s
         long seed = DEFAULT_SEED;
         JsonNode sd = body.get("seed");
         if (sd != null && !sd.isNull()) {
-            if (!sd.isIntegralNumber() || !sd.canConvertToLong()) throw ApiError.badField("seed", "must be an integer");
+            if (!sd.isIntegralNumber() || !sd.canConvertToLong() || sd.longValue() < 0) {
+                throw ApiError.badField("seed", "must be a whole number from 0 to " + Long.MAX_VALUE + ", got " + sd);
+            }
             seed = sd.longValue();
         }
         boolean videos = bool(body, "include_videos", true);
         boolean frames = bool(body, "frame_images", true);
         if (!videos && !frames) throw ApiError.badField("include_videos", "a dataset needs videos or frame images (both are off)");
-        return new DatasetConfig(name, threshold, List.copyOf(types), List.copyOf(characters), Map.copyOf(splits), seed, videos, frames);
+        boolean unfinished = bool(body, "include_unfinished", false);
+        return new DatasetConfig(name, threshold, List.copyOf(types), List.copyOf(characters), Map.copyOf(splits), seed, videos, frames,
+                unfinished);
     }
 
     private static boolean bool(ObjectNode body, String field, boolean dflt) {
@@ -141,7 +148,7 @@ public record DatasetConfig(String name, Double qualityThreshold, List<String> s
         characterIds.forEach(c::add);
         ObjectNode s = o.putObject("splits");
         SPLITS.forEach(k -> s.put(k, splits.get(k)));
-        o.put("seed", seed).put("include_videos", includeVideos).put("frame_images", frameImages);
+        o.put("seed", seed).put("include_videos", includeVideos).put("frame_images", frameImages).put("include_unfinished", includeUnfinished);
         return o;
     }
 
@@ -154,6 +161,7 @@ public record DatasetConfig(String name, Double qualityThreshold, List<String> s
         Map<String, Integer> splits = new LinkedHashMap<>();
         SPLITS.forEach(k -> splits.put(k, j.path("splits").path(k).asInt()));
         return new DatasetConfig(j.path("name").asText("dataset"), j.path("quality_threshold").isNumber() ? j.get("quality_threshold").doubleValue() : null,
-                types, chars, splits, j.path("seed").asLong(DEFAULT_SEED), j.path("include_videos").asBoolean(true), j.path("frame_images").asBoolean(true));
+                types, chars, splits, j.path("seed").asLong(DEFAULT_SEED), j.path("include_videos").asBoolean(true), j.path("frame_images").asBoolean(true),
+                j.path("include_unfinished").asBoolean(false));
     }
 }
