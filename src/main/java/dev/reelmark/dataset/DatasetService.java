@@ -358,9 +358,9 @@ public final class DatasetService {
         meta.set("failed", failed);
         meta.set("warnings", warningsJson(sel.warnings()));
         ObjectNode loaders = meta.putObject("loaders");
-        loaders.put("huggingface", config.includeVideos()
-                ? "datasets.load_dataset('videofolder', data_dir='<unzipped dir>')  # one split per folder, metadata.jsonl file_name column"
-                : "datasets.load_dataset('imagefolder', data_dir='<unzipped dir>')");
+        loaders.put("huggingface", "datasets.load_dataset('<unzipped dir>')  # README.md card: configs, typed features; or "
+                + (config.includeVideos() ? "datasets.load_dataset('videofolder', data_dir='<unzipped dir>')"
+                : "datasets.load_dataset('imagefolder', data_dir='<unzipped dir>')") + ", one split per folder");
         loaders.put("pytorch", "read manifest.json; splits.<name>[i].path is relative to the dataset root");
         try (OutputStream out = zip.open("manifest.json")) {
             Json.PRETTY.writeValue(out, manifest);

@@ -155,28 +155,38 @@ class DatasetHuggingFaceTest {
             }
             assertThat(clips).hasSize(1000);
 
-            var catalog = h.app.catalog();
-            long project = catalog.create(CatalogModel.PROJECTS, Json.object().put("name", "bulk")).get("id").longValue();
-            long type = catalog.create(CatalogModel.SCENE_TYPES, Json.object().put("project_id", project).put("name", "walk")).get("id").longValue();
-            long character = catalog.create(CatalogModel.CHARACTERS, Json.object().put("project_id", project).put("name", "Dora")).get("id").longValue();
-            List<Long> scenes = new ArrayList<>();
-            for (int s = 0; s < 100; s++) {
-                scenes.add(catalog.create(CatalogModel.SCENES, Json.object().put("character_id", character).put("scene_type_id", type)
-                        .put("name", "walk " + s).put("status", "complete")).get("id").longValue());
-            }
-            for (int i = 0; i < 1000; i++) {
-                catalog.create(CatalogModel.SEGMENTS, Json.object().put("scene_id", scenes.get(i / 10)).put("sequence_index", i % 10)
-                        .put("output_video_path", data.relativize(clips.get(i)).toString()).put("status", i % 3 == 0 ? "approved" : "complete"));
-            }
-            // the same files again (a re-imported take) and takes still generating: never extra samples
-            for (int i = 0; i < 20; i++) {
-                catalog.create(CatalogModel.SEGMENTS, Json.object().put("scene_id", scenes.get(99 - i)).put("sequence_index", 10 + i)
-                        .put("output_video_path", data.relativize(clips.get(i * 7)).toString()).put("status", "complete"));
-                catalog.create(CatalogModel.SEGMENTS, Json.object().put("scene_id", scenes.get(i)).put("sequence_index", 40 + i)
-                        .put("output_video_path", data.relativize(clips.get(i * 11)).toString()).put("status", "generating"));
-            }
+            // the catalog in SQL, batched (the services would regenerate metadata files after every row)
+            long project = h.app.database().jdbi().inTransaction(t -> {
+                long p = t.createQuery("INSERT INTO projects (name) VALUES ('bulk') RETURNING id").mapTo(Long.class).one();
+                long type = t.createQuery("INSERT INTO scene_types (project_id, name) VALUES (:p, 'walk') RETURNING id").bind("p", p).mapTo(Long.class).one();
+                long character = t.createQuery("INSERT INTO characters (project_id, name) VALUES (:p, 'Dora') RETURNING id").bind("p", p).mapTo(Long.class).one();
+                List<Long> scenes = new ArrayList<>();
+                for (int s = 0; s < 100; s++) {
+                    scenes.add(t.createQuery("INSERT INTO scenes (character_id, scene_type_id, name, status) VALUES (:c, :t, :n, 'complete') RETURNING id")
+                            .bind("c", character).bind("t", type).bind("n", "walk " + s).mapTo(Long.class).one());
+                }
+                var batch = t.prepareBatch("INSERT INTO segments (scene_id, sequence_index, output_video_path, status) VALUES (:s, :i, :path, :status)");
+                for (int i = 0; i < 1000; i++) {
+                    batch.bind("s", scenes.get(i / 10)).bind("i", i % 10).bind("path", data.relativize(clips.get(i)).toString())
+                            .bind("status", i % 3 == 0 ? "approved" : "complete").add();
+                }
+                // the same files again (a re-imported take) and takes still generating: never extra samples
+                for (int i = 0; i < 20; i++) {
+                    batch.bind("s", scenes.get(99 - i)).bind("i", 10 + i).bind("path", data.relativize(clips.get(i * 7)).toString())
+                            .bind("status", "complete").add();
+                    batch.bind("s", scenes.get(i)).bind("i", 40 + i).bind("path", data.relativize(clips.get(i * 11)).toString())
+                            .bind("status", "generating").add();
+                }
+                batch.execute();
+                return p;
+            });
 
-            JsonNode d = exportAndWait(h, project, "{\"frame_images\": false}");
+            var posted = h.http.post("/api/projects/" + project + "/export-dataset", "{\"frame_images\": false}");
+            assertThat(posted.status()).as(posted.body()).isEqualTo(202);
+            // a deadline, not a pace: 1,000 ffprobe runs on a shared 2-core machine
+            var job = h.app.jobs().awaitTerminal(posted.json().get("job_id").longValue(), Duration.ofMinutes(10));
+            assertThat(job.status()).as(String.valueOf(job.error())).isEqualTo(dev.reelmark.jobs.JobStatus.COMPLETED);
+            JsonNode d = h.http.get("/api/projects/" + project + "/datasets/" + posted.json().get("id").longValue()).json();
             assertThat(d.get("sample_count").intValue()).isEqualTo(1000);
             JsonNode counts = d.get("manifest").get("metadata").get("split_counts");
             assertThat(counts.get("train").intValue()).isEqualTo(800);
