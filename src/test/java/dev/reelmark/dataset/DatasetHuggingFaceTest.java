@@ -187,6 +187,7 @@ class DatasetHuggingFaceTest {
             var job = h.app.jobs().awaitTerminal(posted.json().get("job_id").longValue(), Duration.ofMinutes(10));
             assertThat(job.status()).as(String.valueOf(job.error())).isEqualTo(dev.reelmark.jobs.JobStatus.COMPLETED);
             JsonNode d = h.http.get("/api/projects/" + project + "/datasets/" + posted.json().get("id").longValue()).json();
+            System.out.println("1,000-sample export: " + job.result().get("seconds") + " s (select = probe + hash, package)");
             assertThat(d.get("sample_count").intValue()).isEqualTo(1000);
             JsonNode counts = d.get("manifest").get("metadata").get("split_counts");
             assertThat(counts.get("train").intValue()).isEqualTo(800);
