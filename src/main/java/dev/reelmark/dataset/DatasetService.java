@@ -269,8 +269,9 @@ public final class DatasetService {
         try {
             DatasetLeftovers.removeAll(datasetsDir, id -> store.find(id, false)
                     .map(d -> !d.status().equals("queued") && !d.status().equals("running")).orElse(true));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot clean " + datasetsDir, e);
+        } catch (IOException | UncheckedIOException e) {
+            // a leftover that cannot be removed now is harmless (hidden, never read); startup goes on
+            org.slf4j.LoggerFactory.getLogger(DatasetService.class).warn("datasets: cannot remove leftovers in {}: {}", datasetsDir, e.toString());
         }
     }
 
