@@ -145,6 +145,7 @@ public final class Reelmark implements AutoCloseable {
         this.credentials = new CredentialService(segmentFacts, new CredentialReceipts(provenance), this::ffmpegTools,
                 config.dataDir(), VERSION);
         metadataDelivery.withCredentials(new CredentialDelivery(credentials));
+        datasets.removeLeftovers(); // what crashed exports left; an export that will resume cleans its own
         this.auth = new AuthService(db);
         this.audit = new AuditLog(db);
         // Each process runs the jobs it has handlers for; with PostgreSQL several processes share the queue.

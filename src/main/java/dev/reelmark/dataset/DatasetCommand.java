@@ -45,6 +45,8 @@ public final class DatasetCommand {
         boolean noFrames;
         @Option(names = "--face-crops", description = "a crop of the character's face per sample (faces/)")
         boolean faceCrops;
+        @Option(names = "--include-unfinished", description = "also segments that are not complete or approved (pending, generating, failed, rejected)")
+        boolean includeUnfinished;
 
         @Override
         public Integer call() throws InterruptedException {
@@ -64,8 +66,9 @@ public final class DatasetCommand {
                 if (parts.length != 3) throw new IllegalArgumentException("--split must be TRAIN/VALIDATION/TEST, e.g. 80/10/10");
                 ObjectNode s = body.putObject("splits");
                 try {
-                    s.put("train", Integer.parseInt(parts[0].trim())).put("validation", Integer.parseInt(parts[1].trim()))
-                            .put("test", Integer.parseInt(parts[2].trim()));
+                    // whole numbers of any size: the config's range check names the split (no overflow here)
+                    s.put("train", new java.math.BigInteger(parts[0].trim())).put("validation", new java.math.BigInteger(parts[1].trim()))
+                            .put("test", new java.math.BigInteger(parts[2].trim()));
                 } catch (NumberFormatException e) {
                     throw new IllegalArgumentException("--split must be whole percentages, e.g. 80/10/10");
                 }
@@ -74,6 +77,7 @@ public final class DatasetCommand {
             if (noVideos) body.put("include_videos", false);
             if (noFrames) body.put("frame_images", false);
             if (faceCrops) body.put("face_crops", true);
+            if (includeUnfinished) body.put("include_unfinished", true);
             try (Reelmark app = Reelmark.open(common.config(1))) {
                 DatasetExport d = app.datasets().create(project, body);
                 Job job = SidecarCommand.follow(app, d.jobId(), "dataset");
@@ -84,6 +88,7 @@ public final class DatasetCommand {
                 }
                 System.out.printf("dataset #%d: %d samples (%d failed) -> %s (%d bytes)%n", done.id(), done.sampleCount(),
                         done.failedCount(), done.filePath(), done.fileSizeBytes());
+                done.warnings().forEach(w -> System.err.println("reelmark: warning: " + w.path("message").asText()));
                 return 0;
             }
         }

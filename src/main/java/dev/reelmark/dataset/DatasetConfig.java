@@ -18,14 +18,16 @@ import java.util.Set;
 /**
  * What a dataset export packages: filters (quality threshold 0..1, scene type names, character ids), the
  * train/validation/test split in whole percentages summing to 100, the seed that makes the split repeatable, and
- * whether videos, frame images and face crops go in. Every problem is a 400 naming the field.
+ * whether videos, frame images and face crops go in, and whether unfinished segments (pending, generating, failed,
+ * rejected) may go in too ({@code include_unfinished}, off by default). Every problem is a 400 naming the field; every
+ * number is range-checked before it is narrowed (a percentage of 4294967396 is refused, never wrapped to 100).
  */
 public record DatasetConfig(String name, Double qualityThreshold, List<String> sceneTypes, List<Long> characterIds,
                             Map<String, Integer> splits, long seed, boolean includeVideos, boolean frameImages,
-                            boolean faceCrops) {
+                            boolean faceCrops, boolean includeUnfinished) {
     public static final List<String> SPLITS = List.of("train", "validation", "test");
     static final Set<String> FIELDS = Set.of("name", "quality_threshold", "scene_types", "character_ids", "splits", "seed",
-            "include_videos", "frame_images", "face_crops");
+            "include_videos", "frame_images", "face_crops", "include_unfinished");
     static final long DEFAULT_SEED = 42;
 
     /** Validates a request body against the project's scene types and characters. */
@@ -77,7 +79,7 @@ public record DatasetConfig(String name, Double qualityThreshold, List<String> s
             for (int i = 0; i < cs.size(); i++) {
                 JsonNode c = cs.get(i);
                 String at = "character_ids[" + i + "]";
-                if (!c.isIntegralNumber() || c.longValue() <= 0) throw ApiError.badField(at, "must be a positive integer");
+                if (!c.isIntegralNumber() || !c.canConvertToLong() || c.longValue() <= 0) throw ApiError.badField(at, "must be a positive integer");
                 var ch = catalog.reads().character(c.longValue())
                         .orElseThrow(() -> ApiError.badField(at, "no character with id " + c.longValue()));
                 if (ch.projectId() != projectId) throw ApiError.badField(at, "character " + c.longValue() + " belongs to another project");
@@ -101,7 +103,7 @@ public record DatasetConfig(String name, Double qualityThreshold, List<String> s
             for (String s : SPLITS) {
                 JsonNode v = sp.get(s);
                 if (v == null || v.isNull()) throw ApiError.badField("splits." + s, "is required (a whole percentage 0..100)");
-                if (!v.isIntegralNumber() || v.intValue() < 0 || v.intValue() > 100) {
+                if (!v.isIntegralNumber() || !v.canConvertToInt() || v.intValue() < 0 || v.intValue() > 100) {
                     throw ApiError.badField("splits." + s, "must be a whole percentage from 0 to 100, got " + v);
                 }
                 splits.put(s, v.intValue());
@@ -116,14 +118,18 @@ public record DatasetConfig(String name, Double qualityThreshold, List<String> s
         long seed = DEFAULT_SEED;
         JsonNode sd = body.get("seed");
         if (sd != null && !sd.isNull()) {
-            if (!sd.isIntegralNumber() || !sd.canConvertToLong()) throw ApiError.badField("seed", "must be an integer");
+            if (!sd.isIntegralNumber() || !sd.canConvertToLong() || sd.longValue() < 0) {
+                throw ApiError.badField("seed", "must be a whole number from 0 to " + Long.MAX_VALUE + ", got " + sd);
+            }
             seed = sd.longValue();
         }
         boolean videos = bool(body, "include_videos", true);
         boolean frames = bool(body, "frame_images", true);
         boolean faces = bool(body, "face_crops", false);
         if (!videos && !frames) throw ApiError.badField("include_videos", "a dataset needs videos or frame images (both are off)");
-        return new DatasetConfig(name, threshold, List.copyOf(types), List.copyOf(characters), Map.copyOf(splits), seed, videos, frames, faces);
+        boolean unfinished = bool(body, "include_unfinished", false);
+        return new DatasetConfig(name, threshold, List.copyOf(types), List.copyOf(characters), Map.copyOf(splits), seed, videos, frames,
+                faces, unfinished);
     }
 
     private static boolean bool(ObjectNode body, String field, boolean dflt) {
@@ -143,7 +149,8 @@ public record DatasetConfig(String name, Double qualityThreshold, List<String> s
         characterIds.forEach(c::add);
         ObjectNode s = o.putObject("splits");
         SPLITS.forEach(k -> s.put(k, splits.get(k)));
-        o.put("seed", seed).put("include_videos", includeVideos).put("frame_images", frameImages).put("face_crops", faceCrops);
+        o.put("seed", seed).put("include_videos", includeVideos).put("frame_images", frameImages).put("face_crops", faceCrops)
+                .put("include_unfinished", includeUnfinished);
         return o;
     }
 
@@ -157,6 +164,6 @@ public record DatasetConfig(String name, Double qualityThreshold, List<String> s
         SPLITS.forEach(k -> splits.put(k, j.path("splits").path(k).asInt()));
         return new DatasetConfig(j.path("name").asText("dataset"), j.path("quality_threshold").isNumber() ? j.get("quality_threshold").doubleValue() : null,
                 types, chars, splits, j.path("seed").asLong(DEFAULT_SEED), j.path("include_videos").asBoolean(true), j.path("frame_images").asBoolean(true),
-                j.path("face_crops").asBoolean(false));
+                j.path("face_crops").asBoolean(false), j.path("include_unfinished").asBoolean(false));
     }
 }

@@ -31,7 +31,9 @@ public final class DatasetRoutes {
         router.post("/api/projects/{id}/export-dataset").tag(TAG).summary("Package a training dataset (background job)")
                 .description("Validates the filters and splits (train + validation + test must be 100; quality_threshold is 0..1), "
                         + "records the export as queued and starts a `" + DatasetExportJob.KIND + "` job (job_id; follow it with "
-                        + "GET /api/jobs/{id}). The same config gives the same split; segments of one scene stay in one split.")
+                        + "GET /api/jobs/{id}). The same config gives the same split; segments of one scene stay in one split. "
+                        + "Only complete and approved segments with a readable video go in (include_unfinished: true for the rest), "
+                        + "one sample per source file; a split left empty is a warning (warnings, and the job result).")
                 .request(ref("DatasetExportRequest")).response(202, ref("DatasetExport")).errors(400, 404)
                 .handle(ctx -> ctx.status(202).json(datasets.create(Requests.pathId(ctx, "id"), Requests.jsonObject(ctx, true))));
         router.get("/api/projects/{id}/datasets").tag(TAG).summary("List a project's dataset exports, newest first (without manifests)")
@@ -65,6 +67,8 @@ public final class DatasetRoutes {
                 "file_size_bytes", nullable("integer"), "sample_count", nullable("integer"), "failed_count", nullable("integer"),
                 "status", statusEnum, "job_id", nullable("integer"), "error", nullable("string"),
                 "completed_at", nullable("string"), "created_at", type("string"), "updated_at", type("string"),
+                "warnings", arrayOf(objectOf("code", type("string"), "message", type("string")))
+                        .put("description", "problems the export went on with, e.g. code empty_split; known once the samples are chosen"),
                 "download", nullable("string"));
     }
 
@@ -77,11 +81,13 @@ public final class DatasetRoutes {
         p.set("character_ids", arrayOf(type("integer")).put("description", "default: all characters"));
         ObjectNode pct = type("integer").put("minimum", 0).put("maximum", 100);
         p.set("splits", objectOf("train", pct, "validation", pct, "test", pct).put("description", "whole percentages summing to 100 (default 80/10/10)"));
-        p.set("seed", type("integer").put("description", "split seed (default 42)"));
+        p.set("seed", type("integer").put("minimum", 0).put("maximum", Long.MAX_VALUE).put("description", "split seed (default 42)"));
         p.set("include_videos", type("boolean"));
         p.set("frame_images", type("boolean"));
         p.set("face_crops", type("boolean").put("description", "a square crop of the character's face per sample"
                 + " (<split>/faces/<sample>.jpg; the whole frame, with face_crop.found false, when no face is found; default false)"));
+        p.set("include_unfinished", type("boolean").put("description", "also segments that are not complete or approved "
+                + "(pending, generating, failed, rejected); default false"));
         return s;
     }
 

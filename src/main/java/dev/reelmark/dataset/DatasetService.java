@@ -21,6 +21,7 @@ import dev.reelmark.jobs.JobStatus;
 import dev.reelmark.media.AtomicOutput;
 import dev.reelmark.media.FfmpegTools;
 import dev.reelmark.media.FileModes;
+import dev.reelmark.media.MediaIdentity;
 import dev.reelmark.media.MediaRoots;
 import dev.reelmark.media.SafeZip;
 
@@ -42,9 +43,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Random;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.function.IntConsumer;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -67,6 +66,7 @@ public final class DatasetService {
     private final Supplier<FfmpegTools> tools;
     private final Path datasetsDir;
     private final FaceCrops faceCrops;
+    private final MediaIdentity identity = MediaIdentity.shared();
     /** Test hook: called with the sample index before each sample is packaged. */
     volatile IntConsumer beforeSample = i -> { };
 
@@ -181,19 +181,17 @@ public final class DatasetService {
         }
     }
 
-    public record Selection(List<Sample> samples, ArrayNode excluded) {
+    public record Selection(List<Sample> samples, ArrayNode excluded, List<SampleSelection.Warning> warnings) {
     }
 
     /**
-     * The samples of a config: segments of the project passing the filters whose video is readable, split by scene
-     * (all segments of a scene land in one split) in an order shuffled by the seed, each scene going to the split
-     * furthest below its share. The same config on the same catalog gives the same split.
+     * The samples of a config: the project's segments of the chosen characters and scene types, through
+     * {@link SampleSelection} (hygiene, one sample per file, split by scene). The same config on the same catalog
+     * gives the same split.
      */
     public Selection select(long projectId, DatasetConfig config) {
-        ArrayNode excluded = Json.MAPPER.createArrayNode();
         Set<Long> characters = new HashSet<>(config.characterIds());
         Set<String> types = new HashSet<>(config.sceneTypes());
-        TreeMap<Long, List<Clip>> byScene = new TreeMap<>();
         List<SegmentContext> chosen = new ArrayList<>();
         for (SegmentContext s : facts.scope(projectId, null)) {
             if (!characters.isEmpty() && !characters.contains(s.characterId())) continue;
@@ -204,45 +202,14 @@ public final class DatasetService {
         for (int from = 0; from < chosen.size(); from += 500) {
             facts.footage(chosen.subList(from, Math.min(chosen.size(), from + 500))).forEach(f -> clips.add(new Clip(f)));
         }
-        for (Clip clip : clips) {
-            String reason = null;
-            if (config.qualityThreshold() != null) {
-                if (clip.qualityScore() == null) reason = "no quality score (a quality threshold is set)";
-                else if (clip.qualityScore() < config.qualityThreshold()) reason = String.format(Locale.ROOT,
-                        "quality %.3f is below the threshold %.3f", clip.qualityScore(), config.qualityThreshold());
-            }
-            if (reason == null && clip.tech() == null) reason = clip.techError();
-            if (reason != null) {
-                excluded.addObject().put("segment_id", clip.segmentId()).put("reason", reason);
-                continue;
-            }
-            byScene.computeIfAbsent(clip.sceneId(), k -> new ArrayList<>()).add(clip);
-        }
-        List<Long> scenes = new ArrayList<>(byScene.keySet());
-        Collections.shuffle(scenes, new Random(config.seed()));
-        int total = byScene.values().stream().mapToInt(List::size).sum();
-        Map<String, Integer> counts = new LinkedHashMap<>();
-        DatasetConfig.SPLITS.forEach(s -> counts.put(s, 0));
+        SampleSelection.Result chosenSamples = new SampleSelection(roots, identity).choose(clips, config);
         List<Sample> samples = new ArrayList<>();
-        for (long scene : scenes) {
-            String best = null;
-            double bestDeficit = Double.NEGATIVE_INFINITY;
-            for (String split : DatasetConfig.SPLITS) {
-                int pct = config.splits().get(split);
-                if (pct == 0) continue;
-                double deficit = total * pct / 100.0 - counts.get(split);
-                if (deficit > bestDeficit) {
-                    bestDeficit = deficit;
-                    best = split;
-                }
-            }
-            for (Clip c : byScene.get(scene)) {
-                samples.add(new Sample(c, best, "seg" + c.segmentId() + "_" + SafeZip.segment(c.clipName())));
-            }
-            counts.merge(best, byScene.get(scene).size(), Integer::sum);
+        for (Clip c : clips) {
+            String split = chosenSamples.splitOf().get(c.segmentId());
+            if (split != null) samples.add(new Sample(c, split, "seg" + c.segmentId() + "_" + SafeZip.segment(c.clipName())));
         }
         samples.sort(Comparator.comparingInt((Sample s) -> DatasetConfig.SPLITS.indexOf(s.split())).thenComparingLong(s -> s.clip().segmentId()));
-        return new Selection(samples, excluded);
+        return new Selection(samples, chosenSamples.excludedJson(), chosenSamples.warnings());
     }
 
     // ---- packaging (the job) ----
@@ -254,10 +221,11 @@ public final class DatasetService {
         store.status(id, "running", null);
         Path work = datasetsDir.resolve(".work-" + id);
         try {
-            deleteTree(work);
+            DatasetLeftovers.remove(datasetsDir, id);
             Files.createDirectories(work);
             long t0 = System.nanoTime();
             Selection sel = select(row.projectId(), config);
+            store.warnings(id, warningsJson(sel.warnings()));
             double selectSeconds = (System.nanoTime() - t0) / 1e9;
             long t1 = System.nanoTime();
             ctx.total(sel.samples().size());
@@ -274,6 +242,7 @@ public final class DatasetService {
             ObjectNode result = Json.object().put("dataset_id", id).put("file", zipFile.toString()).put("size_bytes", size)
                     .put("samples", p.packed).put("failed", p.failed.size()).put("excluded", sel.excluded().size());
             result.set("failures", p.failed);
+            result.set("warnings", warningsJson(sel.warnings()));
             result.putObject("seconds").put("select", Math.round(selectSeconds * 1000) / 1000.0)
                     .put("package", Math.round((System.nanoTime() - t1) / 1e6) / 1000.0);
             ctx.result(result);
@@ -285,6 +254,27 @@ public final class DatasetService {
             throw e;
         } finally {
             deleteTree(work);
+        }
+    }
+
+    private static ArrayNode warningsJson(List<SampleSelection.Warning> warnings) {
+        ArrayNode a = Json.MAPPER.createArrayNode();
+        warnings.forEach(w -> a.add(w.toJson()));
+        return a;
+    }
+
+    /**
+     * Removes what crashed or interrupted exports left ({@code .part} files, work folders) for every export that no
+     * job will run again; the export a job resumes cleans its own when it starts. Called once at startup.
+     */
+    public void removeLeftovers() {
+        if (!Files.isDirectory(datasetsDir)) return;
+        try {
+            DatasetLeftovers.removeAll(datasetsDir, id -> store.find(id, false)
+                    .map(d -> !d.status().equals("queued") && !d.status().equals("running")).orElse(true));
+        } catch (IOException | UncheckedIOException e) {
+            // a leftover that cannot be removed now is harmless (hidden, never read); startup goes on
+            org.slf4j.LoggerFactory.getLogger(DatasetService.class).warn("datasets: cannot remove leftovers in {}: {}", datasetsDir, e.toString());
         }
     }
 
@@ -300,6 +290,7 @@ public final class DatasetService {
         DatasetConfig.SPLITS.forEach(s -> splits.putArray(s));
         Map<String, Integer> counts = new LinkedHashMap<>();
         DatasetConfig.SPLITS.forEach(s -> counts.put(s, 0));
+        Map<String, Set<String>> mediaGlobs = new LinkedHashMap<>();
         int packed = 0;
         // ffmpeg extracts the next sample's frame (another process) while this one is copied into the ZIP.
         java.util.concurrent.ExecutorService frames = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
@@ -335,6 +326,8 @@ public final class DatasetService {
                 else {
                     packed++;
                     counts.merge(s.split(), 1, Integer::sum);
+                    mediaGlobs.computeIfAbsent(s.split(), k -> new java.util.TreeSet<>()).add(config.includeVideos()
+                            ? s.split() + "/*." + extension(s.clip().fileName()) : s.split() + "/frames/*.jpg");
                 }
                 ctx.progress(i + 1, s.split() + "/" + s.id());
                 ctx.checkpoint(Json.object().put("restart", true));
@@ -370,15 +363,17 @@ public final class DatasetService {
         meta.put("split_seed", config.seed());
         meta.set("excluded", sel.excluded());
         meta.set("failed", failed);
+        meta.set("warnings", warningsJson(sel.warnings()));
         ObjectNode loaders = meta.putObject("loaders");
-        loaders.put("huggingface", config.includeVideos()
-                ? "datasets.load_dataset('videofolder', data_dir='<unzipped dir>')  # one split per folder, metadata.jsonl file_name column"
-                : "datasets.load_dataset('imagefolder', data_dir='<unzipped dir>')");
+        loaders.put("huggingface", "datasets.load_dataset('<unzipped dir>')  # README.md card: configs, typed features; or "
+                + (config.includeVideos() ? "datasets.load_dataset('videofolder', data_dir='<unzipped dir>')"
+                : "datasets.load_dataset('imagefolder', data_dir='<unzipped dir>')") + ", one split per folder");
         loaders.put("pytorch", "read manifest.json; splits.<name>[i].path is relative to the dataset root");
         try (OutputStream out = zip.open("manifest.json")) {
             Json.PRETTY.writeValue(out, manifest);
         }
         zip.closeEntry();
+        zip.add("README.md", DatasetCard.render(row.name(), config, counts, mediaGlobs).getBytes(StandardCharsets.UTF_8));
         return new Packaged(manifest, packed, failed);
     }
 
@@ -463,14 +458,9 @@ public final class DatasetService {
         if (config.faceCrops()) zip.addFile(split + "/" + faceName, faceFile);
         zip.add(split + "/" + metaName, Json.PRETTY.writeValueAsBytes(metadata));
 
-        ObjectNode row = Json.object().put("file_name", config.includeVideos() ? videoName : frameName);
-        if (config.includeVideos() && config.frameImages()) row.put("frame_file", frameName);
-        row.put("metadata_file", metaName);
-        if (config.faceCrops()) row.put("face_file", faceName).put("face_found", face.crop().found());
-        for (String f : List.of("segment_id", "scene_id", "scene_type", "character", "caption", "prompt", "negative_prompt",
-                "seed", "model", "lora_weights", "generation_source", "receipt_id", "quality_score", "failure_tags")) {
-            row.set(f, metadata.get(f));
-        }
+        ObjectNode row = HfMetadata.row(config, metadata, config.includeVideos() ? videoName : frameName,
+                config.frameImages() ? frameName : null, metaName,
+                config.faceCrops() ? faceName : null, config.faceCrops() && face.crop().found());
         BufferedWriter w = jsonl.get(split);
         if (w == null) {
             w = Files.newBufferedWriter(work.resolve(split + ".jsonl"), StandardCharsets.UTF_8);

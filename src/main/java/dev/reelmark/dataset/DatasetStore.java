@@ -15,7 +15,7 @@ import java.util.Optional;
 /** The SQL of {@code dataset_exports}, for both vendors. */
 final class DatasetStore {
     private static final String COLUMNS = "id, project_id, name, config_json, manifest_json, file_path, file_size_bytes, "
-            + "sample_count, failed_count, status, job_id, error, completed_at, created_at, updated_at";
+            + "sample_count, failed_count, status, job_id, error, completed_at, created_at, updated_at, warnings_json";
     private final Database db;
     private final String now;
 
@@ -41,6 +41,10 @@ final class DatasetStore {
                         + (status.equals("completed") || status.equals("failed") || status.equals("cancelled") ? ", completed_at = " + now : "")
                         + " WHERE id = :id")
                 .bind("s", status).bind("e", error).bind("id", id).execute());
+    }
+
+    void warnings(long id, JsonNode warnings) {
+        update("UPDATE dataset_exports SET warnings_json = :w WHERE id = :id", id, "w", Json.write(warnings));
     }
 
     void complete(long id, JsonNode manifest, String filePath, long size, int samples, int failed) {
@@ -81,6 +85,7 @@ final class DatasetStore {
                 intOrNull(rs, "sample_count"), intOrNull(rs, "failed_count"), status,
                 longOrNull(rs, "job_id"), rs.getString("error"), Timestamps.read(rs, "completed_at"),
                 Timestamps.read(rs, "created_at"), Timestamps.read(rs, "updated_at"),
+                rs.getString("warnings_json") == null ? Json.MAPPER.createArrayNode() : Json.parse(rs.getString("warnings_json")),
                 "completed".equals(status) ? "/api/projects/" + project + "/datasets/" + id + "/download" : null);
     }
 

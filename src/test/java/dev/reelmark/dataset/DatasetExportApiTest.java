@@ -99,6 +99,13 @@ class DatasetExportApiTest {
             assertBadField(h.http.post(p, "{\"splits\": {\"train\": 80, \"validation\": 10, \"test\": 10, \"holdout\": 0}}"), "splits.holdout");
             assertBadField(h.http.post(p, "{\"format\": \"parquet\"}"), "format");
             assertBadField(h.http.post(p, "{\"include_videos\": false, \"frame_images\": false}"), "include_videos");
+            // numbers are range-checked before they are narrowed: 4294967396 would wrap to 100 as an int
+            assertBadField(h.http.post(p, "{\"splits\": {\"train\": 4294967396, \"validation\": 0, \"test\": 0}}"), "splits.train");
+            assertBadField(h.http.post(p, "{\"splits\": {\"train\": 100, \"validation\": -4294967296, \"test\": 0}}"), "splits.validation");
+            assertBadField(h.http.post(p, "{\"seed\": 18446744073709551616}"), "seed");
+            assertBadField(h.http.post(p, "{\"seed\": -1}"), "seed");
+            assertBadField(h.http.post(p, "{\"character_ids\": [18446744073709551617]}"), "character_ids[0]");
+            assertBadField(h.http.post(p, "{\"include_unfinished\": \"yes\"}"), "include_unfinished");
             assertThat(h.http.post("/api/projects/999/export-dataset", "{}").status()).isEqualTo(404);
             assertThat(h.http.get("/api/projects/" + project + "/datasets").json().get("total").intValue()).isZero();
         }
@@ -196,6 +203,86 @@ class DatasetExportApiTest {
         }
     }
 
+    @ParameterizedTest
+    @MethodSource("dev.reelmark.testing.TestDatabases#vendors")
+    void onlyFinishedSegmentsOneSamplePerFileEveryNonZeroSplitFilledAndEmptySplitsWarned(Vendor vendor) throws Exception {
+        try (var h = new ApiHarness(vendor, dir)) {
+            long project = DemoData.build(h);
+            Map<Long, String> status = new HashMap<>();
+            Map<Long, String> pathOf = new HashMap<>();
+            for (ObjectNode s : h.app.catalog().list(CatalogModel.SEGMENTS, Map.of(), 100, null).items()) {
+                status.put(s.get("id").longValue(), s.get("status").asText());
+                pathOf.put(s.get("id").longValue(), s.get("output_video_path").asText());
+            }
+            assertThat(status).containsValue("generating");
+            // a second segment of another scene pointing at the file of an existing one (a re-imported take)
+            long ava = DemoData.characters(h, project).get(0);
+            long first = status.keySet().stream().min(Long::compare).orElseThrow();
+            ObjectNode otherScene = h.app.catalog().list(CatalogModel.SCENES, Map.of("character_id", DemoData.characters(h, project).get(1)), 1, null).items().get(0);
+            long dup = h.app.catalog().create(CatalogModel.SEGMENTS, Json.object().put("scene_id", otherScene.get("id").longValue())
+                    .put("sequence_index", 9).put("output_video_path", pathOf.get(first)).put("status", "complete")).get("id").longValue();
+
+            // the default 80/10/10: every split gets samples (15 segments once gave 12/3/0), nothing unfinished, one sample per file
+            JsonNode d = exportAndWait(h, project, "{}");
+            Map<Long, String> split = splitOf(d.get("manifest"));
+            for (String s : List.of("train", "validation", "test")) assertThat(split).as(s).containsValue(s);
+            assertThat(d.get("warnings")).isEmpty();
+            assertThat(split.keySet()).allMatch(id -> List.of("complete", "approved").contains(status.get(id))).contains(first).doesNotContain(dup);
+            JsonNode excluded = d.get("manifest").get("metadata").get("excluded");
+            JsonNode dupEntry = null;
+            for (JsonNode e : excluded) if (e.get("segment_id").longValue() == dup) dupEntry = e;
+            assertThat(dupEntry).as(excluded.toString()).isNotNull();
+            assertThat(dupEntry.get("code").asText()).isEqualTo("duplicate");
+            assertThat(dupEntry.get("reason").asText()).contains("as segment " + first);
+            long unfinished = status.values().stream().filter(v -> !v.equals("complete") && !v.equals("approved")).count();
+            int unfinishedExcluded = 0;
+            for (JsonNode e : excluded) if (e.get("code").asText().equals("unfinished")) unfinishedExcluded++;
+            assertThat(unfinishedExcluded).isEqualTo((int) unfinished).isPositive();
+
+            // asked for: unfinished segments with a readable video go in too
+            JsonNode all = exportAndWait(h, project, "{\"include_unfinished\": true}");
+            assertThat(splitOf(all.get("manifest")).keySet()).anyMatch(id -> status.get(id).equals("generating"));
+
+            // one scene cannot fill three splits: the empty ones are warnings in the API answer and the job result
+            var r = h.http.post("/api/projects/" + project + "/export-dataset", "{\"character_ids\": [" + ava + "], \"scene_types\": [\"idle\"]}");
+            Job job = h.app.jobs().awaitTerminal(r.json().get("job_id").longValue(), WAIT);
+            assertThat(job.status()).isEqualTo(JobStatus.COMPLETED);
+            JsonNode one = h.http.get("/api/projects/" + project + "/datasets/" + r.json().get("id").longValue()).json();
+            List<String> codes = new ArrayList<>();
+            one.get("warnings").forEach(w -> codes.add(w.get("code").asText() + ":" + w.get("message").asText().split(" ")[1]));
+            assertThat(codes).containsExactly("empty_split:validation", "empty_split:test");
+            assertThat(job.result().get("warnings")).isEqualTo(one.get("warnings"));
+            assertThat(one.get("manifest").get("metadata").get("warnings")).isEqualTo(one.get("warnings"));
+            assertThat(h.http.get("/api/projects/" + project + "/datasets").json().get("items").get(0).get("warnings")).isEqualTo(one.get("warnings"));
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("dev.reelmark.testing.TestDatabases#vendors")
+    void whatACrashedExportLeftIsRemovedAtStartupButNotWhatAnExportStillRunningWrites(Vendor vendor) throws Exception {
+        try (var h = new ApiHarness(vendor, dir)) {
+            long project = DemoData.build(h);
+            JsonNode done = exportAndWait(h, project, "{\"character_ids\": [" + DemoData.characters(h, project).get(0) + "]}");
+            Path datasets = DemoData.dataDir(h).resolve("exports/datasets");
+            long id = done.get("id").longValue();
+            // as a killed JVM leaves them: the ZIP's temp file and the work folder, of this export and of an unknown one
+            Path part = Files.writeString(datasets.resolve(".dataset-" + id + ".zip.123.part"), "half");
+            Path work = Files.createDirectories(datasets.resolve(".work-" + id));
+            Files.writeString(work.resolve("frame-0.jpg"), "x");
+            Path orphan = Files.writeString(datasets.resolve(".dataset-999.zip.7.part"), "half");
+            // an export that is queued (a job will run it, maybe in another process) keeps its files
+            // (the row is made directly: no job picks it up during the test)
+            long waiting = new DatasetStore(h.app.database()).insert(project, "waiting", Json.object()).id();
+            Path running = Files.writeString(datasets.resolve(".dataset-" + waiting + ".zip.5.part"), "being written");
+            h.app.datasets().removeLeftovers();
+            assertThat(part).doesNotExist();
+            assertThat(work).doesNotExist();
+            assertThat(orphan).doesNotExist();
+            assertThat(running).exists();
+            assertThat(datasets.resolve("dataset-" + id + ".zip")).exists();
+        }
+    }
+
     static Map<Long, String> splitOf(JsonNode manifest) {
         Map<Long, String> out = new HashMap<>();
         manifest.get("splits").fields().forEachRemaining(e -> e.getValue().forEach(s -> out.put(s.get("segment_id").longValue(), e.getKey())));
@@ -246,10 +333,12 @@ class DatasetExportApiTest {
             Path data = DemoData.dataDir(h);
             long ava = DemoData.characters(h, project).get(0);
             ObjectNode scene = h.app.catalog().list(CatalogModel.SCENES, Map.of("character_id", ava), 1, null).items().get(0);
-            // a clip whose name is hostile, and a row pointing outside the data directory
+            // a clip whose name is hostile (a copy of another character's clip: one file is one sample), and a row
+            // pointing outside the data directory
             Path weird = data.resolve("media/x/..%2f..%2fevil name..mp4");
             Files.createDirectories(weird.getParent());
-            Files.copy(data.resolve(h.app.catalog().list(CatalogModel.SEGMENTS, Map.of("scene_id", scene.get("id").longValue()), 1, null)
+            ObjectNode other = h.app.catalog().list(CatalogModel.SCENES, Map.of("character_id", DemoData.characters(h, project).get(1)), 1, null).items().get(0);
+            Files.copy(data.resolve(h.app.catalog().list(CatalogModel.SEGMENTS, Map.of("scene_id", other.get("id").longValue()), 1, null)
                     .items().get(0).get("output_video_path").asText()), weird);
             h.app.catalog().create(CatalogModel.SEGMENTS, Json.object().put("scene_id", scene.get("id").longValue())
                     .put("sequence_index", 7).put("output_video_path", data.relativize(weird).toString()).put("status", "complete"));
