@@ -43,6 +43,11 @@ public final class DatasetCommand {
         boolean noVideos;
         @Option(names = "--no-frames", description = "videos only")
         boolean noFrames;
+        @Option(names = "--format", paramLabel = "videofolder|webdataset",
+                description = "videofolder: one ZIP for Hugging Face (default); webdataset: tar shards per split with a manifest")
+        String format;
+        @Option(names = "--shard-size-mb", paramLabel = "MIB", description = "webdataset: the most a shard holds (default 1024)")
+        Long shardSizeMb;
 
         @Override
         public Integer call() throws InterruptedException {
@@ -71,6 +76,8 @@ public final class DatasetCommand {
             if (seed != null) body.put("seed", seed);
             if (noVideos) body.put("include_videos", false);
             if (noFrames) body.put("frame_images", false);
+            if (format != null) body.put("format", format);
+            if (shardSizeMb != null) body.put("shard_size_mb", shardSizeMb);
             try (Reelmark app = Reelmark.open(common.config(1))) {
                 DatasetExport d = app.datasets().create(project, body);
                 Job job = SidecarCommand.follow(app, d.jobId(), "dataset");

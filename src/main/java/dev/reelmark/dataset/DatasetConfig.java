@@ -18,13 +18,14 @@ import java.util.Set;
 /**
  * What a dataset export packages: filters (quality threshold 0..1, scene type names, character ids), the
  * train/validation/test split in whole percentages summing to 100, the seed that makes the split repeatable, and
- * whether videos and frame images go in. Every problem is a 400 naming the field.
+ * whether videos and frame images go in, and the package format ({@link DatasetFormat}). Every problem is a 400 naming the field.
  */
 public record DatasetConfig(String name, Double qualityThreshold, List<String> sceneTypes, List<Long> characterIds,
-                            Map<String, Integer> splits, long seed, boolean includeVideos, boolean frameImages) {
+                            Map<String, Integer> splits, long seed, boolean includeVideos, boolean frameImages,
+                            DatasetFormat format) {
     public static final List<String> SPLITS = List.of("train", "validation", "test");
     static final Set<String> FIELDS = Set.of("name", "quality_threshold", "scene_types", "character_ids", "splits", "seed",
-            "include_videos", "frame_images");
+            "include_videos", "frame_images", "format", "shard_size_mb");
     static final long DEFAULT_SEED = 42;
 
     /** Validates a request body against the project's scene types and characters. */
@@ -121,7 +122,9 @@ public record DatasetConfig(String name, Double qualityThreshold, List<String> s
         boolean videos = bool(body, "include_videos", true);
         boolean frames = bool(body, "frame_images", true);
         if (!videos && !frames) throw ApiError.badField("include_videos", "a dataset needs videos or frame images (both are off)");
-        return new DatasetConfig(name, threshold, List.copyOf(types), List.copyOf(characters), Map.copyOf(splits), seed, videos, frames);
+        DatasetFormat format = DatasetFormat.parse(body);
+        return new DatasetConfig(name, threshold, List.copyOf(types), List.copyOf(characters), Map.copyOf(splits), seed, videos, frames,
+                format);
     }
 
     private static boolean bool(ObjectNode body, String field, boolean dflt) {
@@ -142,6 +145,7 @@ public record DatasetConfig(String name, Double qualityThreshold, List<String> s
         ObjectNode s = o.putObject("splits");
         SPLITS.forEach(k -> s.put(k, splits.get(k)));
         o.put("seed", seed).put("include_videos", includeVideos).put("frame_images", frameImages);
+        format.write(o);
         return o;
     }
 
@@ -154,6 +158,7 @@ public record DatasetConfig(String name, Double qualityThreshold, List<String> s
         Map<String, Integer> splits = new LinkedHashMap<>();
         SPLITS.forEach(k -> splits.put(k, j.path("splits").path(k).asInt()));
         return new DatasetConfig(j.path("name").asText("dataset"), j.path("quality_threshold").isNumber() ? j.get("quality_threshold").doubleValue() : null,
-                types, chars, splits, j.path("seed").asLong(DEFAULT_SEED), j.path("include_videos").asBoolean(true), j.path("frame_images").asBoolean(true));
+                types, chars, splits, j.path("seed").asLong(DEFAULT_SEED), j.path("include_videos").asBoolean(true), j.path("frame_images").asBoolean(true),
+                DatasetFormat.fromJson(j));
     }
 }

@@ -111,9 +111,23 @@ public final class DatasetService {
     public Path zip(long projectId, long id) {
         DatasetExport d = get(projectId, id);
         if (!"completed".equals(d.status())) throw ApiError.conflict("status", "dataset export " + id + " is " + d.status() + ", not completed");
+        if (DatasetFormat.fromJson(d.config()).webDataset()) {
+            throw ApiError.conflict("format", "dataset export " + id + " is WebDataset shards: download each file at "
+                    + "/api/projects/" + projectId + "/datasets/" + id + "/files/{name} (listed in manifest.json)");
+        }
         Path zip = Path.of(d.filePath());
         if (!Files.isRegularFile(zip)) throw ApiError.notFound("dataset file", zip.getFileName());
         return zip;
+    }
+
+    /** One file of a finished WebDataset export (a shard, manifest.json or a wids index); 404 for anything else. */
+    public Path file(long projectId, long id, String name) {
+        DatasetExport d = get(projectId, id);
+        if (!"completed".equals(d.status())) throw ApiError.conflict("status", "dataset export " + id + " is " + d.status() + ", not completed");
+        if (!DatasetFormat.fromJson(d.config()).webDataset()) {
+            throw ApiError.conflict("format", "dataset export " + id + " is one ZIP: download it at /api/projects/" + projectId + "/datasets/" + id + "/download");
+        }
+        return WebDatasetPackage.file(Path.of(d.filePath()), name).orElseThrow(() -> ApiError.notFound("dataset file", name));
     }
 
     /** A row whose job ended without the handler saying so (cancelled while queued, crashed) shows the job's end. */
@@ -234,12 +248,15 @@ public final class DatasetService {
                 }
             }
             for (Clip c : byScene.get(scene)) {
-                samples.add(new Sample(c, best, "seg" + c.segmentId() + "_" + SafeZip.segment(c.clipName())));
+                samples.add(new Sample(c, best, null));
             }
             counts.merge(best, byScene.get(scene).size(), Integer::sum);
         }
         samples.sort(Comparator.comparingInt((Sample s) -> DatasetConfig.SPLITS.indexOf(s.split())).thenComparingLong(s -> s.clip().segmentId()));
-        return new Selection(samples, excluded);
+        SampleNames names = new SampleNames();
+        List<Sample> named = new ArrayList<>(samples.size());
+        for (Sample s : samples) named.add(new Sample(s.clip(), s.split(), names.allocate(s.clip().segmentId(), s.clip().clipName())));
+        return new Selection(named, excluded);
     }
 
     // ---- packaging (the job) ----
@@ -258,15 +275,25 @@ public final class DatasetService {
             double selectSeconds = (System.nanoTime() - t0) / 1e9;
             long t1 = System.nanoTime();
             ctx.total(sel.samples().size());
-            Path zipFile = datasetsDir.resolve("dataset-" + id + ".zip");
+            Path zipFile;
             Packaged p;
-            try (AtomicOutput out = AtomicOutput.create(zipFile)) {
-                try (SafeZip zip = SafeZip.create(out.temp())) {
-                    p = pack(ctx, row, config, sel, zip, work);
+            long size;
+            if (config.format().webDataset()) {
+                zipFile = datasetsDir.resolve("dataset-" + id);
+                try (WebDatasetPackage shards = WebDatasetPackage.create(zipFile, config.format().shardBytes(), java.time.Instant.now())) {
+                    p = pack(ctx, row, config, sel, null, shards, work);
                 }
-                out.commit();
+                size = WebDatasetPackage.size(zipFile);
+            } else {
+                zipFile = datasetsDir.resolve("dataset-" + id + ".zip");
+                try (AtomicOutput out = AtomicOutput.create(zipFile)) {
+                    try (SafeZip zip = SafeZip.create(out.temp())) {
+                        p = pack(ctx, row, config, sel, zip, null, work);
+                    }
+                    out.commit();
+                }
+                size = Files.size(zipFile);
             }
-            long size = Files.size(zipFile);
             store.complete(id, p.manifest, zipFile.toString(), size, p.packed, p.failed.size());
             ObjectNode result = Json.object().put("dataset_id", id).put("file", zipFile.toString()).put("size_bytes", size)
                     .put("samples", p.packed).put("failed", p.failed.size()).put("excluded", sel.excluded().size());
@@ -288,7 +315,9 @@ public final class DatasetService {
     private record Packaged(ObjectNode manifest, int packed, ArrayNode failed) {
     }
 
-    private Packaged pack(JobContext ctx, DatasetExport row, DatasetConfig config, Selection sel, SafeZip zip, Path work) throws IOException {
+    /** Packages the selection into the ZIP or, when {@code shards} is given, into WebDataset shards. */
+    private Packaged pack(JobContext ctx, DatasetExport row, DatasetConfig config, Selection sel, SafeZip zip,
+                          WebDatasetPackage shards, Path work) throws IOException {
         ArrayNode failed = Json.MAPPER.createArrayNode();
         Map<String, BufferedWriter> jsonl = new LinkedHashMap<>();
         ObjectNode manifest = Json.object().put("version", "1.0").put("format", "reelmark-dataset").put("name", row.name())
@@ -323,7 +352,8 @@ public final class DatasetService {
                     Thread.currentThread().interrupt();
                     throw new IOException("interrupted", e);
                 }
-                if (error == null) error = packOne(config, s, zip, work.resolve("frame-" + i + ".jpg"), work, jsonl, (ArrayNode) splits.get(s.split()));
+                if (error == null && shards != null) error = WebDatasetSamples.pack(roots, config, s, shards.writer(), work.resolve("frame-" + i + ".jpg"), (ArrayNode) splits.get(s.split()));
+                else if (error == null) error = packOne(config, s, zip, work.resolve("frame-" + i + ".jpg"), work, jsonl, (ArrayNode) splits.get(s.split()));
                 Files.deleteIfExists(work.resolve("frame-" + i + ".jpg"));
                 if (error != null) failed.addObject().put("segment_id", s.clip().segmentId()).put("sample", s.id()).put("split", s.split()).put("error", error);
                 else {
@@ -336,7 +366,7 @@ public final class DatasetService {
             for (var e : jsonl.entrySet()) e.getValue().close();
             for (String split : DatasetConfig.SPLITS) {
                 Path f = work.resolve(split + ".jsonl");
-                if (Files.isRegularFile(f)) zip.addFile(split + "/metadata.jsonl", f);
+                if (zip != null && Files.isRegularFile(f)) zip.addFile(split + "/metadata.jsonl", f);
             }
         } finally {
             frames.shutdownNow();
@@ -369,6 +399,11 @@ public final class DatasetService {
                 ? "datasets.load_dataset('videofolder', data_dir='<unzipped dir>')  # one split per folder, metadata.jsonl file_name column"
                 : "datasets.load_dataset('imagefolder', data_dir='<unzipped dir>')");
         loaders.put("pytorch", "read manifest.json; splits.<name>[i].path is relative to the dataset root");
+        if (shards != null) {
+            WebDatasetSamples.describe(manifest, loaders);
+            shards.commit(manifest, row.name());
+            return new Packaged(manifest, packed, failed);
+        }
         try (OutputStream out = zip.open("manifest.json")) {
             Json.PRETTY.writeValue(out, manifest);
         }
