@@ -72,8 +72,8 @@ ensure_postgres() {
 ensure_python_consumers() {
   local venv="$here/.venv-consumers"
   local py="$venv/bin/python"
-  local pkgs=(datasets pyarrow mutagen av)
-  if [ -x "$py" ] && "$py" -c "import datasets, pyarrow, mutagen, av" 2>/dev/null; then echo "$py"; return 0; fi
+  local pkgs=(datasets pyarrow mutagen av pillow)
+  if [ -x "$py" ] && "$py" -c "import datasets, pyarrow, mutagen, av, PIL" 2>/dev/null; then echo "$py"; return 0; fi
   command -v python3 >/dev/null || apt_install python3
   python3 -m venv "$venv" 2>/dev/null || { apt_install python3-venv && python3 -m venv "$venv"; }
   local idx=()
@@ -85,6 +85,6 @@ ensure_python_consumers() {
   log "installing ${pkgs[*]} into $venv"
   # pip warns once per package that the second local index lacks it; keep the rest of what it says.
   "$venv/bin/pip" install -q "${idx[@]}" "${pkgs[@]}" 2>&1 | { grep -v "is ignored: it is neither" || true; } >&2
-  "$py" -c "import datasets, pyarrow, mutagen, av" >&2
+  "$py" -c "import datasets, pyarrow, mutagen, av, PIL" >&2
   echo "$py"
 }

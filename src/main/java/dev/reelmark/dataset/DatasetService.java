@@ -280,7 +280,8 @@ public final class DatasetService {
             long size;
             if (config.format().webDataset()) {
                 zipFile = datasetsDir.resolve("dataset-" + id);
-                try (WebDatasetPackage shards = WebDatasetPackage.create(zipFile, config.format().shardBytes(), java.time.Instant.now())) {
+                try (WebDatasetPackage shards = WebDatasetPackage.create(zipFile, config.format().shardBytes(), java.time.Instant.now(),
+                        WebDatasetSamples.videoField(sel.samples()))) {
                     p = pack(ctx, row, config, sel, null, shards, work);
                 }
                 size = WebDatasetPackage.size(zipFile);
@@ -352,7 +353,7 @@ public final class DatasetService {
                     Thread.currentThread().interrupt();
                     throw new IOException("interrupted", e);
                 }
-                if (error == null && shards != null) error = WebDatasetSamples.pack(roots, config, s, shards.writer(), work.resolve("frame-" + i + ".jpg"), (ArrayNode) splits.get(s.split()));
+                if (error == null && shards != null) error = WebDatasetSamples.pack(roots, config, s, shards, work.resolve("frame-" + i + ".jpg"), (ArrayNode) splits.get(s.split()));
                 else if (error == null) error = packOne(config, s, zip, work.resolve("frame-" + i + ".jpg"), work, jsonl, (ArrayNode) splits.get(s.split()));
                 Files.deleteIfExists(work.resolve("frame-" + i + ".jpg"));
                 if (error != null) failed.addObject().put("segment_id", s.clip().segmentId()).put("sample", s.id()).put("split", s.split()).put("error", error);

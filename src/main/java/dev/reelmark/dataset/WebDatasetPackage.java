@@ -26,28 +26,36 @@ final class WebDatasetPackage implements AutoCloseable {
     private final Path target;
     private final Path staging;
     private final WebDatasetWriter writer;
+    private final String videoField;
     private boolean committed;
 
-    private WebDatasetPackage(Path target, Path staging, WebDatasetWriter writer) {
+    private WebDatasetPackage(Path target, Path staging, WebDatasetWriter writer, String videoField) {
         this.target = target;
         this.staging = staging;
         this.writer = writer;
+        this.videoField = videoField;
     }
 
-    static WebDatasetPackage create(Path target, long shardBytes, Instant mtime) throws IOException {
+    /** {@code videoField} is the member extension every sample's video gets (see {@link WebDatasetSamples#videoField}). */
+    static WebDatasetPackage create(Path target, long shardBytes, Instant mtime, String videoField) throws IOException {
         Path staging = target.resolveSibling("." + target.getFileName() + ".partial");
         DatasetService.deleteTree(staging);
         Files.createDirectories(staging);
-        return new WebDatasetPackage(target, staging, new WebDatasetWriter(staging, shardBytes, mtime));
+        return new WebDatasetPackage(target, staging, new WebDatasetWriter(staging, shardBytes, mtime), videoField);
     }
 
     WebDatasetWriter writer() {
         return writer;
     }
 
+    String videoField() {
+        return videoField;
+    }
+
     /** Closes the last shard, adds the shard list to the manifest, writes the indexes and moves the folder in place. */
     Path commit(ObjectNode manifest, String datasetName) throws IOException {
         List<WebDatasetWriter.Shard> shards = writer.finish();
+        manifest.put("video_field", videoField);
         ArrayNode list = manifest.putArray("shards");
         for (WebDatasetWriter.Shard s : shards) {
             list.addObject().put("split", s.split()).put("url", s.name()).put("nsamples", s.samples()).put("filesize", s.sizeBytes());

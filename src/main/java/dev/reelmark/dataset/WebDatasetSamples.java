@@ -24,12 +24,13 @@ final class WebDatasetSamples {
     }
 
     /** Packages one sample whose frame is ready; returns an error (nothing of it written) or null when it is in. */
-    static String pack(MediaRoots roots, DatasetConfig config, DatasetService.Sample s, WebDatasetWriter writer, Path frame,
+    static String pack(MediaRoots roots, DatasetConfig config, DatasetService.Sample s, WebDatasetPackage shards, Path frame,
                        ArrayNode splitList) throws IOException {
         DatasetService.Clip c = s.clip();
         if (c.file() == null || roots.resolve(c.file().toString()).isEmpty()) return "the video path is outside the media roots";
+        WebDatasetWriter writer = shards.writer();
         String key = SampleNames.key(s.id());
-        String ext = videoExtension(c.fileName());
+        String ext = shards.videoField();
         List<String> members = new ArrayList<>();
         FileChannel video = null;
         FileChannel image = null;
@@ -52,7 +53,7 @@ final class WebDatasetSamples {
             // every input is open: from here on the sample's members are written whole
             ObjectNode metadata = DatasetService.sampleMetadata(s, config.includeVideos() ? key + "." + ext : null,
                     config.frameImages() ? key + ".jpg" : null);
-            metadata.put("key", key);
+            metadata.put("key", key).put("container", videoExtension(c.fileName()));
             parts.add(WebDatasetWriter.Member.bytes("json", Json.PRETTY.writeValueAsBytes(metadata)));
             members.add(key + ".json");
             String shard = writer.add(s.split(), key, parts);
@@ -70,6 +71,20 @@ final class WebDatasetSamples {
             if (video != null) video.close();
             if (image != null) image.close();
         }
+    }
+
+    /**
+     * The member extension of the videos. Loaders pick fields by extension and Hugging Face's webdataset builder
+     * refuses samples whose member types differ, so one export uses one: the clips' own extension when they all
+     * share it ({@code mp4} for the usual ComfyUI output, typed as Video by Hugging Face), else {@code video} (the
+     * clip's unchanged bytes; its real container is {@code container} in the sample's JSON). Clips are never
+     * renamed to a container they are not.
+     */
+    static String videoField(List<DatasetService.Sample> samples) {
+        java.util.Set<String> exts = new java.util.TreeSet<>();
+        for (DatasetService.Sample s : samples) exts.add(videoExtension(s.clip().fileName()));
+        String only = exts.size() == 1 ? exts.iterator().next() : null;
+        return only == null || only.equals("jpg") || only.equals("json") ? "video" : only;
     }
 
     /** What the manifest says about reading the shards. */

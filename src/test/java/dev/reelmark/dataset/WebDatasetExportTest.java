@@ -38,7 +38,10 @@ class WebDatasetExportTest {
     @TempDir
     Path dir;
 
-    /** A project with three scenes of two finished segments each, pointing at {@link #CLIPS}; returns its id. */
+    /**
+     * A project with three scenes of two finished segments each, pointing at {@link #CLIPS}: the middle scene
+     * ("walk") holds the .mov clip, the other two ("idle") only MP4s. Returns the project id.
+     */
     static long fixture(ApiHarness h) throws IOException {
         Path data = h.app.config().dataDir();
         FfmpegTools ffmpeg = FfmpegTools.defaults();
@@ -53,10 +56,11 @@ class WebDatasetExportTest {
         }
         var catalog = h.app.catalog();
         long project = catalog.create(CatalogModel.PROJECTS, Json.object().put("name", "names")).get("id").longValue();
-        long type = catalog.create(CatalogModel.SCENE_TYPES, Json.object().put("project_id", project).put("name", "idle")).get("id").longValue();
+        long idle = catalog.create(CatalogModel.SCENE_TYPES, Json.object().put("project_id", project).put("name", "idle")).get("id").longValue();
+        long walk = catalog.create(CatalogModel.SCENE_TYPES, Json.object().put("project_id", project).put("name", "walk")).get("id").longValue();
         long character = catalog.create(CatalogModel.CHARACTERS, Json.object().put("project_id", project).put("name", "Chloé")).get("id").longValue();
         for (int s = 0; s < 3; s++) {
-            long scene = catalog.create(CatalogModel.SCENES, Json.object().put("character_id", character).put("scene_type_id", type)
+            long scene = catalog.create(CatalogModel.SCENES, Json.object().put("character_id", character).put("scene_type_id", s == 1 ? walk : idle)
                     .put("name", "scène " + s).put("status", "complete")).get("id").longValue();
             for (int g = 0; g < 2; g++) {
                 catalog.create(CatalogModel.SEGMENTS, Json.object().put("scene_id", scene).put("sequence_index", g)
@@ -81,46 +85,66 @@ class WebDatasetExportTest {
         return "seg" + segment + "_" + file.substring(0, file.lastIndexOf('.')).replace(':', '_').replace('?', '_');
     }
 
+    /** Reads every shard of each export folder with tarfile, then loads it with Hugging Face's webdataset builder. */
     static final String READ_SHARDS = """
             import collections, hashlib, json, os, re, sys, tarfile
-            folder, data = sys.argv[1], sys.argv[2]
-            man = json.load(open(os.path.join(folder, 'manifest.json'), encoding='utf-8'))
+            import datasets
+            data, cache, folders = sys.argv[1], sys.argv[2], sys.argv[3:]
             split_key = re.compile(r'^((?:.*/|)[^.]+)[.]([^/]*)$')  # how webdataset splits a member name
             sha = lambda b: hashlib.sha256(b).hexdigest()
-            out = {'shards': [], 'samples': {}}
-            for sh in man['shards']:
-                path = os.path.join(folder, sh['url'])
-                assert os.path.getsize(path) == sh['filesize'], sh
-                with open(path, 'rb') as f:
-                    head = f.read(512)
-                assert head[257:263] == b'ustar\\x00', 'not a POSIX ustar header: %r' % head[257:265]
-                groups, order, pax = collections.OrderedDict(), [], False
-                with tarfile.open(path, 'r:') as tf:
-                    for m in tf:
-                        assert m.isfile() and '/' not in m.name, m.name
-                        key, ext = split_key.match(m.name).groups()
-                        if not order or order[-1] != key:
-                            assert key not in groups, 'members of %s are not adjacent' % key
-                            order.append(key)
-                        groups.setdefault(key, {})[ext] = tf.extractfile(m).read()
-                        pax = pax or 'path' in m.pax_headers
-                assert len(groups) == sh['nsamples'], (sh, list(groups))
-                for key, g in groups.items():
-                    meta = json.loads(g['json'].decode('utf-8'))
-                    video = [e for e in g if e not in ('jpg', 'json')]
-                    assert len(video) == 1 and set(g) == {video[0], 'jpg', 'json'}, (key, list(g))
-                    with open(os.path.join(data, meta['source_path']), 'rb') as f:
-                        assert sha(g[video[0]]) == sha(f.read()), 'wrong bytes in ' + key
-                    assert g['jpg'][:2] == b'\\xff\\xd8', key
-                    assert meta['key'] == key and meta['split'] == sh['split'] and meta['video'] == key + '.' + video[0], meta
-                    out['samples'][key] = {'shard': sh['url'], 'ext': video[0], 'segment_id': meta['segment_id']}
-                out['shards'].append({'url': sh['url'], 'split': sh['split'], 'keys': order, 'pax': pax})
-            for split, idx in man['shard_indexes'].items():
-                d = json.load(open(os.path.join(folder, idx), encoding='utf-8'))
-                assert d['__kind__'] == 'wids-shard-index-v1', d
-                assert [s['url'] for s in d['shardlist']] == [s['url'] for s in man['shards'] if s['split'] == split]
-                assert sum(s['nsamples'] for s in d['shardlist']) == len(man['splits'][split])
-            print(json.dumps(out))
+            def source(meta):
+                with open(os.path.join(data, meta['source_path']), 'rb') as f:
+                    return sha(f.read())
+            result = {}
+            for folder in folders:
+                man = json.load(open(os.path.join(folder, 'manifest.json'), encoding='utf-8'))
+                field = man['video_field']
+                out = result[folder] = {'shards': [], 'samples': {}, 'hf': {}}
+                for sh in man['shards']:
+                    path = os.path.join(folder, sh['url'])
+                    assert os.path.getsize(path) == sh['filesize'], sh
+                    with open(path, 'rb') as f:
+                        head = f.read(512)
+                    assert head[257:263] == b'ustar\\x00', 'not a POSIX ustar header: %r' % head[257:265]
+                    groups, order, pax = collections.OrderedDict(), [], False
+                    with tarfile.open(path, 'r:') as tf:
+                        for m in tf:
+                            assert m.isfile() and '/' not in m.name, m.name
+                            key, ext = split_key.match(m.name).groups()
+                            if not order or order[-1] != key:
+                                assert key not in groups, 'members of %s are not adjacent' % key
+                                order.append(key)
+                            groups.setdefault(key, {})[ext] = tf.extractfile(m).read()
+                            pax = pax or 'path' in m.pax_headers
+                    assert len(groups) == sh['nsamples'], (sh, list(groups))
+                    for key, g in groups.items():
+                        meta = json.loads(g['json'].decode('utf-8'))
+                        assert set(g) == {field, 'jpg', 'json'}, (key, list(g))
+                        assert sha(g[field]) == source(meta), 'wrong bytes in ' + key
+                        assert g['jpg'][:2] == b'\\xff\\xd8', key
+                        assert meta['key'] == key and meta['split'] == sh['split'] and meta['video'] == key + '.' + field, meta
+                        out['samples'][key] = {'shard': sh['url'], 'container': meta['container'], 'segment_id': meta['segment_id']}
+                    out['shards'].append({'url': sh['url'], 'split': sh['split'], 'keys': order, 'pax': pax})
+                for split, idx in man['shard_indexes'].items():
+                    d = json.load(open(os.path.join(folder, idx), encoding='utf-8'))
+                    assert d['__kind__'] == 'wids-shard-index-v1', d
+                    assert [s['url'] for s in d['shardlist']] == [s['url'] for s in man['shards'] if s['split'] == split]
+                    assert sum(s['nsamples'] for s in d['shardlist']) == len(man['splits'][split])
+                # Hugging Face datasets' own webdataset loader, every split, the video bytes checked again
+                files = {}
+                for sh in man['shards']:
+                    files.setdefault(sh['split'], []).append(os.path.join(folder, sh['url']))
+                ds = datasets.load_dataset('webdataset', data_files=files, cache_dir=cache)
+                for split in ds:
+                    part = ds[split]
+                    out['hf'][split + ':' + field] = type(part.features[field]).__name__
+                    if isinstance(part.features[field], datasets.Video):
+                        part = part.cast_column(field, datasets.Video(decode=False))
+                    for row in part:
+                        video = row[field]['bytes'] if isinstance(row[field], dict) else row[field]
+                        assert sha(video) == source(row['json']), 'Hugging Face read other bytes for ' + row['__key__']
+                        out['hf'][row['__key__']] = row['json']['segment_id']
+            print(json.dumps(result))
             """;
 
     static final String READ_ZIP = """
@@ -160,16 +184,31 @@ class WebDatasetExportTest {
             assertThat(manifest.get("config").get("format").asText()).isEqualTo("webdataset");
             assertThat(manifest.get("config").get("shard_size_mb").intValue()).isEqualTo(1);
 
-            JsonNode read = Json.parse(Consumers.runPython(READ_SHARDS, Duration.ofSeconds(60), folder.toString(), data.toString()));
+            // the MP4s only: the video member is <key>.mp4
+            JsonNode mp4 = exportAndWait(h, project, "{\"format\": \"webdataset\", \"scene_types\": [\"idle\"], "
+                    + "\"splits\": {\"train\": 100, \"validation\": 0, \"test\": 0}}");
+            assertThat(mp4.get("manifest").get("video_field").asText()).isEqualTo("mp4");
+            assertThat(mp4.get("manifest").get("shards")).hasSize(1);
+            Path mp4Folder = Path.of(mp4.get("file_path").asText());
+            assertThat(manifest.get("video_field").asText()).isEqualTo("video"); // .mov and .mp4 mixed
+
+            JsonNode both = Json.parse(Consumers.runPython(READ_SHARDS, Duration.ofSeconds(120), data.toString(),
+                    dir.resolve("hf-cache").toString(), folder.toString(), mp4Folder.toString()));
+            JsonNode read = both.get(folder.toString());
+            assertThat(both.get(mp4Folder.toString()).get("samples")).hasSize(4);
+            assertThat(both.get(mp4Folder.toString()).get("hf").get("train:mp4").asText()).isEqualTo("Video");
+            assertThat(read.get("hf").get("train:video").asText()).isEqualTo("Value");
+            assertThat(read.get("hf").get("validation:video").asText()).isEqualTo("Value");
             // every clip is one sample, under its own name with the dots of the key replaced
             Map<String, Long> expected = new LinkedHashMap<>();
             clipsBySegment(h).forEach((seg, clip) -> expected.put(expectedName(seg, clip).replace('.', '_'), seg));
             Map<String, Long> got = new LinkedHashMap<>();
             read.get("samples").fields().forEachRemaining(e -> got.put(e.getKey(), e.getValue().get("segment_id").longValue()));
             assertThat(got).containsExactlyInAnyOrderEntriesOf(expected);
+            for (var e : expected.entrySet()) assertThat(read.get("hf").get(e.getKey()).longValue()).isEqualTo(e.getValue());
             assertThat(got.keySet()).anyMatch(k -> k.endsWith("_évènement 🎬")).anyMatch(k -> k.endsWith("_shot_v2"))
                     .anyMatch(k -> k.endsWith("_x_y_")).allMatch(k -> !k.contains("."));
-            assertThat(read.get("samples").toString()).contains("\"ext\":\"mov\"");
+            assertThat(read.get("samples").toString()).contains("\"container\":\"mov\"");
             // a 1 MiB limit on clips of a few hundred KB: several shards, named per split and numbered from 0
             List<String> urls = new ArrayList<>();
             read.get("shards").forEach(s -> urls.add(s.get("url").asText()));
