@@ -275,4 +275,27 @@ class WebDatasetExportTest {
             assertThat(h.http.get("/api/projects/" + project + "/datasets").json().get("total").intValue()).isZero();
         }
     }
+
+    @org.junit.jupiter.api.Test
+    void theCommandLineRefusesAShardSizeOutOfRangeWithExitCode2() throws Exception {
+        Path data = dir.resolve("cli");
+        try (var app = dev.reelmark.app.Reelmark.open(dev.reelmark.app.AppConfig.defaults(data))) {
+            app.catalog().create(CatalogModel.PROJECTS, Json.object().put("name", "cli"));
+        }
+        var err = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream saved = System.err;
+        System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            for (String size : List.of("0", "65537", "99999999999")) {
+                assertThat(dev.reelmark.cli.Main.run("datasets", "export", "--project", "1", "--format", "webdataset",
+                        "--shard-size-mb", size, "--data", data.toString())).isEqualTo(2);
+            }
+            assertThat(dev.reelmark.cli.Main.run("datasets", "export", "--project", "1", "--format", "tar", "--data", data.toString())).isEqualTo(2);
+        } finally {
+            System.setErr(saved);
+        }
+        String text = err.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(text.lines().filter(l -> l.startsWith("reelmark: shard_size_mb:")).count()).as(text).isEqualTo(3);
+        assertThat(text).contains("reelmark: format:");
+    }
 }
