@@ -275,32 +275,33 @@ public final class DatasetService {
             double selectSeconds = (System.nanoTime() - t0) / 1e9;
             long t1 = System.nanoTime();
             ctx.total(sel.samples().size());
-            Path zipFile;
+            Path output;
             Packaged p;
             long size;
             if (config.format().webDataset()) {
-                zipFile = datasetsDir.resolve("dataset-" + id);
-                try (WebDatasetPackage shards = WebDatasetPackage.create(zipFile, config.format().shardBytes(), java.time.Instant.now(),
+                output = datasetsDir.resolve("dataset-" + id);
+                try (WebDatasetPackage shards = WebDatasetPackage.create(output, config.format().shardBytes(), java.time.Instant.now(),
                         WebDatasetSamples.videoField(sel.samples()))) {
                     p = pack(ctx, row, config, sel, null, shards, work);
                 }
-                size = WebDatasetPackage.size(zipFile);
+                size = WebDatasetPackage.size(output);
             } else {
-                zipFile = datasetsDir.resolve("dataset-" + id + ".zip");
-                try (AtomicOutput out = AtomicOutput.create(zipFile)) {
+                output = datasetsDir.resolve("dataset-" + id + ".zip");
+                try (AtomicOutput out = AtomicOutput.create(output)) {
                     try (SafeZip zip = SafeZip.create(out.temp())) {
                         p = pack(ctx, row, config, sel, zip, null, work);
                     }
                     out.commit();
                 }
-                size = Files.size(zipFile);
+                size = Files.size(output);
             }
-            store.complete(id, p.manifest, zipFile.toString(), size, p.packed, p.failed.size());
-            ObjectNode result = Json.object().put("dataset_id", id).put("file", zipFile.toString()).put("size_bytes", size)
+            store.complete(id, p.manifest, output.toString(), size, p.packed, p.failed.size());
+            ObjectNode result = Json.object().put("dataset_id", id).put("file", output.toString()).put("size_bytes", size)
                     .put("samples", p.packed).put("failed", p.failed.size()).put("excluded", sel.excluded().size());
             result.set("failures", p.failed);
             result.putObject("seconds").put("select", Math.round(selectSeconds * 1000) / 1000.0)
-                    .put("package", Math.round((System.nanoTime() - t1) / 1e6) / 1000.0);
+                    .put("package", Math.round((System.nanoTime() - t1) / 1e6) / 1000.0)
+                    .put("stream", Math.round(p.streamSeconds() * 1000) / 1000.0);
             ctx.result(result);
         } catch (JobInterruptedException e) {
             store.status(id, e.reason() == JobInterruptedException.Reason.CANCELLED ? "cancelled" : "queued", null);
@@ -313,7 +314,8 @@ public final class DatasetService {
         }
     }
 
-    private record Packaged(ObjectNode manifest, int packed, ArrayNode failed) {
+    /** {@code streamSeconds}: the time spent writing samples into the package (not waiting for their frames). */
+    private record Packaged(ObjectNode manifest, int packed, ArrayNode failed, double streamSeconds) {
     }
 
     /** Packages the selection into the ZIP or, when {@code shards} is given, into WebDataset shards. */
@@ -328,6 +330,7 @@ public final class DatasetService {
         Map<String, Integer> counts = new LinkedHashMap<>();
         DatasetConfig.SPLITS.forEach(s -> counts.put(s, 0));
         int packed = 0;
+        long streamNanos = 0;
         // ffmpeg extracts the next sample's frame (another process) while this one is copied into the ZIP.
         java.util.concurrent.ExecutorService frames = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "reelmark-dataset-frames");
@@ -353,8 +356,10 @@ public final class DatasetService {
                     Thread.currentThread().interrupt();
                     throw new IOException("interrupted", e);
                 }
+                long writing = System.nanoTime();
                 if (error == null && shards != null) error = WebDatasetSamples.pack(roots, config, s, shards, work.resolve("frame-" + i + ".jpg"), (ArrayNode) splits.get(s.split()));
                 else if (error == null) error = packOne(config, s, zip, work.resolve("frame-" + i + ".jpg"), work, jsonl, (ArrayNode) splits.get(s.split()));
+                streamNanos += System.nanoTime() - writing;
                 Files.deleteIfExists(work.resolve("frame-" + i + ".jpg"));
                 if (error != null) failed.addObject().put("segment_id", s.clip().segmentId()).put("sample", s.id()).put("split", s.split()).put("error", error);
                 else {
@@ -403,13 +408,13 @@ public final class DatasetService {
         if (shards != null) {
             WebDatasetSamples.describe(manifest, loaders);
             shards.commit(manifest, row.name());
-            return new Packaged(manifest, packed, failed);
+            return new Packaged(manifest, packed, failed, streamNanos / 1e9);
         }
         try (OutputStream out = zip.open("manifest.json")) {
             Json.PRETTY.writeValue(out, manifest);
         }
         zip.closeEntry();
-        return new Packaged(manifest, packed, failed);
+        return new Packaged(manifest, packed, failed, streamNanos / 1e9);
     }
 
     /** Packages one sample; returns an error (nothing of it written) or null when it is in. */
