@@ -281,7 +281,7 @@ public final class DatasetService {
             if (config.format().webDataset()) {
                 output = datasetsDir.resolve("dataset-" + id);
                 try (WebDatasetPackage shards = WebDatasetPackage.create(output, config.format().shardBytes(), java.time.Instant.now(),
-                        WebDatasetSamples.videoField(sel.samples()))) {
+                        config.includeVideos() ? WebDatasetSamples.videoField(sel.samples()) : null)) {
                     p = pack(ctx, row, config, sel, null, shards, work);
                 }
                 size = WebDatasetPackage.size(output);

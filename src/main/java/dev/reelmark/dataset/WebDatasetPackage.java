@@ -36,7 +36,10 @@ final class WebDatasetPackage implements AutoCloseable {
         this.videoField = videoField;
     }
 
-    /** {@code videoField} is the member extension every sample's video gets (see {@link WebDatasetSamples#videoField}). */
+    /**
+     * {@code videoField} is the member extension every sample's video gets (see {@link WebDatasetSamples#videoField}),
+     * null for an export of frames only.
+     */
     static WebDatasetPackage create(Path target, long shardBytes, Instant mtime, String videoField) throws IOException {
         Path staging = target.resolveSibling("." + target.getFileName() + ".partial");
         DatasetService.deleteTree(staging);

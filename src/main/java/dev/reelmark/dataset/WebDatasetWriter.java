@@ -3,7 +3,6 @@ package dev.reelmark.dataset;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -125,8 +124,10 @@ final class WebDatasetWriter implements AutoCloseable {
     }
 
     private void openShard() throws IOException {
-        OutputStream out = new BufferedOutputStream(Files.newOutputStream(dir.resolve(shardName(split, index)),
-                StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), BUFFER);
+        Path file = dir.resolve(shardName(split, index));
+        if (Files.exists(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) throw new java.nio.file.FileAlreadyExistsException(file.toString());
+        // a FileOutputStream: the tar's fixed-length blocks go straight to its channel
+        OutputStream out = new java.io.FileOutputStream(file.toFile());
         tar = new TarArchiveOutputStream(out, StandardCharsets.UTF_8.name());
         tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
         tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
