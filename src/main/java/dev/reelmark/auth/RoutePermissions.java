@@ -149,6 +149,7 @@ public final class RoutePermissions {
         add(r, "GET", "/api/projects/{id}/datasets", READ, "dataset_exports");
         add(r, "GET", "/api/projects/{id}/datasets/{datasetId}", READ, "dataset_exports");
         add(r, "GET", "/api/projects/{id}/datasets/{datasetId}/download", READ, "dataset_exports");
+        add(r, "GET", "/api/projects/{id}/datasets/{datasetId}/files/{name}", READ, "dataset_exports");
         // the API document, people, the audit log
         add(r, "GET", "/api/openapi.json", READ, "openapi");
         add(r, "POST", "/api/auth/login", PUBLIC, "sessions");

@@ -47,6 +47,11 @@ public final class DatasetCommand {
         boolean faceCrops;
         @Option(names = "--include-unfinished", description = "also segments that are not complete or approved (pending, generating, failed, rejected)")
         boolean includeUnfinished;
+        @Option(names = "--format", paramLabel = "videofolder|webdataset",
+                description = "videofolder: one ZIP for Hugging Face (default); webdataset: tar shards per split with a manifest")
+        String format;
+        @Option(names = "--shard-size-mb", paramLabel = "MIB", description = "webdataset: the most a shard holds (default 1024)")
+        Long shardSizeMb;
 
         @Override
         public Integer call() throws InterruptedException {
@@ -78,6 +83,8 @@ public final class DatasetCommand {
             if (noFrames) body.put("frame_images", false);
             if (faceCrops) body.put("face_crops", true);
             if (includeUnfinished) body.put("include_unfinished", true);
+            if (format != null) body.put("format", format);
+            if (shardSizeMb != null) body.put("shard_size_mb", shardSizeMb);
             try (Reelmark app = Reelmark.open(common.config(1))) {
                 DatasetExport d = app.datasets().create(project, body);
                 Job job = SidecarCommand.follow(app, d.jobId(), "dataset");

@@ -18,16 +18,17 @@ import java.util.Set;
 /**
  * What a dataset export packages: filters (quality threshold 0..1, scene type names, character ids), the
  * train/validation/test split in whole percentages summing to 100, the seed that makes the split repeatable, and
- * whether videos, frame images and face crops go in, and whether unfinished segments (pending, generating, failed,
- * rejected) may go in too ({@code include_unfinished}, off by default). Every problem is a 400 naming the field; every
- * number is range-checked before it is narrowed (a percentage of 4294967396 is refused, never wrapped to 100).
+ * whether videos, frame images and face crops go in, whether unfinished segments (pending, generating, failed,
+ * rejected) may go in too ({@code include_unfinished}, off by default), and the package format ({@link DatasetFormat}).
+ * Every problem is a 400 naming the field; every number is range-checked before it is narrowed (a percentage of
+ * 4294967396 is refused, never wrapped to 100).
  */
 public record DatasetConfig(String name, Double qualityThreshold, List<String> sceneTypes, List<Long> characterIds,
                             Map<String, Integer> splits, long seed, boolean includeVideos, boolean frameImages,
-                            boolean faceCrops, boolean includeUnfinished) {
+                            boolean faceCrops, boolean includeUnfinished, DatasetFormat format) {
     public static final List<String> SPLITS = List.of("train", "validation", "test");
     static final Set<String> FIELDS = Set.of("name", "quality_threshold", "scene_types", "character_ids", "splits", "seed",
-            "include_videos", "frame_images", "face_crops", "include_unfinished");
+            "include_videos", "frame_images", "face_crops", "include_unfinished", "format", "shard_size_mb");
     static final long DEFAULT_SEED = 42;
 
     /** Validates a request body against the project's scene types and characters. */
@@ -128,8 +129,12 @@ public record DatasetConfig(String name, Double qualityThreshold, List<String> s
         boolean faces = bool(body, "face_crops", false);
         if (!videos && !frames) throw ApiError.badField("include_videos", "a dataset needs videos or frame images (both are off)");
         boolean unfinished = bool(body, "include_unfinished", false);
+        DatasetFormat format = DatasetFormat.parse(body);
+        if (faces && format.webDataset()) {
+            throw ApiError.badField("face_crops", "face crops are packaged in videofolder exports only");
+        }
         return new DatasetConfig(name, threshold, List.copyOf(types), List.copyOf(characters), Map.copyOf(splits), seed, videos, frames,
-                faces, unfinished);
+                faces, unfinished, format);
     }
 
     private static boolean bool(ObjectNode body, String field, boolean dflt) {
@@ -151,6 +156,7 @@ public record DatasetConfig(String name, Double qualityThreshold, List<String> s
         SPLITS.forEach(k -> s.put(k, splits.get(k)));
         o.put("seed", seed).put("include_videos", includeVideos).put("frame_images", frameImages).put("face_crops", faceCrops)
                 .put("include_unfinished", includeUnfinished);
+        format.write(o);
         return o;
     }
 
@@ -164,6 +170,6 @@ public record DatasetConfig(String name, Double qualityThreshold, List<String> s
         SPLITS.forEach(k -> splits.put(k, j.path("splits").path(k).asInt()));
         return new DatasetConfig(j.path("name").asText("dataset"), j.path("quality_threshold").isNumber() ? j.get("quality_threshold").doubleValue() : null,
                 types, chars, splits, j.path("seed").asLong(DEFAULT_SEED), j.path("include_videos").asBoolean(true), j.path("frame_images").asBoolean(true),
-                j.path("face_crops").asBoolean(false), j.path("include_unfinished").asBoolean(false));
+                j.path("face_crops").asBoolean(false), j.path("include_unfinished").asBoolean(false), DatasetFormat.fromJson(j));
     }
 }

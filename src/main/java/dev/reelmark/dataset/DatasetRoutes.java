@@ -49,12 +49,25 @@ public final class DatasetRoutes {
                 .response(ref("DatasetExport")).errors(400, 404)
                 .handle(ctx -> ctx.json(datasets.get(Requests.pathId(ctx, "id"), Requests.pathId(ctx, "datasetId"))));
         router.get("/api/projects/{id}/datasets/{datasetId}/download").tag(TAG).summary("Download a completed dataset ZIP")
+                .description("A videofolder export's ZIP. A WebDataset export is a folder of shards: 409, fetch its files at .../files/{name}.")
                 .produces("application/zip").errors(400, 404, 409)
                 .handle(ctx -> {
                     Path zip = datasets.zip(Requests.pathId(ctx, "id"), Requests.pathId(ctx, "datasetId"));
                     ctx.contentType("application/zip").header("Content-Disposition", "attachment; filename=\"" + zip.getFileName() + "\"")
                             .header("Content-Length", Long.toString(Files.size(zip)));
                     ctx.result(Files.newInputStream(zip));
+                });
+        router.get("/api/projects/{id}/datasets/{datasetId}/files/{name}").tag(TAG).summary("Download one file of a completed WebDataset export")
+                .description("A shard (`train-000000.tar`…), `manifest.json` (every shard with its split, sample count and size) or a wids "
+                        + "shard index (`train.wids.json`). A shard URL list for `webdataset.WebDataset` is this route with each shard's name.")
+                .produces("application/x-tar").errors(400, 404, 409)
+                .handle(ctx -> {
+                    Path file = datasets.file(Requests.pathId(ctx, "id"), Requests.pathId(ctx, "datasetId"), ctx.pathParam("name"));
+                    String name = file.getFileName().toString();
+                    ctx.contentType(name.endsWith(".tar") ? "application/x-tar" : "application/json")
+                            .header("Content-Disposition", "attachment; filename=\"" + name + "\"")
+                            .header("Content-Length", Long.toString(Files.size(file)));
+                    ctx.result(Files.newInputStream(file));
                 });
     }
 
@@ -88,6 +101,13 @@ public final class DatasetRoutes {
                 + " (<split>/faces/<sample>.jpg; the whole frame, with face_crop.found false, when no face is found; default false)"));
         p.set("include_unfinished", type("boolean").put("description", "also segments that are not complete or approved "
                 + "(pending, generating, failed, rejected); default false"));
+        ObjectNode format = type("string").put("description", "videofolder: one ZIP for Hugging Face's videofolder loader (default); "
+                + "webdataset: POSIX tar shards per split with a manifest");
+        ArrayNode formats = format.putArray("enum");
+        DatasetFormat.NAMES.forEach(formats::add);
+        p.set("format", format);
+        p.set("shard_size_mb", type("integer").put("minimum", DatasetFormat.MIN_SHARD_MB).put("maximum", DatasetFormat.MAX_SHARD_MB)
+                .put("description", "webdataset only: the most a shard holds, in MiB (default " + DatasetFormat.DEFAULT_SHARD_MB + "); a sample is never split"));
         return s;
     }
 

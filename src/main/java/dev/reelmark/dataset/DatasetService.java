@@ -114,9 +114,23 @@ public final class DatasetService {
     public Path zip(long projectId, long id) {
         DatasetExport d = get(projectId, id);
         if (!"completed".equals(d.status())) throw ApiError.conflict("status", "dataset export " + id + " is " + d.status() + ", not completed");
+        if (DatasetFormat.fromJson(d.config()).webDataset()) {
+            throw ApiError.conflict("format", "dataset export " + id + " is WebDataset shards: download each file at "
+                    + "/api/projects/" + projectId + "/datasets/" + id + "/files/{name} (listed in manifest.json)");
+        }
         Path zip = Path.of(d.filePath());
         if (!Files.isRegularFile(zip)) throw ApiError.notFound("dataset file", zip.getFileName());
         return zip;
+    }
+
+    /** One file of a finished WebDataset export (a shard, manifest.json or a wids index); 404 for anything else. */
+    public Path file(long projectId, long id, String name) {
+        DatasetExport d = get(projectId, id);
+        if (!"completed".equals(d.status())) throw ApiError.conflict("status", "dataset export " + id + " is " + d.status() + ", not completed");
+        if (!DatasetFormat.fromJson(d.config()).webDataset()) {
+            throw ApiError.conflict("format", "dataset export " + id + " is one ZIP: download it at /api/projects/" + projectId + "/datasets/" + id + "/download");
+        }
+        return WebDatasetPackage.file(Path.of(d.filePath()), name).orElseThrow(() -> ApiError.notFound("dataset file", name));
     }
 
     /** A row whose job ended without the handler saying so (cancelled while queued, crashed) shows the job's end. */
@@ -206,10 +220,13 @@ public final class DatasetService {
         List<Sample> samples = new ArrayList<>();
         for (Clip c : clips) {
             String split = chosenSamples.splitOf().get(c.segmentId());
-            if (split != null) samples.add(new Sample(c, split, "seg" + c.segmentId() + "_" + SafeZip.segment(c.clipName())));
+            if (split != null) samples.add(new Sample(c, split, null));
         }
         samples.sort(Comparator.comparingInt((Sample s) -> DatasetConfig.SPLITS.indexOf(s.split())).thenComparingLong(s -> s.clip().segmentId()));
-        return new Selection(samples, chosenSamples.excludedJson(), chosenSamples.warnings());
+        SampleNames names = new SampleNames();
+        List<Sample> named = new ArrayList<>(samples.size());
+        for (Sample s : samples) named.add(new Sample(s.clip(), s.split(), names.allocate(s.clip().segmentId(), s.clip().clipName())));
+        return new Selection(named, chosenSamples.excludedJson(), chosenSamples.warnings());
     }
 
     // ---- packaging (the job) ----
@@ -229,22 +246,34 @@ public final class DatasetService {
             double selectSeconds = (System.nanoTime() - t0) / 1e9;
             long t1 = System.nanoTime();
             ctx.total(sel.samples().size());
-            Path zipFile = datasetsDir.resolve("dataset-" + id + ".zip");
+            Path output;
             Packaged p;
-            try (AtomicOutput out = AtomicOutput.create(zipFile)) {
-                try (SafeZip zip = SafeZip.create(out.temp())) {
-                    p = pack(ctx, row, config, sel, zip, work);
+            long size;
+            if (config.format().webDataset()) {
+                output = datasetsDir.resolve("dataset-" + id);
+                try (WebDatasetPackage shards = WebDatasetPackage.create(output, config.format().shardBytes(), java.time.Instant.now(),
+                        config.includeVideos() ? WebDatasetSamples.videoField(sel.samples()) : null)) {
+                    p = pack(ctx, row, config, sel, null, shards, work);
                 }
-                FileModes.asNewFile(out.commit());
+                size = WebDatasetPackage.size(output);
+            } else {
+                output = datasetsDir.resolve("dataset-" + id + ".zip");
+                try (AtomicOutput out = AtomicOutput.create(output)) {
+                    try (SafeZip zip = SafeZip.create(out.temp())) {
+                        p = pack(ctx, row, config, sel, zip, null, work);
+                    }
+                    FileModes.asNewFile(out.commit());
+                }
+                size = Files.size(output);
             }
-            long size = Files.size(zipFile);
-            store.complete(id, p.manifest, zipFile.toString(), size, p.packed, p.failed.size());
-            ObjectNode result = Json.object().put("dataset_id", id).put("file", zipFile.toString()).put("size_bytes", size)
+            store.complete(id, p.manifest, output.toString(), size, p.packed, p.failed.size());
+            ObjectNode result = Json.object().put("dataset_id", id).put("file", output.toString()).put("size_bytes", size)
                     .put("samples", p.packed).put("failed", p.failed.size()).put("excluded", sel.excluded().size());
             result.set("failures", p.failed);
             result.set("warnings", warningsJson(sel.warnings()));
             result.putObject("seconds").put("select", Math.round(selectSeconds * 1000) / 1000.0)
-                    .put("package", Math.round((System.nanoTime() - t1) / 1e6) / 1000.0);
+                    .put("package", Math.round((System.nanoTime() - t1) / 1e6) / 1000.0)
+                    .put("stream", Math.round(p.streamSeconds() * 1000) / 1000.0);
             ctx.result(result);
         } catch (JobInterruptedException e) {
             store.status(id, e.reason() == JobInterruptedException.Reason.CANCELLED ? "cancelled" : "queued", null);
@@ -278,10 +307,13 @@ public final class DatasetService {
         }
     }
 
-    private record Packaged(ObjectNode manifest, int packed, ArrayNode failed) {
+    /** {@code streamSeconds}: the time spent writing samples into the package (not waiting for their frames). */
+    private record Packaged(ObjectNode manifest, int packed, ArrayNode failed, double streamSeconds) {
     }
 
-    private Packaged pack(JobContext ctx, DatasetExport row, DatasetConfig config, Selection sel, SafeZip zip, Path work) throws IOException {
+    /** Packages the selection into the ZIP or, when {@code shards} is given, into WebDataset shards. */
+    private Packaged pack(JobContext ctx, DatasetExport row, DatasetConfig config, Selection sel, SafeZip zip,
+                          WebDatasetPackage shards, Path work) throws IOException {
         ArrayNode failed = Json.MAPPER.createArrayNode();
         Map<String, BufferedWriter> jsonl = new LinkedHashMap<>();
         ObjectNode manifest = Json.object().put("version", "1.0").put("format", "reelmark-dataset").put("name", row.name())
@@ -292,6 +324,7 @@ public final class DatasetService {
         DatasetConfig.SPLITS.forEach(s -> counts.put(s, 0));
         Map<String, Set<String>> mediaGlobs = new LinkedHashMap<>();
         int packed = 0;
+        long streamNanos = 0;
         // ffmpeg extracts the next sample's frame (another process) while this one is copied into the ZIP.
         java.util.concurrent.ExecutorService frames = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "reelmark-dataset-frames");
@@ -318,8 +351,12 @@ public final class DatasetService {
                     Thread.currentThread().interrupt();
                     throw new IOException("interrupted", e);
                 }
-                if (error == null) error = packOne(config, s, zip, work.resolve("frame-" + i + ".jpg"), faces.remove(i),
+                long writing = System.nanoTime();
+                FaceCrops.Result face = faces.remove(i);
+                if (error == null && shards != null) error = WebDatasetSamples.pack(roots, config, s, shards, work.resolve("frame-" + i + ".jpg"), (ArrayNode) splits.get(s.split()));
+                else if (error == null) error = packOne(config, s, zip, work.resolve("frame-" + i + ".jpg"), face,
                         work.resolve("face-" + i + ".jpg"), work, jsonl, (ArrayNode) splits.get(s.split()));
+                streamNanos += System.nanoTime() - writing;
                 Files.deleteIfExists(work.resolve("frame-" + i + ".jpg"));
                 Files.deleteIfExists(work.resolve("face-" + i + ".jpg"));
                 if (error != null) failed.addObject().put("segment_id", s.clip().segmentId()).put("sample", s.id()).put("split", s.split()).put("error", error);
@@ -335,7 +372,7 @@ public final class DatasetService {
             for (var e : jsonl.entrySet()) e.getValue().close();
             for (String split : DatasetConfig.SPLITS) {
                 Path f = work.resolve(split + ".jsonl");
-                if (Files.isRegularFile(f)) zip.addFile(split + "/metadata.jsonl", f);
+                if (zip != null && Files.isRegularFile(f)) zip.addFile(split + "/metadata.jsonl", f);
             }
         } finally {
             frames.shutdownNow();
@@ -369,12 +406,17 @@ public final class DatasetService {
                 + (config.includeVideos() ? "datasets.load_dataset('videofolder', data_dir='<unzipped dir>')"
                 : "datasets.load_dataset('imagefolder', data_dir='<unzipped dir>')") + ", one split per folder");
         loaders.put("pytorch", "read manifest.json; splits.<name>[i].path is relative to the dataset root");
+        if (shards != null) {
+            WebDatasetSamples.describe(manifest, loaders);
+            shards.commit(manifest, row.name());
+            return new Packaged(manifest, packed, failed, streamNanos / 1e9);
+        }
         try (OutputStream out = zip.open("manifest.json")) {
             Json.PRETTY.writeValue(out, manifest);
         }
         zip.closeEntry();
         zip.add("README.md", DatasetCard.render(row.name(), config, counts, mediaGlobs).getBytes(StandardCharsets.UTF_8));
-        return new Packaged(manifest, packed, failed);
+        return new Packaged(manifest, packed, failed, streamNanos / 1e9);
     }
 
     /** The sample's frame image, then its face crop when asked for (into {@code faces}); an error or null. */

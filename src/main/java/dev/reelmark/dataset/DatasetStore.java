@@ -80,13 +80,17 @@ final class DatasetStore {
         long id = rs.getLong("id");
         long project = rs.getLong("project_id");
         String status = rs.getString("status");
-        return new DatasetExport(id, project, rs.getString("name"), Json.parse(rs.getString("config_json")),
+        JsonNode config = Json.parse(rs.getString("config_json"));
+        // a WebDataset export is a folder: its manifest lists the shards, each downloaded on its own
+        String download = !"completed".equals(status) ? null : "/api/projects/" + project + "/datasets/" + id
+                + (DatasetFormat.fromJson(config).webDataset() ? "/files/" + WebDatasetPackage.MANIFEST : "/download");
+        return new DatasetExport(id, project, rs.getString("name"), config,
                 manifest == null ? null : Json.parse(manifest), rs.getString("file_path"), longOrNull(rs, "file_size_bytes"),
                 intOrNull(rs, "sample_count"), intOrNull(rs, "failed_count"), status,
                 longOrNull(rs, "job_id"), rs.getString("error"), Timestamps.read(rs, "completed_at"),
                 Timestamps.read(rs, "created_at"), Timestamps.read(rs, "updated_at"),
                 rs.getString("warnings_json") == null ? Json.MAPPER.createArrayNode() : Json.parse(rs.getString("warnings_json")),
-                "completed".equals(status) ? "/api/projects/" + project + "/datasets/" + id + "/download" : null);
+                download);
     }
 
     private static Long longOrNull(ResultSet rs, String col) throws SQLException {
