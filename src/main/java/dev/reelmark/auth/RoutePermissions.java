@@ -71,6 +71,8 @@ public final class RoutePermissions {
         add(r, "POST", "/api/images/{id}/versions", EDIT, "images");
         add(r, "GET", "/api/segments/{id}/media", READ, "segments");
         add(r, "GET", "/api/segments/{id}/thumbnail", READ, "segments");
+        add(r, "GET", "/api/segments/{id}/video", READ, "segments");
+        add(r, "GET", "/api/segments/{id}/video/proxy", READ, "segments");
         add(r, "POST", "/api/projects/{id}/thumbnails", EDIT, "thumbnails");
         add(r, "GET", "/api/segments/{id}/people", READ, "segment_people");
         add(r, "POST", "/api/segments/{id}/people", EDIT, "segment_people");
