@@ -48,6 +48,9 @@ import dev.reelmark.auth.AuthService;
 import dev.reelmark.http.ApiRouter;
 import dev.reelmark.http.HttpServer;
 import dev.reelmark.http.OpenApi;
+import dev.reelmark.events.ChangeEvent;
+import dev.reelmark.events.EventHub;
+import dev.reelmark.events.EventRoutes;
 import io.javalin.Javalin;
 
 import java.io.IOException;
@@ -81,6 +84,7 @@ public final class Reelmark implements AutoCloseable {
     private final JobRunner jobRunner;
     private final AuthService auth; // people, tokens, sessions
     private final AuditLog audit;
+    private final EventHub events = new EventHub(); // what the web UI's screens follow
     private Javalin server;
 
     private Reelmark(AppConfig config, Database db, boolean ownsDb) {
@@ -129,6 +133,11 @@ public final class Reelmark implements AutoCloseable {
         metadataDelivery.withSidecars(new SidecarDelivery(sidecars, sidecarExporter));
         this.datasets = new DatasetService(db, catalog, jobs, segmentFacts, MediaRoots.of(config.dataDir()), this::ffmpegTools, config.dataDir());
         jobs.register(new DatasetExportJob(datasets));
+        // the web UI's one event stream: catalog rows, metadata files, receipts (staleness) and jobs
+        catalog.onChange(c -> events.publish(new ChangeEvent(ChangeEvent.CATALOG, c.type().table(), c.id(), c.action())));
+        jobs.subscribe(job -> events.publish(new ChangeEvent(ChangeEvent.JOB, "jobs", job.id(), job.status().value())));
+        metadata.publishTo(events);
+        provenance.publishTo(events);
         this.auth = new AuthService(db);
         this.audit = new AuditLog(db);
         // Each process runs the jobs it has handlers for; with PostgreSQL several processes share the queue.
@@ -164,6 +173,7 @@ public final class Reelmark implements AutoCloseable {
         new SidecarRoutes(sidecars, catalog, jobs, sidecarExportJob).register(router); // issue 6
         new DatasetRoutes(datasets).register(router); // issue 6
         new AuthRoutes(auth, audit).register(router);
+        new EventRoutes(events).register(router);
         OpenApi.register(router, VERSION);
         return router;
     }
@@ -201,6 +211,11 @@ public final class Reelmark implements AutoCloseable {
     /** The append-only audit log. */
     public AuditLog audit() {
         return audit;
+    }
+
+    /** The changes the web UI follows at GET /api/events. */
+    public EventHub events() {
+        return events;
     }
 
     public AppConfig config() {

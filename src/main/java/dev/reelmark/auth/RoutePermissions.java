@@ -150,6 +150,7 @@ public final class RoutePermissions {
         add(r, "GET", "/api/projects/{id}/datasets/{datasetId}/download", READ, "dataset_exports");
         // the API document, people, the audit log
         add(r, "GET", "/api/openapi.json", READ, "openapi");
+        add(r, "GET", "/api/events", READ, "events");
         add(r, "POST", "/api/auth/login", PUBLIC, "sessions");
         add(r, "POST", "/api/auth/logout", AUTHENTICATED, "sessions");
         add(r, "GET", "/api/auth/me", AUTHENTICATED, "sessions");
