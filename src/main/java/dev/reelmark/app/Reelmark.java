@@ -164,7 +164,8 @@ public final class Reelmark implements AutoCloseable {
 
     public ApiRouter router() {
         ApiRouter router = new ApiRouter();
-        new CatalogRoutes(catalog, segmentMedia, jobs).register(router);
+        new CatalogRoutes(catalog, segmentMedia, jobs,
+                new dev.reelmark.catalog.SegmentLabels(catalog.reads(), MediaRoots.of(config.dataDir()))).register(router);
         new JobRoutes(jobs).register(router);
         new LedgerRoutes(ledger, jobs).register(router);
         new MetadataRoutes(metadata, metadataDelivery, jobs).register(router);

@@ -73,6 +73,8 @@ public final class RoutePermissions {
         add(r, "GET", "/api/segments/{id}/thumbnail", READ, "segments");
         add(r, "GET", "/api/segments/{id}/video", READ, "segments");
         add(r, "GET", "/api/segments/{id}/video/proxy", READ, "segments");
+        add(r, "GET", "/api/segment-labels", READ, "segments");
+        add(r, "GET", "/api/characters/{id}/portrait", READ, "images");
         add(r, "POST", "/api/projects/{id}/thumbnails", EDIT, "thumbnails");
         add(r, "GET", "/api/segments/{id}/people", READ, "segment_people");
         add(r, "POST", "/api/segments/{id}/people", EDIT, "segment_people");

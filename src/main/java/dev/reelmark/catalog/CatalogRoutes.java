@@ -24,10 +24,17 @@ public final class CatalogRoutes {
     private final SegmentMedia media;
     private final JobService jobs;
 
+    private final SegmentLabels labels;
+
     public CatalogRoutes(CatalogService catalog, SegmentMedia media, JobService jobs) {
+        this(catalog, media, jobs, new SegmentLabels(catalog.reads(), media.roots()));
+    }
+
+    public CatalogRoutes(CatalogService catalog, SegmentMedia media, JobService jobs, SegmentLabels labels) {
         this.catalog = catalog;
         this.media = media;
         this.jobs = jobs;
+        this.labels = labels;
     }
 
     public void register(ApiRouter router) {
@@ -61,6 +68,29 @@ public final class CatalogRoutes {
                     var video = media.playable(Requests.pathId(ctx, "id"));
                     ctx.header("Cache-Control", "no-cache");
                     ByteRanges.serve(ctx, video.file(), video.contentType());
+                });
+        router.schema("SegmentLabel", SegmentLabels.schema());
+        router.get("/api/segment-labels").tag("catalog")
+                .summary("What to call segments on screen: \"Chloé Martin — dance · seg 0\", with character and scene")
+                .query("ids", "string", "comma-separated segment ids, at most " + SegmentLabels.MAX_IDS + "; unknown ids are left out")
+                .response(ApiRouter.objectOf("items", arrayOf(ref("SegmentLabel")))).errors(400)
+                .handle(ctx -> {
+                    String raw = ctx.queryParam("ids");
+                    java.util.List<Long> ids = new java.util.ArrayList<>();
+                    if (raw != null && !raw.isBlank()) {
+                        for (String part : raw.split(",")) ids.add(Requests.positiveLong("ids", part.strip()));
+                    }
+                    ctx.json(java.util.Map.of("items", labels.labels(ids)));
+                });
+        router.get("/api/characters/{id}/portrait").tag("catalog")
+                .summary("The character's current source image (the file itself), to show next to its name")
+                .produces("image/*").errors(400, 404)
+                .handle(ctx -> {
+                    long id = Requests.pathId(ctx, "id");
+                    var file = labels.portrait(id).orElseThrow(() -> new ApiError(404, "no_image", null,
+                            "character " + id + " has no source image file inside the media roots"));
+                    ctx.header("Cache-Control", "no-cache");
+                    ByteRanges.serve(ctx, file, SegmentLabels.imageType(file));
                 });
         router.post("/api/projects/{id}/thumbnails").tag("catalog")
                 .summary("Start a background job that makes the thumbnail of every segment of the project")

@@ -48,6 +48,10 @@ public final class SegmentMedia {
         this(catalog, roots, tools, new ProbeCache(tools), thumbnailDir);
     }
 
+    MediaRoots roots() {
+        return roots;
+    }
+
     /** Technical info of the segment's output video. */
     public ObjectNode technicalInfo(long segmentId) {
         Path video = videoOf(segmentId);

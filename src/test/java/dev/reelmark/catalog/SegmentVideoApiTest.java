@@ -165,4 +165,33 @@ class SegmentVideoApiTest {
             assertThat(get(h, url, null).body()).isEqualTo(Files.readAllBytes(mp4));
         }
     }
+
+    @ParameterizedTest
+    @MethodSource("dev.reelmark.testing.TestDatabases#vendors")
+    void segmentsAreNamedByCharacterSceneTypeAndIndexAndCharactersShowTheirSourceImage(Vendor vendor) throws Exception {
+        try (var h = new ApiHarness(vendor, dir)) {
+            var s = new CatalogApiTest.Studio(h.http);
+            long chloe = h.http.post("/api/characters", "{\"project_id\":" + s.project + ",\"name\":\"Chloé Martin\"}").json().get("id").longValue();
+            long scene = h.http.post("/api/scenes", "{\"character_id\":" + chloe + ",\"scene_type_id\":" + s.sceneType + ",\"name\":\"café\"}").json().get("id").longValue();
+            long seg = h.http.post("/api/segments", "{\"scene_id\":" + scene + ",\"sequence_index\":0}").json().get("id").longValue();
+            var labels = h.http.get("/api/segment-labels?ids=" + seg + "," + s.segment + ",999999").json().get("items");
+            assertThat(labels).hasSize(2);
+            assertThat(labels.get(0).get("label").asText()).isEqualTo("Chloé Martin — dance · seg 0");
+            assertThat(labels.get(0).get("has_video").asBoolean()).isFalse();
+            assertThat(labels.get(1).get("label").asText()).isEqualTo("Ava — dance · seg 0");
+            assertThat(h.http.get("/api/segment-labels?ids=1,x").status()).isEqualTo(400);
+
+            // Ava's source image is images/ava.png: missing at first, then a real PNG made by ffmpeg
+            assertThat(h.http.get("/api/characters/" + s.character + "/portrait").status()).isEqualTo(404);
+            Path png = h.app.config().dataDir().resolve("images/ava.png");
+            Files.createDirectories(png.getParent());
+            var r = dev.reelmark.media.FfmpegTools.defaults().runFfmpeg(java.util.List.of("-nostdin", "-v", "error", "-y",
+                    "-f", "lavfi", "-i", "testsrc2=size=64x64", "-frames:v", "1", png.toString()), Duration.ofSeconds(30));
+            assertThat(r.ok()).isTrue();
+            var portrait = get(h, "/api/characters/" + s.character + "/portrait", null);
+            assertThat(portrait.statusCode()).isEqualTo(200);
+            assertThat(portrait.headers().firstValue("Content-Type")).hasValue("image/png");
+            assertThat(portrait.body()).isEqualTo(Files.readAllBytes(png));
+        }
+    }
 }
