@@ -12,6 +12,8 @@ import { StaleSegmentsProvider } from '../provenance/StaleSegments';
 import { catalogApi } from './api';
 import { routes } from './routes';
 import { SegmentCard } from './SegmentCard';
+import { SceneWatch } from '../watch/SegmentWatch';
+import { byTakeOrder } from '../provenance/StaleSegments';
 
 export function ScenePage({ id }: { id: number }) {
   const chain = useApiData(async (signal) => {
@@ -56,6 +58,11 @@ export function ScenePage({ id }: { id: number }) {
 
       <MetadataPanel entity="scene" id={scene.id} projectId={project.id} />
 
+      <SceneWatch
+        segments={segments.items}
+        nameOf={(s) => `${character.name} — ${sceneType.name} · seg ${s.sequence_index}`}
+      />
+
       <StaleSegmentsProvider projectId={project.id}>
         <section aria-labelledby="segments-heading">
           <h2 id="segments-heading" className="section-title">
@@ -64,7 +71,7 @@ export function ScenePage({ id }: { id: number }) {
           <PagedSection paged={segments} noun="segments" empty={<p>This scene has no segments yet.</p>}>
             {(items) => (
               <ol className="segment-grid" aria-label="Segments in order">
-                {items.map((segment) => (
+                {byTakeOrder(items).map((segment) => (
                   <li key={segment.id}>
                     <SegmentCard segment={segment} />
                   </li>
