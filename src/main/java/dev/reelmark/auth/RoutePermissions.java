@@ -106,6 +106,7 @@ public final class RoutePermissions {
         add(r, "GET", "/api/projects/{id}/metadata/stale", READ, "metadata_files");
         add(r, "GET", "/api/projects/{id}/metadata/delivery-check", READ, "deliveries");
         add(r, "POST", "/api/projects/{id}/metadata/deliver", LEAD, "deliveries");
+        add(r, "GET", "/api/projects/{id}/metadata/deliveries/{name}", READ, "deliveries");
         add(r, "GET", "/api/schemas/{name}", READ, "schemas");
         // tag writing (people in the videos' comment tag)
         add(r, "GET", "/api/metadata/plan", READ, "tag_plan");
