@@ -65,7 +65,7 @@ export function RegenerationJob({ initial, onFinished }: { initial: Job; onFinis
 export function InlineJobProgress({ initial }: { initial: Job }) {
   const { job } = useJobEvents(initial);
   return (
-    <span className="inline-progress" role="status" aria-label={`Regeneration job #${job.id}: ${job.status}`}>
+    <span className="inline-progress" data-job-id={job.id} aria-label={`Regeneration job #${job.id}: ${job.status}`}>
       <StatusBadge status={job.status} />
       <ProgressBar job={job} />
     </span>
