@@ -104,8 +104,9 @@ public final class ByteRanges {
                     sent += n;
                 }
                 out.flush();
-            } catch (IOException e) {
-                // A player that seeks drops the request it no longer needs: the client left, nothing to answer.
+            } catch (IOException | IllegalStateException e) {
+                // A player that seeks drops the request it no longer needs (Jetty may have recycled the response
+                // already): the client left, nothing to answer.
             }
         }
     }
