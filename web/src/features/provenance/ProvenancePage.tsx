@@ -21,6 +21,7 @@ import { RegenerationJob } from './RegenerationJob';
 import { provenanceRoutes } from './routes';
 import { InlineJobProgress } from './RegenerationJob';
 import { useSegmentLabels } from '../watch/useSegmentLabels';
+import { ClipThumb } from '../watch/CharacterPortrait';
 
 /** The Provenance section: pick a project, see what is stale and why, and regenerate selected segments. */
 export function ProvenancePage() {
@@ -277,7 +278,10 @@ function StaleTable({
                   />
                 </td>
                 <th scope="row">
-                  <Link to={provenanceRoutes.segment(s.segment_id)}>{labels.nameOf(s.segment_id)}</Link>
+                  <span className="with-portrait">
+                    <ClipThumb segmentId={s.segment_id} hasVideo={labels.byId.get(s.segment_id)?.has_video ?? false} />
+                    <Link to={provenanceRoutes.segment(s.segment_id)}>{labels.nameOf(s.segment_id)}</Link>
+                  </span>
                 </th>
                 <td>
                   <Link to={`/catalog/scenes/${s.scene_id}`}>

@@ -1,7 +1,10 @@
 import { useState } from 'react';
 import { portraitUrl } from './api';
 
-/** The character's current source image next to its name; its initials when it has none. */
+/**
+ * The character's current source image, shown next to its name (so it is decorative: the name says who it is); its
+ * initials when it has none.
+ */
 export function CharacterPortrait({ characterId, name, size = 40 }: { characterId: number; name: string; size?: number }) {
   const [failed, setFailed] = useState(false);
   const initials = name
@@ -12,8 +15,8 @@ export function CharacterPortrait({ characterId, name, size = 40 }: { characterI
     .join('');
   if (failed) {
     return (
-      <span className="portrait portrait-fallback" style={{ width: size, height: size }} role="img" aria-label={`No image of ${name}`}>
-        <span aria-hidden="true">{initials}</span>
+      <span className="portrait portrait-fallback" style={{ width: size, height: size }} aria-hidden="true">
+        {initials}
       </span>
     );
   }
@@ -21,9 +24,28 @@ export function CharacterPortrait({ characterId, name, size = 40 }: { characterI
     <img
       className="portrait"
       src={portraitUrl(characterId)}
-      alt={`Source image of ${name}`}
+      alt=""
       width={size}
       height={size}
+      loading="lazy"
+      decoding="async"
+      data-portrait-of={characterId}
+      onError={() => setFailed(true)}
+    />
+  );
+}
+
+/** A small thumbnail of a segment's clip in a list row (decorative: the row names the segment). */
+export function ClipThumb({ segmentId, hasVideo }: { segmentId: number; hasVideo: boolean }) {
+  const [failed, setFailed] = useState(false);
+  if (!hasVideo || failed) return <span className="clip-thumb clip-thumb-empty" aria-hidden="true" />;
+  return (
+    <img
+      className="clip-thumb"
+      src={`/api/segments/${segmentId}/thumbnail`}
+      alt=""
+      width={64}
+      height={36}
       loading="lazy"
       decoding="async"
       onError={() => setFailed(true)}
