@@ -2,6 +2,7 @@ import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
 import { isAbort, type Page } from './client';
 import { hasMore, initialPagedState, pagedReducer, type PagedState } from './pagination';
 import { toApiError } from './useApiData';
+import { useLive, LIVE_DEFAULT, type LiveFilter } from './useLive';
 
 export type PageLoader<T> = (after: number | null, signal: AbortSignal) => Promise<Page<T>>;
 
@@ -13,10 +14,19 @@ export interface Paginated<T> extends PagedState<T> {
   retry: () => void;
   /** Starts over from the first page. */
   reload: () => void;
+  /** Reads the pages shown again, keeping them on screen until the new ones are there (live updates). */
+  refresh: () => void;
 }
 
-/** A list read page by page from a paginated endpoint; `deps` (filters) restart it from the first page. */
-export function usePaginated<T>(loadPage: PageLoader<T>, deps: readonly unknown[]): Paginated<T> {
+/**
+ * A list read page by page from a paginated endpoint; `deps` (filters) restart it from the first page. It follows the
+ * server's changes like `useApiData` (`live`), reading the pages shown again after each one.
+ */
+export function usePaginated<T>(
+  loadPage: PageLoader<T>,
+  deps: readonly unknown[],
+  options: { live?: LiveFilter | null } = {},
+): Paginated<T> {
   const [state, dispatch] = useReducer(pagedReducer<T>, undefined, initialPagedState<T>);
   const [generation, setGeneration] = useState(0);
   const loaderRef = useRef(loadPage);
@@ -61,5 +71,32 @@ export function usePaginated<T>(loadPage: PageLoader<T>, deps: readonly unknown[
     }
   }, [state.items.length, state.nextAfter, fetchPage, reload]);
 
-  return { ...state, hasMore: hasMore(state), loadMore, retry, reload };
+  const shown = useRef(0);
+  shown.current = state.items.length;
+  const refresh = useCallback(() => {
+    inFlight.current?.abort();
+    const controller = new AbortController();
+    inFlight.current = controller;
+    const want = Math.max(1, shown.current);
+    (async () => {
+      // the same number of rows as shown (new rows included), page by page, then one swap
+      let page = await loaderRef.current(null, controller.signal);
+      const items = [...page.items];
+      while (items.length < want && page.next_after !== null) {
+        page = await loaderRef.current(page.next_after, controller.signal);
+        items.push(...page.items);
+      }
+      return { ...page, items };
+    })().then(
+      (page) => {
+        if (!controller.signal.aborted) dispatch({ type: 'loaded', page, append: false });
+      },
+      (error: unknown) => {
+        if (!controller.signal.aborted && !isAbort(error)) dispatch({ type: 'failed', error: toApiError(error) });
+      },
+    );
+  }, []);
+
+  useLive(options.live === undefined ? LIVE_DEFAULT : options.live, refresh);
+  return { ...state, hasMore: hasMore(state), loadMore, retry, reload, refresh };
 }

@@ -1,4 +1,5 @@
 import { useApiData } from '../../api/useApiData';
+import { CharacterPortrait } from '../watch/CharacterPortrait';
 import { usePaginated } from '../../api/usePaginated';
 import { Link, navigate } from '../../app/router';
 import { ErrorNotice } from '../../components/ErrorNotice';
@@ -92,7 +93,10 @@ export function ProjectPage({ id }: { id: number }) {
                   {items.map((c) => (
                     <tr key={c.id}>
                       <th scope="row" data-label="Name">
-                        <Link to={routes.character(c.id)}>{c.name}</Link>
+                        <span className="with-portrait">
+                          <CharacterPortrait characterId={c.id} name={c.name} size={32} />
+                          <Link to={routes.character(c.id)}>{c.name}</Link>
+                        </span>
                       </th>
                       <td data-label="Tags">
                         <Tags tags={c.tags} />

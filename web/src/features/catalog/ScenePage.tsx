@@ -16,6 +16,8 @@ import { SegmentCard } from './SegmentCard';
 import { CreateButton, DeleteButton, EditButton } from './EditControls';
 import { FIELDS, sceneFields } from './edits';
 import { SegmentPeople } from './SegmentPeople';
+import { SceneWatch } from '../watch/SegmentWatch';
+import { byTakeOrder } from '../provenance/StaleSegments';
 
 export function ScenePage({ id }: { id: number }) {
   const chain = useApiData(async (signal) => {
@@ -83,6 +85,11 @@ export function ScenePage({ id }: { id: number }) {
 
       <MetadataPanel entity="scene" id={scene.id} projectId={project.id} />
 
+      <SceneWatch
+        segments={segments.items}
+        nameOf={(s) => `${character.name} — ${sceneType.name} · seg ${s.sequence_index}`}
+      />
+
       <StaleSegmentsProvider projectId={project.id}>
         <section aria-labelledby="segments-heading">
           <div className="section-head">
@@ -101,7 +108,7 @@ export function ScenePage({ id }: { id: number }) {
           <PagedSection paged={segments} noun="segments" empty={<p>This scene has no segments yet.</p>}>
             {(items) => (
               <ol className="segment-grid" aria-label="Segments in order">
-                {items.map((segment) => (
+                {byTakeOrder(items).map((segment) => (
                   <li key={segment.id}>
                     <SegmentCard segment={segment} />
                     <div className="segment-edit">

@@ -1,6 +1,6 @@
 import { Link } from '../../app/router';
 import { StatusBadge } from '../../components/StatusBadge';
-import { StaleMarker } from '../provenance/StaleSegments';
+import { DraftNote, StaleMarker } from '../provenance/StaleSegments';
 import type { Segment } from './api';
 import { QualityScore } from './QualityScore';
 import { SegmentMediaInfo } from './SegmentMediaInfo';
@@ -20,8 +20,13 @@ export function SegmentCard({ segment }: { segment: Segment }) {
           <StatusBadge status={segment.status} />
           <StaleMarker segmentId={segment.id} />
         </header>
+        <DraftNote segmentId={segment.id} />
         <QualityScore segmentId={segment.id} />
-        <SegmentMediaInfo segmentId={segment.id} />
+        {segment.output_video_path ? (
+          <SegmentMediaInfo segmentId={segment.id} />
+        ) : (
+          <p className="muted">No video yet: waiting for the generator.</p>
+        )}
         <p className="meta">
           <Link to={`/provenance/segments/${segment.id}`}>Generation receipt</Link>
         </p>

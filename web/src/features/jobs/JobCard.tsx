@@ -9,12 +9,11 @@ import { jobsApi, type Job, type JobAction } from './api';
 import { ACTION_LABELS, allowedActions } from './jobStatus';
 import { ProgressBar } from './ProgressBar';
 import { useJobEvents } from './useJobEvents';
+import { failureLines, kindLabel, resultFacts } from './jobPresentation';
+import { useApiData } from '../../api/useApiData';
+import { api } from '../../api/client';
+import { useSegmentLabels } from '../watch/useSegmentLabels';
 
-/** Human names of the job kinds the server runs; an unknown kind shows as the server names it. */
-const KIND_LABELS: Record<string, string> = {
-  'catalog.thumbnails': 'Thumbnails',
-  'provenance.regenerate': 'Regeneration of stale segments',
-};
 
 const TRANSPORT_LABELS = { stream: 'live', polling: 'polling', done: null } as const;
 
@@ -54,7 +53,7 @@ export function JobCard({ initial, highlighted = false }: { initial: Job; highli
     >
       <header className="job-header">
         <h3 id={titleId} className="card-title">
-          {KIND_LABELS[job.kind] ?? job.kind} <span className="mono muted">#{job.id}</span>
+          {kindLabel(job.kind)} <span className="mono muted">#{job.id}</span>
         </h3>
         <StatusBadge status={job.status} />
         {transportLabel ? (
@@ -121,42 +120,61 @@ function CurrentItem({ job }: { job: Job }) {
   );
 }
 
-/** What the job works on, when its parameters name a catalog entity. */
+/** What the job works on, when its parameters name a project: by its name. */
 function JobSubject({ params }: { params: Job['params'] }) {
-  const projectId = (params as Record<string, unknown> | null | undefined)?.project_id;
-  if (typeof projectId !== 'number') return null;
+  const raw = (params as Record<string, unknown> | null | undefined)?.project_id;
+  const projectId = typeof raw === 'number' ? raw : null;
+  const project = useApiData(
+    (signal) => (projectId === null ? Promise.resolve(null) : api.get('/api/projects/{id}', { path: { id: projectId }, signal })),
+    [projectId],
+    { live: null },
+  );
+  if (projectId === null) return null;
   return (
     <p className="meta job-subject">
-      For <Link to={`/catalog/projects/${projectId}`}>project #{projectId}</Link>
+      For <Link to={`/catalog/projects/${projectId}`}>{project.data?.name ?? `project #${projectId}`}</Link>
     </p>
   );
 }
 
-/** A completed job's result: its scalar fields as facts (the full JSON stays one click away in the API). */
+/** A job's result: its values formatted (sizes, file names, download links) and each failure with its reason. */
 function JobResult({ result }: { result: Job['result'] }) {
-  if (!result || typeof result !== 'object' || Array.isArray(result)) return null;
-  const facts = Object.entries(result as Record<string, unknown>).filter(
-    ([, value]) => ['string', 'number', 'boolean'].includes(typeof value),
-  );
-  const failures = (result as Record<string, unknown>).failures;
+  const facts = resultFacts(result);
+  const failures = failureLines(result);
+  const names = useSegmentLabels(failures.flatMap((f) => (f.segmentId === undefined ? [] : [f.segmentId])));
   return (
     <>
       {facts.length > 0 ? (
         <dl className="facts facts-inline" aria-label="Result">
-          {facts.map(([key, value]) => (
-            <div key={key}>
-              <dt>{key.replace(/_/g, ' ')}</dt>
-              <dd>{String(value)}</dd>
+          {facts.map((f) => (
+            <div key={f.key}>
+              <dt>{f.label}</dt>
+              <dd title={f.title}>
+                {f.href ? (
+                  <a href={f.href} download>
+                    {f.text}
+                  </a>
+                ) : (
+                  f.text
+                )}
+              </dd>
             </div>
           ))}
         </dl>
       ) : null}
-      {Array.isArray(failures) && failures.length > 0 ? (
-        <details className="failures">
+      {failures.length > 0 ? (
+        <details className="failures" open={failures.length <= 5}>
           <summary>
             {failures.length} {failures.length === 1 ? 'item' : 'items'} failed
           </summary>
-          <pre>{JSON.stringify(failures, null, 2)}</pre>
+          <ul className="failure-list">
+            {failures.map((f, i) => (
+              <li key={i}>
+                {f.href ? <Link to={f.href}>{f.segmentId !== undefined ? names.nameOf(f.segmentId) : f.what}</Link> : f.what}:{' '}
+                {f.why}
+              </li>
+            ))}
+          </ul>
         </details>
       ) : null}
     </>

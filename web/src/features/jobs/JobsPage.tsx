@@ -23,7 +23,10 @@ export function JobsPage() {
   const { search } = useLocation();
   const status = parseStatus(search.get('status'));
   const focusId = parseId(search.get('job'));
-  const jobs = usePaginated((after, signal) => jobsApi.list(status, after, signal), [status]);
+  // new jobs and status changes appear without a reload (each card follows its own job's progress)
+  const jobs = usePaginated((after, signal) => jobsApi.list(status, after, signal), [status], {
+    live: (e) => e.topic === 'job' && e.action !== 'running',
+  });
   // The job named in the URL is highlighted in the list; when the loaded pages do not hold it (a later page, or
   // filtered out), it is shown on its own above the list.
   const focusInList = focusId !== null && jobs.items.some((j) => j.id === focusId);

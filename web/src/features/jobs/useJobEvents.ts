@@ -14,10 +14,11 @@ export interface JobEventsOptions {
 }
 
 /**
- * Browsers allow six HTTP/1.1 connections per server; each event stream holds one open. Past this many open streams
- * further jobs are polled instead, so the page's own requests never queue behind streams.
+ * Browsers allow six HTTP/1.1 connections per server; each event stream holds one open, and the tab's change stream
+ * (api/live.ts) one more. Past this many open job streams further jobs are polled instead, so the page's own
+ * requests (and its videos) never queue behind streams.
  */
-export const MAX_STREAMS = 4;
+export const MAX_STREAMS = 3;
 let openStreams = 0;
 
 /** For tests. */

@@ -422,7 +422,13 @@ function DeliveryPanel({ projectId, check, checking }: { projectId: number; chec
         {packaging.step === 'done' ? (
           <p role="status" className="meta">
             Packaged {files(packaging.delivery.files.length)} ({formatBytes(packaging.delivery.bytes)}) as a{' '}
-            {packaging.delivery.format} at <code>{packaging.delivery.path}</code>
+            {packaging.delivery.format}.{' '}
+            <a className="button button-small" href={packaging.delivery.download} download>
+              Download the package{packaging.delivery.format === 'folder' ? ' (ZIP)' : ''}
+            </a>{' '}
+            <span className="muted" title={packaging.delivery.path}>
+              on the server: {packaging.delivery.path.split(/[\\/]/).pop()}
+            </span>
           </p>
         ) : null}
         {packaging.step === 'failed' ? (

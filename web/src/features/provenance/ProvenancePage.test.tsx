@@ -77,9 +77,33 @@ describe('ProvenancePage', () => {
 
     await waitFor(() => expect(posted).toEqual([{ segment_ids: [2, 5] }]));
     const card = await screen.findByRole('article', { name: 'Regeneration job #9' });
-    expect(within(card).getByRole('list', { name: 'New segments' }).textContent).toContain('segment #5 → new segment #7');
+    expect(within(card).getByRole('list', { name: 'New segments' }).textContent).toContain('segment #5 → new take #7');
     expect(screen.getByRole('status').textContent).toBe('2 segment(s) queued for regeneration');
     // the ended job reloads the report
     await waitFor(() => expect(reports).toBe(2));
+  });
+
+  it('does not offer a segment whose new take is pending, so a second click cannot make a duplicate draft', async () => {
+    const queued = { ...report, stale_segments: [{ ...staleSegment(2), regenerated_as: [6], open_draft_id: 1 }, staleSegment(3)] };
+    mockFetch((url) => {
+      if (url.startsWith('/api/projects?')) return jsonResponse({ items: [project], total: 1, next_after: null });
+      if (url === '/api/projects/1/staleness-report') return jsonResponse(queued);
+      if (url.startsWith('/api/segment-labels')) {
+        return jsonResponse({
+          items: [2, 3, 6].map((id) => ({
+            segment_id: id, label: `Chloé Martin — dance · seg ${id}`, character_id: 1, character_name: 'Chloé Martin',
+            scene_id: 1, scene_name: 'café', scene_type: 'dance', sequence_index: 0, status: 'complete', has_video: true,
+          })),
+        });
+      }
+      return jsonResponse({ status: 404, error: 'not_found', message: url }, 404);
+    });
+    render(<ProvenancePage />);
+    const pending = (await screen.findByRole('checkbox', { name: 'Chloé Martin — dance · seg 2 already has a pending take' })) as HTMLInputElement;
+    expect(pending.disabled).toBe(true);
+    fireEvent.click(screen.getByRole('checkbox', { name: 'Select all stale segments' }));
+    expect(screen.getByRole('button', { name: /^Re-generate selected/ }).textContent).toBe('Re-generate selected (1)');
+    expect(screen.getByText(/1 segment already has a pending take/)).toBeTruthy();
+    expect(screen.getByRole('link', { name: 'Chloé Martin — dance · seg 3' })).toBeTruthy();
   });
 });

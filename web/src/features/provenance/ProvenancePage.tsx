@@ -19,6 +19,9 @@ import {
 } from './logic';
 import { RegenerationJob } from './RegenerationJob';
 import { provenanceRoutes } from './routes';
+import { InlineJobProgress } from './RegenerationJob';
+import { useSegmentLabels } from '../watch/useSegmentLabels';
+import { ClipThumb } from '../watch/CharacterPortrait';
 
 /** The Provenance section: pick a project, see what is stale and why, and regenerate selected segments. */
 export function ProvenancePage() {
@@ -65,7 +68,10 @@ export function ProvenancePage() {
 }
 
 function ProjectStaleness({ project }: { project: Project }) {
-  const report = useApiData((signal) => provenanceApi.report(project.id, signal), [project.id]);
+  // counts and rows follow new receipts, asset versions and finished jobs without a reload
+  const report = useApiData((signal) => provenanceApi.report(project.id, signal), [project.id], {
+    live: (e) => (e.topic === 'job' ? ['completed', 'failed', 'cancelled'].includes(e.action) : e.topic !== 'metadata'),
+  });
   const [jobs, setJobs] = useState<Job[]>([]);
   const [message, setMessage] = useState<string | null>(null);
   const reload = report.reload;
@@ -84,6 +90,7 @@ function ProjectStaleness({ project }: { project: Project }) {
           <StaleTable
             project={project}
             report={report.data}
+            running={jobs[0] ?? null}
             onQueued={(job, text) => {
               setMessage(text);
               if (job) setJobs((list) => [job, ...list]);
@@ -181,19 +188,24 @@ function StaleTable({
   project,
   report,
   onQueued,
+  running,
 }: {
   project: Project;
   report: StalenessReport;
   onQueued: (job: Job | null, message: string) => void;
+  running: Job | null;
 }) {
   const segments = report.stale_segments;
-  const ids = segments.map((s) => s.segment_id);
+  // a segment with a pending take is not offered again: a second click must not make a duplicate draft
+  const ids = segments.filter((s) => s.open_draft_id == null).map((s) => s.segment_id);
+  const queuedCount = segments.length - ids.length;
+  const labels = useSegmentLabels([...segments.map((s) => s.segment_id), ...segments.flatMap((s) => s.regenerated_as)]);
   const [selection, setSelection] = useState<Selection>(new Set());
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
 
   if (segments.length === 0) return null;
-  const chosen = selectedInOrder(selection, segments);
+  const chosen = selectedInOrder(selection, segments).filter((id) => ids.includes(id));
 
   const regenerate = async () => {
     setBusy(true);
@@ -218,8 +230,12 @@ function StaleTable({
         <button type="button" className="button button-primary" disabled={chosen.length === 0 || busy} onClick={regenerate}>
           {busy ? 'Queuing…' : `Re-generate selected (${chosen.length})`}
         </button>
+        {running ? <InlineJobProgress key={running.id} initial={running} /> : null}
         <span className="muted">
           Each creates a new pending segment at the same position, planned with the current versions; the old one is kept.
+          {queuedCount > 0
+            ? ` ${queuedCount} ${queuedCount === 1 ? 'segment already has' : 'segments already have'} a pending take and cannot be queued again.`
+            : ''}
         </span>
       </div>
       {error ? <ErrorNotice error={error} title="Could not queue the regeneration" inline /> : null}
@@ -250,18 +266,27 @@ function StaleTable({
                 <td>
                   <input
                     type="checkbox"
-                    aria-label={`Select segment #${s.segment_id}`}
-                    checked={selection.has(s.segment_id)}
+                    aria-label={
+                      s.open_draft_id != null
+                        ? `${labels.nameOf(s.segment_id)} already has a pending take`
+                        : `Select ${labels.nameOf(s.segment_id)}`
+                    }
+                    disabled={s.open_draft_id != null}
+                    title={s.open_draft_id != null ? 'Already queued: its new take is pending' : undefined}
+                    checked={s.open_draft_id == null && selection.has(s.segment_id)}
                     onChange={(e) => setSelection((sel) => toggle(sel, s.segment_id, e.target.checked))}
                   />
                 </td>
                 <th scope="row">
-                  <Link to={provenanceRoutes.segment(s.segment_id)}>
-                    #{s.segment_id} <span className="muted">(index {s.sequence_index})</span>
-                  </Link>
+                  <span className="with-portrait">
+                    <ClipThumb segmentId={s.segment_id} hasVideo={labels.byId.get(s.segment_id)?.has_video ?? false} />
+                    <Link to={provenanceRoutes.segment(s.segment_id)}>{labels.nameOf(s.segment_id)}</Link>
+                  </span>
                 </th>
                 <td>
-                  <Link to={`/catalog/scenes/${s.scene_id}`}>scene #{s.scene_id}</Link>
+                  <Link to={`/catalog/scenes/${s.scene_id}`}>
+                    {labels.byId.get(s.segment_id)?.scene_name ?? `scene #${s.scene_id}`}
+                  </Link>
                 </td>
                 <td>
                   <ul className="reason-list">
@@ -277,11 +302,11 @@ function StaleTable({
                     s.regenerated_as.map((n, i) => (
                       <span key={n}>
                         {i > 0 ? ', ' : null}
-                        <Link to={provenanceRoutes.segment(n)}>#{n}</Link>
+                        <Link to={provenanceRoutes.segment(n)}>new take #{n}</Link>
                       </span>
                     ))
                   )}
-                  {s.open_draft_id != null ? <span className="muted"> (queued)</span> : null}
+                  {s.open_draft_id != null ? <span className="badge badge-pending">pending</span> : null}
                 </td>
               </tr>
             ))}

@@ -7,6 +7,7 @@ import { isTerminal } from '../jobs/jobStatus';
 import { ProgressBar } from '../jobs/ProgressBar';
 import { useJobEvents } from '../jobs/useJobEvents';
 import { provenanceRoutes } from './routes';
+import { useSegmentLabels } from '../watch/useSegmentLabels';
 
 interface Draft {
   old_segment_id: number;
@@ -33,6 +34,7 @@ export function RegenerationJob({ initial, onFinished }: { initial: Job; onFinis
     }
   }, [job, onFinished]);
   const drafts = draftsOf(job.result);
+  const names = useSegmentLabels(drafts.map((d) => d.old_segment_id));
   return (
     <article className="card job-card" aria-label={`Regeneration job #${job.id}`} data-job-id={job.id} data-status={job.status}>
       <header className="job-header">
@@ -47,14 +49,25 @@ export function RegenerationJob({ initial, onFinished }: { initial: Job; onFinis
         <ul className="new-segments" aria-label="New segments">
           {drafts.map((d) => (
             <li key={d.new_segment_id}>
-              segment #{d.old_segment_id} → new{' '}
-              <Link to={provenanceRoutes.segment(d.new_segment_id)}>segment #{d.new_segment_id}</Link> (pending, planned with
-              the current versions)
+              <Link to={provenanceRoutes.segment(d.old_segment_id)}>{names.nameOf(d.old_segment_id)}</Link> → new take{' '}
+              <Link to={provenanceRoutes.segment(d.new_segment_id)}>#{d.new_segment_id}</Link> (pending, planned with the
+              current versions)
             </li>
           ))}
         </ul>
       ) : null}
       {pollError ? <ErrorNotice error={pollError} title="Lost track of this job; still retrying" inline /> : null}
     </article>
+  );
+}
+
+/** The regeneration job's progress, shown next to the button that started it. */
+export function InlineJobProgress({ initial }: { initial: Job }) {
+  const { job } = useJobEvents(initial);
+  return (
+    <span className="inline-progress" data-job-id={job.id} aria-label={`Regeneration job #${job.id}: ${job.status}`}>
+      <StatusBadge status={job.status} />
+      <ProgressBar job={job} />
+    </span>
   );
 }

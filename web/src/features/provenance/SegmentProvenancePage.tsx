@@ -6,11 +6,14 @@ import { StatusBadge } from '../../components/StatusBadge';
 import { useDocumentTitle } from '../../components/useDocumentTitle';
 import { provenanceApi } from './api';
 import { ReceiptPanel } from './ReceiptPanel';
+import { SegmentWatch } from '../watch/SegmentWatch';
+import { useSegmentLabels } from '../watch/useSegmentLabels';
 
 /** A segment's forward provenance: its generation receipt panel. */
 export function SegmentProvenancePage({ id }: { id: number }) {
   const data = useApiData((signal) => provenanceApi.segment(id, signal), [id]);
-  useDocumentTitle(`Segment ${id} receipt`);
+  const { nameOf } = useSegmentLabels([id]);
+  useDocumentTitle(`${nameOf(id)} receipt`);
   const crumbs = [{ label: 'Provenance', to: '/provenance' }];
   if (data.status === 'loading') return <Loading label="Loading the receipt…" />;
   if (data.status === 'error') {
@@ -25,7 +28,7 @@ export function SegmentProvenancePage({ id }: { id: number }) {
   return (
     <>
       <PageHeader
-        title={`Segment ${segment.sequence_index} #${segment.id}`}
+        title={nameOf(segment.id)}
         kicker="Generation receipt"
         crumbs={[...crumbs, { label: `Scene #${segment.scene_id}`, to: `/catalog/scenes/${segment.scene_id}` }]}
       >
@@ -34,6 +37,7 @@ export function SegmentProvenancePage({ id }: { id: number }) {
           {data.data.receipts.length === 1 ? 'receipt' : 'receipts'}
         </p>
       </PageHeader>
+      <SegmentWatch provenance={data.data} />
       <ReceiptPanel provenance={data.data} />
     </>
   );

@@ -8,6 +8,8 @@ import { provenanceRoutes } from './routes';
 interface StaleSegments {
   /** Stale segments of the project by id (empty while loading or when the report failed). */
   byId: ReadonlyMap<number, StaleSegment>;
+  /** New takes made by regeneration → the segment each replaces; `pending` while it has no receipt. */
+  replacing: ReadonlyMap<number, { replaces: number; pending: boolean }>;
 }
 
 const StaleContext = createContext<StaleSegments | null>(null);
@@ -18,10 +20,15 @@ const StaleContext = createContext<StaleSegments | null>(null);
  */
 export function StaleSegmentsProvider({ projectId, children }: { projectId: number; children: ReactNode }) {
   const report = useApiData((signal) => provenanceApi.report(projectId, signal), [projectId]);
-  const value = useMemo<StaleSegments>(
-    () => ({ byId: new Map((report.data?.stale_segments ?? []).map((s) => [s.segment_id, s])) }),
-    [report.data],
-  );
+  const value = useMemo<StaleSegments>(() => {
+    const stale = report.data?.stale_segments ?? [];
+    const replacing = new Map<number, { replaces: number; pending: boolean }>();
+    for (const s of stale) for (const n of s.regenerated_as) replacing.set(n, { replaces: s.segment_id, pending: true });
+    for (const s of report.data?.superseded_segments ?? []) {
+      replacing.set(s.superseded_by, { replaces: s.segment_id, pending: false });
+    }
+    return { byId: new Map(stale.map((s) => [s.segment_id, s])), replacing };
+  }, [report.data]);
   return <StaleContext.Provider value={value}>{children}</StaleContext.Provider>;
 }
 
@@ -46,4 +53,28 @@ export function StaleMarker({ segmentId }: { segmentId: number }) {
       stale
     </Link>
   );
+}
+
+/** What a new take made by regeneration replaces, or undefined. */
+export function useReplacing(segmentId: number) {
+  return useContext(StaleContext)?.replacing.get(segmentId);
+}
+
+/** On a take made by regeneration: "pending — replaces segment #13" (or "replaces", once it has a receipt). */
+export function DraftNote({ segmentId }: { segmentId: number }) {
+  const replacing = useReplacing(segmentId);
+  if (!replacing) return null;
+  return (
+    <p className="draft-note" data-replaces={replacing.replaces}>
+      {replacing.pending && <span className="badge badge-pending">pending</span>}{' '}
+      Regenerated take: replaces <Link to={provenanceRoutes.segment(replacing.replaces)}>segment #{replacing.replaces}</Link>
+      {replacing.pending ? ', waiting for the generator' : ''}.{' '}
+      <Link to={provenanceRoutes.segment(segmentId)}>Compare A/B</Link>
+    </p>
+  );
+}
+
+/** Segments in take order: by sequence index, a regenerated take right after the one it replaces (same index). */
+export function byTakeOrder<T extends { id: number; sequence_index: number }>(segments: readonly T[]): T[] {
+  return [...segments].sort((x, y) => x.sequence_index - y.sequence_index || x.id - y.id);
 }

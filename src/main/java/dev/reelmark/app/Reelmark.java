@@ -53,6 +53,9 @@ import dev.reelmark.auth.AuthService;
 import dev.reelmark.http.ApiRouter;
 import dev.reelmark.http.HttpServer;
 import dev.reelmark.http.OpenApi;
+import dev.reelmark.events.ChangeEvent;
+import dev.reelmark.events.EventHub;
+import dev.reelmark.events.EventRoutes;
 import io.javalin.Javalin;
 
 import java.io.IOException;
@@ -87,6 +90,7 @@ public final class Reelmark implements AutoCloseable {
     private final CredentialService credentials; // content credentials (C2PA)
     private final AuthService auth; // people, tokens, sessions
     private final AuditLog audit;
+    private final EventHub events = new EventHub(); // what the web UI's screens follow
     private Javalin server;
 
     private Reelmark(AppConfig config, Database db, boolean ownsDb) {
@@ -146,6 +150,11 @@ public final class Reelmark implements AutoCloseable {
                 config.dataDir(), VERSION);
         metadataDelivery.withCredentials(new CredentialDelivery(credentials));
         datasets.removeLeftovers(); // what crashed exports left; an export that will resume cleans its own
+        // the web UI's one event stream: catalog rows, metadata files, receipts (staleness) and jobs
+        catalog.onChange(c -> events.publish(new ChangeEvent(ChangeEvent.CATALOG, c.type().table(), c.id(), c.action())));
+        jobs.subscribe(job -> events.publish(new ChangeEvent(ChangeEvent.JOB, "jobs", job.id(), job.status().value())));
+        metadata.publishTo(events);
+        provenance.publishTo(events);
         this.auth = new AuthService(db);
         this.audit = new AuditLog(db);
         // Each process runs the jobs it has handlers for; with PostgreSQL several processes share the queue.
@@ -172,8 +181,9 @@ public final class Reelmark implements AutoCloseable {
 
     public ApiRouter router() {
         ApiRouter router = new ApiRouter();
-        new CatalogRoutes(catalog, segmentMedia, jobs).register(router);
         new CharacterImageRoutes(new CharacterImageFiles(catalog, MediaRoots.of(config.dataDir()), config.dataDir())).register(router);
+        new CatalogRoutes(catalog, segmentMedia, jobs,
+                new dev.reelmark.catalog.SegmentLabels(catalog.reads(), MediaRoots.of(config.dataDir()))).register(router);
         new JobRoutes(jobs).register(router);
         new LedgerRoutes(ledger, jobs).register(router);
         new MetadataRoutes(metadata, metadataDelivery, jobs).register(router);
@@ -183,6 +193,7 @@ public final class Reelmark implements AutoCloseable {
         new DatasetRoutes(datasets).register(router); // issue 6
         new AuthRoutes(auth, audit).register(router);
         new CredentialRoutes(credentials).register(router);
+        new EventRoutes(events).register(router);
         OpenApi.register(router, VERSION);
         return router;
     }
@@ -224,6 +235,11 @@ public final class Reelmark implements AutoCloseable {
     /** The append-only audit log. */
     public AuditLog audit() {
         return audit;
+    }
+
+    /** The changes the web UI follows at GET /api/events. */
+    public EventHub events() {
+        return events;
     }
 
     public AppConfig config() {

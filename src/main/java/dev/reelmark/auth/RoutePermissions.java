@@ -71,6 +71,10 @@ public final class RoutePermissions {
         add(r, "POST", "/api/images/{id}/versions", EDIT, "images");
         add(r, "GET", "/api/segments/{id}/media", READ, "segments");
         add(r, "GET", "/api/segments/{id}/thumbnail", READ, "segments");
+        add(r, "GET", "/api/segments/{id}/video", READ, "segments");
+        add(r, "GET", "/api/segments/{id}/video/proxy", READ, "segments");
+        add(r, "GET", "/api/segment-labels", READ, "segments");
+        add(r, "GET", "/api/characters/{id}/portrait", READ, "images");
         add(r, "POST", "/api/projects/{id}/thumbnails", EDIT, "thumbnails");
         add(r, "GET", "/api/media/images", EDIT, "images");
         add(r, "POST", "/api/characters/{id}/images/upload", EDIT, "images");
@@ -104,6 +108,7 @@ public final class RoutePermissions {
         add(r, "GET", "/api/projects/{id}/metadata/stale", READ, "metadata_files");
         add(r, "GET", "/api/projects/{id}/metadata/delivery-check", READ, "deliveries");
         add(r, "POST", "/api/projects/{id}/metadata/deliver", LEAD, "deliveries");
+        add(r, "GET", "/api/projects/{id}/metadata/deliveries/{name}", READ, "deliveries");
         add(r, "GET", "/api/schemas/{name}", READ, "schemas");
         // tag writing (people in the videos' comment tag)
         add(r, "GET", "/api/metadata/plan", READ, "tag_plan");
@@ -152,6 +157,7 @@ public final class RoutePermissions {
         add(r, "GET", "/api/projects/{id}/datasets/{datasetId}/files/{name}", READ, "dataset_exports");
         // the API document, people, the audit log
         add(r, "GET", "/api/openapi.json", READ, "openapi");
+        add(r, "GET", "/api/events", READ, "events");
         add(r, "POST", "/api/auth/login", PUBLIC, "sessions");
         add(r, "POST", "/api/auth/logout", AUTHENTICATED, "sessions");
         add(r, "GET", "/api/auth/me", AUTHENTICATED, "sessions");

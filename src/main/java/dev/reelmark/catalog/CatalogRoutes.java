@@ -2,6 +2,7 @@ package dev.reelmark.catalog;
 
 import dev.reelmark.http.ApiError;
 import dev.reelmark.http.ApiRouter;
+import dev.reelmark.http.ByteRanges;
 import dev.reelmark.http.Requests;
 import dev.reelmark.jobs.JobService;
 import io.javalin.http.Context;
@@ -23,10 +24,18 @@ public final class CatalogRoutes {
     private final SegmentMedia media;
     private final JobService jobs;
 
+    private final SegmentLabels labels;
+
     public CatalogRoutes(CatalogService catalog, SegmentMedia media, JobService jobs) {
+        // null services: a router built only for its document (tests of the OpenAPI schemas)
+        this(catalog, media, jobs, catalog == null || media == null ? null : new SegmentLabels(catalog.reads(), media.roots()));
+    }
+
+    public CatalogRoutes(CatalogService catalog, SegmentMedia media, JobService jobs, SegmentLabels labels) {
         this.catalog = catalog;
         this.media = media;
         this.jobs = jobs;
+        this.labels = labels;
     }
 
     public void register(ApiRouter router) {
@@ -40,6 +49,50 @@ public final class CatalogRoutes {
                 .summary("Technical info of the segment's video (ffprobe): resolution, fps, codec, duration, streams, tags")
                 .response(ref("SegmentMedia")).errors(400, 404, 422)
                 .handle(ctx -> ctx.json(media.technicalInfo(Requests.pathId(ctx, "id"))));
+        router.get("/api/segments/{id}/video").tag("catalog")
+                .summary("The segment's video file, with HTTP range requests (206 + Content-Range; 416 for a bad range)")
+                .description("Content-Type follows the container (video/mp4, video/quicktime, video/x-matroska, video/webm…). "
+                        + "The file is read from its real path inside the media roots. Browsers that cannot decode its codec "
+                        + "(SegmentMedia.browser_playable false) play /video/proxy instead.")
+                .produces("video/*").errors(400, 404, 416, 422)
+                .handle(ctx -> {
+                    var video = media.video(Requests.pathId(ctx, "id"));
+                    ctx.header("Cache-Control", "no-cache");
+                    ByteRanges.serve(ctx, video.file(), video.contentType());
+                });
+        router.get("/api/segments/{id}/video/proxy").tag("catalog")
+                .summary("A copy of the segment's video that browsers play (H.264 MP4 or VP9 WebM), with range requests")
+                .description("The file itself when browsers decode it already; otherwise a proxy made with ffmpeg on the "
+                        + "first request (every frame at the source's timestamps) and kept for that content (SHA-256).")
+                .produces("video/*").errors(400, 404, 416, 422)
+                .handle(ctx -> {
+                    var video = media.playable(Requests.pathId(ctx, "id"));
+                    ctx.header("Cache-Control", "no-cache");
+                    ByteRanges.serve(ctx, video.file(), video.contentType());
+                });
+        router.schema("SegmentLabel", SegmentLabels.schema());
+        router.get("/api/segment-labels").tag("catalog")
+                .summary("What to call segments on screen: \"Chloé Martin — dance · seg 0\", with character and scene")
+                .query("ids", "string", "comma-separated segment ids, at most " + SegmentLabels.MAX_IDS + "; unknown ids are left out")
+                .response(ApiRouter.objectOf("items", arrayOf(ref("SegmentLabel")))).errors(400)
+                .handle(ctx -> {
+                    String raw = ctx.queryParam("ids");
+                    java.util.List<Long> ids = new java.util.ArrayList<>();
+                    if (raw != null && !raw.isBlank()) {
+                        for (String part : raw.split(",")) ids.add(Requests.positiveLong("ids", part.strip()));
+                    }
+                    ctx.json(java.util.Map.of("items", labels.labels(ids)));
+                });
+        router.get("/api/characters/{id}/portrait").tag("catalog")
+                .summary("The character's current source image (the file itself), to show next to its name")
+                .produces("image/*").errors(400, 404)
+                .handle(ctx -> {
+                    long id = Requests.pathId(ctx, "id");
+                    var file = labels.portrait(id).orElseThrow(() -> new ApiError(404, "no_image", null,
+                            "character " + id + " has no source image file inside the media roots"));
+                    ctx.header("Cache-Control", "no-cache");
+                    ByteRanges.serve(ctx, file, SegmentLabels.imageType(file));
+                });
         router.post("/api/projects/{id}/thumbnails").tag("catalog")
                 .summary("Start a background job that makes the thumbnail of every segment of the project")
                 .response(202, ref("Job")).errors(400, 404)

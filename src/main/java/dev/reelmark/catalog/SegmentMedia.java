@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.reelmark.http.ApiError;
 import dev.reelmark.http.ApiRouter;
 import dev.reelmark.http.Json;
+import dev.reelmark.media.BrowserPlayback;
 import dev.reelmark.media.FfmpegTools;
+import dev.reelmark.media.MediaIdentity;
 import dev.reelmark.media.MediaException;
 import dev.reelmark.media.ProbeCache;
 import dev.reelmark.media.MediaRoots;
@@ -28,6 +30,7 @@ public final class SegmentMedia {
     private final Supplier<FfmpegTools> tools;
     private final Path thumbnailDir;
     private final ProbeCache probes;
+    private final BrowserPlayback playback;
 
     /** {@code tools} is asked for on first use, so a server without a working ffmpeg still serves everything else. */
     public SegmentMedia(CatalogService catalog, MediaRoots roots, Supplier<FfmpegTools> tools, ProbeCache probes,
@@ -37,11 +40,16 @@ public final class SegmentMedia {
         this.tools = tools;
         this.probes = probes;
         this.thumbnailDir = thumbnailDir;
+        this.playback = new BrowserPlayback(tools, thumbnailDir.resolveSibling("proxies"), MediaIdentity.shared());
     }
 
     /** With a probe cache of its own (tests and tools that build one piece). */
     public SegmentMedia(CatalogService catalog, MediaRoots roots, Supplier<FfmpegTools> tools, Path thumbnailDir) {
         this(catalog, roots, tools, new ProbeCache(tools), thumbnailDir);
+    }
+
+    MediaRoots roots() {
+        return roots;
     }
 
     /** Technical info of the segment's output video. */
@@ -70,6 +78,8 @@ public final class SegmentMedia {
             node.set("tags", Json.MAPPER.valueToTree(stream.tags()));
         }
         info.set("tags", Json.MAPPER.valueToTree(r.tags()));
+        info.put("content_type", BrowserPlayback.contentType(r));
+        info.put("browser_playable", BrowserPlayback.playable(r));
         return info;
     }
 
@@ -87,7 +97,35 @@ public final class SegmentMedia {
                 "pixel_format", nullableString, "color_space", nullableString, "frame_count", ApiRouter.type("integer"),
                 "size_bytes", ApiRouter.type("integer"), "bit_rate", ApiRouter.type("integer"),
                 "streams", ApiRouter.arrayOf(stream),
-                "tags", ApiRouter.type("object").set("additionalProperties", ApiRouter.type("string")));
+                "tags", ApiRouter.type("object").set("additionalProperties", ApiRouter.type("string")),
+                "content_type", ApiRouter.type("string").put("description", "what GET /api/segments/{id}/video answers with"),
+                "browser_playable", ApiRouter.type("boolean").put("description",
+                        "browsers play the file as it is; when false, play GET /api/segments/{id}/video/proxy"));
+    }
+
+    /** A file to send and its content type. */
+    public record Playable(Path file, String contentType) {
+    }
+
+    /** The segment's own video file (a confined real path) with the content type of its container. */
+    public Playable video(long segmentId) {
+        Path video = videoOf(segmentId);
+        return new Playable(video, BrowserPlayback.contentType(probed(video)));
+    }
+
+    /**
+     * What a browser can play of the segment's video: the file itself when browsers decode it, else its proxy (H.264
+     * MP4 or VP9 WebM), made with ffmpeg on first request and kept per content.
+     */
+    public Playable playable(long segmentId) {
+        ProbeResult r = probed(videoOf(segmentId));
+        if (BrowserPlayback.playable(r)) return new Playable(r.path(), BrowserPlayback.contentType(r));
+        try {
+            BrowserPlayback.Proxy proxy = playback.proxy(r);
+            return new Playable(proxy.file(), proxy.contentType());
+        } catch (MediaException e) {
+            throw new ApiError(422, "unreadable_media", "output_video_path", "cannot make a browser proxy: " + e.getMessage());
+        }
     }
 
     /** The path of a JPEG thumbnail of the segment's video, made on first request. */

@@ -44,8 +44,24 @@ public final class Hardening {
 
     /** The id of this request, as sent in {@value #REQUEST_ID} and written in the log lines about it. */
     public static String requestId(Context ctx) {
-        Object id = ctx.attribute(REQUEST_ID_ATTRIBUTE);
+        Object id;
+        try {
+            id = ctx.attribute(REQUEST_ID_ATTRIBUTE);
+        } catch (RuntimeException recycled) {
+            return "-"; // Jetty recycled the request (the client left an event stream): there is no id to read
+        }
         return id == null ? "-" : id.toString();
+    }
+
+    /** True when Jetty has recycled the request: the client left (e.g. an event stream) and nothing can be answered. */
+    public static boolean gone(Context ctx) {
+        try {
+            ctx.req().getAttribute(REQUEST_ID_ATTRIBUTE);
+            ctx.res().getStatus();
+            return false;
+        } catch (RuntimeException recycled) {
+            return true;
+        }
     }
 
     /** The before-handler: headers first (so refusals carry them too), then Host, Origin and Content-Type. */

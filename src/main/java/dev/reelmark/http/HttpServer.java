@@ -167,6 +167,12 @@ public final class HttpServer {
 
     /** Anything that is not an {@link ApiError}: 503 when the database is out of reach, else a logged 500. */
     private static void unexpected(Exception e, Context ctx) {
+        // An answer to a request Jetty already recycled cannot be sent; trying throws again, and Javalin would hand
+        // that exception back here, over and over.
+        if (Hardening.gone(ctx)) {
+            LOG.debug("the client left before the answer: {}", e.toString());
+            return;
+        }
         String id = Hardening.requestId(ctx);
         if (DatabaseErrors.isUnavailable(e)) {
             LOG.warn("request {}: database unavailable on {} {}: {}", id, ctx.method(), ctx.path(), DatabaseErrors.summary(e));

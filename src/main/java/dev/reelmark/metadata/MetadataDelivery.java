@@ -68,7 +68,55 @@ public final class MetadataDelivery {
 
     public record DeliveryResult(@JsonProperty("project_id") long projectId, @JsonProperty("format") String format,
                                  @JsonProperty("path") String path, @JsonProperty("files") List<String> files,
-                                 @JsonProperty("bytes") long bytes) {
+                                 @JsonProperty("bytes") long bytes, @JsonProperty("download") String download) {
+        DeliveryResult(long projectId, String format, Path out, List<String> files, long bytes) {
+            this(projectId, format, out.toString(), files, bytes, "/api/projects/" + projectId + "/metadata/deliveries/"
+                    + java.net.URLEncoder.encode(out.getFileName().toString(), java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20"));
+        }
+    }
+
+    /** A delivery package to download: a ZIP file, or a folder that is sent as a ZIP. */
+    public record Package(Path path, boolean folder) {
+    }
+
+    /**
+     * The delivery package {@code name} of the project: a direct child of {@code <data>/deliveries} whose name the
+     * project's deliveries start with, resolved to its real path (a link out of the folder is not followed).
+     */
+    public Package find(long projectId, String name) {
+        var project = catalog.reads().requireProject(projectId);
+        String prefix = SafeNames.withId(project.name(), projectId) + "-metadata-";
+        if (name == null || name.isEmpty() || name.contains("/") || name.contains("\\") || name.startsWith(".")
+                || !name.startsWith(prefix)) {
+            throw new ApiError(404, "not_found", "name", "project " + projectId + " has no delivery named '" + name + "'");
+        }
+        Path root = dataDir.resolve("deliveries");
+        try {
+            Path realRoot = root.toRealPath();
+            Path real = root.resolve(name).toRealPath();
+            if (!real.getParent().equals(realRoot)) throw new java.nio.file.NoSuchFileException(name);
+            if (Files.isDirectory(real)) return new Package(real, true);
+            if (Files.isRegularFile(real) && name.endsWith(".zip")) return new Package(real, false);
+        } catch (IOException e) {
+            // missing, or a link that leaves the deliveries folder: the same answer
+        }
+        throw new ApiError(404, "not_found", "name", "project " + projectId + " has no delivery named '" + name + "'");
+    }
+
+    /** Streams a delivery folder as a ZIP, entries in name order (the same layout as a ZIP delivery). */
+    public static void zipFolder(Path folder, OutputStream out) throws IOException {
+        List<Path> files;
+        try (Stream<Path> walk = Files.walk(folder)) {
+            files = walk.filter(Files::isRegularFile).filter(p -> !Files.isSymbolicLink(p)).sorted().toList();
+        }
+        ZipOutputStream zip = new ZipOutputStream(out);
+        for (Path f : files) {
+            zip.putNextEntry(new ZipEntry(folder.relativize(f).toString().replace('\\', '/')));
+            Files.copy(f, zip);
+            zip.closeEntry();
+        }
+        zip.finish();
+        zip.flush();
     }
 
     /** 422 listing exactly the characters that block delivery. */
@@ -386,7 +434,7 @@ public final class MetadataDelivery {
             if (ex instanceof ApiError api) throw api;
             throw MetadataService.notWritable(out, ex instanceof IOException io ? io : new IOException(ex));
         }
-        return new DeliveryResult(projectId, "folder", out.toString(), entries.stream().map(Entry::name).toList(), bytes);
+        return new DeliveryResult(projectId, "folder", out, entries.stream().map(Entry::name).toList(), bytes);
     }
 
     private DeliveryResult writeZip(long projectId, Path out, List<Entry> entries, Relinks videos) {
@@ -414,7 +462,7 @@ public final class MetadataDelivery {
         } catch (IOException | UncheckedIOException e) {
             throw MetadataService.notWritable(out, e);
         }
-        return new DeliveryResult(projectId, "zip", out.toString(), entries.stream().map(Entry::name).toList(), bytes);
+        return new DeliveryResult(projectId, "zip", out, entries.stream().map(Entry::name).toList(), bytes);
     }
 
     /**

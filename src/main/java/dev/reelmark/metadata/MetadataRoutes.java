@@ -110,9 +110,27 @@ public final class MetadataRoutes {
                         "sidecar_template_ids", arrayOf(type("integer")), "include_media", type("boolean"), "server_paths", type("boolean"),
                         "content_credentials", type("boolean"))))
                 .response(201, objectOf("project_id", type("integer"), "format", type("string"), "path", type("string"),
-                        "files", arrayOf(type("string")), "bytes", type("integer")))
+                        "files", arrayOf(type("string")), "bytes", type("integer"),
+                        "download", type("string").put("description", "where to download the package (a folder comes as a ZIP)")))
                 .errors(400, 404, 409, 422)
                 .handle(this::deliver);
+        router.get("/api/projects/{id}/metadata/deliveries/{name}").tag(TAG)
+                .summary("Download a metadata delivery package (a ZIP; a folder delivery is sent zipped)")
+                .pathParam("name", "string", "the package's file or folder name, as in the deliver answer's download")
+                .produces("application/zip").errors(400, 404, 416)
+                .handle(ctx -> {
+                    long project = Requests.pathId(ctx, "id");
+                    MetadataDelivery.Package pkg = delivery.find(project, ctx.pathParam("name"));
+                    String file = pkg.path().getFileName() + (pkg.folder() ? ".zip" : "");
+                    ctx.header("Content-Disposition", "attachment; filename*=UTF-8''"
+                            + java.net.URLEncoder.encode(file, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20"));
+                    if (pkg.folder()) {
+                        ctx.contentType("application/zip");
+                        MetadataDelivery.zipFolder(pkg.path(), ctx.res().getOutputStream());
+                    } else {
+                        dev.reelmark.http.ByteRanges.serve(ctx, pkg.path(), "application/zip");
+                    }
+                });
         router.get("/api/schemas/{name}").tag(TAG)
                 .summary("The JSON Schema (draft 2020-12) of a metadata file")
                 .pathParam("name", "string", "character_metadata or video_metadata")

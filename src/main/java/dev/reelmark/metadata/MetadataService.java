@@ -1,5 +1,8 @@
 package dev.reelmark.metadata;
 
+import dev.reelmark.events.ChangeEvent;
+import dev.reelmark.events.ChangePublisher;
+
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -214,6 +217,7 @@ public final class MetadataService implements AutoCloseable {
     private volatile boolean sweepPending;
     private volatile boolean flushScheduled;
     private final ScheduledExecutorService scheduler;
+    private volatile ChangePublisher announcer = ChangePublisher.NONE;
 
     public MetadataService(Database db, CatalogService catalog, Path dataDir, Supplier<FfmpegTools> tools, Options options) {
         this(db, catalog, dataDir, tools, options, new ProbeCache(tools));
@@ -236,6 +240,11 @@ public final class MetadataService implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+    }
+
+    /** Where each written file is announced (the web UI's event stream). */
+    public void publishTo(ChangePublisher publisher) {
+        this.announcer = publisher;
     }
 
     public MetadataSchemas schemas() {
@@ -420,6 +429,7 @@ public final class MetadataService implements AutoCloseable {
             if (up.previousPath() != null && !up.previousPath().equals(row.filePath())) moved(resolve(up.previousPath()));
             out.add(new GeneratedFile("regenerated", row.entityType(), row.entityId(), row.fileType(), row.filePath(),
                     row.generatedAt(), row.sourceUpdatedAt(), row.schemaVersion(), row.fileHash()));
+            announcer.publish(new ChangeEvent(ChangeEvent.METADATA, row.entityType(), row.entityId(), "written"));
         }
         return out;
     }

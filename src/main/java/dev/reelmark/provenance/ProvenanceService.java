@@ -1,5 +1,8 @@
 package dev.reelmark.provenance;
 
+import dev.reelmark.events.ChangeEvent;
+import dev.reelmark.events.ChangePublisher;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -62,6 +65,7 @@ public final class ProvenanceService {
     private final Jdbi jdbi;
     private final CatalogService catalog;
     private final JobService jobs;
+    private volatile ChangePublisher changes = ChangePublisher.NONE;
     /** Where segment videos and images are read from to hash them; null: output videos are not hashed. */
     private final MediaRoots roots;
     private final MediaIdentity identities = MediaIdentity.shared();
@@ -116,6 +120,16 @@ public final class ProvenanceService {
     public int recordMissingOutputs(Long projectId) {
         if (projectId != null) catalog.reads().requireProject(projectId);
         return verifier.recordMissing(projectId);
+    }
+
+    /** Where new receipts are announced: a receipt changes what is stale (the web UI's event stream). */
+    public void publishTo(ChangePublisher publisher) {
+        this.changes = publisher;
+    }
+
+    /** Tells the web UI that the staleness of these segments may have changed. */
+    void announceStaleness(long segmentId, String action) {
+        changes.publish(new ChangeEvent(ChangeEvent.STALENESS, "segments", segmentId, action));
     }
 
     public CatalogService catalog() {
@@ -220,7 +234,7 @@ public final class ProvenanceService {
                        ComfyGraphs graphs) {
         String hash = in.inputsHash();
         MediaIdentity.Identity output = outputIdentity(segmentId).orElse(null); // the output video, when it exists already
-        return jdbi.inTransaction(h -> {
+        long receipt = jdbi.inTransaction(h -> {
             long id = insert(h, segmentId, in, hash, startedAt, completedAt, durationMs, source, output);
             if (graphs != null) {
                 h.createUpdate("INSERT INTO receipt_comfy_graphs (receipt_id, format, prompt_graph, workflow) VALUES (:r, :f, :p, :w)")
@@ -230,6 +244,8 @@ public final class ProvenanceService {
             }
             return id;
         });
+        announceStaleness(segmentId, "receipt_recorded");
+        return receipt;
     }
 
     /** The ComfyUI prompt graph and workflow kept with a receipt, to re-queue the generation; 404 when none was kept. */

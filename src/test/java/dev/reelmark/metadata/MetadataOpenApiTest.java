@@ -32,7 +32,7 @@ class MetadataOpenApiTest {
                     "GET /api/characters/{id}/metadata/preview", "GET /api/scenes/{id}/metadata/preview",
                     "POST /api/characters/{id}/metadata/regenerate", "POST /api/scenes/{id}/metadata/regenerate",
                     "POST /api/projects/{id}/metadata/regenerate", "GET /api/projects/{id}/metadata/stale",
-                    "GET /api/projects/{id}/metadata/delivery-check", "POST /api/projects/{id}/metadata/deliver",
+                    "GET /api/projects/{id}/metadata/delivery-check", "POST /api/projects/{id}/metadata/deliver", "GET /api/projects/{id}/metadata/deliveries/{name}",
                     "GET /api/schemas/{name}");
             String text = doc.toString();
             assertThat(text).doesNotContain("#/$defs");

@@ -198,12 +198,16 @@ class MetadataScreenBrowserTest {
 
             zip.click();
             Locator done = delivery.getByRole(AriaRole.STATUS);
-            assertThat(done).containsText(Pattern.compile("Packaged \\d+ files \\(.+\\) as a zip at .+\\.zip"));
-            String text = done.textContent();
-            Path packaged = Path.of(text.substring(text.indexOf(" at ") + 4).trim());
+            assertThat(done).containsText(Pattern.compile("Packaged \\d+ files \\(.+\\) as a zip\\."));
+            Path packaged = Path.of(done.locator("[title]").getAttribute("title"));
             Path zipFile = packaged.isAbsolute() ? packaged : dataDir.resolve(packaged);
             assertTrue(Files.isRegularFile(zipFile), "the ZIP exists: " + zipFile);
             assertTrue(Files.size(zipFile) > 0);
+            // the link downloads exactly that package
+            String href = done.getByRole(AriaRole.LINK, new Locator.GetByRoleOptions().setName("Download the package")).getAttribute("href");
+            APIResponse download = harness.api.get(href);
+            assertEquals(200, download.status());
+            assertTrue(java.util.Arrays.equals(Files.readAllBytes(zipFile), download.body()), "the download is the delivered ZIP");
             BrowserHarness.screenshot(page, "metadata-delivery");
         }
         assertEquals(List.of(), pageErrors, "the page logged errors");

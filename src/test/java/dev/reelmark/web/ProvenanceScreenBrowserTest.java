@@ -55,6 +55,12 @@ class ProvenanceScreenBrowserTest {
         if (harness != null) harness.close();
     }
 
+    /** What the screens call a segment: "Chloé Martin — dance · seg 0". */
+    private String label(long segmentId) {
+        return dev.reelmark.http.Json.parse(harness.api.get("/api/segment-labels?ids=" + segmentId).text())
+                .get("items").get(0).get("label").asText();
+    }
+
     private static Locator h1(Page page) {
         return page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setLevel(1));
     }
@@ -92,8 +98,8 @@ class ProvenanceScreenBrowserTest {
 
             marker.click();
             page.waitForURL(harness.baseUrl + "/provenance/segments/1");
-            assertThat(h1(page)).hasText("Segment 0 #1");
-            assertThat(page).hasTitle("Segment 1 receipt · Reelmark");
+            assertThat(h1(page)).hasText(label(1));
+            assertThat(page).hasTitle(label(1) + " receipt · Reelmark");
             Locator panel = page.getByRole(AriaRole.REGION, new Page.GetByRoleOptions().setName("Generation receipt"));
             assertThat(panel.locator(".receipt-header .badge")).hasText("stale");
             assertThat(panel.getByRole(AriaRole.LIST, new Locator.GetByRoleOptions().setName("Why it is stale")))
@@ -197,8 +203,8 @@ class ProvenanceScreenBrowserTest {
             // Two segments, regenerated.
             long first = report.get("stale_segments").get(0).get("segment_id").longValue();
             long second = report.get("stale_segments").get(1).get("segment_id").longValue();
-            page.getByRole(AriaRole.CHECKBOX, new Page.GetByRoleOptions().setName("Select segment #" + first).setExact(true)).check();
-            page.getByRole(AriaRole.CHECKBOX, new Page.GetByRoleOptions().setName("Select segment #" + second).setExact(true)).check();
+            page.getByRole(AriaRole.CHECKBOX, new Page.GetByRoleOptions().setName("Select " + label(first)).setExact(true)).check();
+            page.getByRole(AriaRole.CHECKBOX, new Page.GetByRoleOptions().setName("Select " + label(second)).setExact(true)).check();
             assertThat(regenerate).hasText("Re-generate selected (2)");
             assertThat(regenerate).isEnabled();
             regenerate.click();
@@ -215,10 +221,12 @@ class ProvenanceScreenBrowserTest {
             long newFirst = provenance.segmentProvenance(first).get("regenerations").get(0).get("new_segment_id").longValue();
             long newSecond = provenance.segmentProvenance(second).get("regenerations").get(0).get("new_segment_id").longValue();
             assertEquals("pending", harness.app.catalog().get(CatalogModel.SEGMENTS, newFirst).get("status").asText());
-            assertThat(newSegments.nth(0)).containsText("segment #" + first + " → new segment #" + newFirst);
+            assertThat(newSegments.nth(0)).containsText(label(first) + " → new take #" + newFirst);
             assertThat(page.getByTestId("total-segments")).hasText(String.valueOf(totalSegments + 2));
-            assertThat(page.locator("tr[data-segment-id=\"" + first + "\"] td.regenerated-as")).hasText("#" + newFirst + " (queued)");
-            assertThat(page.locator("tr[data-segment-id=\"" + second + "\"] td.regenerated-as")).hasText("#" + newSecond + " (queued)");
+            assertThat(page.locator("tr[data-segment-id=\"" + first + "\"] td.regenerated-as")).hasText("new take #" + newFirst + "pending");
+            assertThat(page.locator("tr[data-segment-id=\"" + second + "\"] td.regenerated-as")).hasText("new take #" + newSecond + "pending");
+            // a segment with a pending take cannot be queued twice
+            assertThat(page.getByRole(AriaRole.CHECKBOX, new Page.GetByRoleOptions().setName(label(first) + " already has a pending take"))).isDisabled();
             long third = report.get("stale_segments").get(2).get("segment_id").longValue();
             assertThat(page.locator("tr[data-segment-id=\"" + third + "\"] td.regenerated-as")).hasText("—");
             assertThat(regenerate).hasText("Re-generate selected (0)");
