@@ -101,7 +101,7 @@ public final class TagRoutes {
         peopleOrNull.set("items", type("string"));
         router.schema("TagPlanEdit", optionalObjectOf("result_people", peopleOrNull,
                 "skip", type("boolean"), "preserve_comment", nullable("boolean"), "reset", type("boolean")));
-        router.schema("TagWriteRequest", optionalObjectOf("file_hashes", strings(), "all", type("boolean"),
+        router.schema("TagWriteRequest", optionalObjectOf("file_hashes", strings(), "item_keys", strings(), "all", type("boolean"),
                 "dry_run", type("boolean"), "confirm_danger", type("boolean"), "note", nullable("string"),
                 "project_id", type("integer")));
         router.schema("TagDryRunItem", optionalObjectOf("file_hash", type("string"), "file_path", type("string"),
@@ -210,7 +210,7 @@ public final class TagRoutes {
                     ObjectNode body = Requests.jsonObject(ctx);
                     for (var it = body.fieldNames(); it.hasNext(); ) {
                         String f = it.next();
-                        if (!Set.of("file_hashes", "all", "dry_run", "confirm_danger", "note", "project_id").contains(f)) {
+                        if (!Set.of("file_hashes", "item_keys", "all", "dry_run", "confirm_danger", "note", "project_id").contains(f)) {
                             throw ApiError.badField(f, "unknown field");
                         }
                     }
@@ -224,11 +224,21 @@ public final class TagRoutes {
                             hashes.add(h.asText());
                         }
                     }
+                    Set<String> keys = null;
+                    if (body.has("item_keys")) {
+                        JsonNode arr = body.get("item_keys");
+                        if (!arr.isArray()) throw ApiError.badField("item_keys", "must be an array of plan item keys");
+                        keys = new LinkedHashSet<>();
+                        for (JsonNode k : arr) {
+                            if (!k.isTextual()) throw ApiError.badField("item_keys", "must be an array of strings");
+                            keys.add(k.asText());
+                        }
+                    }
                     boolean dry = bool(body, "dry_run");
                     JsonNode note = body.get("note");
                     Long project = body.has("project_id") ? Requests.positiveLong("project_id", body.get("project_id").asText()) : null;
                     ObjectNode out = tags.write(new TagService.WriteRequest(hashes, bool(body, "all"), dry,
-                            bool(body, "confirm_danger"), note == null || note.isNull() ? null : note.asText(), project));
+                            bool(body, "confirm_danger"), note == null || note.isNull() ? null : note.asText(), project, keys));
                     ctx.status(dry ? 200 : 202).json(out);
                 });
         router.get("/api/metadata/operations/{id}").tag(TAG).summary("Status of a write or rollback operation")
@@ -282,6 +292,31 @@ public final class TagRoutes {
                 .pathParam("id", "integer", "operation id")
                 .response(202, ref("TagRollbackAnswer")).errors(400, 404, 409)
                 .handle(ctx -> ctx.status(202).json(tags.rollback(Requests.pathId(ctx, "id"))));
+        router.post("/api/metadata/plan/reread").tag(TAG).summary("Re-read files for the plan")
+                .description("Forgets what the planner cached for `paths` (an array of file paths; every file when absent or "
+                        + "empty) and reads them again: after an edit the cache could not see. Answers the fresh plan items of "
+                        + "those files.")
+                .request(optionalObjectOf("paths", strings()))
+                .response(objectOf("items", arrayOf(ref("TagPlanItem")))).errors(400)
+                .handle(ctx -> {
+                    ObjectNode body = Requests.jsonObject(ctx, true);
+                    for (var it = body.fieldNames(); it.hasNext(); ) {
+                        String f = it.next();
+                        if (!f.equals("paths")) throw ApiError.badField(f, "unknown field (allowed: paths)");
+                    }
+                    List<String> paths = new java.util.ArrayList<>();
+                    if (body.has("paths")) {
+                        JsonNode arr = body.get("paths");
+                        if (!arr.isArray()) throw ApiError.badField("paths", "must be an array of file paths");
+                        for (JsonNode p : arr) {
+                            if (!p.isTextual()) throw ApiError.badField("paths", "must be an array of strings");
+                            paths.add(p.asText());
+                        }
+                    }
+                    ObjectNode out = Json.object();
+                    out.set("items", Json.MAPPER.valueToTree(tags.reread(paths)));
+                    ctx.json(out);
+                });
         router.post("/api/metadata/backups/cleanup").tag(TAG).summary("Remove old backups")
                 .description("Deletes metadata_history rows older than `retention_days` (default REELMARK_METADATA_BACKUP_RETENTION_DAYS, 90). "
                         + "Operations whose backups are gone can no longer be rolled back.")

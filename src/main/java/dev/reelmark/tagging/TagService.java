@@ -237,14 +237,22 @@ public final class TagService {
 
     // ---- write and dry run ----
 
+    /**
+     * What to write: {@code itemKeys} (a plan item's path + fingerprint identity: exactly those files), or
+     * {@code fileHashes} (every planned file with that content, identical copies included), or {@code all}.
+     */
     public record WriteRequest(Set<String> fileHashes, boolean all, boolean dryRun, boolean confirmDanger, String note,
-                               Long projectId) {
+                               Long projectId, Set<String> itemKeys) {
+        public WriteRequest(Set<String> fileHashes, boolean all, boolean dryRun, boolean confirmDanger, String note, Long projectId) {
+            this(fileHashes, all, dryRun, confirmDanger, note, projectId, null);
+        }
     }
 
     /** The dry run's answer, or the started operation. */
     public ObjectNode write(WriteRequest req) {
-        if ((req.fileHashes() == null || req.fileHashes().isEmpty()) && !req.all()) {
-            throw ApiError.badField("file_hashes", "list the files to write (or send all: true for every ready file)");
+        boolean byKey = req.itemKeys() != null && !req.itemKeys().isEmpty();
+        if ((req.fileHashes() == null || req.fileHashes().isEmpty()) && !req.all() && !byKey) {
+            throw ApiError.badField("file_hashes", "list the files to write (item_keys or file_hashes, or send all: true for every ready file)");
         }
         TagPlanner.Plan plan = planner.plan(req.projectId());
         Map<String, List<PlanItem>> byHash = new LinkedHashMap<>();
@@ -252,6 +260,14 @@ public final class TagService {
         List<PlanItem> chosen = new ArrayList<>();
         if (req.all()) {
             plan.items().stream().filter(i -> i.canUpdate() && !i.skipped() && i.hasChanges()).forEach(chosen::add);
+        } else if (byKey) {
+            Map<String, PlanItem> byItem = new LinkedHashMap<>();
+            plan.items().forEach(i -> byItem.put(i.itemKey(), i));
+            for (String k : req.itemKeys()) {
+                PlanItem found = byItem.get(k);
+                if (found == null) throw ApiError.badField("item_keys", "no planned file has item key '" + k + "' (the file changed? make a new plan)");
+                chosen.add(found);
+            }
         } else {
             for (String h : req.fileHashes()) {
                 List<PlanItem> found = byHash.get(h);
@@ -274,7 +290,8 @@ public final class TagService {
             String why = !i.canUpdate() ? "blocked: " + String.join("; ", i.issues())
                     : i.skipped() ? "skipped in the plan" : !i.hasChanges() ? "nothing to change" : null;
             items.add(new NewItem(i.fileHash(), i.filePath(), why == null ? "pending" : "skipped", i.existingComment(),
-                    i.resultComment(), i.tagsToAdd(), i.tagsToRemove(), null, why));
+                    i.resultComment(), i.tagsToAdd(), i.tagsToRemove(), null, why, i.peopleTarget(), i.existingPeopleKey(),
+                    i.resultPeopleKey()));
         }
         long opId = store.createOperation("write", null, req.note(), items);
         return started(opId);
@@ -501,6 +518,8 @@ public final class TagService {
                     reason = p.error();
                 } else if (!Objects.equals(p.comment(), i.newComment())) {
                     reason = "conflict: the comment changed since Reelmark wrote it; left as it is";
+                } else if (isKeyTarget(i.peopleTarget()) && !Objects.equals(p.peopleKey(), i.newPeople())) {
+                    reason = "conflict: the people key changed since Reelmark wrote it; left as it is";
                 } else {
                     try {
                         fp = Fingerprint.of(path);
@@ -512,11 +531,11 @@ public final class TagService {
             if (reason == null) {
                 feasible++;
                 items.add(new NewItem(fp, i.filePath(), "pending", i.newComment(), b.originalComment(), i.tagsRemoved(),
-                        i.tagsAdded(), i.id(), null));
+                        i.tagsAdded(), i.id(), null, i.peopleTarget(), i.newPeople(), i.previousPeople()));
             } else {
                 conflicts.addObject().put("item_id", i.id()).put("file_path", i.filePath()).put("reason", reason);
                 items.add(new NewItem(fp, i.filePath(), "conflict", i.newComment(), b == null ? null : b.originalComment(),
-                        List.of(), List.of(), i.id(), reason));
+                        List.of(), List.of(), i.id(), reason, i.peopleTarget(), i.newPeople(), i.previousPeople()));
             }
         }
         if (items.isEmpty()) throw ApiError.conflict("operation_id", "operation " + opId + " wrote no file, there is nothing to roll back");
@@ -533,6 +552,10 @@ public final class TagService {
         return out;
     }
 
+    static boolean isKeyTarget(String target) {
+        return target != null && !target.equals(PeopleComment.Target.COMMENT.label);
+    }
+
     // ---- retention ----
 
     /** Removes backups older than {@code days} (null: the configured retention); returns how many. */
@@ -540,6 +563,24 @@ public final class TagService {
         int d = days == null ? config.backupRetentionDays() : days;
         if (d < 0) throw ApiError.badField("retention_days", "must be 0 or more");
         return store.deleteBackupsBefore(Instant.now().minus(Duration.ofDays(d)));
+    }
+
+    /**
+     * The "re-read" action: forgets what the planner read from the given files (all when {@code paths} is empty), so
+     * the next plan reads them again; returns the fresh plan items of those files.
+     */
+    public List<PlanItem> reread(List<String> paths) {
+        if (paths == null || paths.isEmpty()) {
+            store.clearCache();
+            return planner.plan(null).items();
+        }
+        List<String> real = new ArrayList<>();
+        for (String p : paths) {
+            if (p == null || p.isBlank()) throw ApiError.badField("paths", "must not contain empty paths");
+            real.add(Path.of(p).toAbsolutePath().normalize().toString());
+        }
+        store.forget(real);
+        return planner.plan(null).items().stream().filter(i -> real.contains(i.filePath())).toList();
     }
 
     /** Forgets what the planner read from files, so the next plan probes every file again (cold plan). */
