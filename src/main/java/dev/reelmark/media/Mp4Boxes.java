@@ -293,7 +293,14 @@ public final class Mp4Boxes {
             if (last) {
                 return new Plan(WritePath.MOOV_REWRITTEN, moov.offset(), space, withFree(root, PADDING), fileLength);
             }
-            if (fragmented) throw new Unsupported("fragmented file whose moov would have to grow");
+            if (fragmented) {
+                // Fragments keep absolute offsets (tfhd base data offset, tfra moof offsets), fixed after the shift;
+                // only when every fragment box follows moov, so all of them move by the same growth.
+                for (int i = 0; i < mi; i++) {
+                    String t = boxes.get(i).type();
+                    if (t.equals("moof") || t.equals("sidx") || t.equals("mfra")) throw new Unsupported("fragments before moov");
+                }
+            }
             // Grow by shifting what follows; chunk offsets past the old moov region move by the growth.
             long mediaStart = moov.offset() + space;
             long delta = 0;
@@ -536,6 +543,34 @@ public final class Mp4Boxes {
         return body;
     }
 
+    /**
+     * ffmpeg's rewrite drops top-level boxes it does not know, XMP among them: this appends the original's top-level
+     * XMP boxes to the rewritten file (after its last box, where readers look for a uuid box too), with the people
+     * set, so the rewrite loses no XMP. ({@code people} null keeps the packets as they are.)
+     */
+    public static void carryXmp(Path original, Path rewritten, List<String> people) throws IOException {
+        List<byte[]> packets = new ArrayList<>();
+        try (FileChannel ch = FileChannel.open(original, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+            for (Box b : topLevel(ch)) {
+                byte[] body = topLevelXmp(ch, b);
+                if (body == null) continue;
+                String packet = new String(body, StandardCharsets.UTF_8);
+                String next = people == null ? packet : XmpPeople.withPeople(packet, people, false);
+                packets.add((next == null ? packet : next).getBytes(StandardCharsets.UTF_8));
+            }
+        } catch (Unsupported e) {
+            throw new IOException("cannot read the XMP of " + original + ": " + e.getMessage(), e);
+        }
+        if (packets.isEmpty()) return;
+        try (FileChannel out = FileChannel.open(rewritten, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+            for (byte[] p : packets) {
+                ByteBuffer b = ByteBuffer.allocate(8 + 16 + p.length);
+                b.putInt(8 + 16 + p.length).put("uuid".getBytes(StandardCharsets.ISO_8859_1)).put(XMP_UUID).put(p).flip();
+                while (b.hasRemaining()) out.write(b);
+            }
+        }
+    }
+
     /** Every XMP packet of the file: top-level uuid boxes and moov/udta/XMP_. */
     public static List<String> xmpPackets(Path file) throws IOException, Unsupported {
         List<String> out = new ArrayList<>();
@@ -746,7 +781,7 @@ public final class Mp4Boxes {
     public static void writeShifted(Path file, Plan plan, Path temp) throws IOException {
         if (plan.path() != WritePath.SHIFTED) throw new IllegalArgumentException("not a shift");
         try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
-             FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+             FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             if (in.size() != plan.fileLength()) throw new IOException("the file changed size since the write was planned");
             copy(in, 0, plan.moovOffset(), out);
             ByteBuffer b = ByteBuffer.wrap(plan.newBytes());
@@ -755,8 +790,84 @@ public final class Mp4Boxes {
             copy(in, rest, plan.fileLength() - rest, out);
             long delta = plan.newBytes().length - plan.oldSpace();
             for (Patch p : plan.patches()) writeAt(out, p.bytes(), p.offset() >= rest ? p.offset() + delta : p.offset());
+            shiftFragments(out, plan.moovOffset() + plan.newBytes().length, rest, delta);
             out.force(true);
         }
+    }
+
+    /**
+     * Moves the absolute offsets of a fragmented file's boxes after {@code from} (in the new file) by {@code delta}:
+     * every {@code moof/traf/tfhd} base data offset and every {@code mfra/tfra} moof offset that pointed at or past
+     * {@code oldStart}. Relative offsets (trun data offsets, sidx references) move with their boxes and stay right.
+     */
+    static void shiftFragments(FileChannel ch, long from, long oldStart, long delta) throws IOException {
+        long size = ch.size();
+        long pos = from;
+        ByteBuffer hdr = ByteBuffer.allocate(16);
+        while (pos + 8 <= size) {
+            hdr.clear();
+            readFully(ch, hdr, pos);
+            long boxSize = Integer.toUnsignedLong(hdr.getInt(0));
+            String type = fourcc(hdr.array(), 4);
+            int hlen = 8;
+            if (boxSize == 1) {
+                boxSize = hdr.getLong(8);
+                hlen = 16;
+            } else if (boxSize == 0) {
+                boxSize = size - pos;
+            }
+            if (boxSize < hlen || pos + boxSize > size) throw new IOException("box '" + type + "' past the end after the shift");
+            if ((type.equals("moof") || type.equals("mfra")) && boxSize <= MAX_MOOV) {
+                byte[] buf = new byte[(int) boxSize];
+                readFully(ch, ByteBuffer.wrap(buf), pos);
+                if (shiftFragmentBox(ByteBuffer.wrap(buf), hlen, buf.length, type, oldStart, delta)) writeAt(ch, buf, pos);
+            }
+            pos += boxSize;
+        }
+    }
+
+    private static boolean shiftFragmentBox(ByteBuffer b, int from, int to, String parent, long oldStart, long delta) throws IOException {
+        boolean changed = false;
+        int pos = from;
+        while (pos + 8 <= to) {
+            int size = b.getInt(pos);
+            String type = fourcc(b.array(), pos + 4);
+            if (size < 8 || pos + size > to) throw new IOException("bad box in " + parent);
+            if (type.equals("traf")) {
+                changed |= shiftFragmentBox(b, pos + 8, pos + size, "traf", oldStart, delta);
+            } else if (type.equals("tfhd") && (b.getInt(pos + 8) & 1) != 0) {
+                long base = b.getLong(pos + 16);
+                if (base >= oldStart) {
+                    b.putLong(pos + 16, base + delta);
+                    changed = true;
+                }
+            } else if (type.equals("tfra")) {
+                int version = b.get(pos + 8) & 0xFF;
+                int sizes = b.getInt(pos + 16);
+                int entryTail = ((sizes >> 4) & 3) + 1 + ((sizes >> 2) & 3) + 1 + (sizes & 3) + 1;
+                int count = b.getInt(pos + 20);
+                int e = pos + 24;
+                for (int i = 0; i < count; i++) {
+                    if (version == 1) {
+                        long off = b.getLong(e + 8);
+                        if (off >= oldStart) b.putLong(e + 8, off + delta);
+                        e += 16;
+                    } else {
+                        long off = Integer.toUnsignedLong(b.getInt(e + 4));
+                        if (off >= oldStart) {
+                            if (off + delta > 0xFFFFFFFFL) throw new IOException("a tfra offset passes 4 GiB after the shift");
+                            b.putInt(e + 4, (int) (off + delta));
+                        }
+                        e += 8;
+                    }
+                    e += entryTail;
+                    if (e > pos + size) throw new IOException("tfra entries past their box");
+                }
+                changed = true;
+            }
+            pos += size;
+        }
+        return changed;
     }
 
     private static void copy(FileChannel in, long from, long count, FileChannel out) throws IOException {

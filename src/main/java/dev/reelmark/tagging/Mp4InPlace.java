@@ -89,6 +89,28 @@ final class Mp4InPlace {
         }
     }
 
+    /** Sets the people key in a fresh file nobody else sees yet (ffmpeg's output, before it is verified). */
+    static void setKey(Path temp, String value) throws IOException {
+        try {
+            Mp4Boxes.Plan plan = Mp4Boxes.plan(temp, new Mp4Boxes.Edit(false, null, true, value, null));
+            if (plan.path() == Mp4Boxes.WritePath.SHIFTED) {
+                Path shifted = temp.resolveSibling(temp.getFileName() + ".key");
+                try {
+                    Files.deleteIfExists(shifted);
+                    Mp4Boxes.writeShifted(temp, plan, shifted);
+                    Files.move(shifted, temp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                } finally {
+                    TagWriter.deleteQuietly(shifted);
+                }
+            } else {
+                Mp4Boxes.apply(temp, plan);
+                Mp4Boxes.commit(temp);
+            }
+        } catch (Mp4Boxes.Unsupported e) {
+            throw new TagWriter.TagWriteException("cannot add the people key to the rewritten file: " + e.getMessage());
+        }
+    }
+
     /** Rolls back an in-place write a crash interrupted (its journal is still beside the file). */
     static boolean recover(Path file) {
         try {

@@ -292,6 +292,10 @@ final class TagPlanner {
                     : "replaces the existing comment text with the People line");
         } else if (keyTarget && restoresJson) {
             warnings.add("takes the People line out of " + what + " (valid JSON again); the people go to " + target.location());
+        } else if (keyTarget && hasChanges && jsonComment) {
+            // a notice, not a risk: players show the comment, and the people are not in it
+            warnings.add("keeps " + what + " byte-identical; the people go to " + target.location()
+                    + " (players show the comment, not this key)");
         } else if (hasChanges && otherText && !keyTarget) {
             warnings.add("keeps the existing comment text and " + (parsed.hasPeopleLine() ? "updates its People line" : "appends the People line"));
         }
@@ -301,7 +305,7 @@ final class TagPlanner {
         if (hasXmp) locations.add("xmp:Iptc4xmpExt:PersonInImage");
         boolean canUpdate = issues.isEmpty();
         String risk = !canUpdate ? "blocked" : destroys ? "danger"
-                : hasChanges && (!remove.isEmpty() || (otherText && !keyTarget) || restoresJson) ? "warning" : "safe";
+                : hasChanges && (!remove.isEmpty() || otherText) ? "warning" : "safe";
         String name = path != null ? path.getFileName().toString() : Path.of(t.stored()).getFileName().toString();
         return new PlanItem(fileHash, path != null ? path.toString() : t.stored(), name,
                 path != null ? TagWriter.extension(path) : "", size, modified, List.copyOf(t.segmentIds()), db,

@@ -82,7 +82,7 @@ public final class TagRecords {
                                 String status, String previousComment, String newComment, List<String> tagsAdded,
                                 List<String> tagsRemoved, Long rollbackItemId, String errorMessage, Instant processedAt,
                                 boolean hasBackup, String writePath, String peopleTarget, String previousPeople,
-                                String newPeople) {
+                                String newPeople, List<TagWriter.Check> checks) {
     }
 
     /** One row of metadata_history. */

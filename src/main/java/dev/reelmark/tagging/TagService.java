@@ -242,9 +242,9 @@ public final class TagService {
      * {@code fileHashes} (every planned file with that content, identical copies included), or {@code all}.
      */
     public record WriteRequest(Set<String> fileHashes, boolean all, boolean dryRun, boolean confirmDanger, String note,
-                               Long projectId, Set<String> itemKeys) {
+                               Long projectId, Set<String> itemKeys, boolean background) {
         public WriteRequest(Set<String> fileHashes, boolean all, boolean dryRun, boolean confirmDanger, String note, Long projectId) {
-            this(fileHashes, all, dryRun, confirmDanger, note, projectId, null);
+            this(fileHashes, all, dryRun, confirmDanger, note, projectId, null, false);
         }
     }
 
@@ -283,8 +283,8 @@ public final class TagService {
                     + danger.stream().limit(3).map(PlanItem::fileName).reduce((a, b) -> a + ", " + b).orElse("")
                     + (danger.size() > 3 ? ", ..." : "") + "): confirm with confirm_danger: true, or preserve the comments");
         }
-        if (req.dryRun()) return dryRun(chosen);
-        checkNotBusy(chosen.stream().map(PlanItem::filePath).toList());
+        if (req.dryRun() && !req.background()) return dryRun(chosen);
+        if (!req.dryRun()) checkNotBusy(chosen.stream().map(PlanItem::filePath).toList());
         List<NewItem> items = new ArrayList<>();
         for (PlanItem i : chosen) {
             String why = !i.canUpdate() ? "blocked: " + String.join("; ", i.issues())
@@ -293,7 +293,8 @@ public final class TagService {
                     i.resultComment(), i.tagsToAdd(), i.tagsToRemove(), null, why, i.peopleTarget(), i.existingPeopleKey(),
                     i.resultPeopleKey()));
         }
-        long opId = store.createOperation("write", null, req.note(), items);
+        // A background dry run is an operation of its own: a job that checks one file at a time, with progress.
+        long opId = store.createOperation(req.dryRun() ? DRY_RUN : "write", null, req.note(), items);
         return started(opId);
     }
 
@@ -336,7 +337,7 @@ public final class TagService {
                         return r;
                     }
                     List<TagWriter.Check> checks = writer.validate(Path.of(i.filePath()), i.existingComment(), i.resultComment(),
-                            config.maxCommentBytes());
+                            config.maxCommentBytes(), isKeyTarget(i.peopleTarget()), i.existingPeopleKey());
                     List<String> errors = new ArrayList<>(i.issues());
                     checks.stream().filter(c -> !c.ok()).forEach(c -> errors.add(c.detail()));
                     r.put("status", errors.isEmpty() ? "ok" : "error");
@@ -493,6 +494,15 @@ public final class TagService {
      * conflict and left alone.
      */
     public ObjectNode rollback(long opId) {
+        return rollback(opId, false);
+    }
+
+    /**
+     * {@link #rollback(long)}; with {@code background} no file is read in the request: the job checks each file (a
+     * comment or key changed since Reelmark wrote it is a conflict item) with per-file progress, and the answer lists
+     * only what the database knows (a missing backup).
+     */
+    public ObjectNode rollback(long opId, boolean background) {
         Operation op = operation(opId);
         if (!op.operationType().equals("write")) throw ApiError.conflict("operation_id", "only write operations can be rolled back");
         if (!isFinal(op.status()) || op.status().equals("rolled_back")) {
@@ -508,11 +518,11 @@ public final class TagService {
             Backup b = store.backupOf(i.id()).orElse(null);
             String fp = i.fileHashAfter() == null ? i.fileHash() : i.fileHashAfter();
             if (b == null) reason = "backup missing (removed by the retention clean-up?)";
-            if (reason == null) {
+            if (reason == null && !background) {
                 List<String> access = TagWriter.accessProblems(path);
                 if (!access.isEmpty()) reason = String.join("; ", access);
             }
-            if (reason == null) {
+            if (reason == null && !background) {
                 TagWriter.LightProbe p = writer.probeLight(path);
                 if (p.error() != null) {
                     reason = p.error();
@@ -550,6 +560,15 @@ public final class TagService {
         out.put("feasible", feasible);
         out.set("conflicts", conflicts);
         return out;
+    }
+
+    static final String DRY_RUN = "dry_run";
+
+    /** The dry-run checks of one operation item (what {@link #dryRun} answers per file). */
+    List<TagWriter.Check> check(OperationItem item) {
+        boolean keyTarget = isKeyTarget(item.peopleTarget());
+        return writer.validate(Path.of(item.filePath()), item.previousComment(), item.newComment(), config.maxCommentBytes(),
+                keyTarget, item.previousPeople());
     }
 
     static boolean isKeyTarget(String target) {

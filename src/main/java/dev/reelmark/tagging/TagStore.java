@@ -155,9 +155,10 @@ final class TagStore {
     long createOperation(String type, Long rollbackOf, String note, List<NewItem> items) {
         return jdbi.inTransaction(h -> {
             int skipped = (int) items.stream().filter(i -> !i.status().equals("pending")).count();
-            long id = h.createQuery("INSERT INTO tag_operations (operation_type, rollback_of, user_note, file_count, skipped_count) "
-                            + "VALUES (:t, :r, :n, :c, :s) RETURNING id")
-                    .bind("t", type).bind("r", rollbackOf).bind("n", note).bind("c", items.size()).bind("s", skipped)
+            boolean dry = type.equals(TagService.DRY_RUN);
+            long id = h.createQuery("INSERT INTO tag_operations (operation_type, rollback_of, user_note, file_count, skipped_count, dry_run) "
+                            + "VALUES (:t, :r, :n, :c, :s, :d) RETURNING id")
+                    .bind("t", dry ? "write" : type).bind("d", dry ? 1 : 0).bind("r", rollbackOf).bind("n", note).bind("c", items.size()).bind("s", skipped)
                     .mapTo(Long.class).one();
             var batch = h.prepareBatch("INSERT INTO tag_operation_items (operation_id, seq, file_hash, file_path, status, "
                     + "previous_comment, new_comment, tags_added, tags_removed, rollback_item_id, error_message, processed_at, "
@@ -228,8 +229,9 @@ final class TagStore {
             binds.put("status", f.status());
         }
         if (f.type() != null) {
-            where.append(" AND o.operation_type = :type");
-            binds.put("type", f.type());
+            boolean dry = f.type().equals(TagService.DRY_RUN);
+            where.append(" AND o.operation_type = :type AND o.dry_run = ").append(dry ? 1 : 0);
+            binds.put("type", dry ? "write" : f.type());
         }
         if (f.file() != null) {
             where.append(" AND EXISTS (SELECT 1 FROM tag_operation_items i WHERE i.operation_id = o.id AND "
@@ -258,7 +260,8 @@ final class TagStore {
     }
 
     private static Operation operation(ResultSet rs) throws SQLException {
-        return new Operation(rs.getLong("id"), rs.getString("operation_type"), rs.getString("status"), longOrNull(rs, "job_id"),
+        String type = rs.getInt("dry_run") == 1 ? TagService.DRY_RUN : rs.getString("operation_type");
+        return new Operation(rs.getLong("id"), type, rs.getString("status"), longOrNull(rs, "job_id"),
                 longOrNull(rs, "rollback_of"), rs.getInt("file_count"), rs.getInt("success_count"), rs.getInt("failure_count"),
                 rs.getInt("skipped_count"), rs.getString("error_message"), rs.getString("user_note"),
                 Timestamps.read(rs, "started_at"), Timestamps.read(rs, "completed_at"), Timestamps.read(rs, "updated_at"));
@@ -268,7 +271,8 @@ final class TagStore {
     Map<String, Long> busyPaths() {
         Map<String, Long> out = new HashMap<>();
         jdbi.useHandle(h -> h.createQuery("SELECT i.file_path, i.operation_id FROM tag_operation_items i JOIN tag_operations o "
-                        + "ON o.id = i.operation_id WHERE i.status IN ('pending', 'writing') AND o.status IN ('pending', 'in_progress', 'paused')")
+                        + "ON o.id = i.operation_id WHERE i.status IN ('pending', 'writing') AND o.status IN ('pending', 'in_progress', 'paused') "
+                        + "AND o.dry_run = 0")
                 .map((rs, c) -> {
                     out.put(rs.getString(1), rs.getLong(2));
                     return null;
@@ -296,7 +300,28 @@ final class TagStore {
                 rs.getString("previous_comment"), rs.getString("new_comment"), strings(rs.getString("tags_added")),
                 strings(rs.getString("tags_removed")), longOrNull(rs, "rollback_item_id"), rs.getString("error_message"),
                 Timestamps.read(rs, "processed_at"), rs.getLong("backups") > 0, rs.getString("write_path"),
-                rs.getString("people_target"), rs.getString("previous_people"), rs.getString("new_people"));
+                rs.getString("people_target"), rs.getString("previous_people"), rs.getString("new_people"),
+                checks(rs.getString("checks")));
+    }
+
+    private static final TypeReference<List<TagWriter.Check>> CHECKS = new TypeReference<>() {
+    };
+
+    private static List<TagWriter.Check> checks(String json) {
+        if (json == null) return null;
+        try {
+            return Json.MAPPER.readValue(json, CHECKS);
+        } catch (Exception e) {
+            throw new IllegalStateException("not a JSON array of checks: " + json, e);
+        }
+    }
+
+    /** The outcome of one dry-run item: ok (success) or failed, with its checks. */
+    void finishCheck(long itemId, boolean ok, String error, List<TagWriter.Check> checks) {
+        jdbi.useHandle(h -> h.createUpdate("UPDATE tag_operation_items SET status = :s, error_message = :e, checks = :c, "
+                        + "processed_at = :now WHERE id = :i")
+                .bind("s", ok ? "success" : "failed").bind("e", error).bind("c", Json.write(checks))
+                .bind("now", Timestamps.now()).bind("i", itemId).execute());
     }
 
     /** Saves the backup (once per item) and marks the item as being written, in one transaction. */

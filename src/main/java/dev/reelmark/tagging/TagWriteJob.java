@@ -54,6 +54,7 @@ public final class TagWriteJob implements JobHandler {
         TagStore store = service.store();
         store.setStatus(opId, "in_progress", false, null);
         List<OperationItem> items = store.items(opId);
+        boolean dryRun = store.operation(opId).map(o -> o.operationType().equals(TagService.DRY_RUN)).orElse(false);
         // An in-place write a crash cut short is rolled back from its journal (a copy into a hard-linked file is
         // finished from its verified temp) before anything else reads the file.
         for (OperationItem i : items) if (i.status().equals("writing")) Mp4InPlace.recover(Path.of(i.filePath()));
@@ -67,7 +68,8 @@ public final class TagWriteJob implements JobHandler {
                 OperationItem item = store.item(items.get(n).id()).orElseThrow();
                 if (item.status().equals("pending") || item.status().equals("writing")) {
                     ctx.progress(n, Path.of(item.filePath()).getFileName().toString());
-                    process(store, item);
+                    if (dryRun) check(store, item);
+                    else process(store, item);
                 }
                 ctx.progress(n + 1, Path.of(item.filePath()).getFileName().toString());
                 ctx.checkpoint(Json.object().put("next", n + 1));
@@ -97,6 +99,19 @@ public final class TagWriteJob implements JobHandler {
                 .put("failed", op.failureCount()).put("skipped", op.skippedCount()));
     }
 
+    /** A dry-run item: every check a write would make, nothing written. */
+    private void check(TagStore store, OperationItem item) {
+        try {
+            List<TagWriter.Check> checks = service.check(item);
+            List<String> errors = checks.stream().filter(c -> !c.ok()).map(TagWriter.Check::detail).toList();
+            store.finishCheck(item.id(), errors.isEmpty(), errors.isEmpty() ? null : String.join("; ", errors), checks);
+        } catch (JobInterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            store.finishItem(item.id(), "failed", e.getMessage() == null ? e.toString() : e.getMessage(), null);
+        }
+    }
+
     private void process(TagStore store, OperationItem item) {
         TagWriter writer = service.writer();
         Path path = Path.of(item.filePath());
@@ -122,8 +137,9 @@ public final class TagWriteJob implements JobHandler {
             String probe = writer.probeFull(path);
             String current = TagWriter.commentOfProbe(probe);
             if (!Objects.equals(current, item.previousComment())) {
-                store.finishItem(item.id(), "conflict", "the comment changed since the plan was made; nothing was written "
-                        + "(make a new plan)", null);
+                store.finishItem(item.id(), "conflict", item.rollbackItemId() != null
+                        ? "conflict: the comment changed since Reelmark wrote it; left as it is"
+                        : "the comment changed since the plan was made; nothing was written (make a new plan)", null);
                 return;
             }
             boolean keyTarget = TagService.isKeyTarget(item.peopleTarget());

@@ -203,6 +203,12 @@ public final class TagWriter {
 
     /** Everything a write would check, writing nothing (the dry run). */
     public List<Check> validate(Path file, String expectedCurrent, String newComment, int maxBytes) {
+        return validate(file, expectedCurrent, newComment, maxBytes, false, null);
+    }
+
+    /** {@link #validate}, also checking the people key is what the plan read when {@code keyTarget}. */
+    public List<Check> validate(Path file, String expectedCurrent, String newComment, int maxBytes, boolean keyTarget,
+                                String expectedKey) {
         List<Check> checks = new ArrayList<>();
         List<String> access = accessProblems(file);
         checks.add(new Check("access", access.isEmpty(), access.isEmpty() ? "readable and writable" : String.join("; ", access)));
@@ -233,6 +239,11 @@ public final class TagWriter {
         boolean same = Objects.equals(current, expectedCurrent);
         checks.add(new Check("comment_unchanged", same, same ? "the comment is what the plan read"
                 : "the file's comment changed since the plan was made"));
+        if (keyTarget) {
+            boolean keySame = Objects.equals(peopleKeyOf(root.path("format")), expectedKey);
+            checks.add(new Check("people_key_unchanged", keySame, keySame ? "the people key is what the plan read"
+                    : "the file's people key changed since the plan was made"));
+        }
         String problem = commentProblem(newComment, maxBytes);
         boolean sizeOk = problem == null || !problem.startsWith("metadata too large");
         checks.add(new Check("metadata_size", sizeOk, sizeOk ? (newComment == null ? 0 : newComment.getBytes(StandardCharsets.UTF_8).length)
@@ -319,6 +330,15 @@ public final class TagWriter {
             WriteResult done = Mp4InPlace.write(this, abs, before, newComment, tags, start, people);
             if (done != null) return done;
         }
+        // In MP4 the key is added to ffmpeg's output by the box writer: asking ffmpeg for it (use_metadata_tags)
+        // would turn every tag, the comment included, into mdta keys that iTunes-style readers (mutagen) do not see.
+        boolean keyAfter = !muxer.equals("matroska") && people.target() == PeopleComment.Target.MP4_KEY;
+        Map<String, String> ffTags = new LinkedHashMap<>(tags);
+        boolean ffCustom = custom;
+        if (keyAfter) {
+            ffTags.keySet().removeIf(k -> k.equalsIgnoreCase(Mp4Boxes.PEOPLE_KEY));
+            ffCustom = ffTags.keySet().stream().anyMatch(k -> !MOV_STANDARD_TAGS.contains(k.toLowerCase(Locale.ROOT)));
+        }
         Path temp = tempFor(abs);
         Path meta = null;
         try {
@@ -327,7 +347,7 @@ public final class TagWriter {
             if (free < size + (1 << 20)) throw new TagWriteException("not enough disk space: " + free + " bytes free, the copy needs " + size);
             Files.deleteIfExists(temp);
             StringBuilder ff = new StringBuilder(";FFMETADATA1\n");
-            tags.forEach((k, v) -> ff.append(PeopleComment.escapeFfmetadata(k)).append('=')
+            ffTags.forEach((k, v) -> ff.append(PeopleComment.escapeFfmetadata(k)).append('=')
                     .append(PeopleComment.escapeFfmetadata(v)).append('\n'));
             meta = Files.createTempFile("reelmark-ffmetadata-", ".txt");
             Files.writeString(meta, ff, StandardCharsets.UTF_8);
@@ -336,11 +356,13 @@ public final class TagWriter {
             args.addAll(MediaInput.ffmpegInput(abs));
             args.addAll(List.of("-f", "ffmetadata", "-i", meta.toString(),
                     "-map", "0", "-map_metadata", "1", "-map_chapters", "0", "-c", "copy", "-copy_unknown"));
-            if (!muxer.equals("matroska") && custom) args.addAll(List.of("-movflags", "+use_metadata_tags"));
+            if (!muxer.equals("matroska") && ffCustom) args.addAll(List.of("-movflags", "+use_metadata_tags"));
             args.addAll(List.of("-f", muxer, temp.toString()));
             ProcessRunner.Result r = tools.get().runFfmpeg(args, timeout);
             if (!r.ok()) throw new TagWriteException("ffmpeg could not rewrite " + abs.getFileName() + ": " + firstLine(r.stderrTail(4)));
 
+            if (keyAfter) Mp4InPlace.setKey(temp, people.keyValue());
+            if (!muxer.equals("matroska")) Mp4Boxes.carryXmp(abs, temp, people.people());
             String after = probeFull(temp);
             verify(before, Json.parse(after), newComment, tags);
             verifyPeopleKey(Json.parse(after), keyTag, people.keyValue());

@@ -132,16 +132,18 @@ public final class TagsCommand implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
             try (Reelmark app = Reelmark.open(options.config(0))) {
+                // a dry run is a job too (per-file progress), run here like a write
                 ObjectNode r = app.tagging().write(new TagService.WriteRequest(hashes == null ? null : new LinkedHashSet<>(hashes),
-                        all, dryRun, confirm, note, project, items == null ? null : new LinkedHashSet<>(items)));
+                        all, dryRun, confirm, note, project, items == null ? null : new LinkedHashSet<>(items), dryRun));
                 if (dryRun) {
-                    for (JsonNode i : r.get("items")) {
-                        out().printf("%-8s %s%s%n", i.get("status").asText(), i.get("file_path").asText(),
-                                i.has("errors") && i.get("errors").size() > 0 ? "  " + i.get("errors") : "");
+                    Operation op = runHere(app, r.get("operation_id").asLong());
+                    for (OperationItem i : app.tagging().items(op.id())) {
+                        String status = i.status().equals("success") ? "ok" : i.status().equals("failed") ? "error" : i.status();
+                        out().printf("%-8s %s%s%n", status, i.filePath(), i.errorMessage() == null ? "" : "  [" + i.errorMessage() + "]");
                     }
-                    out().printf("dry run: %d ok, %d with errors, %d skipped; nothing was written%n", r.get("ok_count").asInt(),
-                            r.get("error_count").asInt(), r.get("skipped_count").asInt());
-                    return r.get("error_count").asInt() == 0 ? 0 : 1;
+                    out().printf("dry run: %d ok, %d with errors, %d skipped; nothing was written%n", op.successCount(),
+                            op.failureCount(), op.skippedCount());
+                    return op.failureCount() == 0 ? 0 : 1;
                 }
                 Operation op = runHere(app, r.get("operation_id").asLong());
                 printOperation(app, op);
@@ -200,7 +202,7 @@ public final class TagsCommand implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
             try (Reelmark app = Reelmark.open(options.config(0))) {
-                ObjectNode r = app.tagging().rollback(id);
+                ObjectNode r = app.tagging().rollback(id, true);
                 for (JsonNode c : r.get("conflicts")) out().println("conflict " + c.get("file_path").asText() + ": " + c.get("reason").asText());
                 if (r.get("feasible").asInt() == 0) {
                     out().println("nothing could be rolled back");

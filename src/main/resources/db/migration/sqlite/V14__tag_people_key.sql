@@ -9,3 +9,7 @@ ALTER TABLE tag_file_cache ADD COLUMN ctime_ms BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE tag_operation_items ADD COLUMN people_target TEXT;
 ALTER TABLE tag_operation_items ADD COLUMN previous_people TEXT;
 ALTER TABLE tag_operation_items ADD COLUMN new_people TEXT;
+-- A dry run is an operation of its own (a background job with per-file progress): each item's checks as JSON.
+ALTER TABLE tag_operation_items ADD COLUMN checks TEXT;
+-- A dry run is recorded as a write operation that writes nothing (operation_type keeps its two values).
+ALTER TABLE tag_operations ADD COLUMN dry_run INTEGER NOT NULL DEFAULT 0 CHECK (dry_run IN (0, 1));

@@ -128,6 +128,7 @@ class TagLosslessTest {
         files.put("end", make("end.mp4"));
         files.put("faststart", make("fast.mp4", "-movflags", "+faststart"));
         files.put("timecode", make("tc.mov", "-timecode", "01:00:00:00"));
+        files.put("fragmented", make("frag.mp4", "-movflags", "frag_keyframe+empty_moov", "-g", "5"));
         files.put("m4v", make("clip.m4v", "-f", "ipod"));
         Path meta = dir.resolve("chapters.txt");
         Files.writeString(meta, ";FFMETADATA1\n[CHAPTER]\nTIMEBASE=1/1000\nSTART=0\nEND=1000\ntitle=Intro\n"
@@ -203,6 +204,30 @@ class TagLosslessTest {
     }
 
     @Test
+    void theFfmpegRewriteKeepsXmpAndMirrorsThePeopleIntoIt() throws Exception {
+        Path f = make("remux.mp4");
+        ProcessRunner.Result ex = ProcessRunner.run(List.of("exiftool", "-q", "-overwrite_original", "-XMP-dc:Title=Shot 12",
+                f.toString()), Duration.ofSeconds(60));
+        assertThat(ex.ok()).as(ex.stderr()).isTrue();
+        TagWriter remuxOnly = new TagWriter(() -> TOOLS, Duration.ofSeconds(120), false);
+        String probe = remuxOnly.probeFull(f);
+        TagWriter.WriteResult r = remuxOnly.rewrite(f, probe, comfy, new TagWriter.People(PeopleComment.Target.MP4_KEY, "Ann",
+                List.of("Ann")));
+        assertThat(r.writePath()).isEqualTo("remux");
+        JsonNode x = exiftool(f, "-XMP:all");
+        assertThat(x.path("XMP-dc:Title").asText()).isEqualTo("Shot 12");
+        assertThat(x.path("XMP-iptcExt:PersonInImage").asText()).isEqualTo("Ann");
+        assertThat(TagFixtures.ffprobeComment(f)).isEqualTo(comfy);
+        assertThat(exiftool(f, "-Keys:all").path("Keys:ReelmarkPeople").asText()).isEqualTo("Ann");
+        // the comment stays an iTunes-style atom (not turned into an mdta key), so mutagen still reads it
+        String out = Consumers.runPython("import sys, json, mutagen.mp4\n"
+                + "c = mutagen.mp4.MP4(sys.argv[1]).tags['\\xa9cmt'][0]\n"
+                + "assert c == sys.argv[2]\n"
+                + "print(json.loads(c)['prompt']['37']['class_type'])\n", Duration.ofSeconds(60), f.toString(), comfy);
+        assertThat(out.strip()).isEqualTo("UNETLoader");
+    }
+
+    @Test
     void matroskaGetsAPeopleTagAndKeepsItsJsonComment() throws Exception {
         Path f = dir.resolve("clip.mkv");
         ProcessRunner.Result mk = TOOLS.runFfmpeg(List.of("-v", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=160x96:rate=10:duration=1",
@@ -254,15 +279,28 @@ class TagLosslessTest {
             assertThat(ia.get("people_locations").toString()).contains("mdta:com.reelmark.people");
             assertThat(ia.get("result_comment").asText()).isEqualTo(comfy);
             assertThat(ia.get("result_people_key").asText()).isEqualTo("Alice");
-            assertThat(ia.get("risk_level").asText()).isEqualTo("safe");
+            assertThat(ia.get("risk_level").asText()).isEqualTo("warning");
+            assertThat(ia.get("warnings").toString()).contains("byte-identical");
             assertThat(items.get("hard.mkv").get("people_target").asText()).isEqualTo("matroska_tag");
             assertThat(items.get("target.mp4").get("people_target").asText()).isEqualTo("comment");
             assertThat(items.get("target.mp4").get("result_comment").asText()).isEqualTo("People: Bob, Alice");
 
-            // selecting one copy writes only that one
+            // a dry run as a job: per-file checks, nothing written
             String bSha = TagFixtures.sha(b);
+            String aSha = TagFixtures.sha(a);
+            JsonNode dry = ok(h.http.post("/api/metadata/write", Json.write(TagFixtures.body("item_keys",
+                    List.of(ia.get("item_key").asText(), ib.get("item_key").asText()), "dry_run", true, "background", true))), 202);
+            JsonNode dryDone = TagApiTest.await(h, dry.get("operation_id").asLong());
+            assertThat(dryDone.get("operation").get("operation_type").asText()).isEqualTo("dry_run");
+            assertThat(dryDone.get("operation").get("success_count").asInt()).as(dryDone.toString()).isEqualTo(2);
+            assertThat(dryDone.get("progress").get("done").asInt()).isEqualTo(2);
+            assertThat(dryDone.get("items").get(0).get("checks").toString()).contains("people_key_unchanged", "disk_space");
+            assertThat(TagFixtures.sha(a)).isEqualTo(aSha);
+
+            // selecting one copy writes only that one
             JsonNode op = ok(h.http.post("/api/metadata/write", Json.write(TagFixtures.body("item_keys", List.of(ia.get("item_key").asText())))), 202);
-            JsonNode done = TagApiTest.await(h, op.get("operation_id").asLong());
+            long firstWrite = op.get("operation_id").asLong();
+            JsonNode done = TagApiTest.await(h, firstWrite);
             assertThat(done.get("operation").get("success_count").asInt()).isEqualTo(1);
             assertThat(done.get("items").get(0).get("people_target").asText()).isEqualTo("mp4_key");
             assertThat(TagFixtures.sha(b)).isEqualTo(bSha);
@@ -309,6 +347,15 @@ class TagLosslessTest {
             assertThat(reread.get("items").size()).isEqualTo(1);
             assertThat(reread.get("items").get(0).get("existing_comment").asText()).isEqualTo("People: Ran");
             assertThat(h.http.post("/api/metadata/plan/reread", "{\"paths\": \"x\"}").status()).isEqualTo(400);
+
+            // a rollback as a job (no file read in the request): the key goes, the JSON comment stays
+            JsonNode rb = ok(h.http.post("/api/metadata/history/" + firstWrite + "/rollback?background=true", ""), 202);
+            assertThat(rb.get("feasible").asInt()).isEqualTo(1);
+            JsonNode rbDone = TagApiTest.await(h, rb.get("operation_id").asLong());
+            assertThat(rbDone.get("operation").get("success_count").asInt()).as(rbDone.toString()).isEqualTo(1);
+            assertThat(TagFixtures.ffprobeComment(a)).isEqualTo(comfy);
+            assertThat(TagWriter.peopleKeyOf(TagFixtures.ffprobe(a).path("format"))).isNull();
+            assertThat(exiftool(a, "-Keys:all").has("Keys:ReelmarkPeople")).isFalse();
         }
     }
 
