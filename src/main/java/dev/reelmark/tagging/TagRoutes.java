@@ -60,13 +60,16 @@ public final class TagRoutes {
                 "segment_ids", arrayOf(type("integer")), "db_people", strings(), "existing_people", strings(),
                 "result_people", strings(), "tags_to_add", strings(), "tags_to_remove", strings(),
                 "existing_comment", nullable("string"), "result_comment", nullable("string"),
-                "comment_kind", Json.object().put("type", "string").set("enum", Json.MAPPER.valueToTree(List.of("none", "people", "comfyui", "custom"))),
+                "comment_kind", Json.object().put("type", "string").set("enum", Json.MAPPER.valueToTree(List.of("none", "people", "comfyui", "json", "custom"))),
                 "provenance", nullable("object"),
                 "risk_level", Json.object().put("type", "string").set("enum", Json.MAPPER.valueToTree(TagService.RISKS)),
                 "can_update", type("boolean"), "issues", strings(), "warnings", strings(),
                 "conflict_type", Json.object().put("type", "string").set("enum", Json.MAPPER.valueToTree(TagService.CONFLICTS)),
                 "has_changes", type("boolean"), "edited", type("boolean"), "skipped", type("boolean"),
-                "preserve_comment", type("boolean")));
+                "preserve_comment", type("boolean"), "item_key", type("string"),
+                "people_target", Json.object().put("type", "string").set("enum", Json.MAPPER.valueToTree(List.of("comment", "mp4_key", "matroska_tag"))),
+                "people_locations", strings(), "existing_people_key", nullable("string"), "result_people_key", nullable("string"),
+                "has_xmp", type("boolean")));
         router.schema("TagPlanStatistics", objectOf("total_files", type("integer"), "safe_count", type("integer"),
                 "warning_count", type("integer"), "danger_count", type("integer"), "blocked_count", type("integer"),
                 "total_tags_to_add", type("integer"), "total_tags_to_remove", type("integer"),
