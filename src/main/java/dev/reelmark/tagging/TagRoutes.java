@@ -55,7 +55,7 @@ public final class TagRoutes {
     public void register(ApiRouter router) {
         router.schema("SegmentPerson", objectOf("id", type("integer"), "segment_id", type("integer"), "name", type("string"),
                 "created_at", type("string")));
-        router.schema("TagPlanItem", objectOf("file_hash", type("string"), "file_path", type("string"), "file_name", type("string"),
+        ObjectNode planItem = objectOf("file_hash", type("string"), "file_path", type("string"), "file_name", type("string"),
                 "file_type", type("string"), "size_bytes", type("integer"), "modified_at", nullable("string"),
                 "segment_ids", arrayOf(type("integer")), "db_people", strings(), "existing_people", strings(),
                 "result_people", strings(), "tags_to_add", strings(), "tags_to_remove", strings(),
@@ -66,10 +66,13 @@ public final class TagRoutes {
                 "can_update", type("boolean"), "issues", strings(), "warnings", strings(),
                 "conflict_type", Json.object().put("type", "string").set("enum", Json.MAPPER.valueToTree(TagService.CONFLICTS)),
                 "has_changes", type("boolean"), "edited", type("boolean"), "skipped", type("boolean"),
-                "preserve_comment", type("boolean"), "item_key", type("string"),
+                "preserve_comment", type("boolean"));
+        // always present in answers; not "required" so clients typed before them still compile
+        alsoOptional(planItem, "item_key", type("string"),
                 "people_target", Json.object().put("type", "string").set("enum", Json.MAPPER.valueToTree(List.of("comment", "mp4_key", "matroska_tag"))),
                 "people_locations", strings(), "existing_people_key", nullable("string"), "result_people_key", nullable("string"),
-                "has_xmp", type("boolean")));
+                "has_xmp", type("boolean"));
+        router.schema("TagPlanItem", planItem);
         router.schema("TagPlanStatistics", objectOf("total_files", type("integer"), "safe_count", type("integer"),
                 "warning_count", type("integer"), "danger_count", type("integer"), "blocked_count", type("integer"),
                 "total_tags_to_add", type("integer"), "total_tags_to_remove", type("integer"),
@@ -85,13 +88,15 @@ public final class TagRoutes {
                 "success_count", type("integer"), "failure_count", type("integer"), "skipped_count", type("integer"),
                 "error_message", nullable("string"), "user_note", nullable("string"), "started_at", type("string"),
                 "completed_at", nullable("string"), "updated_at", type("string")));
-        router.schema("TagOperationItem", objectOf("id", type("integer"), "operation_id", type("integer"), "seq", type("integer"),
+        ObjectNode opItem = objectOf("id", type("integer"), "operation_id", type("integer"), "seq", type("integer"),
                 "file_hash", type("string"), "file_hash_after", nullable("string"), "file_path", type("string"),
                 "status", type("string"), "previous_comment", nullable("string"), "new_comment", nullable("string"),
                 "tags_added", strings(), "tags_removed", strings(), "rollback_item_id", nullable("integer"),
                 "error_message", nullable("string"), "processed_at", nullable("string"), "has_backup", type("boolean"),
-                "write_path", nullable("string"), "people_target", nullable("string"), "previous_people", nullable("string"),
-                "new_people", nullable("string"), "checks", Json.object().set("type", Json.MAPPER.createArrayNode().add("array").add("null"))));
+                "write_path", nullable("string"));
+        alsoOptional(opItem, "people_target", nullable("string"), "previous_people", nullable("string"),
+                "new_people", nullable("string"), "checks", Json.object().set("type", Json.MAPPER.createArrayNode().add("array").add("null")));
+        router.schema("TagOperationItem", opItem);
         ObjectNode opStatus = Json.object().put("type", "object");
         opStatus.putObject("properties").set("operation", ref("TagOperation"));
         ((ObjectNode) opStatus.get("properties")).set("items", arrayOf(ref("TagOperationItem")));
@@ -346,6 +351,12 @@ public final class TagRoutes {
                     int removed = tags.cleanupBackups(days);
                     ctx.json(Json.object().put("removed", removed).put("retention_days", days == null ? tags.config().backupRetentionDays() : days));
                 });
+    }
+
+    /** Adds properties to a declared schema without making them required. */
+    private static void alsoOptional(ObjectNode schema, Object... nameSchemaPairs) {
+        ObjectNode props = (ObjectNode) schema.get("properties");
+        for (int i = 0; i < nameSchemaPairs.length; i += 2) props.set((String) nameSchemaPairs[i], (JsonNode) nameSchemaPairs[i + 1]);
     }
 
     private static boolean bool(ObjectNode body, String field) {
