@@ -228,6 +228,8 @@ final class TagStore {
             where.append(" AND o.status = :status");
             binds.put("status", f.status());
         }
+        // dry runs wrote nothing: listed only when asked for (type=dry_run)
+        if (f.type() == null) where.append(" AND o.dry_run = 0");
         if (f.type() != null) {
             boolean dry = f.type().equals(TagService.DRY_RUN);
             where.append(" AND o.operation_type = :type AND o.dry_run = ").append(dry ? 1 : 0);
