@@ -115,6 +115,7 @@ public final class RoutePermissions {
         add(r, "POST", "/api/metadata/plan", EDIT, "tag_plan");
         add(r, "GET", "/api/metadata/plan/export", READ, "tag_plan");
         add(r, "POST", "/api/metadata/plan/{fileHash}/edit", LEAD, "tag_plan");
+        add(r, "POST", "/api/metadata/plan/reread", EDIT, "tag_plan");
         add(r, "POST", "/api/metadata/write", LEAD, "tag_operations");
         add(r, "GET", "/api/metadata/operations/{id}", READ, "tag_operations");
         add(r, "POST", "/api/metadata/operations/{id}/pause", LEAD, "tag_operations");

@@ -161,11 +161,17 @@ final class BenchCommand {
                 + "moov rewritten, shifted, against ffmpeg -c copy and the ffmpeg rewrite")
         boolean inPlace;
 
+        @Option(names = "--data", paramLabel = "DIR", description = "Make the scratch files under DIR (the disk your media "
+                + "is on) instead of the system temp folder; removed afterwards")
+        Path data;
+
         @Override
         public Integer call() throws Exception {
             if (files < 1 || files > 100_000) throw new IllegalArgumentException("--files must be from 1 to 100000");
             if (bigMb < 0 || bigMb > 16_384) throw new IllegalArgumentException("--big-mb must be from 0 to 16384");
-            Path scratch = Files.createTempDirectory("reelmark-tag-bench");
+            if (data != null && !Files.isDirectory(data)) throw new IllegalArgumentException("--data: " + data + " is not a folder");
+            Path scratch = data == null ? Files.createTempDirectory("reelmark-tag-bench")
+                    : Files.createTempDirectory(data.toAbsolutePath(), "reelmark-tag-bench");
             try {
                 if (inPlace) new dev.reelmark.tagging.TagBench(scratch, files, bigMb, System.out).runInPlace();
                 else new dev.reelmark.tagging.TagBench(scratch, files, bigMb, System.out).run();

@@ -207,12 +207,53 @@ public final class Mp4Boxes {
 
     // ------------------------------------------------------------------ planning a write
 
-    /** What a write will do: the path, where the new bytes go and, for a shift, the whole new moov region. */
-    public record Plan(WritePath path, long moovOffset, long oldSpace, byte[] newBytes, long fileLength) {
+    /**
+     * What a write will do: the path, where the new bytes go and, for a shift, the whole new moov region; plus
+     * same-length patches outside moov (a top-level XMP packet), at offsets of the original file.
+     */
+    public record Plan(WritePath path, long moovOffset, long oldSpace, byte[] newBytes, long fileLength, List<Patch> patches) {
+        Plan(WritePath path, long moovOffset, long oldSpace, byte[] newBytes, long fileLength) {
+            this(path, moovOffset, oldSpace, newBytes, fileLength, List.of());
+        }
+
+        Plan withPatches(List<Patch> p) {
+            return new Plan(path, moovOffset, oldSpace, newBytes, fileLength, p);
+        }
     }
+
+    /** Bytes that replace as many bytes at {@code offset}. */
+    public record Patch(long offset, byte[] bytes) {
+    }
+
+    /**
+     * What to change: the comment (when {@code setComment}; null removes it), the people's own {@code mdta} key
+     * {@value #PEOPLE_KEY} (when {@code setPeopleKey}; null removes it) and, when the file holds XMP, its
+     * {@code Iptc4xmpExt:PersonInImage} ({@code xmpPeople}; null leaves XMP alone).
+     */
+    public record Edit(boolean setComment, String comment, boolean setPeopleKey, String peopleKey, List<String> xmpPeople) {
+        public static Edit comment(String comment) {
+            return new Edit(true, comment, false, null, null);
+        }
+    }
+
+    /** The mdta key the people go to when the comment is not theirs to change (a JSON comment stays byte-identical). */
+    public static final String PEOPLE_KEY = "com.reelmark.people";
+    /** The UUID of a top-level XMP box (Adobe's convention for MP4, where exiftool writes XMP). */
+    public static final byte[] XMP_UUID = {(byte) 0xBE, 0x7A, (byte) 0xCF, (byte) 0xCB, (byte) 0x97, (byte) 0xA9, 0x42, (byte) 0xE8,
+            (byte) 0x9C, 0x71, (byte) 0x99, (byte) 0x94, (byte) 0x91, (byte) 0xE3, (byte) 0xAF, (byte) 0xAC};
 
     /** Plans writing {@code comment} (null removes it) into {@code file}; reads the box structure only. */
     public static Plan plan(Path file, String comment) throws IOException, Unsupported {
+        return plan(file, Edit.comment(comment));
+    }
+
+    /** Plans an edit of {@code file}; reads the box structure only. */
+    public static Plan plan(Path file, Edit edit) throws IOException, Unsupported {
+        Plan p = planMoov(file, edit);
+        return edit.xmpPeople() == null ? p : p.withPatches(xmpPatches(file, edit.xmpPeople()));
+    }
+
+    private static Plan planMoov(Path file, Edit edit) throws IOException, Unsupported {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
             List<Box> boxes = topLevel(ch);
             int mi = -1;
@@ -233,7 +274,9 @@ public final class Mp4Boxes {
             Node root = new Node("moov");
             root.children = parseChildren(buf, moov.headerLength(), buf.length, "moov");
             if (root.child("mvex") != null) fragmented = true;
-            setComment(root, comment, majorBrand(ch, boxes));
+            if (edit.setComment()) setComment(root, edit.comment(), majorBrand(ch, boxes));
+            if (edit.setPeopleKey()) setMdtaKey(root, PEOPLE_KEY, edit.peopleKey());
+            if (edit.xmpPeople() != null) setUdtaXmp(root, edit.xmpPeople());
 
             long space = moov.size();
             int next = mi + 1;
@@ -250,7 +293,14 @@ public final class Mp4Boxes {
             if (last) {
                 return new Plan(WritePath.MOOV_REWRITTEN, moov.offset(), space, withFree(root, PADDING), fileLength);
             }
-            if (fragmented) throw new Unsupported("fragmented file whose moov would have to grow");
+            if (fragmented) {
+                // Fragments keep absolute offsets (tfhd base data offset, tfra moof offsets), fixed after the shift;
+                // only when every fragment box follows moov, so all of them move by the same growth.
+                for (int i = 0; i < mi; i++) {
+                    String t = boxes.get(i).type();
+                    if (t.equals("moof") || t.equals("sidx") || t.equals("mfra")) throw new Unsupported("fragments before moov");
+                }
+            }
             // Grow by shifting what follows; chunk offsets past the old moov region move by the growth.
             long mediaStart = moov.offset() + space;
             long delta = 0;
@@ -374,6 +424,172 @@ public final class Mp4Boxes {
         list.children = new ArrayList<>();
         list.children.add(ilstComment(utf8));
         meta.children.add(list);
+    }
+
+    /** Sets (or, with null, removes) one {@code mdta} key where the file keeps them (moov/meta or udta/meta), else a new moov/meta. */
+    static void setMdtaKey(Node moov, String key, String value) throws Unsupported {
+        Node meta = mdtaMeta(moov);
+        if (meta == null) {
+            if (value == null) return;
+            // Apple's moov/meta (QuickTime metadata) is a plain atom, not an ISO full box: exiftool reads it only so
+            meta = new Node("meta");
+            meta.children = new ArrayList<>();
+            Node hdlr = new Node("hdlr");
+            ByteBuffer h = ByteBuffer.allocate(25);
+            h.putInt(0).putInt(0).put("mdta".getBytes(StandardCharsets.ISO_8859_1));
+            hdlr.body = h.array();
+            meta.children.add(hdlr);
+            moov.children.add(meta);
+        }
+        Node keys = meta.child("keys");
+        if (keys == null) {
+            keys = new Node("keys");
+            keys.body = new byte[8];
+            meta.children.add(meta.children.indexOf(meta.child("hdlr")) + 1, keys);
+        }
+        ByteBuffer k = ByteBuffer.wrap(keys.body);
+        if (keys.body.length < 8) throw new Unsupported("short keys box");
+        int count = k.getInt(4);
+        int index = 0;
+        int p = 8;
+        for (int i = 1; i <= count; i++) {
+            if (p + 8 > keys.body.length) throw new Unsupported("keys entries past their box");
+            int ks = k.getInt(p);
+            if (ks < 8 || p + ks > keys.body.length) throw new Unsupported("bad keys entry");
+            String name = new String(keys.body, p + 8, ks - 8, StandardCharsets.UTF_8);
+            if (name.equals(key) && fourcc(keys.body, p + 4).equals("mdta")) index = i;
+            p += ks;
+        }
+        Node ilst = meta.child("ilst");
+        if (ilst == null) {
+            if (value == null) return;
+            ilst = new Node("ilst");
+            ilst.children = new ArrayList<>();
+            meta.children.add(ilst);
+        }
+        if (index == 0) {
+            if (value == null) return;
+            byte[] name = key.getBytes(StandardCharsets.UTF_8);
+            ByteBuffer nb = ByteBuffer.allocate(keys.body.length + 8 + name.length);
+            nb.put(keys.body).putInt(8 + name.length).put("mdta".getBytes(StandardCharsets.ISO_8859_1)).put(name);
+            nb.putInt(4, count + 1);
+            keys.body = nb.array();
+            index = count + 1;
+        }
+        String type = new String(ByteBuffer.allocate(4).putInt(index).array(), StandardCharsets.ISO_8859_1);
+        Node old = ilst.child(type);
+        if (value == null) {
+            if (old != null) ilst.children.remove(old);
+            return;
+        }
+        Node item = new Node(type);
+        byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
+        ByteBuffer d = ByteBuffer.allocate(16 + utf8.length);
+        d.putInt(16 + utf8.length).put("data".getBytes(StandardCharsets.ISO_8859_1)).putInt(1).putInt(0).put(utf8);
+        item.body = d.array();
+        if (old != null) ilst.children.set(ilst.children.indexOf(old), item);
+        else ilst.children.add(item);
+    }
+
+    private static Node mdtaMeta(Node moov) {
+        List<Node> candidates = new ArrayList<>();
+        if (moov.child("meta") != null) candidates.add(moov.child("meta"));
+        Node udta = moov.child("udta");
+        if (udta != null) for (Node c : udta.children) if (c.type.equals("meta")) candidates.add(c);
+        for (Node m : candidates) {
+            Node hdlr = m.children == null ? null : m.child("hdlr");
+            if (hdlr != null && hdlr.body.length >= 12 && fourcc(hdlr.body, 8).equals("mdta")) return m;
+        }
+        return null;
+    }
+
+    /** The people in moov/udta/XMP_ (where some writers keep XMP in MOV), when the file has it. */
+    private static void setUdtaXmp(Node moov, List<String> people) throws Unsupported {
+        Node udta = moov.child("udta");
+        Node xmp = udta == null ? null : udta.child("XMP_");
+        if (xmp == null) return;
+        String next = XmpPeople.withPeople(new String(xmp.body, StandardCharsets.UTF_8), people, false);
+        if (next == null) throw new Unsupported("the XMP packet in udta has no rdf:RDF element");
+        xmp.body = next.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Same-length rewrites of top-level XMP boxes with the people set (their padding takes up the difference). */
+    private static List<Patch> xmpPatches(Path file, List<String> people) throws IOException, Unsupported {
+        List<Patch> out = new ArrayList<>();
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+            for (Box b : topLevel(ch)) {
+                byte[] body = topLevelXmp(ch, b);
+                if (body == null) continue;
+                String packet = new String(body, StandardCharsets.UTF_8);
+                String next = XmpPeople.withPeople(packet, people, true);
+                if (next == null) throw new Unsupported("the XMP packet has no padding left for the people");
+                byte[] bytes = next.getBytes(StandardCharsets.UTF_8);
+                if (!java.util.Arrays.equals(bytes, body)) out.add(new Patch(b.offset() + b.headerLength() + 16, bytes));
+            }
+        }
+        return out;
+    }
+
+    /** The XMP packet of a top-level uuid box (without the UUID), or null when the box is not XMP. */
+    private static byte[] topLevelXmp(FileChannel ch, Box b) throws IOException, Unsupported {
+        if (!b.type().equals("uuid") || b.size() < b.headerLength() + 16) return null;
+        byte[] uuid = new byte[16];
+        readFully(ch, ByteBuffer.wrap(uuid), b.offset() + b.headerLength());
+        if (!java.util.Arrays.equals(uuid, XMP_UUID)) return null;
+        long len = b.size() - b.headerLength() - 16;
+        if (len > MAX_MOOV) throw new Unsupported("XMP packet larger than " + (MAX_MOOV >> 20) + " MiB");
+        byte[] body = new byte[(int) len];
+        readFully(ch, ByteBuffer.wrap(body), b.offset() + b.headerLength() + 16);
+        return body;
+    }
+
+    /**
+     * ffmpeg's rewrite drops top-level boxes it does not know, XMP among them: this appends the original's top-level
+     * XMP boxes to the rewritten file (after its last box, where readers look for a uuid box too), with the people
+     * set, so the rewrite loses no XMP. ({@code people} null keeps the packets as they are.)
+     */
+    public static void carryXmp(Path original, Path rewritten, List<String> people) throws IOException {
+        List<byte[]> packets = new ArrayList<>();
+        try (FileChannel ch = FileChannel.open(original, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+            for (Box b : topLevel(ch)) {
+                byte[] body = topLevelXmp(ch, b);
+                if (body == null) continue;
+                String packet = new String(body, StandardCharsets.UTF_8);
+                String next = people == null ? packet : XmpPeople.withPeople(packet, people, false);
+                packets.add((next == null ? packet : next).getBytes(StandardCharsets.UTF_8));
+            }
+        } catch (Unsupported e) {
+            throw new IOException("cannot read the XMP of " + original + ": " + e.getMessage(), e);
+        }
+        if (packets.isEmpty()) return;
+        try (FileChannel out = FileChannel.open(rewritten, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+            for (byte[] p : packets) {
+                ByteBuffer b = ByteBuffer.allocate(8 + 16 + p.length);
+                b.putInt(8 + 16 + p.length).put("uuid".getBytes(StandardCharsets.ISO_8859_1)).put(XMP_UUID).put(p).flip();
+                while (b.hasRemaining()) out.write(b);
+            }
+        }
+    }
+
+    /** Every XMP packet of the file: top-level uuid boxes and moov/udta/XMP_. */
+    public static List<String> xmpPackets(Path file) throws IOException, Unsupported {
+        List<String> out = new ArrayList<>();
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            for (Box b : topLevel(ch)) {
+                byte[] body = topLevelXmp(ch, b);
+                if (body != null) out.add(new String(body, StandardCharsets.UTF_8));
+                if (b.type().equals("moov") && b.size() <= MAX_MOOV) {
+                    byte[] buf = new byte[(int) b.size()];
+                    readFully(ch, ByteBuffer.wrap(buf), b.offset());
+                    Node root = new Node("moov");
+                    root.children = parseChildren(buf, b.headerLength(), buf.length, "moov");
+                    Node udta = root.child("udta");
+                    Node xmp = udta == null ? null : udta.child("XMP_");
+                    if (xmp != null) out.add(new String(xmp.body, StandardCharsets.UTF_8));
+                }
+            }
+        }
+        return out;
     }
 
     private static byte[] quickTimeText(byte[] utf8) throws Unsupported {
@@ -553,10 +769,18 @@ public final class Mp4Boxes {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
             if (ch.size() != plan.fileLength()) throw new IOException("the file changed size since the write was planned");
             long regionEnd = plan.path() == WritePath.IN_PLACE ? plan.moovOffset() + plan.oldSpace() : plan.fileLength();
+            List<Patch> regions = new ArrayList<>();
             byte[] old = new byte[(int) (regionEnd - plan.moovOffset())];
             readFully(ch, ByteBuffer.wrap(old), plan.moovOffset());
-            writeJournal(journal, file, plan.fileLength(), plan.moovOffset(), old);
-            ch.write(ByteBuffer.wrap(plan.newBytes()), plan.moovOffset());
+            regions.add(new Patch(plan.moovOffset(), old));
+            for (Patch p : plan.patches()) {
+                byte[] was = new byte[p.bytes().length];
+                readFully(ch, ByteBuffer.wrap(was), p.offset());
+                regions.add(new Patch(p.offset(), was));
+            }
+            writeJournal(journal, file, plan.fileLength(), regions);
+            writeAt(ch, plan.newBytes(), plan.moovOffset());
+            for (Patch p : plan.patches()) writeAt(ch, p.bytes(), p.offset());
             if (plan.path() == WritePath.MOOV_REWRITTEN) ch.truncate(plan.moovOffset() + plan.newBytes().length);
             ch.force(true);
         }
@@ -583,7 +807,7 @@ public final class Mp4Boxes {
             return false;
         }
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
-            ch.write(ByteBuffer.wrap(j.old), j.offset);
+            for (Patch r : j.regions) writeAt(ch, r.bytes(), r.offset());
             if (ch.size() > j.length) ch.truncate(j.length);
             ch.force(true);
         }
@@ -592,19 +816,26 @@ public final class Mp4Boxes {
         return true;
     }
 
-    private record Journal(long length, long offset, byte[] old) {
+    private record Journal(long length, List<Patch> regions) {
     }
 
-    private static void writeJournal(Path journal, Path file, long length, long offset, byte[] old) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(old.length + 256);
+    private static void writeAt(FileChannel ch, byte[] bytes, long offset) throws IOException {
+        ByteBuffer b = ByteBuffer.wrap(bytes);
+        while (b.hasRemaining()) ch.write(b, offset + b.position());
+    }
+
+    private static void writeJournal(Path journal, Path file, long length, List<Patch> regions) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(regions.get(0).bytes().length + 256);
         DataOutputStream out = new DataOutputStream(bytes);
         out.writeInt(JOURNAL_MAGIC);
         out.writeUTF(file.getFileName().toString());
         out.writeLong(length);
-        out.writeInt(1); // one region
-        out.writeLong(offset);
-        out.writeInt(old.length);
-        out.write(old);
+        out.writeInt(regions.size());
+        for (Patch r : regions) {
+            out.writeLong(r.offset());
+            out.writeInt(r.bytes().length);
+            out.write(r.bytes());
+        }
         out.flush();
         CRC32 crc = new CRC32();
         crc.update(bytes.toByteArray());
@@ -630,11 +861,16 @@ public final class Mp4Boxes {
             if (in.readInt() != JOURNAL_MAGIC) return null;
             in.readUTF();
             long length = in.readLong();
-            if (in.readInt() != 1) return null;
-            long offset = in.readLong();
-            byte[] old = new byte[in.readInt()];
-            in.readFully(old);
-            return new Journal(length, offset, old);
+            int count = in.readInt();
+            if (count < 1 || count > 64) return null;
+            List<Patch> regions = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                long offset = in.readLong();
+                byte[] old = new byte[in.readInt()];
+                in.readFully(old);
+                regions.add(new Patch(offset, old));
+            }
+            return new Journal(length, regions);
         } catch (IOException e) {
             return null;
         }
@@ -647,15 +883,93 @@ public final class Mp4Boxes {
     public static void writeShifted(Path file, Plan plan, Path temp) throws IOException {
         if (plan.path() != WritePath.SHIFTED) throw new IllegalArgumentException("not a shift");
         try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
-             FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+             FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             if (in.size() != plan.fileLength()) throw new IOException("the file changed size since the write was planned");
             copy(in, 0, plan.moovOffset(), out);
             ByteBuffer b = ByteBuffer.wrap(plan.newBytes());
             while (b.hasRemaining()) out.write(b);
             long rest = plan.moovOffset() + plan.oldSpace();
             copy(in, rest, plan.fileLength() - rest, out);
+            long delta = plan.newBytes().length - plan.oldSpace();
+            for (Patch p : plan.patches()) writeAt(out, p.bytes(), p.offset() >= rest ? p.offset() + delta : p.offset());
+            shiftFragments(out, plan.moovOffset() + plan.newBytes().length, rest, delta);
             out.force(true);
         }
+    }
+
+    /**
+     * Moves the absolute offsets of a fragmented file's boxes after {@code from} (in the new file) by {@code delta}:
+     * every {@code moof/traf/tfhd} base data offset and every {@code mfra/tfra} moof offset that pointed at or past
+     * {@code oldStart}. Relative offsets (trun data offsets, sidx references) move with their boxes and stay right.
+     */
+    static void shiftFragments(FileChannel ch, long from, long oldStart, long delta) throws IOException {
+        long size = ch.size();
+        long pos = from;
+        ByteBuffer hdr = ByteBuffer.allocate(16);
+        while (pos + 8 <= size) {
+            hdr.clear();
+            readFully(ch, hdr, pos);
+            long boxSize = Integer.toUnsignedLong(hdr.getInt(0));
+            String type = fourcc(hdr.array(), 4);
+            int hlen = 8;
+            if (boxSize == 1) {
+                boxSize = hdr.getLong(8);
+                hlen = 16;
+            } else if (boxSize == 0) {
+                boxSize = size - pos;
+            }
+            if (boxSize < hlen || pos + boxSize > size) throw new IOException("box '" + type + "' past the end after the shift");
+            if ((type.equals("moof") || type.equals("mfra")) && boxSize <= MAX_MOOV) {
+                byte[] buf = new byte[(int) boxSize];
+                readFully(ch, ByteBuffer.wrap(buf), pos);
+                if (shiftFragmentBox(ByteBuffer.wrap(buf), hlen, buf.length, type, oldStart, delta)) writeAt(ch, buf, pos);
+            }
+            pos += boxSize;
+        }
+    }
+
+    private static boolean shiftFragmentBox(ByteBuffer b, int from, int to, String parent, long oldStart, long delta) throws IOException {
+        boolean changed = false;
+        int pos = from;
+        while (pos + 8 <= to) {
+            int size = b.getInt(pos);
+            String type = fourcc(b.array(), pos + 4);
+            if (size < 8 || pos + size > to) throw new IOException("bad box in " + parent);
+            if (type.equals("traf")) {
+                changed |= shiftFragmentBox(b, pos + 8, pos + size, "traf", oldStart, delta);
+            } else if (type.equals("tfhd") && (b.getInt(pos + 8) & 1) != 0) {
+                long base = b.getLong(pos + 16);
+                if (base >= oldStart) {
+                    b.putLong(pos + 16, base + delta);
+                    changed = true;
+                }
+            } else if (type.equals("tfra")) {
+                int version = b.get(pos + 8) & 0xFF;
+                int sizes = b.getInt(pos + 16);
+                int entryTail = ((sizes >> 4) & 3) + 1 + ((sizes >> 2) & 3) + 1 + (sizes & 3) + 1;
+                int count = b.getInt(pos + 20);
+                int e = pos + 24;
+                for (int i = 0; i < count; i++) {
+                    if (version == 1) {
+                        long off = b.getLong(e + 8);
+                        if (off >= oldStart) b.putLong(e + 8, off + delta);
+                        e += 16;
+                    } else {
+                        long off = Integer.toUnsignedLong(b.getInt(e + 4));
+                        if (off >= oldStart) {
+                            if (off + delta > 0xFFFFFFFFL) throw new IOException("a tfra offset passes 4 GiB after the shift");
+                            b.putInt(e + 4, (int) (off + delta));
+                        }
+                        e += 8;
+                    }
+                    e += entryTail;
+                    if (e > pos + size) throw new IOException("tfra entries past their box");
+                }
+                changed = true;
+            }
+            pos += size;
+        }
+        return changed;
     }
 
     private static void copy(FileChannel in, long from, long count, FileChannel out) throws IOException {
@@ -664,6 +978,99 @@ public final class Mp4Boxes {
             long n = in.transferTo(from + done, Math.min(count - done, 64L << 20), out);
             if (n <= 0) throw new IOException("short read at " + (from + done));
             done += n;
+        }
+    }
+
+    /** The redo journal of {@code file}: names the verified temp whose bytes are being copied into the file. */
+    public static Path redoFor(Path file) {
+        return file.resolveSibling("." + file.getFileName() + ".reelmark-redo");
+    }
+
+    /**
+     * Puts a verified, fsynced temp file in place of {@code file}, keeping what the file system knows of it: the
+     * owner, group and permissions, and its inode when it has hard links. A file with one name is replaced by an
+     * atomic rename (after the temp took the owner, group and mode). A file with several names keeps its inode: the
+     * temp's bytes are copied into it behind a redo journal written first, so a crash mid-copy is finished by
+     * {@link #recoverRedo} (the temp stays until the copy is fsynced); every name then sees the new bytes.
+     */
+    public static void install(Path temp, Path file) throws IOException {
+        int links = 1;
+        try {
+            links = ((Number) Files.getAttribute(file, "unix:nlink", LinkOption.NOFOLLOW_LINKS)).intValue();
+        } catch (UnsupportedOperationException | IllegalArgumentException e) {
+            // no link count here: a rename it is
+        }
+        if (links <= 1) {
+            keepOwnership(file, temp);
+            replace(temp, file);
+            return;
+        }
+        Path redo = redoFor(file);
+        Path tmp = redo.resolveSibling(redo.getFileName() + ".tmp");
+        Files.writeString(tmp, "RMR1\n" + temp.getFileName() + "\n" + Files.size(temp) + "\n");
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+            ch.force(true);
+        }
+        Files.move(tmp, redo, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        syncDir(redo);
+        copyInto(temp, file);
+        Files.deleteIfExists(redo);
+        Files.deleteIfExists(temp);
+        syncDir(file);
+    }
+
+    /** Finishes a copy into a hard-linked file that a crash cut short (see {@link #install}); returns whether it did. */
+    public static boolean recoverRedo(Path file) throws IOException {
+        Path redo = redoFor(file);
+        if (!Files.exists(redo, LinkOption.NOFOLLOW_LINKS)) return false;
+        List<String> lines = Files.readAllLines(redo);
+        Path temp = lines.size() >= 3 && lines.get(0).equals("RMR1") ? file.resolveSibling(lines.get(1)) : null;
+        boolean whole = temp != null && Files.isRegularFile(temp, LinkOption.NOFOLLOW_LINKS)
+                && Files.size(temp) == Long.parseLong(lines.get(2));
+        if (whole) {
+            copyInto(temp, file);
+            Files.deleteIfExists(temp);
+        }
+        Files.deleteIfExists(redo);
+        syncDir(file);
+        return whole;
+    }
+
+    private static void copyInto(Path temp, Path file) throws IOException {
+        try (FileChannel in = FileChannel.open(temp, StandardOpenOption.READ);
+             FileChannel out = FileChannel.open(file, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
+            long size = in.size();
+            long done = 0;
+            while (done < size) {
+                long n = out.transferFrom(in, done, Math.min(size - done, 64L << 20));
+                if (n <= 0) throw new IOException("short copy into " + file + " at " + done);
+                done += n;
+            }
+            out.truncate(size);
+            out.force(true);
+        }
+    }
+
+    /** Gives {@code temp} the owner, group and permissions of {@code file} (as far as this process may). */
+    static void keepOwnership(Path file, Path temp) throws IOException {
+        try {
+            var attrs = Files.readAttributes(file, java.nio.file.attribute.PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            Files.setPosixFilePermissions(temp, attrs.permissions());
+            var view = Files.getFileAttributeView(temp, java.nio.file.attribute.PosixFileAttributeView.class);
+            try {
+                if (!Files.getOwner(temp).equals(attrs.owner())) view.setOwner(attrs.owner());
+            } catch (IOException e) {
+                // only root may give a file away; then it belongs to whoever writes it, as with any editor
+            }
+            try {
+                if (!Files.readAttributes(temp, java.nio.file.attribute.PosixFileAttributes.class).group().equals(attrs.group())) {
+                    view.setGroup(attrs.group());
+                }
+            } catch (IOException e) {
+                // not a member of that group
+            }
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system
         }
     }
 

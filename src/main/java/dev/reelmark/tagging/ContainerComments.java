@@ -35,9 +35,13 @@ public final class ContainerComments {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             String muxer = TagWriter.MUXERS.get(ext);
             if (muxer == null) return Optional.empty();
-            String comment = muxer.equals("matroska") ? matroska(ch) : mov(ch);
+            Found found = new Found();
+            if (muxer.equals("matroska")) matroska(ch, found);
+            else mov(ch, found);
+            String comment = single(found.comments);
+            String people = single(found.people);
             return Optional.of(new TagWriter.LightProbe(muxer.equals("matroska") ? MKV_FORMAT : MOV_FORMAT,
-                    comment.equals(NONE) ? null : comment, null));
+                    comment.equals(NONE) ? null : comment, null, people.equals(NONE) ? null : people, found.xmp));
         } catch (Unsure | IOException | RuntimeException e) {
             return Optional.empty();
         }
@@ -45,6 +49,13 @@ public final class ContainerComments {
 
     /** Marks "no comment" (distinct from every real comment string, including ""). */
     private static final String NONE = new String("\u0000none");
+
+    /** What the walk found: comments, values of the people's own key, and whether an XMP packet is there. */
+    private static final class Found {
+        final Set<String> comments = new LinkedHashSet<>();
+        final Set<String> people = new LinkedHashSet<>();
+        boolean xmp;
+    }
 
     private static final class Unsure extends Exception {
         Unsure(String why) {
@@ -54,7 +65,7 @@ public final class ContainerComments {
 
     // ---------------------------------------------------------------- MP4 / MOV
 
-    private static String mov(FileChannel ch) throws IOException, Unsure {
+    private static void mov(FileChannel ch, Found found) throws IOException, Unsure {
         long size = ch.size();
         long pos = 0;
         ByteBuffer moov = null;
@@ -74,6 +85,11 @@ public final class ContainerComments {
                 boxSize = size - pos;
             }
             if (boxSize < hlen || pos + boxSize > size) throw new Unsure("box past the end");
+            if (type.equals("uuid") && boxSize >= hlen + 16) {
+                ByteBuffer u = ByteBuffer.allocate(16);
+                readFully(ch, u, pos + hlen, size);
+                if (java.util.Arrays.equals(u.array(), dev.reelmark.media.Mp4Boxes.XMP_UUID)) found.xmp = true;
+            }
             if (type.equals("moov")) {
                 if (moov != null) throw new Unsure("two moov boxes");
                 if (boxSize - hlen > MAX_MOOV) throw new Unsure("huge moov");
@@ -84,15 +100,13 @@ public final class ContainerComments {
             pos += boxSize;
         }
         if (pos != size || moov == null) throw new Unsure("no moov");
-        Set<String> comments = new LinkedHashSet<>();
         boolean trak = false;
         for (Box b : children(moov)) {
             if (b.type.equals("trak")) trak = true;
-            if (b.type.equals("udta")) udta(b.body, comments);
-            if (b.type.equals("meta")) meta(b.body, comments);
+            if (b.type.equals("udta")) udta(b.body, found);
+            if (b.type.equals("meta")) meta(b.body, found);
         }
         if (!trak) throw new Unsure("no tracks");
-        return single(comments);
     }
 
     private record Box(String type, ByteBuffer body) {
@@ -124,8 +138,10 @@ public final class ContainerComments {
         return out;
     }
 
-    private static void udta(ByteBuffer udta, Set<String> comments) throws Unsure {
+    private static void udta(ByteBuffer udta, Found found) throws Unsure {
+        Set<String> comments = found.comments;
         for (Box b : children(udta)) {
+            if (b.type.equals("XMP_")) found.xmp = true;
             if (b.type.equals("\u00A9cmt")) {
                 ByteBuffer s = b.body;
                 if (s.remaining() < 4) throw new Unsure("short string atom");
@@ -137,12 +153,12 @@ public final class ContainerComments {
                 if (lang < 0x400 && !ascii(bytes)) throw new Unsure("Mac-encoded string");
                 comments.add(utf8(bytes));
             } else if (b.type.equals("meta")) {
-                meta(b.body, comments);
+                meta(b.body, found);
             }
         }
     }
 
-    private static void meta(ByteBuffer meta, Set<String> comments) throws Unsure {
+    private static void meta(ByteBuffer meta, Found found) throws Unsure {
         ByteBuffer m = meta.duplicate();
         // ISO meta is a full box (4 bytes of version and flags); QuickTime's is not.
         if (m.remaining() >= 8 && m.getInt(0) == 0) m.position(4);
@@ -176,9 +192,10 @@ public final class ContainerComments {
             } else {
                 key = null;
             }
-            if (key == null || !key.equalsIgnoreCase("comment")) {
-                continue;
-            }
+            Set<String> comments;
+            if (key != null && key.equalsIgnoreCase("comment")) comments = found.comments;
+            else if (key != null && key.equals(dev.reelmark.media.Mp4Boxes.PEOPLE_KEY)) comments = found.people;
+            else continue;
             for (Box data : children(item.body)) {
                 if (!data.type.equals("data")) continue;
                 ByteBuffer d = data.body;
@@ -248,7 +265,7 @@ public final class ContainerComments {
         return new Element(id, base + at + idLen + sLen, allOnes ? UNKNOWN : size);
     }
 
-    private static String matroska(FileChannel ch) throws IOException, Unsure {
+    private static void matroska(FileChannel ch, Found found) throws IOException, Unsure {
         long fileSize = ch.size();
         Element ebml = header(ch, 0, fileSize);
         if (ebml.id() != EBML || ebml.size() == UNKNOWN || ebml.size() > 4096) throw new Unsure("not EBML");
@@ -262,7 +279,6 @@ public final class ContainerComments {
         if (segment.id() != SEGMENT) throw new Unsure("no segment");
         long end = segment.size() == UNKNOWN ? fileSize : segment.end();
         if (end > fileSize) throw new Unsure("truncated segment");
-        Set<String> comments = new LinkedHashSet<>();
         boolean tracks = false;
         long pos = segment.dataStart();
         while (pos < end) {
@@ -274,15 +290,14 @@ public final class ContainerComments {
             if (e.id() == TAGS) {
                 if (e.size() > MAX_TAGS) throw new Unsure("huge tags");
                 ByteBuffer tags = read(ch, e.dataStart(), (int) e.size(), fileSize);
-                tags(tags, e.dataStart(), comments);
+                tags(tags, e.dataStart(), found);
             }
             pos = e.end();
         }
         if (!tracks) throw new Unsure("no tracks");
-        return single(comments);
     }
 
-    private static void tags(ByteBuffer buf, long base, Set<String> comments) throws Unsure {
+    private static void tags(ByteBuffer buf, long base, Found found) throws Unsure {
         for (Element tag : elements(buf, base, base, base + buf.limit())) {
             if (tag.id() != TAG) continue;
             List<Element> parts = elements(buf, base, tag.dataStart(), tag.end());
@@ -304,9 +319,12 @@ public final class ContainerComments {
                     else if (s.id() == TAG_STRING) value = string(buf, s, base);
                     else if (s.id() == TAG_LANGUAGE || s.id() == TAG_LANGUAGE_BCP47) lang = string(buf, s, base);
                 }
-                if (name != null && name.equalsIgnoreCase("comment") && (lang == null || lang.equals("und"))) {
-                    if (value == null) throw new Unsure("binary comment");
-                    comments.add(value);
+                if (name != null && (lang == null || lang.equals("und"))) {
+                    Set<String> into = name.equalsIgnoreCase("comment") ? found.comments
+                            : name.equalsIgnoreCase(TagWriter.MKV_PEOPLE_TAG) ? found.people : null;
+                    if (into == null) continue;
+                    if (value == null) throw new Unsure("binary tag value");
+                    into.add(value);
                 }
             }
         }

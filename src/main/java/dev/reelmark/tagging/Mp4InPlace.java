@@ -3,11 +3,14 @@ package dev.reelmark.tagging;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.reelmark.http.Json;
 import dev.reelmark.media.Mp4Boxes;
+import dev.reelmark.media.XmpPeople;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The MP4/MOV/M4V comment write without re-muxing (see {@link Mp4Boxes}): in place behind an undo journal, verified
@@ -20,12 +23,16 @@ final class Mp4InPlace {
     }
 
     static TagWriter.WriteResult write(TagWriter writer, Path file, JsonNode before, String newComment,
-                                       Map<String, String> tags, long start) {
+                                       Map<String, String> tags, long start, TagWriter.People people) {
         try {
             recover(file);
             Mp4Boxes.Plan plan;
+            // An unchanged comment is not touched at all (a JSON comment, a second comment atom, an mdta comment key).
+            boolean setComment = !Objects.equals(newComment, TagWriter.commentOf(before.path("format")));
+            Mp4Boxes.Edit edit = new Mp4Boxes.Edit(setComment, newComment, people.target() == PeopleComment.Target.MP4_KEY,
+                    people.keyValue(), people.people());
             try {
-                plan = Mp4Boxes.plan(file, newComment);
+                plan = Mp4Boxes.plan(file, edit);
             } catch (Mp4Boxes.Unsupported e) {
                 return null;
             }
@@ -41,13 +48,8 @@ final class Mp4InPlace {
                     Files.deleteIfExists(temp);
                     Mp4Boxes.writeShifted(file, plan, temp);
                     after = writer.probeFull(temp);
-                    TagWriter.verify(before, Json.parse(after), newComment, tags);
-                    try {
-                        Files.setPosixFilePermissions(temp, Files.getPosixFilePermissions(file));
-                    } catch (UnsupportedOperationException ignored) {
-                        // not a POSIX file system
-                    }
-                    Mp4Boxes.replace(temp, file);
+                    check(before, after, temp, newComment, tags, people);
+                    Mp4Boxes.install(temp, file);
                 } finally {
                     TagWriter.deleteQuietly(temp);
                 }
@@ -55,7 +57,7 @@ final class Mp4InPlace {
                 try {
                     Mp4Boxes.apply(file, plan);
                     after = writer.probeFull(file);
-                    TagWriter.verify(before, Json.parse(after), newComment, tags);
+                    check(before, after, file, newComment, tags, people);
                 } catch (RuntimeException | IOException e) {
                     Mp4Boxes.recover(file); // the old bytes back (nothing to do when the journal was not written yet)
                     throw e;
@@ -69,10 +71,51 @@ final class Mp4InPlace {
         }
     }
 
+    /** ffprobe's view (streams, duration, tags, comment, people key) and every XMP packet's people, as planned. */
+    private static void check(JsonNode before, String after, Path written, String newComment, Map<String, String> tags,
+                              TagWriter.People people) throws IOException {
+        JsonNode a = Json.parse(after);
+        TagWriter.verify(before, a, newComment, tags);
+        TagWriter.verifyPeopleKey(a, people.tagName(), people.keyValue());
+        try {
+            for (String packet : Mp4Boxes.xmpPackets(written)) {
+                List<String> got = XmpPeople.read(packet);
+                if (!got.equals(people.people())) {
+                    throw new TagWriter.TagWriteException("verification failed, original kept: XMP PersonInImage reads back as " + got);
+                }
+            }
+        } catch (Mp4Boxes.Unsupported e) {
+            throw new TagWriter.TagWriteException("verification failed, original kept: " + e.getMessage());
+        }
+    }
+
+    /** Sets the people key in a fresh file nobody else sees yet (ffmpeg's output, before it is verified). */
+    static void setKey(Path temp, String value) throws IOException {
+        try {
+            Mp4Boxes.Plan plan = Mp4Boxes.plan(temp, new Mp4Boxes.Edit(false, null, true, value, null));
+            if (plan.path() == Mp4Boxes.WritePath.SHIFTED) {
+                Path shifted = temp.resolveSibling(temp.getFileName() + ".key");
+                try {
+                    Files.deleteIfExists(shifted);
+                    Mp4Boxes.writeShifted(temp, plan, shifted);
+                    Files.move(shifted, temp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                } finally {
+                    TagWriter.deleteQuietly(shifted);
+                }
+            } else {
+                Mp4Boxes.apply(temp, plan);
+                Mp4Boxes.commit(temp);
+            }
+        } catch (Mp4Boxes.Unsupported e) {
+            throw new TagWriter.TagWriteException("cannot add the people key to the rewritten file: " + e.getMessage());
+        }
+    }
+
     /** Rolls back an in-place write a crash interrupted (its journal is still beside the file). */
     static boolean recover(Path file) {
         try {
-            return Mp4Boxes.recover(file);
+            boolean redone = Mp4Boxes.recoverRedo(file);
+            return Mp4Boxes.recover(file) || redone;
         } catch (IOException e) {
             throw new TagWriter.TagWriteException("cannot roll back the interrupted write of " + file + ": " + e.getMessage(), e);
         }

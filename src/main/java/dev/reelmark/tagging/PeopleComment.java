@@ -22,7 +22,7 @@ public final class PeopleComment {
     private static final Pattern PEOPLE_LINE = Pattern.compile("(?im)^[ \\t]*People:[ \\t]*(.*?)[ \\t]*$");
 
     public enum Kind {
-        NONE, PEOPLE, COMFYUI, CUSTOM;
+        NONE, PEOPLE, COMFYUI, JSON, CUSTOM;
 
         public String value() {
             return name().toLowerCase(Locale.ROOT);
@@ -52,7 +52,63 @@ public final class PeopleComment {
         rest.append(comment.substring(last));
         String r = rest.toString().strip();
         if (r.isEmpty()) return new Parsed(Kind.PEOPLE, people, has, null);
-        return new Parsed(isComfyGraph(r) ? Kind.COMFYUI : Kind.CUSTOM, people, has, r);
+        return new Parsed(isComfyGraph(r) ? Kind.COMFYUI : isJson(r) ? Kind.JSON : Kind.CUSTOM, people, has, r);
+    }
+
+    /**
+     * Where a file's people go. A JSON comment (ComfyUI's workflow, or any other) is data a program reads back, so it
+     * is never changed: the people go to a key of their own. Plain text (or no comment) keeps the People line, which
+     * every player and exiftool show as the comment. Files holding XMP get Iptc4xmpExt:PersonInImage as well.
+     */
+    public enum Target {
+        COMMENT("comment"), MP4_KEY("mp4_key"), MATROSKA_TAG("matroska_tag");
+
+        public final String label;
+
+        Target(String label) {
+            this.label = label;
+        }
+
+        public static Target of(String label) {
+            for (Target t : values()) if (t.label.equals(label)) return t;
+            return COMMENT;
+        }
+
+        /** The key that holds the people in this container when the comment is not theirs. */
+        public static Target keyFor(String extension) {
+            return extension.equals("mkv") ? MATROSKA_TAG : MP4_KEY;
+        }
+
+        public String location() {
+            return switch (this) {
+                case COMMENT -> "comment:People line";
+                case MP4_KEY -> "mdta:" + dev.reelmark.media.Mp4Boxes.PEOPLE_KEY;
+                case MATROSKA_TAG -> "matroska:" + TagWriter.MKV_PEOPLE_TAG;
+            };
+        }
+    }
+
+    /** The people of a people key's value ({@code Alice, Bob}). */
+    public static List<String> keyPeople(String value) {
+        return value == null ? List.of() : splitNames(value);
+    }
+
+    /** The people key's value for a list (null when there is nobody: the key is removed). */
+    public static String keyValue(List<String> people) {
+        return people.isEmpty() ? null : String.join(", ", people);
+    }
+
+    /** Whether the text is one JSON object or array (kept byte-identical: a program reads it back). */
+    static boolean isJson(String text) {
+        if (text == null) return false;
+        String t = text.strip();
+        if (!t.startsWith("{") && !t.startsWith("[")) return false;
+        try (com.fasterxml.jackson.core.JsonParser p = Json.MAPPER.getFactory().createParser(t)) {
+            Json.MAPPER.readTree(p);
+            return p.nextToken() == null;
+        } catch (Exception e) {
+            return false;
+        }
     }
 
     static List<String> splitNames(String list) {

@@ -128,8 +128,10 @@ final class TagPlanner {
         }
         if (!attrs.isRegularFile()) return new FileState(attrs, null, null);
         long mtime = attrs.lastModifiedTime().toMillis();
+        long ctime = ctimeMs(path);
         CacheRow cached = cache.get(path.toString());
-        if (cached != null && cached.sizeBytes() == attrs.size() && cached.mtimeMs() == mtime) {
+        // ctime too: exiftool -P (and touch -r) keep the mtime of a same-size edit, but no tool can keep the ctime
+        if (cached != null && cached.sizeBytes() == attrs.size() && cached.mtimeMs() == mtime && cached.ctimeMs() == ctime) {
             synchronized (hits) {
                 hits[0]++;
             }
@@ -143,7 +145,7 @@ final class TagPlanner {
         }
         CacheRow row;
         if (!TagWriter.MUXERS.containsKey(TagWriter.extension(path))) {
-            row = new CacheRow(path.toString(), attrs.size(), mtime, fp, null, null, null);
+            row = new CacheRow(path.toString(), attrs.size(), mtime, fp, null, null, null, null, false, ctime);
         } else {
             TagWriter.LightProbe p = config.nativeReader() ? ContainerComments.read(path).orElse(null) : null;
             if (p == null) {
@@ -157,10 +159,21 @@ final class TagPlanner {
                     hits[1]++;
                 }
             }
-            row = new CacheRow(path.toString(), attrs.size(), mtime, fp, p.formatName(), p.comment(), p.error());
+            row = new CacheRow(path.toString(), attrs.size(), mtime, fp, p.formatName(), p.comment(), p.error(),
+                    p.peopleKey(), p.hasXmp(), ctime);
         }
         fresh.add(row);
         return new FileState(attrs, row, null);
+    }
+
+    /** The file's status-change time in ms (0 where the file system does not say). */
+    static long ctimeMs(Path path) {
+        try {
+            Object c = Files.getAttribute(path, "unix:ctime");
+            return c instanceof java.nio.file.attribute.FileTime t ? t.toMillis() : 0;
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            return 0;
+        }
     }
 
     private List<Target> targets(Long projectId) {
@@ -169,8 +182,9 @@ final class TagPlanner {
         for (SegmentContext place : catalog.reads().allContexts(projectId)) {
             String stored = place.segment().outputVideoPath();
             if (stored == null || stored.isBlank()) continue;
-            // Tags are written into the file itself: a stored path that is a symbolic link is refused (no path).
-            Path path = roots.resolveForWrite(stored).orElse(null);
+            // Tags are written into the file itself: a stored path that is a symbolic link is followed to its target,
+            // which must be inside the roots (else no path: refused); the link itself stays a link.
+            Path path = roots.resolve(stored).orElse(null);
             String key = path == null ? "stored:" + stored : path.toString();
             Target t = byPath.computeIfAbsent(key, k -> new Target(stored, path, new ArrayList<>(), new ArrayList<>()));
             long segId = place.segmentId();
@@ -203,9 +217,7 @@ final class TagPlanner {
         Instant modified = null;
         String existing = null;
         if (path == null) {
-            issues.add(roots.resolve(t.stored()).isPresent()
-                    ? "a symbolic link: " + t.stored() + " (tags are written only into regular files, never through a link)"
-                    : "path outside the media roots: " + t.stored());
+            issues.add("path outside the media roots: " + t.stored());
             fileHash = "path:" + hash(t.stored());
         } else {
             issues.addAll(TagWriter.accessProblems(path));
@@ -227,6 +239,9 @@ final class TagPlanner {
             }
         }
         Parsed parsed = PeopleComment.parse(existing);
+        CacheRow cached = path == null || st == null ? null : st.cache();
+        String existingKey = cached == null ? null : cached.peopleKey();
+        boolean hasXmp = cached != null && cached.hasXmp();
         List<String> db = new ArrayList<>();
         for (String n : t.people()) {
             String problem = PeopleComment.nameProblem(n);
@@ -236,29 +251,58 @@ final class TagPlanner {
                 db.add(n);
             }
         }
-        List<String> existingPeople = parsed.people();
+        boolean jsonComment = parsed.kind() == Kind.COMFYUI || parsed.kind() == Kind.JSON;
+        Boolean preserveEdit = edit != null ? edit.preserveComment() : null;
+        String ext = path != null ? TagWriter.extension(path) : "";
+        // A JSON comment stays byte-identical (the people get a key of their own) unless the user chose to replace it.
+        boolean keyTarget = TagWriter.MUXERS.containsKey(ext) && ((jsonComment && !Boolean.FALSE.equals(preserveEdit))
+                || existingKey != null);
+        PeopleComment.Target target = keyTarget ? PeopleComment.Target.keyFor(ext) : PeopleComment.Target.COMMENT;
+        List<String> existingPeople = keyTarget && existingKey != null ? PeopleComment.keyPeople(existingKey) : parsed.people();
         List<String> result = edit != null && edit.resultPeople() != null ? edit.resultPeople() : PeopleComment.merge(existingPeople, db);
-        boolean preserve = edit != null && edit.preserveComment() != null ? edit.preserveComment() : parsed.kind() == Kind.COMFYUI;
-        String resultComment = PeopleComment.compose(existing, parsed, result, preserve);
+        boolean preserve = preserveEdit != null ? preserveEdit : jsonComment;
+        String resultComment;
+        String resultKey = existingKey;
+        boolean restoresJson = false;
+        if (keyTarget) {
+            resultKey = PeopleComment.keyValue(result);
+            // a People line appended to the JSON before people had their own key is taken out: the JSON is valid again
+            restoresJson = jsonComment && parsed.hasPeopleLine();
+            resultComment = restoresJson ? parsed.rest() : existing;
+        } else {
+            resultComment = PeopleComment.compose(existing, parsed, result, preserve);
+        }
         String commentProblem = TagWriter.commentProblem(resultComment, config.maxCommentBytes());
         if (commentProblem != null) issues.add(commentProblem);
+        if (resultKey != null) {
+            String keyProblem = TagWriter.commentProblem(resultKey, config.maxCommentBytes());
+            if (keyProblem != null) issues.add(keyProblem);
+        }
         List<String> add = PeopleComment.minus(result, existingPeople);
         List<String> remove = PeopleComment.minus(existingPeople, result);
-        boolean hasChanges = !Objects.equals(resultComment, existing);
-        boolean otherText = parsed.kind() == Kind.CUSTOM || parsed.kind() == Kind.COMFYUI;
-        boolean destroys = hasChanges && otherText && !parsed.hasPeopleLine() && !preserve;
-        String conflict = parsed.kind() == Kind.COMFYUI ? "provenance" : parsed.kind() == Kind.CUSTOM ? "custom_comment"
-                : !remove.isEmpty() ? "tag_removal" : "none";
+        boolean hasChanges = !Objects.equals(resultComment, existing) || !Objects.equals(resultKey, existingKey);
+        boolean otherText = parsed.kind() == Kind.CUSTOM || jsonComment;
+        boolean destroys = !keyTarget && hasChanges && otherText && !parsed.hasPeopleLine() && !preserve;
+        String conflict = parsed.kind() == Kind.COMFYUI ? "provenance" : parsed.kind() == Kind.CUSTOM || parsed.kind() == Kind.JSON
+                ? "custom_comment" : !remove.isEmpty() ? "tag_removal" : "none";
+        String what = parsed.kind() == Kind.COMFYUI ? "ComfyUI's prompt/workflow JSON" : "the JSON comment";
         if (destroys) {
             warnings.add(parsed.kind() == Kind.COMFYUI
                     ? "replaces ComfyUI's prompt/workflow JSON (generation provenance) with the People line"
                     : "replaces the existing comment text with the People line");
-        } else if (hasChanges && otherText) {
-            warnings.add(parsed.kind() == Kind.COMFYUI
-                    ? "keeps ComfyUI's prompt/workflow JSON and " + (parsed.hasPeopleLine() ? "updates its People line" : "appends the People line")
-                    : "keeps the existing comment text and " + (parsed.hasPeopleLine() ? "updates its People line" : "appends the People line"));
+        } else if (keyTarget && restoresJson) {
+            warnings.add("takes the People line out of " + what + " (valid JSON again); the people go to " + target.location());
+        } else if (keyTarget && hasChanges && jsonComment) {
+            // a notice, not a risk: players show the comment, and the people are not in it
+            warnings.add("keeps " + what + " byte-identical; the people go to " + target.location()
+                    + " (players show the comment, not this key)");
+        } else if (hasChanges && otherText && !keyTarget) {
+            warnings.add("keeps the existing comment text and " + (parsed.hasPeopleLine() ? "updates its People line" : "appends the People line"));
         }
         if (!remove.isEmpty()) warnings.add("removes " + String.join(", ", remove));
+        List<String> locations = new ArrayList<>();
+        locations.add(target.location());
+        if (hasXmp) locations.add("xmp:Iptc4xmpExt:PersonInImage");
         boolean canUpdate = issues.isEmpty();
         String risk = !canUpdate ? "blocked" : destroys ? "danger"
                 : hasChanges && (!remove.isEmpty() || otherText) ? "warning" : "safe";
@@ -267,7 +311,9 @@ final class TagPlanner {
                 path != null ? TagWriter.extension(path) : "", size, modified, List.copyOf(t.segmentIds()), db,
                 existingPeople, result, add, remove, existing, resultComment, parsed.kind().value(), provenance,
                 risk, canUpdate, issues, warnings, conflict, hasChanges, edit != null && (edit.resultPeople() != null
-                || edit.preserveComment() != null), edit != null && edit.skip(), preserve);
+                || edit.preserveComment() != null), edit != null && edit.skip(), preserve,
+                itemKey(path != null ? path.toString() : t.stored(), fileHash), target.label, List.copyOf(locations),
+                existingKey, resultKey, hasXmp);
     }
 
     static PlanStatistics statistics(List<PlanItem> items) {
@@ -313,6 +359,11 @@ final class TagPlanner {
             if (i.skipped()) out.get("skipped").add(i.fileHash());
         }
         return out;
+    }
+
+    /** A plan item's identity: its path plus its content fingerprint. */
+    static String itemKey(String path, String fingerprint) {
+        return hash(path + "\u0000" + fingerprint);
     }
 
     static String hash(String s) {

@@ -17,9 +17,9 @@ public final class TagRecords {
     public record SegmentPerson(long id, long segmentId, String name, Instant createdAt) {
     }
 
-    /** What the planner last read from a file (see tag_file_cache). */
+    /** What the planner last read from a file (see tag_file_cache); valid while size, mtime and ctime are the same. */
     public record CacheRow(String path, long sizeBytes, long mtimeMs, String fingerprint, String formatName, String comment,
-                           String probeError) {
+                           String probeError, String peopleKey, boolean hasXmp, long ctimeMs) {
     }
 
     /** A per-file change of the plan; null fields mean "as planned". */
@@ -38,7 +38,15 @@ public final class TagRecords {
      * @param conflictType   none, custom_comment (own text in the comment), provenance (ComfyUI JSON), tag_removal
      * @param issues         why the file is blocked
      * @param warnings       what makes the change risky
-     * @param hasChanges     whether the result comment differs from the existing one
+     * @param hasChanges     whether the result comment (or people key) differs from the existing one
+     * @param itemKey        the file's identity in the plan: its path plus its content fingerprint (identical copies
+     *                       share a fingerprint but are separate items; select one by its item_key)
+     * @param peopleTarget   where the people go: {@code comment} (a People line), {@code mp4_key} (the mdta key
+     *                       com.reelmark.people; the JSON comment is kept byte-identical) or {@code matroska_tag} (PEOPLE)
+     * @param peopleLocations every place the people are written, e.g. {@code mdta:com.reelmark.people},
+     *                       {@code xmp:Iptc4xmpExt:PersonInImage}, {@code comment:People line}
+     * @param existingPeopleKey the people key's value now (null when absent)
+     * @param resultPeopleKey   the people key's value to write (null: absent)
      */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record PlanItem(String fileHash, String filePath, String fileName, String fileType, long sizeBytes,
@@ -47,7 +55,8 @@ public final class TagRecords {
                            String existingComment, String resultComment, String commentKind, ObjectNode provenance,
                            String riskLevel, boolean canUpdate, List<String> issues, List<String> warnings,
                            String conflictType, boolean hasChanges, boolean edited, boolean skipped,
-                           boolean preserveComment) {
+                           boolean preserveComment, String itemKey, String peopleTarget, List<String> peopleLocations,
+                           String existingPeopleKey, String resultPeopleKey, boolean hasXmp) {
         public int tagCount() {
             return resultPeople.size();
         }
@@ -72,7 +81,8 @@ public final class TagRecords {
     public record OperationItem(long id, long operationId, int seq, String fileHash, String fileHashAfter, String filePath,
                                 String status, String previousComment, String newComment, List<String> tagsAdded,
                                 List<String> tagsRemoved, Long rollbackItemId, String errorMessage, Instant processedAt,
-                                boolean hasBackup, String writePath) {
+                                boolean hasBackup, String writePath, String peopleTarget, String previousPeople,
+                                String newPeople, List<TagWriter.Check> checks) {
     }
 
     /** One row of metadata_history. */
@@ -83,6 +93,13 @@ public final class TagRecords {
 
     /** An item to insert into a new operation. */
     public record NewItem(String fileHash, String filePath, String status, String previousComment, String newComment,
-                          List<String> tagsAdded, List<String> tagsRemoved, Long rollbackItemId, String errorMessage) {
+                          List<String> tagsAdded, List<String> tagsRemoved, Long rollbackItemId, String errorMessage,
+                          String peopleTarget, String previousPeople, String newPeople) {
+        /** An item whose people go into the comment (no people key). */
+        public NewItem(String fileHash, String filePath, String status, String previousComment, String newComment,
+                       List<String> tagsAdded, List<String> tagsRemoved, Long rollbackItemId, String errorMessage) {
+            this(fileHash, filePath, status, previousComment, newComment, tagsAdded, tagsRemoved, rollbackItemId, errorMessage,
+                    PeopleComment.Target.COMMENT.label, null, null);
+        }
     }
 }

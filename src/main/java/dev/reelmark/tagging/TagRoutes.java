@@ -55,18 +55,24 @@ public final class TagRoutes {
     public void register(ApiRouter router) {
         router.schema("SegmentPerson", objectOf("id", type("integer"), "segment_id", type("integer"), "name", type("string"),
                 "created_at", type("string")));
-        router.schema("TagPlanItem", objectOf("file_hash", type("string"), "file_path", type("string"), "file_name", type("string"),
+        ObjectNode planItem = objectOf("file_hash", type("string"), "file_path", type("string"), "file_name", type("string"),
                 "file_type", type("string"), "size_bytes", type("integer"), "modified_at", nullable("string"),
                 "segment_ids", arrayOf(type("integer")), "db_people", strings(), "existing_people", strings(),
                 "result_people", strings(), "tags_to_add", strings(), "tags_to_remove", strings(),
                 "existing_comment", nullable("string"), "result_comment", nullable("string"),
-                "comment_kind", Json.object().put("type", "string").set("enum", Json.MAPPER.valueToTree(List.of("none", "people", "comfyui", "custom"))),
+                "comment_kind", Json.object().put("type", "string").set("enum", Json.MAPPER.valueToTree(List.of("none", "people", "comfyui", "json", "custom"))),
                 "provenance", nullable("object"),
                 "risk_level", Json.object().put("type", "string").set("enum", Json.MAPPER.valueToTree(TagService.RISKS)),
                 "can_update", type("boolean"), "issues", strings(), "warnings", strings(),
                 "conflict_type", Json.object().put("type", "string").set("enum", Json.MAPPER.valueToTree(TagService.CONFLICTS)),
                 "has_changes", type("boolean"), "edited", type("boolean"), "skipped", type("boolean"),
-                "preserve_comment", type("boolean")));
+                "preserve_comment", type("boolean"));
+        // always present in answers; not "required" so clients typed before them still compile
+        alsoOptional(planItem, "item_key", type("string"),
+                "people_target", Json.object().put("type", "string").set("enum", Json.MAPPER.valueToTree(List.of("comment", "mp4_key", "matroska_tag"))),
+                "people_locations", strings(), "existing_people_key", nullable("string"), "result_people_key", nullable("string"),
+                "has_xmp", type("boolean"));
+        router.schema("TagPlanItem", planItem);
         router.schema("TagPlanStatistics", objectOf("total_files", type("integer"), "safe_count", type("integer"),
                 "warning_count", type("integer"), "danger_count", type("integer"), "blocked_count", type("integer"),
                 "total_tags_to_add", type("integer"), "total_tags_to_remove", type("integer"),
@@ -82,12 +88,15 @@ public final class TagRoutes {
                 "success_count", type("integer"), "failure_count", type("integer"), "skipped_count", type("integer"),
                 "error_message", nullable("string"), "user_note", nullable("string"), "started_at", type("string"),
                 "completed_at", nullable("string"), "updated_at", type("string")));
-        router.schema("TagOperationItem", objectOf("id", type("integer"), "operation_id", type("integer"), "seq", type("integer"),
+        ObjectNode opItem = objectOf("id", type("integer"), "operation_id", type("integer"), "seq", type("integer"),
                 "file_hash", type("string"), "file_hash_after", nullable("string"), "file_path", type("string"),
                 "status", type("string"), "previous_comment", nullable("string"), "new_comment", nullable("string"),
                 "tags_added", strings(), "tags_removed", strings(), "rollback_item_id", nullable("integer"),
                 "error_message", nullable("string"), "processed_at", nullable("string"), "has_backup", type("boolean"),
-                "write_path", nullable("string")));
+                "write_path", nullable("string"));
+        alsoOptional(opItem, "people_target", nullable("string"), "previous_people", nullable("string"),
+                "new_people", nullable("string"), "checks", Json.object().set("type", Json.MAPPER.createArrayNode().add("array").add("null")));
+        router.schema("TagOperationItem", opItem);
         ObjectNode opStatus = Json.object().put("type", "object");
         opStatus.putObject("properties").set("operation", ref("TagOperation"));
         ((ObjectNode) opStatus.get("properties")).set("items", arrayOf(ref("TagOperationItem")));
@@ -101,7 +110,7 @@ public final class TagRoutes {
         peopleOrNull.set("items", type("string"));
         router.schema("TagPlanEdit", optionalObjectOf("result_people", peopleOrNull,
                 "skip", type("boolean"), "preserve_comment", nullable("boolean"), "reset", type("boolean")));
-        router.schema("TagWriteRequest", optionalObjectOf("file_hashes", strings(), "all", type("boolean"),
+        router.schema("TagWriteRequest", optionalObjectOf("file_hashes", strings(), "item_keys", strings(), "background", type("boolean"), "all", type("boolean"),
                 "dry_run", type("boolean"), "confirm_danger", type("boolean"), "note", nullable("string"),
                 "project_id", type("integer")));
         router.schema("TagDryRunItem", optionalObjectOf("file_hash", type("string"), "file_path", type("string"),
@@ -199,18 +208,21 @@ public final class TagRoutes {
 
         // ---- write ----
         router.post("/api/metadata/write").tag(TAG).summary("Write the planned tags (background job), or dry-run")
-                .description("Body: `file_hashes` (array) or `all: true` (every ready file), `dry_run`, `confirm_danger` "
-                        + "(required when a chosen file would lose comment text), `note`, `project_id`. A dry run checks access, "
-                        + "disk space, metadata format and size and encoding for each file and writes nothing. Otherwise a "
-                        + "`" + TagWriteJob.KIND + "` job starts; follow it with GET /api/metadata/operations/{id} or the "
-                        + "job's SSE stream (`events_url`). A dry run answers 200 with `dry_run`, `items` and the counts.")
+                .description("Body: `item_keys` (array: exactly these plan items, path + content), `file_hashes` (array: "
+                        + "every planned copy with that content) or `all: true` (every ready file), `dry_run`, `background`, "
+                        + "`confirm_danger` (required when a chosen file would lose comment text), `note`, `project_id`. A dry "
+                        + "run checks access, disk space, metadata format and size, encoding and that the comment and people "
+                        + "key are what the plan read, and writes nothing. Otherwise a `" + TagWriteJob.KIND + "` job starts; "
+                        + "follow it with GET /api/metadata/operations/{id} or the job's SSE stream (`events_url`). A dry run "
+                        + "answers 200 with `dry_run`, `items` and the counts; with `background: true` it is an operation of "
+                        + "type `dry_run` (202, like a write) whose items carry their `checks`, with per-file progress.")
                 .request(ref("TagWriteRequest"))
                 .response(202, ref("TagWriteAnswer")).errors(400, 409)
                 .handle(ctx -> {
                     ObjectNode body = Requests.jsonObject(ctx);
                     for (var it = body.fieldNames(); it.hasNext(); ) {
                         String f = it.next();
-                        if (!Set.of("file_hashes", "all", "dry_run", "confirm_danger", "note", "project_id").contains(f)) {
+                        if (!Set.of("file_hashes", "item_keys", "background", "all", "dry_run", "confirm_danger", "note", "project_id").contains(f)) {
                             throw ApiError.badField(f, "unknown field");
                         }
                     }
@@ -224,12 +236,23 @@ public final class TagRoutes {
                             hashes.add(h.asText());
                         }
                     }
+                    Set<String> keys = null;
+                    if (body.has("item_keys")) {
+                        JsonNode arr = body.get("item_keys");
+                        if (!arr.isArray()) throw ApiError.badField("item_keys", "must be an array of plan item keys");
+                        keys = new LinkedHashSet<>();
+                        for (JsonNode k : arr) {
+                            if (!k.isTextual()) throw ApiError.badField("item_keys", "must be an array of strings");
+                            keys.add(k.asText());
+                        }
+                    }
                     boolean dry = bool(body, "dry_run");
                     JsonNode note = body.get("note");
                     Long project = body.has("project_id") ? Requests.positiveLong("project_id", body.get("project_id").asText()) : null;
                     ObjectNode out = tags.write(new TagService.WriteRequest(hashes, bool(body, "all"), dry,
-                            bool(body, "confirm_danger"), note == null || note.isNull() ? null : note.asText(), project));
-                    ctx.status(dry ? 200 : 202).json(out);
+                            bool(body, "confirm_danger"), note == null || note.isNull() ? null : note.asText(), project, keys,
+                            bool(body, "background")));
+                    ctx.status(dry && !bool(body, "background") ? 200 : 202).json(out);
                 });
         router.get("/api/metadata/operations/{id}").tag(TAG).summary("Status of a write or rollback operation")
                 .description("The operation, every item with its status, and progress. For live updates follow `events_url` "
@@ -251,7 +274,7 @@ public final class TagRoutes {
         router.get("/api/metadata/history").tag(TAG).summary("Operation history")
                 .query("page", "integer", "from 1").query("per_page", "integer", "default 50")
                 .query("start_date", "string", "ISO date or timestamp (inclusive)").query("end_date", "string", "ISO date or timestamp (inclusive)")
-                .query("status", "string", "operation status").query("type", "string", "write or rollback")
+                .query("status", "string", "operation status").query("type", "string", "write, rollback or dry_run")
                 .query("file", "string", "file hash or part of the path").query("person", "string", "a person added or removed")
                 .response(objectOf("items", arrayOf(ref("TagOperation")), "page", type("integer"), "per_page", type("integer"),
                         "total", type("integer"), "total_pages", type("integer")))
@@ -280,8 +303,39 @@ public final class TagRoutes {
                 .description("Checks each written file (exists, backup exists, comment still what Reelmark wrote: otherwise a "
                         + "conflict, never overwritten) and restores the original comments as an operation of its own.")
                 .pathParam("id", "integer", "operation id")
+                .query("background", "boolean", "true: read no file in the request; the job checks each file (conflicts "
+                        + "become items of the rollback operation) with per-file progress")
                 .response(202, ref("TagRollbackAnswer")).errors(400, 404, 409)
-                .handle(ctx -> ctx.status(202).json(tags.rollback(Requests.pathId(ctx, "id"))));
+                .handle(ctx -> {
+                    String bg = ctx.queryParam("background");
+                    if (bg != null && !bg.equals("true") && !bg.equals("false")) throw ApiError.badField("background", "must be true or false");
+                    ctx.status(202).json(tags.rollback(Requests.pathId(ctx, "id"), "true".equals(bg)));
+                });
+        router.post("/api/metadata/plan/reread").tag(TAG).summary("Re-read files for the plan")
+                .description("Forgets what the planner cached for `paths` (an array of file paths; every file when absent or "
+                        + "empty) and reads them again: after an edit the cache could not see. Answers the fresh plan items of "
+                        + "those files.")
+                .request(optionalObjectOf("paths", strings()))
+                .response(objectOf("items", arrayOf(ref("TagPlanItem")))).errors(400)
+                .handle(ctx -> {
+                    ObjectNode body = Requests.jsonObject(ctx, true);
+                    for (var it = body.fieldNames(); it.hasNext(); ) {
+                        String f = it.next();
+                        if (!f.equals("paths")) throw ApiError.badField(f, "unknown field (allowed: paths)");
+                    }
+                    List<String> paths = new java.util.ArrayList<>();
+                    if (body.has("paths")) {
+                        JsonNode arr = body.get("paths");
+                        if (!arr.isArray()) throw ApiError.badField("paths", "must be an array of file paths");
+                        for (JsonNode p : arr) {
+                            if (!p.isTextual()) throw ApiError.badField("paths", "must be an array of strings");
+                            paths.add(p.asText());
+                        }
+                    }
+                    ObjectNode out = Json.object();
+                    out.set("items", Json.MAPPER.valueToTree(tags.reread(paths)));
+                    ctx.json(out);
+                });
         router.post("/api/metadata/backups/cleanup").tag(TAG).summary("Remove old backups")
                 .description("Deletes metadata_history rows older than `retention_days` (default REELMARK_METADATA_BACKUP_RETENTION_DAYS, 90). "
                         + "Operations whose backups are gone can no longer be rolled back.")
@@ -297,6 +351,12 @@ public final class TagRoutes {
                     int removed = tags.cleanupBackups(days);
                     ctx.json(Json.object().put("removed", removed).put("retention_days", days == null ? tags.config().backupRetentionDays() : days));
                 });
+    }
+
+    /** Adds properties to a declared schema without making them required. */
+    private static void alsoOptional(ObjectNode schema, Object... nameSchemaPairs) {
+        ObjectNode props = (ObjectNode) schema.get("properties");
+        for (int i = 0; i < nameSchemaPairs.length; i += 2) props.set((String) nameSchemaPairs[i], (JsonNode) nameSchemaPairs[i + 1]);
     }
 
     private static boolean bool(ObjectNode body, String field) {

@@ -237,14 +237,22 @@ public final class TagService {
 
     // ---- write and dry run ----
 
+    /**
+     * What to write: {@code itemKeys} (a plan item's path + fingerprint identity: exactly those files), or
+     * {@code fileHashes} (every planned file with that content, identical copies included), or {@code all}.
+     */
     public record WriteRequest(Set<String> fileHashes, boolean all, boolean dryRun, boolean confirmDanger, String note,
-                               Long projectId) {
+                               Long projectId, Set<String> itemKeys, boolean background) {
+        public WriteRequest(Set<String> fileHashes, boolean all, boolean dryRun, boolean confirmDanger, String note, Long projectId) {
+            this(fileHashes, all, dryRun, confirmDanger, note, projectId, null, false);
+        }
     }
 
     /** The dry run's answer, or the started operation. */
     public ObjectNode write(WriteRequest req) {
-        if ((req.fileHashes() == null || req.fileHashes().isEmpty()) && !req.all()) {
-            throw ApiError.badField("file_hashes", "list the files to write (or send all: true for every ready file)");
+        boolean byKey = req.itemKeys() != null && !req.itemKeys().isEmpty();
+        if ((req.fileHashes() == null || req.fileHashes().isEmpty()) && !req.all() && !byKey) {
+            throw ApiError.badField("file_hashes", "list the files to write (item_keys or file_hashes, or send all: true for every ready file)");
         }
         TagPlanner.Plan plan = planner.plan(req.projectId());
         Map<String, List<PlanItem>> byHash = new LinkedHashMap<>();
@@ -252,6 +260,14 @@ public final class TagService {
         List<PlanItem> chosen = new ArrayList<>();
         if (req.all()) {
             plan.items().stream().filter(i -> i.canUpdate() && !i.skipped() && i.hasChanges()).forEach(chosen::add);
+        } else if (byKey) {
+            Map<String, PlanItem> byItem = new LinkedHashMap<>();
+            plan.items().forEach(i -> byItem.put(i.itemKey(), i));
+            for (String k : req.itemKeys()) {
+                PlanItem found = byItem.get(k);
+                if (found == null) throw ApiError.badField("item_keys", "no planned file has item key '" + k + "' (the file changed? make a new plan)");
+                chosen.add(found);
+            }
         } else {
             for (String h : req.fileHashes()) {
                 List<PlanItem> found = byHash.get(h);
@@ -267,16 +283,18 @@ public final class TagService {
                     + danger.stream().limit(3).map(PlanItem::fileName).reduce((a, b) -> a + ", " + b).orElse("")
                     + (danger.size() > 3 ? ", ..." : "") + "): confirm with confirm_danger: true, or preserve the comments");
         }
-        if (req.dryRun()) return dryRun(chosen);
-        checkNotBusy(chosen.stream().map(PlanItem::filePath).toList());
+        if (req.dryRun() && !req.background()) return dryRun(chosen);
+        if (!req.dryRun()) checkNotBusy(chosen.stream().map(PlanItem::filePath).toList());
         List<NewItem> items = new ArrayList<>();
         for (PlanItem i : chosen) {
             String why = !i.canUpdate() ? "blocked: " + String.join("; ", i.issues())
                     : i.skipped() ? "skipped in the plan" : !i.hasChanges() ? "nothing to change" : null;
             items.add(new NewItem(i.fileHash(), i.filePath(), why == null ? "pending" : "skipped", i.existingComment(),
-                    i.resultComment(), i.tagsToAdd(), i.tagsToRemove(), null, why));
+                    i.resultComment(), i.tagsToAdd(), i.tagsToRemove(), null, why, i.peopleTarget(), i.existingPeopleKey(),
+                    i.resultPeopleKey()));
         }
-        long opId = store.createOperation("write", null, req.note(), items);
+        // A background dry run is an operation of its own: a job that checks one file at a time, with progress.
+        long opId = store.createOperation(req.dryRun() ? DRY_RUN : "write", null, req.note(), items);
         return started(opId);
     }
 
@@ -319,7 +337,7 @@ public final class TagService {
                         return r;
                     }
                     List<TagWriter.Check> checks = writer.validate(Path.of(i.filePath()), i.existingComment(), i.resultComment(),
-                            config.maxCommentBytes());
+                            config.maxCommentBytes(), isKeyTarget(i.peopleTarget()), i.existingPeopleKey());
                     List<String> errors = new ArrayList<>(i.issues());
                     checks.stream().filter(c -> !c.ok()).forEach(c -> errors.add(c.detail()));
                     r.put("status", errors.isEmpty() ? "ok" : "error");
@@ -476,6 +494,15 @@ public final class TagService {
      * conflict and left alone.
      */
     public ObjectNode rollback(long opId) {
+        return rollback(opId, false);
+    }
+
+    /**
+     * {@link #rollback(long)}; with {@code background} no file is read in the request: the job checks each file (a
+     * comment or key changed since Reelmark wrote it is a conflict item) with per-file progress, and the answer lists
+     * only what the database knows (a missing backup).
+     */
+    public ObjectNode rollback(long opId, boolean background) {
         Operation op = operation(opId);
         if (!op.operationType().equals("write")) throw ApiError.conflict("operation_id", "only write operations can be rolled back");
         if (!isFinal(op.status()) || op.status().equals("rolled_back")) {
@@ -491,16 +518,18 @@ public final class TagService {
             Backup b = store.backupOf(i.id()).orElse(null);
             String fp = i.fileHashAfter() == null ? i.fileHash() : i.fileHashAfter();
             if (b == null) reason = "backup missing (removed by the retention clean-up?)";
-            if (reason == null) {
+            if (reason == null && !background) {
                 List<String> access = TagWriter.accessProblems(path);
                 if (!access.isEmpty()) reason = String.join("; ", access);
             }
-            if (reason == null) {
+            if (reason == null && !background) {
                 TagWriter.LightProbe p = writer.probeLight(path);
                 if (p.error() != null) {
                     reason = p.error();
                 } else if (!Objects.equals(p.comment(), i.newComment())) {
                     reason = "conflict: the comment changed since Reelmark wrote it; left as it is";
+                } else if (isKeyTarget(i.peopleTarget()) && !Objects.equals(p.peopleKey(), i.newPeople())) {
+                    reason = "conflict: the people key changed since Reelmark wrote it; left as it is";
                 } else {
                     try {
                         fp = Fingerprint.of(path);
@@ -512,11 +541,11 @@ public final class TagService {
             if (reason == null) {
                 feasible++;
                 items.add(new NewItem(fp, i.filePath(), "pending", i.newComment(), b.originalComment(), i.tagsRemoved(),
-                        i.tagsAdded(), i.id(), null));
+                        i.tagsAdded(), i.id(), null, i.peopleTarget(), i.newPeople(), i.previousPeople()));
             } else {
                 conflicts.addObject().put("item_id", i.id()).put("file_path", i.filePath()).put("reason", reason);
                 items.add(new NewItem(fp, i.filePath(), "conflict", i.newComment(), b == null ? null : b.originalComment(),
-                        List.of(), List.of(), i.id(), reason));
+                        List.of(), List.of(), i.id(), reason, i.peopleTarget(), i.newPeople(), i.previousPeople()));
             }
         }
         if (items.isEmpty()) throw ApiError.conflict("operation_id", "operation " + opId + " wrote no file, there is nothing to roll back");
@@ -533,6 +562,19 @@ public final class TagService {
         return out;
     }
 
+    static final String DRY_RUN = "dry_run";
+
+    /** The dry-run checks of one operation item (what {@link #dryRun} answers per file). */
+    List<TagWriter.Check> check(OperationItem item) {
+        boolean keyTarget = isKeyTarget(item.peopleTarget());
+        return writer.validate(Path.of(item.filePath()), item.previousComment(), item.newComment(), config.maxCommentBytes(),
+                keyTarget, item.previousPeople());
+    }
+
+    static boolean isKeyTarget(String target) {
+        return target != null && !target.equals(PeopleComment.Target.COMMENT.label);
+    }
+
     // ---- retention ----
 
     /** Removes backups older than {@code days} (null: the configured retention); returns how many. */
@@ -540,6 +582,24 @@ public final class TagService {
         int d = days == null ? config.backupRetentionDays() : days;
         if (d < 0) throw ApiError.badField("retention_days", "must be 0 or more");
         return store.deleteBackupsBefore(Instant.now().minus(Duration.ofDays(d)));
+    }
+
+    /**
+     * The "re-read" action: forgets what the planner read from the given files (all when {@code paths} is empty), so
+     * the next plan reads them again; returns the fresh plan items of those files.
+     */
+    public List<PlanItem> reread(List<String> paths) {
+        if (paths == null || paths.isEmpty()) {
+            store.clearCache();
+            return planner.plan(null).items();
+        }
+        List<String> real = new ArrayList<>();
+        for (String p : paths) {
+            if (p == null || p.isBlank()) throw ApiError.badField("paths", "must not contain empty paths");
+            real.add(Path.of(p).toAbsolutePath().normalize().toString());
+        }
+        store.forget(real);
+        return planner.plan(null).items().stream().filter(i -> real.contains(i.filePath())).toList();
     }
 
     /** Forgets what the planner read from files, so the next plan probes every file again (cold plan). */

@@ -82,9 +82,10 @@ final class TagStore {
 
     Map<String, CacheRow> cache() {
         Map<String, CacheRow> out = new HashMap<>();
-        jdbi.useHandle(h -> h.createQuery("SELECT path, size_bytes, mtime_ms, fingerprint, format_name, comment, probe_error FROM tag_file_cache")
+        jdbi.useHandle(h -> h.createQuery("SELECT path, size_bytes, mtime_ms, fingerprint, format_name, comment, probe_error, "
+                        + "people_key, has_xmp, ctime_ms FROM tag_file_cache")
                 .map((rs, c) -> new CacheRow(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getString(4), rs.getString(5),
-                        rs.getString(6), rs.getString(7)))
+                        rs.getString(6), rs.getString(7), rs.getString(8), rs.getInt(9) == 1, rs.getLong(10)))
                 .forEach(r -> out.put(r.path(), r)));
         return out;
     }
@@ -92,13 +93,16 @@ final class TagStore {
     void saveCache(Collection<CacheRow> rows) {
         if (rows.isEmpty()) return;
         jdbi.useTransaction(h -> {
-            var batch = h.prepareBatch("INSERT INTO tag_file_cache (path, size_bytes, mtime_ms, fingerprint, format_name, comment, probe_error) "
-                    + "VALUES (:path, :size, :mtime, :fp, :format, :comment, :error) ON CONFLICT (path) DO UPDATE SET "
+            var batch = h.prepareBatch("INSERT INTO tag_file_cache (path, size_bytes, mtime_ms, fingerprint, format_name, comment, probe_error, "
+                    + "people_key, has_xmp, ctime_ms) "
+                    + "VALUES (:path, :size, :mtime, :fp, :format, :comment, :error, :people, :xmp, :ctime) ON CONFLICT (path) DO UPDATE SET "
                     + "size_bytes = excluded.size_bytes, mtime_ms = excluded.mtime_ms, fingerprint = excluded.fingerprint, "
-                    + "format_name = excluded.format_name, comment = excluded.comment, probe_error = excluded.probe_error");
+                    + "format_name = excluded.format_name, comment = excluded.comment, probe_error = excluded.probe_error, "
+                    + "people_key = excluded.people_key, has_xmp = excluded.has_xmp, ctime_ms = excluded.ctime_ms");
             for (CacheRow r : rows) {
                 batch.bind("path", r.path()).bind("size", r.sizeBytes()).bind("mtime", r.mtimeMs()).bind("fp", r.fingerprint())
-                        .bind("format", r.formatName()).bind("comment", r.comment()).bind("error", r.probeError()).add();
+                        .bind("format", r.formatName()).bind("comment", r.comment()).bind("error", r.probeError())
+                        .bind("people", r.peopleKey()).bind("xmp", r.hasXmp() ? 1 : 0).bind("ctime", r.ctimeMs()).add();
             }
             batch.execute();
         });
@@ -106,6 +110,15 @@ final class TagStore {
 
     void clearCache() {
         jdbi.useHandle(h -> h.execute("DELETE FROM tag_file_cache"));
+    }
+
+    /** Forgets what was read from these paths (the "re-read" action); returns how many were cached. */
+    int forget(Collection<String> paths) {
+        return jdbi.withHandle(h -> {
+            int n = 0;
+            for (String p : paths) n += h.createUpdate("DELETE FROM tag_file_cache WHERE path = :p").bind("p", p).execute();
+            return n;
+        });
     }
 
     // ---- plan edits ----
@@ -142,20 +155,23 @@ final class TagStore {
     long createOperation(String type, Long rollbackOf, String note, List<NewItem> items) {
         return jdbi.inTransaction(h -> {
             int skipped = (int) items.stream().filter(i -> !i.status().equals("pending")).count();
-            long id = h.createQuery("INSERT INTO tag_operations (operation_type, rollback_of, user_note, file_count, skipped_count) "
-                            + "VALUES (:t, :r, :n, :c, :s) RETURNING id")
-                    .bind("t", type).bind("r", rollbackOf).bind("n", note).bind("c", items.size()).bind("s", skipped)
+            boolean dry = type.equals(TagService.DRY_RUN);
+            long id = h.createQuery("INSERT INTO tag_operations (operation_type, rollback_of, user_note, file_count, skipped_count, dry_run) "
+                            + "VALUES (:t, :r, :n, :c, :s, :d) RETURNING id")
+                    .bind("t", dry ? "write" : type).bind("d", dry ? 1 : 0).bind("r", rollbackOf).bind("n", note).bind("c", items.size()).bind("s", skipped)
                     .mapTo(Long.class).one();
             var batch = h.prepareBatch("INSERT INTO tag_operation_items (operation_id, seq, file_hash, file_path, status, "
-                    + "previous_comment, new_comment, tags_added, tags_removed, rollback_item_id, error_message, processed_at) "
-                    + "VALUES (:op, :seq, :hash, :path, :status, :prev, :new, :added, :removed, :rb, :err, :at)");
+                    + "previous_comment, new_comment, tags_added, tags_removed, rollback_item_id, error_message, processed_at, "
+                    + "people_target, previous_people, new_people) "
+                    + "VALUES (:op, :seq, :hash, :path, :status, :prev, :new, :added, :removed, :rb, :err, :at, :pt, :pp, :np)");
             int seq = 0;
             for (NewItem i : items) {
                 batch.bind("op", id).bind("seq", seq++).bind("hash", i.fileHash()).bind("path", i.filePath())
                         .bind("status", i.status()).bind("prev", i.previousComment()).bind("new", i.newComment())
                         .bind("added", Json.write(i.tagsAdded())).bind("removed", Json.write(i.tagsRemoved()))
                         .bind("rb", i.rollbackItemId()).bind("err", i.errorMessage())
-                        .bind("at", i.status().equals("pending") ? null : Timestamps.now()).add();
+                        .bind("at", i.status().equals("pending") ? null : Timestamps.now())
+                        .bind("pt", i.peopleTarget()).bind("pp", i.previousPeople()).bind("np", i.newPeople()).add();
             }
             if (!items.isEmpty()) batch.execute();
             return id;
@@ -212,9 +228,12 @@ final class TagStore {
             where.append(" AND o.status = :status");
             binds.put("status", f.status());
         }
+        // dry runs wrote nothing: listed only when asked for (type=dry_run)
+        if (f.type() == null) where.append(" AND o.dry_run = 0");
         if (f.type() != null) {
-            where.append(" AND o.operation_type = :type");
-            binds.put("type", f.type());
+            boolean dry = f.type().equals(TagService.DRY_RUN);
+            where.append(" AND o.operation_type = :type AND o.dry_run = ").append(dry ? 1 : 0);
+            binds.put("type", dry ? "write" : f.type());
         }
         if (f.file() != null) {
             where.append(" AND EXISTS (SELECT 1 FROM tag_operation_items i WHERE i.operation_id = o.id AND "
@@ -225,7 +244,8 @@ final class TagStore {
         if (f.person() != null) {
             where.append(" AND EXISTS (SELECT 1 FROM tag_operation_items i WHERE i.operation_id = o.id AND "
                     + "(LOWER(CAST(i.tags_added AS TEXT)) LIKE :person OR LOWER(CAST(i.tags_removed AS TEXT)) LIKE :person "
-                    + "OR LOWER(i.new_comment) LIKE :personline))");
+                    + "OR LOWER(i.new_comment) LIKE :personline OR LOWER(i.new_people) LIKE :personkey))");
+            binds.put("personkey", "%" + f.person().toLowerCase() + "%");
             String json = Json.write(f.person().toLowerCase());
             binds.put("person", "%" + json + "%");
             binds.put("personline", "%people:%" + f.person().toLowerCase() + "%");
@@ -242,7 +262,8 @@ final class TagStore {
     }
 
     private static Operation operation(ResultSet rs) throws SQLException {
-        return new Operation(rs.getLong("id"), rs.getString("operation_type"), rs.getString("status"), longOrNull(rs, "job_id"),
+        String type = rs.getInt("dry_run") == 1 ? TagService.DRY_RUN : rs.getString("operation_type");
+        return new Operation(rs.getLong("id"), type, rs.getString("status"), longOrNull(rs, "job_id"),
                 longOrNull(rs, "rollback_of"), rs.getInt("file_count"), rs.getInt("success_count"), rs.getInt("failure_count"),
                 rs.getInt("skipped_count"), rs.getString("error_message"), rs.getString("user_note"),
                 Timestamps.read(rs, "started_at"), Timestamps.read(rs, "completed_at"), Timestamps.read(rs, "updated_at"));
@@ -252,7 +273,8 @@ final class TagStore {
     Map<String, Long> busyPaths() {
         Map<String, Long> out = new HashMap<>();
         jdbi.useHandle(h -> h.createQuery("SELECT i.file_path, i.operation_id FROM tag_operation_items i JOIN tag_operations o "
-                        + "ON o.id = i.operation_id WHERE i.status IN ('pending', 'writing') AND o.status IN ('pending', 'in_progress', 'paused')")
+                        + "ON o.id = i.operation_id WHERE i.status IN ('pending', 'writing') AND o.status IN ('pending', 'in_progress', 'paused') "
+                        + "AND o.dry_run = 0")
                 .map((rs, c) -> {
                     out.put(rs.getString(1), rs.getLong(2));
                     return null;
@@ -279,7 +301,29 @@ final class TagStore {
                 rs.getString("file_hash_after"), rs.getString("file_path"), rs.getString("status"),
                 rs.getString("previous_comment"), rs.getString("new_comment"), strings(rs.getString("tags_added")),
                 strings(rs.getString("tags_removed")), longOrNull(rs, "rollback_item_id"), rs.getString("error_message"),
-                Timestamps.read(rs, "processed_at"), rs.getLong("backups") > 0, rs.getString("write_path"));
+                Timestamps.read(rs, "processed_at"), rs.getLong("backups") > 0, rs.getString("write_path"),
+                rs.getString("people_target"), rs.getString("previous_people"), rs.getString("new_people"),
+                checks(rs.getString("checks")));
+    }
+
+    private static final TypeReference<List<TagWriter.Check>> CHECKS = new TypeReference<>() {
+    };
+
+    private static List<TagWriter.Check> checks(String json) {
+        if (json == null) return null;
+        try {
+            return Json.MAPPER.readValue(json, CHECKS);
+        } catch (Exception e) {
+            throw new IllegalStateException("not a JSON array of checks: " + json, e);
+        }
+    }
+
+    /** The outcome of one dry-run item: ok (success) or failed, with its checks. */
+    void finishCheck(long itemId, boolean ok, String error, List<TagWriter.Check> checks) {
+        jdbi.useHandle(h -> h.createUpdate("UPDATE tag_operation_items SET status = :s, error_message = :e, checks = :c, "
+                        + "processed_at = :now WHERE id = :i")
+                .bind("s", ok ? "success" : "failed").bind("e", error).bind("c", Json.write(checks))
+                .bind("now", Timestamps.now()).bind("i", itemId).execute());
     }
 
     /** Saves the backup (once per item) and marks the item as being written, in one transaction. */

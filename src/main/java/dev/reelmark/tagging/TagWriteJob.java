@@ -54,10 +54,12 @@ public final class TagWriteJob implements JobHandler {
         TagStore store = service.store();
         store.setStatus(opId, "in_progress", false, null);
         List<OperationItem> items = store.items(opId);
-        // A crash can leave a temp file beside an original; it is never the only copy, so it can go.
-        for (OperationItem i : items) TagWriter.deleteQuietly(TagWriter.tempFor(Path.of(i.filePath())));
-        // An in-place write a crash cut short is rolled back from its journal before anything else reads the file.
+        boolean dryRun = store.operation(opId).map(o -> o.operationType().equals(TagService.DRY_RUN)).orElse(false);
+        // An in-place write a crash cut short is rolled back from its journal (a copy into a hard-linked file is
+        // finished from its verified temp) before anything else reads the file.
         for (OperationItem i : items) if (i.status().equals("writing")) Mp4InPlace.recover(Path.of(i.filePath()));
+        // Any other temp file a crash left beside an original is never the only copy, so it can go.
+        for (OperationItem i : items) TagWriter.deleteQuietly(TagWriter.tempFor(Path.of(i.filePath())));
         ctx.total(items.size());
         int start = ctx.state().path("next").asInt(0);
         try {
@@ -66,7 +68,8 @@ public final class TagWriteJob implements JobHandler {
                 OperationItem item = store.item(items.get(n).id()).orElseThrow();
                 if (item.status().equals("pending") || item.status().equals("writing")) {
                     ctx.progress(n, Path.of(item.filePath()).getFileName().toString());
-                    process(store, item);
+                    if (dryRun) check(store, item);
+                    else process(store, item);
                 }
                 ctx.progress(n + 1, Path.of(item.filePath()).getFileName().toString());
                 ctx.checkpoint(Json.object().put("next", n + 1));
@@ -96,6 +99,19 @@ public final class TagWriteJob implements JobHandler {
                 .put("failed", op.failureCount()).put("skipped", op.skippedCount()));
     }
 
+    /** A dry-run item: every check a write would make, nothing written. */
+    private void check(TagStore store, OperationItem item) {
+        try {
+            List<TagWriter.Check> checks = service.check(item);
+            List<String> errors = checks.stream().filter(c -> !c.ok()).map(TagWriter.Check::detail).toList();
+            store.finishCheck(item.id(), errors.isEmpty(), errors.isEmpty() ? null : String.join("; ", errors), checks);
+        } catch (JobInterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            store.finishItem(item.id(), "failed", e.getMessage() == null ? e.toString() : e.getMessage(), null);
+        }
+    }
+
     private void process(TagStore store, OperationItem item) {
         TagWriter writer = service.writer();
         Path path = Path.of(item.filePath());
@@ -103,8 +119,12 @@ public final class TagWriteJob implements JobHandler {
             if (item.status().equals("writing")) {
                 Mp4InPlace.recover(path); // an in-place write cut short is rolled back first
                 TagWriter.LightProbe p = writer.probeLight(path);
-                if (p.error() == null && Objects.equals(p.comment(), item.newComment())
-                        && !Objects.equals(p.comment(), item.previousComment())) {
+                boolean keyTarget = TagService.isKeyTarget(item.peopleTarget());
+                boolean newState = Objects.equals(p.comment(), item.newComment())
+                        && (!keyTarget || Objects.equals(p.peopleKey(), item.newPeople()));
+                boolean oldState = Objects.equals(p.comment(), item.previousComment())
+                        && (!keyTarget || Objects.equals(p.peopleKey(), item.previousPeople()));
+                if (p.error() == null && newState && !oldState) {
                     store.finishItem(item.id(), "success", null, Fingerprint.of(path));
                     return;
                 }
@@ -117,12 +137,22 @@ public final class TagWriteJob implements JobHandler {
             String probe = writer.probeFull(path);
             String current = TagWriter.commentOfProbe(probe);
             if (!Objects.equals(current, item.previousComment())) {
-                store.finishItem(item.id(), "conflict", "the comment changed since the plan was made; nothing was written "
+                store.finishItem(item.id(), "conflict", item.rollbackItemId() != null
+                        ? "conflict: the comment changed since Reelmark wrote it; left as it is"
+                        : "the comment changed since the plan was made; nothing was written (make a new plan)", null);
+                return;
+            }
+            boolean keyTarget = TagService.isKeyTarget(item.peopleTarget());
+            if (keyTarget && !Objects.equals(TagWriter.peopleKeyOfProbe(probe), item.previousPeople())) {
+                store.finishItem(item.id(), "conflict", "the people key changed since the plan was made; nothing was written "
                         + "(make a new plan)", null);
                 return;
             }
             store.backupAndMarkWriting(item.id(), item.fileHash(), current, probe);
-            TagWriter.WriteResult r = writer.rewrite(path, probe, item.newComment());
+            TagWriter.People people = keyTarget
+                    ? new TagWriter.People(PeopleComment.Target.of(item.peopleTarget()), item.newPeople(), PeopleComment.keyPeople(item.newPeople()))
+                    : TagWriter.People.inComment(item.newComment());
+            TagWriter.WriteResult r = writer.rewrite(path, probe, item.newComment(), people);
             store.finishItem(item.id(), "success", null, r.fingerprintAfter(), r.writePath());
             if (item.rollbackItemId() == null) store.deleteEdit(item.fileHash());
         } catch (JobInterruptedException e) {

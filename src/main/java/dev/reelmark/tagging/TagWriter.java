@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.reelmark.http.Json;
 import dev.reelmark.media.FfmpegTools;
 import dev.reelmark.media.MediaInput;
+import dev.reelmark.media.Mp4Boxes;
 import dev.reelmark.media.ProcessRunner;
 
 import java.io.IOException;
@@ -43,6 +44,8 @@ public final class TagWriter {
     /** Tags the muxer generates itself; copying them would turn them into bogus custom tags. */
     static final Set<String> MUXER_OWNED = Set.of("major_brand", "minor_version", "compatible_brands", "encoder");
     static final String TEMP_MARK = ".reelmark-tmp.";
+    /** The Matroska global tag the people go to when the comment is JSON (mkvinfo and ffprobe show it). */
+    public static final String MKV_PEOPLE_TAG = "PEOPLE";
 
     private final Supplier<FfmpegTools> tools;
     private final Duration timeout;
@@ -70,7 +73,11 @@ public final class TagWriter {
         }
     }
 
-    public record LightProbe(String formatName, String comment, String error) {
+    /** What the planner reads of a file: format, comment, the people's own key (mdta or Matroska tag) and whether it holds XMP. */
+    public record LightProbe(String formatName, String comment, String error, String peopleKey, boolean hasXmp) {
+        public LightProbe(String formatName, String comment, String error) {
+            this(formatName, comment, error, null, false);
+        }
     }
 
     /** How the file was written: {@code in_place}, {@code moov_rewritten}, {@code shifted} or {@code remux} (ffmpeg). */
@@ -136,7 +143,7 @@ public final class TagWriter {
         if (!r.ok()) return new LightProbe(null, null, "unreadable: ffprobe cannot read it (" + firstLine(r.stderrTail(3)) + ")");
         try {
             JsonNode format = Json.MAPPER.readTree(r.stdoutText()).path("format");
-            return new LightProbe(format.path("format_name").asText(null), commentOf(format), null);
+            return new LightProbe(format.path("format_name").asText(null), commentOf(format), null, peopleKeyOf(format), false);
         } catch (IOException e) {
             return new LightProbe(null, null, "unreadable: ffprobe printed unparseable JSON");
         }
@@ -159,6 +166,18 @@ public final class TagWriter {
             if (e.getKey().equalsIgnoreCase("comment")) return e.getValue().asText();
         }
         return null;
+    }
+
+    /** The people's own key of a format node: the mdta key {@code com.reelmark.people} or the Matroska tag PEOPLE, or null. */
+    static String peopleKeyOf(JsonNode format) {
+        for (Map.Entry<String, JsonNode> e : format.path("tags").properties()) {
+            if (e.getKey().equalsIgnoreCase(Mp4Boxes.PEOPLE_KEY) || e.getKey().equalsIgnoreCase(MKV_PEOPLE_TAG)) return e.getValue().asText();
+        }
+        return null;
+    }
+
+    public static String peopleKeyOfProbe(String probeJson) {
+        return peopleKeyOf(Json.parse(probeJson).path("format"));
     }
 
     public static String commentOfProbe(String probeJson) {
@@ -184,6 +203,12 @@ public final class TagWriter {
 
     /** Everything a write would check, writing nothing (the dry run). */
     public List<Check> validate(Path file, String expectedCurrent, String newComment, int maxBytes) {
+        return validate(file, expectedCurrent, newComment, maxBytes, false, null);
+    }
+
+    /** {@link #validate}, also checking the people key is what the plan read when {@code keyTarget}. */
+    public List<Check> validate(Path file, String expectedCurrent, String newComment, int maxBytes, boolean keyTarget,
+                                String expectedKey) {
         List<Check> checks = new ArrayList<>();
         List<String> access = accessProblems(file);
         checks.add(new Check("access", access.isEmpty(), access.isEmpty() ? "readable and writable" : String.join("; ", access)));
@@ -214,6 +239,11 @@ public final class TagWriter {
         boolean same = Objects.equals(current, expectedCurrent);
         checks.add(new Check("comment_unchanged", same, same ? "the comment is what the plan read"
                 : "the file's comment changed since the plan was made"));
+        if (keyTarget) {
+            boolean keySame = Objects.equals(peopleKeyOf(root.path("format")), expectedKey);
+            checks.add(new Check("people_key_unchanged", keySame, keySame ? "the people key is what the plan read"
+                    : "the file's people key changed since the plan was made"));
+        }
         String problem = commentProblem(newComment, maxBytes);
         boolean sizeOk = problem == null || !problem.startsWith("metadata too large");
         checks.add(new Check("metadata_size", sizeOk, sizeOk ? (newComment == null ? 0 : newComment.getBytes(StandardCharsets.UTF_8).length)
@@ -245,6 +275,30 @@ public final class TagWriter {
      * untouched unless this returns.
      */
     public WriteResult rewrite(Path file, String probeJson, String newComment) {
+        return rewrite(file, probeJson, newComment, People.inComment(newComment));
+    }
+
+    /**
+     * Where the people go besides (or instead of) the comment: the people key's new value when {@code target} is a key
+     * (null removes it), and the people for XMP's PersonInImage in files that hold XMP.
+     */
+    public record People(PeopleComment.Target target, String keyValue, List<String> people) {
+        public static People inComment(String comment) {
+            return new People(PeopleComment.Target.COMMENT, null, PeopleComment.parse(comment).people());
+        }
+
+        /** The tag name ffmpeg and ffprobe use for the key in this container, or null for the comment target. */
+        String tagName() {
+            return switch (target) {
+                case MP4_KEY -> Mp4Boxes.PEOPLE_KEY;
+                case MATROSKA_TAG -> MKV_PEOPLE_TAG;
+                case COMMENT -> null;
+            };
+        }
+    }
+
+    /** Rewrites {@code file} with {@code newComment} and the people where {@code people} says. */
+    public WriteResult rewrite(Path file, String probeJson, String newComment, People people) {
         long start = System.nanoTime();
         Path abs = file.toAbsolutePath().normalize();
         List<String> problems = accessProblems(abs);
@@ -264,9 +318,26 @@ public final class TagWriter {
             if (!MOV_STANDARD_TAGS.contains(key)) custom = true;
         }
         if (newComment != null) tags.put("comment", newComment);
+        String keyTag = people.tagName();
+        if (keyTag != null) {
+            tags.keySet().removeIf(k -> k.equalsIgnoreCase(keyTag));
+            if (people.keyValue() != null) {
+                tags.put(keyTag, people.keyValue());
+                if (!MOV_STANDARD_TAGS.contains(keyTag)) custom = true;
+            }
+        }
         if (inPlace && !muxer.equals("matroska")) {
-            WriteResult done = Mp4InPlace.write(this, abs, before, newComment, tags, start);
+            WriteResult done = Mp4InPlace.write(this, abs, before, newComment, tags, start, people);
             if (done != null) return done;
+        }
+        // In MP4 the key is added to ffmpeg's output by the box writer: asking ffmpeg for it (use_metadata_tags)
+        // would turn every tag, the comment included, into mdta keys that iTunes-style readers (mutagen) do not see.
+        boolean keyAfter = !muxer.equals("matroska") && people.target() == PeopleComment.Target.MP4_KEY;
+        Map<String, String> ffTags = new LinkedHashMap<>(tags);
+        boolean ffCustom = custom;
+        if (keyAfter) {
+            ffTags.keySet().removeIf(k -> k.equalsIgnoreCase(Mp4Boxes.PEOPLE_KEY));
+            ffCustom = ffTags.keySet().stream().anyMatch(k -> !MOV_STANDARD_TAGS.contains(k.toLowerCase(Locale.ROOT)));
         }
         Path temp = tempFor(abs);
         Path meta = null;
@@ -276,7 +347,7 @@ public final class TagWriter {
             if (free < size + (1 << 20)) throw new TagWriteException("not enough disk space: " + free + " bytes free, the copy needs " + size);
             Files.deleteIfExists(temp);
             StringBuilder ff = new StringBuilder(";FFMETADATA1\n");
-            tags.forEach((k, v) -> ff.append(PeopleComment.escapeFfmetadata(k)).append('=')
+            ffTags.forEach((k, v) -> ff.append(PeopleComment.escapeFfmetadata(k)).append('=')
                     .append(PeopleComment.escapeFfmetadata(v)).append('\n'));
             meta = Files.createTempFile("reelmark-ffmetadata-", ".txt");
             Files.writeString(meta, ff, StandardCharsets.UTF_8);
@@ -285,31 +356,24 @@ public final class TagWriter {
             args.addAll(MediaInput.ffmpegInput(abs));
             args.addAll(List.of("-f", "ffmetadata", "-i", meta.toString(),
                     "-map", "0", "-map_metadata", "1", "-map_chapters", "0", "-c", "copy", "-copy_unknown"));
-            if (!muxer.equals("matroska") && custom) args.addAll(List.of("-movflags", "+use_metadata_tags"));
+            if (!muxer.equals("matroska") && ffCustom) args.addAll(List.of("-movflags", "+use_metadata_tags"));
             args.addAll(List.of("-f", muxer, temp.toString()));
             ProcessRunner.Result r = tools.get().runFfmpeg(args, timeout);
             if (!r.ok()) throw new TagWriteException("ffmpeg could not rewrite " + abs.getFileName() + ": " + firstLine(r.stderrTail(4)));
 
+            if (keyAfter) Mp4InPlace.setKey(temp, people.keyValue());
+            if (!muxer.equals("matroska")) Mp4Boxes.carryXmp(abs, temp, people.people());
             String after = probeFull(temp);
             verify(before, Json.parse(after), newComment, tags);
+            verifyPeopleKey(Json.parse(after), keyTag, people.keyValue());
 
             try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
                 ch.force(true);
             }
             try {
-                Files.setPosixFilePermissions(temp, Files.getPosixFilePermissions(abs));
-            } catch (UnsupportedOperationException ignored) {
-                // not a POSIX file system
-            }
-            try {
-                Files.move(temp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                Mp4Boxes.install(temp, abs);
             } catch (AtomicMoveNotSupportedException e) {
                 throw new TagWriteException("the file system cannot replace " + abs + " atomically; nothing was changed");
-            }
-            try (FileChannel dir = FileChannel.open(abs.getParent(), StandardOpenOption.READ)) {
-                dir.force(true);
-            } catch (IOException ignored) {
-                // some file systems cannot sync a directory; the rename itself is atomic
             }
             return new WriteResult(Fingerprint.of(abs), commentOfProbe(after), (System.nanoTime() - start) / 1_000_000, REMUX);
         } catch (IOException e) {
@@ -351,6 +415,16 @@ public final class TagWriter {
             if (!key.equals("comment") && !Objects.equals(afterTags.get(key), v)) bad.add("tag " + k + " was not kept");
         });
         if (!bad.isEmpty()) throw new TagWriteException("verification failed, original kept: " + String.join("; ", bad));
+    }
+
+    /** The people key reads back as written (or is absent when it was removed). */
+    static void verifyPeopleKey(JsonNode after, String keyTag, String expected) {
+        if (keyTag == null) return;
+        String got = peopleKeyOf(after.path("format"));
+        if (!Objects.equals(got, expected)) {
+            throw new TagWriteException("verification failed, original kept: the people key " + keyTag + " read back is "
+                    + (got == null ? "missing" : "'" + got + "'"));
+        }
     }
 
     static void deleteQuietly(Path p) {

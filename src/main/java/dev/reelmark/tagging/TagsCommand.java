@@ -33,7 +33,7 @@ import java.util.concurrent.Callable;
 @Command(name = "tags", description = "Write the people of each video into its comment tag: plan, write, history, rollback.",
         mixinStandardHelpOptions = true, version = "reelmark " + Reelmark.VERSION,
         subcommands = {TagsCommand.PlanCmd.class, TagsCommand.WriteCmd.class, TagsCommand.HistoryCmd.class,
-                TagsCommand.RollbackCmd.class, TagsCommand.CleanupCmd.class})
+                TagsCommand.RollbackCmd.class, TagsCommand.CleanupCmd.class, TagsCommand.RereadCmd.class})
 public final class TagsCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -53,6 +53,10 @@ public final class TagsCommand implements Callable<Integer> {
 
         PrintWriter out() {
             return spec.commandLine().getOut();
+        }
+
+        PrintWriter err() {
+            return spec.commandLine().getErr();
         }
 
         /** Runs the operation's job in this process and waits for it. */
@@ -99,6 +103,7 @@ public final class TagsCommand implements Callable<Integer> {
                     out().printf("%-8s %-34s %s%n", i.riskLevel(), i.fileHash(), i.filePath());
                     if (!i.tagsToAdd().isEmpty()) out().println("         + " + String.join(", ", i.tagsToAdd()));
                     if (!i.tagsToRemove().isEmpty()) out().println("         - " + String.join(", ", i.tagsToRemove()));
+                    out().println("         item " + i.itemKey() + "; people go to " + String.join(" + ", i.peopleLocations()));
                     if (i.provenance() != null) out().println("         provenance: " + i.provenance());
                     for (String s : i.issues()) out().println("         blocked: " + s);
                     for (String s : i.warnings()) out().println("         warning: " + s);
@@ -121,20 +126,24 @@ public final class TagsCommand implements Callable<Integer> {
         @Option(names = "--confirm-danger", description = "Allow replacing comment text") boolean confirm;
         @Option(names = "--note", description = "A note kept with the operation") String note;
         @Option(names = "--project", description = "Only this project's segments") Long project;
+        @Option(names = "--item", paramLabel = "ITEM_KEY", description = "Only this plan item (its item_key: path + content; "
+                + "identical copies are separate items)") List<String> items;
 
         @Override
         public Integer call() throws Exception {
             try (Reelmark app = Reelmark.open(options.config(0))) {
+                // a dry run is a job too (per-file progress), run here like a write
                 ObjectNode r = app.tagging().write(new TagService.WriteRequest(hashes == null ? null : new LinkedHashSet<>(hashes),
-                        all, dryRun, confirm, note, project));
+                        all, dryRun, confirm, note, project, items == null ? null : new LinkedHashSet<>(items), dryRun));
                 if (dryRun) {
-                    for (JsonNode i : r.get("items")) {
-                        out().printf("%-8s %s%s%n", i.get("status").asText(), i.get("file_path").asText(),
-                                i.has("errors") && i.get("errors").size() > 0 ? "  " + i.get("errors") : "");
+                    Operation op = runHere(app, r.get("operation_id").asLong());
+                    for (OperationItem i : app.tagging().items(op.id())) {
+                        String status = i.status().equals("success") ? "ok" : i.status().equals("failed") ? "error" : i.status();
+                        out().printf("%-8s %s%s%n", status, i.filePath(), i.errorMessage() == null ? "" : "  [" + i.errorMessage() + "]");
                     }
-                    out().printf("dry run: %d ok, %d with errors, %d skipped; nothing was written%n", r.get("ok_count").asInt(),
-                            r.get("error_count").asInt(), r.get("skipped_count").asInt());
-                    return r.get("error_count").asInt() == 0 ? 0 : 1;
+                    out().printf("dry run: %d ok, %d with errors, %d skipped; nothing was written%n", op.successCount(),
+                            op.failureCount(), op.skippedCount());
+                    return op.failureCount() == 0 ? 0 : 1;
                 }
                 Operation op = runHere(app, r.get("operation_id").asLong());
                 printOperation(app, op);
@@ -163,7 +172,13 @@ public final class TagsCommand implements Callable<Integer> {
                     }
                     return 0;
                 }
-                Instant start = since == null ? null : dev.reelmark.db.Timestamps.parse(since);
+                Instant start;
+                try {
+                    start = since == null ? null : since(since);
+                } catch (java.time.format.DateTimeParseException e) {
+                    err().println("--since: '" + since + "' is not a date (2026-12-01) or an ISO timestamp (2026-12-01T10:00:00Z)");
+                    return 2;
+                }
                 ObjectNode page = app.tagging().history(new TagService.HistoryQuery(start, null, status, null, file, person, 1, 500));
                 if (json) {
                     out().println(Json.PRETTY.writeValueAsString(page));
@@ -187,7 +202,7 @@ public final class TagsCommand implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
             try (Reelmark app = Reelmark.open(options.config(0))) {
-                ObjectNode r = app.tagging().rollback(id);
+                ObjectNode r = app.tagging().rollback(id, true);
                 for (JsonNode c : r.get("conflicts")) out().println("conflict " + c.get("file_path").asText() + ": " + c.get("reason").asText());
                 if (r.get("feasible").asInt() == 0) {
                     out().println("nothing could be rolled back");
@@ -196,6 +211,25 @@ public final class TagsCommand implements Callable<Integer> {
                 Operation op = runHere(app, r.get("operation_id").asLong());
                 printOperation(app, op);
                 return op.failureCount() == 0 ? 0 : 1;
+            }
+        }
+    }
+
+    @Command(name = "reread", description = "Forget what the plan cached for these files (all when none is named) and read them again.")
+    static final class RereadCmd extends Sub {
+        @Parameters(arity = "0..*", paramLabel = "FILE") List<String> paths;
+
+        @Override
+        public Integer call() {
+            try (Reelmark app = Reelmark.open(options.config(0))) {
+                List<dev.reelmark.tagging.TagRecords.PlanItem> items = app.tagging().reread(paths == null ? List.of() : paths);
+                for (var i : items) {
+                    out().printf("%-8s %s  comment: %s  people: %s%n", i.riskLevel(), i.filePath(),
+                            i.existingComment() == null ? "-" : PeopleComment.shorten(i.existingComment()),
+                            String.join(", ", i.existingPeople()));
+                }
+                out().println(items.size() + " file(s) read again");
+                return 0;
             }
         }
     }
@@ -211,6 +245,13 @@ public final class TagsCommand implements Callable<Integer> {
                 return 0;
             }
         }
+    }
+
+    /** A date (midnight UTC) or an ISO timestamp. */
+    static Instant since(String text) {
+        String t = text.trim();
+        if (t.matches("\\d{4}-\\d{2}-\\d{2}")) return java.time.LocalDate.parse(t).atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
+        return dev.reelmark.db.Timestamps.parse(t);
     }
 
     static List<String> csv(String s) {

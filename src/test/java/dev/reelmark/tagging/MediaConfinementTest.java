@@ -16,7 +16,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Media roots are checked on real paths: a symbolic link inside the data directory that points outside is refused
- * for reads (probe, thumbnail) and for tag writes, a link to a file inside is read but never written through, and
+ * for reads (probe, thumbnail) and for tag writes, a link to a file inside is read and tagged in its target (the link
+ * stays a link), and
  * a playlist saved under a video's name cannot make ffprobe open files it lists.
  */
 class MediaConfinementTest {
@@ -51,9 +52,10 @@ class MediaConfinementTest {
             JsonNode plan = h.http.get("/api/metadata/plan").json();
             Map<String, JsonNode> items = TagApiTest.byName(plan);
             assertThat(items.get("out.mp4").get("issues").toString()).contains("outside the media roots");
-            // ... but never written through: the tag write would replace the link or rewrite its target.
-            assertThat(items.get("in.mp4").get("issues").toString()).contains("symbolic link");
-            assertThat(items.get("real.mp4")).isNull(); // no segment names it directly
+            // ... and tagged in its target: the plan names the real file, the link is never replaced.
+            assertThat(items.get("in.mp4")).isNull();
+            assertThat(items.get("real.mp4").get("file_path").asText()).isEqualTo(real.toRealPath().toString());
+            assertThat(items.get("real.mp4").get("can_update").asBoolean()).isTrue();
 
             var write = h.http.post("/api/metadata/write", "{\"all\": true}");
             if (write.status() == 202) {
@@ -62,7 +64,8 @@ class MediaConfinementTest {
             assertThat(TagFixtures.sha(secret)).isEqualTo(secretSha);
             assertThat(Files.isSymbolicLink(data.resolve("v/out.mp4"))).isTrue();
             assertThat(Files.isSymbolicLink(data.resolve("v/in.mp4"))).isTrue();
-            assertThat(TagFixtures.ffprobeComment(real)).isNull();
+            assertThat(TagFixtures.ffprobeComment(real)).isEqualTo("People: Alice");
+            assertThat(TagFixtures.ffprobeComment(data.resolve("v/in.mp4"))).isEqualTo("People: Alice");
 
             // A sidecar export with the media packs the file behind the inside link, never the outside file's bytes.
             long template = h.http.get("/api/sidecar-templates").json().get("items").get(0).get("id").asLong();

@@ -21,7 +21,11 @@ class PeopleCommentTest {
         assertThat(comfy.kind()).isEqualTo(PeopleComment.Kind.COMFYUI);
         assertThat(comfy.people()).containsExactly("Ann");
         assertThat(comfy.rest()).isEqualTo(TagFixtures.COMFY);
-        assertThat(PeopleComment.parse("{\"other\": 1}").kind()).isEqualTo(PeopleComment.Kind.CUSTOM);
+        // any JSON is kept byte-identical (its people go to their own key); text that merely starts with { is not JSON
+        assertThat(PeopleComment.parse("{\"other\": 1}").kind()).isEqualTo(PeopleComment.Kind.JSON);
+        assertThat(PeopleComment.parse("[1, 2]").kind()).isEqualTo(PeopleComment.Kind.JSON);
+        assertThat(PeopleComment.parse("{\"a\": 1} and more").kind()).isEqualTo(PeopleComment.Kind.CUSTOM);
+        assertThat(PeopleComment.parse("{not json}").kind()).isEqualTo(PeopleComment.Kind.CUSTOM);
     }
 
     @Test

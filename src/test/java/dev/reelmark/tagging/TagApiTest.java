@@ -102,6 +102,8 @@ class TagApiTest {
             JsonNode stats = plan.get("statistics");
             assertThat(stats.get("total_files").asInt()).isEqualTo(10);
             assertThat(stats.get("blocked_count").asInt()).isEqualTo(6);
+            // the ComfyUI file is a warning: its JSON comment is kept byte-identical, its people go to a key of their own
+            // (which players do not show as the comment)
             assertThat(stats.get("safe_count").asInt()).isEqualTo(2);
             assertThat(stats.get("warning_count").asInt()).isEqualTo(1);
             assertThat(stats.get("danger_count").asInt()).isEqualTo(1);
@@ -126,8 +128,13 @@ class TagApiTest {
             assertThat(items.get("b.mkv").get("provenance").isNull()).isTrue();
             assertThat(items.get("d.mp4").get("provenance").isNull()).isTrue();
             assertThat(ic.get("risk_level").asText()).isEqualTo("warning");
+            assertThat(ic.get("warnings").toString()).contains("keeps ComfyUI's prompt/workflow JSON byte-identical");
             assertThat(ic.get("preserve_comment").asBoolean()).isTrue();
-            assertThat(ic.get("result_comment").asText()).isEqualTo(TagFixtures.COMFY + "\nPeople: Alice");
+            assertThat(ic.get("result_comment").asText()).isEqualTo(TagFixtures.COMFY);
+            assertThat(ic.get("people_target").asText()).isEqualTo("mp4_key");
+            assertThat(ic.get("result_people_key").asText()).isEqualTo("Alice");
+            assertThat(ia.get("people_target").asText()).isEqualTo("comment");
+            assertThat(items.get("b.mkv").get("people_locations").toString()).isEqualTo("[\"comment:People line\"]");
             JsonNode id = items.get("d.mp4");
             assertThat(id.get("risk_level").asText()).isEqualTo("danger");
             assertThat(id.get("conflict_type").asText()).isEqualTo("custom_comment");
@@ -198,7 +205,7 @@ class TagApiTest {
 
             // an independent reader agrees: ffprobe and exiftool read the written comment back
             Map<Path, String> expected = Map.of(a, "People: Alice, Zoë O'Brien \"Z\"", b, "People: Bob, Alice",
-                    c, TagFixtures.COMFY + "\nPeople: Alice", d, "shot on day 2\nPeople: Alice");
+                    c, TagFixtures.COMFY, d, "shot on day 2\nPeople: Alice");
             for (var e : expected.entrySet()) {
                 assertThat(TagFixtures.ffprobeComment(e.getKey())).as("ffprobe " + e.getKey()).isEqualTo(e.getValue());
                 assertThat(TagFixtures.exiftoolComment(e.getKey())).as("exiftool " + e.getKey()).isEqualTo(e.getValue());
@@ -207,7 +214,8 @@ class TagApiTest {
             assertThat(TagFixtures.streamTypes(a)).isEqualTo(typesA);
             assertThat(TagFixtures.streamTypes(b)).containsExactly("video/mpeg4", "audio/aac", "subtitle/subrip");
             assertThat(TagFixtures.ffprobe(b).path("format").path("tags").path("title").asText()).isEqualTo("Take 1");
-            assertThat(Json.parse(TagFixtures.ffprobeComment(c).split("\nPeople: ")[0]).get("workflow")).isNotNull();
+            assertThat(Json.parse(TagFixtures.ffprobeComment(c)).get("workflow")).isNotNull();
+            assertThat(TagWriter.peopleKeyOf(TagFixtures.ffprobe(c).path("format"))).isEqualTo("Alice");
             try (Stream<Path> left = Files.list(data.resolve("v"))) {
                 assertThat(left.map(p -> p.getFileName().toString())).noneMatch(n -> n.contains("reelmark-tmp"));
             }
@@ -247,6 +255,7 @@ class TagApiTest {
             assertThat(TagFixtures.exiftoolComment(a)).isNull();
             assertThat(TagFixtures.ffprobeComment(b)).isEqualTo("People: Bob");
             assertThat(TagFixtures.ffprobeComment(c)).isEqualTo(TagFixtures.COMFY);
+            assertThat(TagWriter.peopleKeyOf(TagFixtures.ffprobe(c).path("format"))).as("the people key is gone again").isNull();
             assertThat(TagFixtures.ffprobeComment(d)).isEqualTo("edited by hand");
             assertThat(TagFixtures.streamTypes(a)).isEqualTo(typesA);
             JsonNode original = ok(h.http.get("/api/metadata/operations/" + opId), 200).get("operation");

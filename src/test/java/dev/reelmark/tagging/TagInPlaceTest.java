@@ -269,14 +269,20 @@ class TagInPlaceTest {
     }
 
     @Test
-    void fragmentedFilesFallBackToTheRemux() throws Exception {
-        Path f = make("frag.mp4", "-movflags", "frag_keyframe+empty_moov");
-        assertThat(topLevel(f)).contains("moof");
+    void fragmentedFilesStayFragmentedWhenMoovGrows() throws Exception {
+        Path f = make("frag.mp4", "-movflags", "frag_keyframe+empty_moov", "-g", "5");
+        List<String> layout = topLevel(f);
+        assertThat(layout).contains("moof", "mfra");
         Map<String, String> media = streamHashes(f);
         TagWriter.WriteResult r = write(f, "People: Ann, Bo, and a comment that needs more room than there is");
-        assertThat(r.writePath()).isEqualTo("remux");
+        assertThat(r.writePath()).isEqualTo("shifted");
         assertComment(f, "People: Ann, Bo, and a comment that needs more room than there is", false);
         assertThat(streamHashes(f)).isEqualTo(media);
+        List<String> after = new ArrayList<>(topLevel(f));
+        after.remove(after.indexOf("moov") + 1); // the padding left for the next write
+        assertThat(after).as("still fragmented, box for box").isEqualTo(layout);
+        // mutagen reads the fragments' offsets too (it fixes them itself when it writes)
+        assertThat(mutagenComment(f)).isEqualTo("People: Ann, Bo, and a comment that needs more room than there is");
     }
 
     @Test

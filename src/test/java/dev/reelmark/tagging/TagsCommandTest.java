@@ -62,11 +62,17 @@ class TagsCommandTest {
         Run history = reelmark("tags", "history", "--person", "nia", "--data", d);
         assertThat(history.out()).contains("write", "completed", "1 operation(s)");
 
-        Run rollback = reelmark("tags", "rollback", "1", "--data", d);
+        // the dry run was an operation of its own (a job, operation 1), listed only when asked for
+        assertThat(reelmark("tags", "history", "--data", d).out()).contains("1 operation(s)").doesNotContain("dry_run");
+        Run dryRollback = reelmark("tags", "rollback", "1", "--data", d);
+        assertThat(dryRollback.exit()).isEqualTo(2);
+        assertThat(dryRollback.err()).contains("only write operations");
+
+        Run rollback = reelmark("tags", "rollback", "2", "--data", d);
         assertThat(rollback.exit()).as(rollback.out() + rollback.err()).isZero();
         assertThat(TagFixtures.ffprobeComment(clip)).isEqualTo("People: Old");
 
-        Run again = reelmark("tags", "rollback", "1", "--data", d);
+        Run again = reelmark("tags", "rollback", "2", "--data", d);
         assertThat(again.exit()).isEqualTo(2);
         assertThat(again.err()).contains("rolled_back");
         Run bad = reelmark("tags", "write", "--data", d);
