@@ -117,7 +117,8 @@ public final class Reelmark implements AutoCloseable {
                 .withSegmentFacts(segmentFacts);
         catalog.onChange(ledger::onCatalogChange);
         jobs.register(new LedgerGenerateJob(ledger));
-        this.provenanceImporter = new ProvenanceImporter(provenance, MediaRoots.of(config.dataDir()), () -> new MediaProbe(ffmpegTools()), jobs);
+        this.provenanceImporter = new ProvenanceImporter(provenance, MediaRoots.of(config.dataDir()), () -> new MediaProbe(ffmpegTools()), jobs)
+                .withCredentials(new ImportCredentials());
         jobs.register(new dev.reelmark.provenance.ImportJob(provenanceImporter));
         jobs.register(new RegenerateJob(provenance));
         catalog.countOnProjectDelete("receipts", provenance::receiptCountForProject);
