@@ -5,11 +5,12 @@ import { PageHeader } from '../../components/PageHeader';
 import { StatusBadge } from '../../components/StatusBadge';
 import { useDocumentTitle } from '../../components/useDocumentTitle';
 import { provenanceApi } from './api';
+import { CredentialPanel } from './CredentialPanel';
 import { ReceiptPanel } from './ReceiptPanel';
 import { SegmentWatch } from '../watch/SegmentWatch';
 import { useSegmentLabels } from '../watch/useSegmentLabels';
 
-/** A segment's forward provenance: its generation receipt panel. */
+/** A segment's forward provenance: its generation receipt panel and its clip's content credential. */
 export function SegmentProvenancePage({ id }: { id: number }) {
   const data = useApiData((signal) => provenanceApi.segment(id, signal), [id]);
   const { nameOf } = useSegmentLabels([id]);
@@ -39,6 +40,7 @@ export function SegmentProvenancePage({ id }: { id: number }) {
       </PageHeader>
       <SegmentWatch provenance={data.data} />
       <ReceiptPanel provenance={data.data} />
+      <CredentialPanel segmentId={segment.id} />
     </>
   );
 }

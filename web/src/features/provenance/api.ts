@@ -42,3 +42,11 @@ export const provenanceApi = {
       signal,
     }),
 };
+
+export type SegmentCredential = Schemas['SegmentCredential'];
+export type CredentialReport = Schemas['CredentialReport'];
+
+/** The C2PA credential of a segment's clip, or of `path` (a signed copy under the media roots). */
+export function segmentCredential(id: number, path: string | null, signal?: AbortSignal): Promise<SegmentCredential> {
+  return api.get('/api/segments/{id}/credentials', { path: { id }, query: path ? { path } : {}, signal });
+}

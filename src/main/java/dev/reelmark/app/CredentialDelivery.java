@@ -2,13 +2,18 @@ package dev.reelmark.app;
 
 import dev.reelmark.credentials.CredentialService;
 import dev.reelmark.credentials.SignerConfig;
+import dev.reelmark.dataset.SampleCredentials;
 import dev.reelmark.metadata.DeliveryCredentials;
+import dev.reelmark.sidecar.ClipCredentials;
 
 import java.nio.file.Path;
 import java.util.List;
 
-/** Metadata deliveries' signed clips, from the credentials feature, with the signer the environment configures. */
-final class CredentialDelivery implements DeliveryCredentials {
+/**
+ * Signed clips for packages (metadata deliveries, sidecar exports with media, dataset exports with videos), from the
+ * credentials feature, with the signer the environment configures.
+ */
+final class CredentialDelivery implements DeliveryCredentials, ClipCredentials, SampleCredentials {
     private final CredentialService credentials;
 
     CredentialDelivery(CredentialService credentials) {
@@ -19,5 +24,10 @@ final class CredentialDelivery implements DeliveryCredentials {
     public List<File> sign(long projectId, Path scratch) {
         return credentials.signProject(projectId, scratch, SignerConfig.fromEnv(System.getenv())).stream()
                 .map(c -> new File(c.name(), c.file())).toList();
+    }
+
+    @Override
+    public void signedCopy(long segmentId, Path out) {
+        credentials.sign(segmentId, out, SignerConfig.fromEnv(System.getenv()));
     }
 }

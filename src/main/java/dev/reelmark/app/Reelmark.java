@@ -117,7 +117,8 @@ public final class Reelmark implements AutoCloseable {
                 .withSegmentFacts(segmentFacts);
         catalog.onChange(ledger::onCatalogChange);
         jobs.register(new LedgerGenerateJob(ledger));
-        this.provenanceImporter = new ProvenanceImporter(provenance, MediaRoots.of(config.dataDir()), () -> new MediaProbe(ffmpegTools()), jobs);
+        this.provenanceImporter = new ProvenanceImporter(provenance, MediaRoots.of(config.dataDir()), () -> new MediaProbe(ffmpegTools()), jobs)
+                .withCredentials(new ImportCredentials());
         jobs.register(new dev.reelmark.provenance.ImportJob(provenanceImporter));
         jobs.register(new RegenerateJob(provenance));
         catalog.countOnProjectDelete("receipts", provenance::receiptCountForProject);
@@ -148,7 +149,10 @@ public final class Reelmark implements AutoCloseable {
         jobs.register(new DatasetExportJob(datasets));
         this.credentials = new CredentialService(segmentFacts, new CredentialReceipts(provenance), this::ffmpegTools,
                 config.dataDir(), VERSION);
-        metadataDelivery.withCredentials(new CredentialDelivery(credentials));
+        CredentialDelivery signedClips = new CredentialDelivery(credentials);
+        metadataDelivery.withCredentials(signedClips);
+        sidecarExportJob.withCredentials(signedClips);
+        datasets.withCredentials(signedClips);
         datasets.removeLeftovers(); // what crashed exports left; an export that will resume cleans its own
         // the web UI's one event stream: catalog rows, metadata files, receipts (staleness) and jobs
         catalog.onChange(c -> events.publish(new ChangeEvent(ChangeEvent.CATALOG, c.type().table(), c.id(), c.action())));

@@ -52,11 +52,14 @@ public final class DatasetCommand {
         String format;
         @Option(names = "--shard-size-mb", paramLabel = "MIB", description = "webdataset: the most a shard holds (default 1024)")
         Long shardSizeMb;
+        @Option(names = "--content-credentials", description = "package C2PA-signed copies of the videos (a clip that cannot be signed is a listed failure)")
+        boolean contentCredentials;
 
         @Override
         public Integer call() throws InterruptedException {
             ObjectNode body = Json.object();
             if (name != null) body.put("name", name);
+            if (contentCredentials) body.put("content_credentials", true);
             if (quality != null) body.put("quality_threshold", quality);
             if (sceneTypes != null) {
                 ArrayNode a = body.putArray("scene_types");

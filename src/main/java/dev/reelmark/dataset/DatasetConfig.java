@@ -19,16 +19,18 @@ import java.util.Set;
  * What a dataset export packages: filters (quality threshold 0..1, scene type names, character ids), the
  * train/validation/test split in whole percentages summing to 100, the seed that makes the split repeatable, and
  * whether videos, frame images and face crops go in, whether unfinished segments (pending, generating, failed,
- * rejected) may go in too ({@code include_unfinished}, off by default), and the package format ({@link DatasetFormat}).
+ * rejected) may go in too ({@code include_unfinished}, off by default), the package format ({@link DatasetFormat}), and
+ * whether the packaged videos are C2PA-signed copies ({@code content_credentials}, off by default).
  * Every problem is a 400 naming the field; every number is range-checked before it is narrowed (a percentage of
  * 4294967396 is refused, never wrapped to 100).
  */
 public record DatasetConfig(String name, Double qualityThreshold, List<String> sceneTypes, List<Long> characterIds,
                             Map<String, Integer> splits, long seed, boolean includeVideos, boolean frameImages,
-                            boolean faceCrops, boolean includeUnfinished, DatasetFormat format) {
+                            boolean faceCrops, boolean includeUnfinished, DatasetFormat format, boolean contentCredentials) {
     public static final List<String> SPLITS = List.of("train", "validation", "test");
     static final Set<String> FIELDS = Set.of("name", "quality_threshold", "scene_types", "character_ids", "splits", "seed",
-            "include_videos", "frame_images", "face_crops", "include_unfinished", "format", "shard_size_mb");
+            "include_videos", "frame_images", "face_crops", "include_unfinished", "format", "shard_size_mb",
+            "content_credentials");
     static final long DEFAULT_SEED = 42;
 
     /** Validates a request body against the project's scene types and characters. */
@@ -133,8 +135,12 @@ public record DatasetConfig(String name, Double qualityThreshold, List<String> s
         if (faces && format.webDataset()) {
             throw ApiError.badField("face_crops", "face crops are packaged in videofolder exports only");
         }
+        boolean credentials = bool(body, "content_credentials", false);
+        if (credentials && !videos) {
+            throw ApiError.badField("content_credentials", "signs the packaged videos: it needs \"include_videos\": true");
+        }
         return new DatasetConfig(name, threshold, List.copyOf(types), List.copyOf(characters), Map.copyOf(splits), seed, videos, frames,
-                faces, unfinished, format);
+                faces, unfinished, format, credentials);
     }
 
     private static boolean bool(ObjectNode body, String field, boolean dflt) {
@@ -155,7 +161,7 @@ public record DatasetConfig(String name, Double qualityThreshold, List<String> s
         ObjectNode s = o.putObject("splits");
         SPLITS.forEach(k -> s.put(k, splits.get(k)));
         o.put("seed", seed).put("include_videos", includeVideos).put("frame_images", frameImages).put("face_crops", faceCrops)
-                .put("include_unfinished", includeUnfinished);
+                .put("include_unfinished", includeUnfinished).put("content_credentials", contentCredentials);
         format.write(o);
         return o;
     }
@@ -170,6 +176,7 @@ public record DatasetConfig(String name, Double qualityThreshold, List<String> s
         SPLITS.forEach(k -> splits.put(k, j.path("splits").path(k).asInt()));
         return new DatasetConfig(j.path("name").asText("dataset"), j.path("quality_threshold").isNumber() ? j.get("quality_threshold").doubleValue() : null,
                 types, chars, splits, j.path("seed").asLong(DEFAULT_SEED), j.path("include_videos").asBoolean(true), j.path("frame_images").asBoolean(true),
-                j.path("face_crops").asBoolean(false), j.path("include_unfinished").asBoolean(false), DatasetFormat.fromJson(j));
+                j.path("face_crops").asBoolean(false), j.path("include_unfinished").asBoolean(false), DatasetFormat.fromJson(j),
+                j.path("content_credentials").asBoolean(false));
     }
 }

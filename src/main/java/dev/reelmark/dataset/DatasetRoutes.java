@@ -101,6 +101,8 @@ public final class DatasetRoutes {
                 + " (<split>/faces/<sample>.jpg; the whole frame, with face_crop.found false, when no face is found; default false)"));
         p.set("include_unfinished", type("boolean").put("description", "also segments that are not complete or approved "
                 + "(pending, generating, failed, rejected); default false"));
+        p.set("content_credentials", type("boolean").put("description", "package C2PA-signed copies of the videos (needs include_videos; "
+                + "a sample whose clip cannot be signed is listed in the export's failures); default false"));
         ObjectNode format = type("string").put("description", "videofolder: one ZIP for Hugging Face's videofolder loader (default); "
                 + "webdataset: POSIX tar shards per split with a manifest");
         ArrayNode formats = format.putArray("enum");

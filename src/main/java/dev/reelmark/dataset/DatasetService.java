@@ -67,6 +67,7 @@ public final class DatasetService {
     private final Path datasetsDir;
     private final FaceCrops faceCrops;
     private final MediaIdentity identity = MediaIdentity.shared();
+    private SampleCredentials credentials = SampleCredentials.NONE;
     /** Test hook: called with the sample index before each sample is packaged. */
     volatile IntConsumer beforeSample = i -> { };
 
@@ -80,6 +81,12 @@ public final class DatasetService {
         this.tools = tools;
         this.datasetsDir = dataDir.resolve("exports").resolve("datasets");
         this.faceCrops = new FaceCrops(tools, facts);
+    }
+
+    /** Where signed videos come from when an export asks for content credentials. */
+    public DatasetService withCredentials(SampleCredentials credentials) {
+        this.credentials = credentials;
+        return this;
     }
 
     /** Sets the per-sample hook (tests use it to make files vanish mid-export). */
@@ -353,12 +360,18 @@ public final class DatasetService {
                 }
                 long writing = System.nanoTime();
                 FaceCrops.Result face = faces.remove(i);
-                if (error == null && shards != null) error = WebDatasetSamples.pack(roots, config, s, shards, work.resolve("frame-" + i + ".jpg"), (ArrayNode) splits.get(s.split()));
-                else if (error == null) error = packOne(config, s, zip, work.resolve("frame-" + i + ".jpg"), face,
+                Path signed = null;
+                if (error == null && config.contentCredentials()) {
+                    signed = work.resolve("signed-" + i + "." + extension(s.clip().fileName()));
+                    error = sign(s, signed);
+                }
+                if (error == null && shards != null) error = WebDatasetSamples.pack(roots, config, s, signed, shards, work.resolve("frame-" + i + ".jpg"), (ArrayNode) splits.get(s.split()));
+                else if (error == null) error = packOne(config, s, signed, zip, work.resolve("frame-" + i + ".jpg"), face,
                         work.resolve("face-" + i + ".jpg"), work, jsonl, (ArrayNode) splits.get(s.split()));
                 streamNanos += System.nanoTime() - writing;
                 Files.deleteIfExists(work.resolve("frame-" + i + ".jpg"));
                 Files.deleteIfExists(work.resolve("face-" + i + ".jpg"));
+                if (signed != null) Files.deleteIfExists(signed);
                 if (error != null) failed.addObject().put("segment_id", s.clip().segmentId()).put("sample", s.id()).put("split", s.split()).put("error", error);
                 else {
                     packed++;
@@ -468,8 +481,21 @@ public final class DatasetService {
         };
     }
 
+    /**
+     * Signs a copy of the sample's video into {@code out}; returns the reason when it cannot be (no receipt, not
+     * MP4/MOV, changed since its receipt): that sample is listed in the export's failures, the others go in signed.
+     */
+    private String sign(Sample s, Path out) {
+        try {
+            credentials.signedCopy(s.clip().segmentId(), out);
+            return null;
+        } catch (ApiError | IllegalStateException | java.io.UncheckedIOException e) {
+            return "cannot sign the video (content credentials): " + e.getMessage();
+        }
+    }
+
     /** Packages one sample whose frame is ready; returns an error (nothing of it written) or null when it is in. */
-    private String packOne(DatasetConfig config, Sample s, SafeZip zip, Path frame, FaceCrops.Result face, Path faceFile,
+    private String packOne(DatasetConfig config, Sample s, Path signed, SafeZip zip, Path frame, FaceCrops.Result face, Path faceFile,
                            Path work, Map<String, BufferedWriter> jsonl, ArrayNode splitList) throws IOException {
         Clip c = s.clip();
         if (c.file() == null || roots.resolve(c.file().toString()).isEmpty()) return "the video path is outside the media roots";
@@ -483,7 +509,7 @@ public final class DatasetService {
         FileChannel video = null;
         if (config.includeVideos()) {
             try {
-                video = FileChannel.open(c.file(), StandardOpenOption.READ);
+                video = FileChannel.open(signed != null ? signed : c.file(), StandardOpenOption.READ);
             } catch (NoSuchFileException e) {
                 return "the video vanished before it was packaged: " + c.storedPath();
             }

@@ -23,8 +23,8 @@ final class WebDatasetSamples {
     private WebDatasetSamples() {
     }
 
-    /** Packages one sample whose frame is ready; returns an error (nothing of it written) or null when it is in. */
-    static String pack(MediaRoots roots, DatasetConfig config, DatasetService.Sample s, WebDatasetPackage shards, Path frame,
+    /** Packages one sample whose frame is ready ({@code signed}: its signed video, or null); returns an error (nothing of it written) or null when it is in. */
+    static String pack(MediaRoots roots, DatasetConfig config, DatasetService.Sample s, Path signed, WebDatasetPackage shards, Path frame,
                        ArrayNode splitList) throws IOException {
         DatasetService.Clip c = s.clip();
         if (c.file() == null || roots.resolve(c.file().toString()).isEmpty()) return "the video path is outside the media roots";
@@ -38,7 +38,7 @@ final class WebDatasetSamples {
             List<WebDatasetWriter.Member> parts = new ArrayList<>();
             if (config.includeVideos()) {
                 try {
-                    video = FileChannel.open(c.file(), StandardOpenOption.READ);
+                    video = FileChannel.open(signed != null ? signed : c.file(), StandardOpenOption.READ);
                 } catch (NoSuchFileException e) {
                     return "the video vanished before it was packaged: " + c.storedPath();
                 }

@@ -57,6 +57,7 @@ public final class ProvenanceImporter {
     private final Path dataDir;
     private final Supplier<MediaProbe> probe;
     private final JobService jobs;
+    private CredentialEvidence credentials = CredentialEvidence.NONE;
 
     public ProvenanceImporter(ProvenanceService provenance, Path dataDir, Supplier<MediaProbe> probe) {
         this(provenance, MediaRoots.of(dataDir), probe, null);
@@ -68,6 +69,12 @@ public final class ProvenanceImporter {
         this.dataDir = roots.roots().get(0);
         this.probe = probe;
         this.jobs = jobs;
+    }
+
+    /** Where C2PA manifests in imported videos are read (the credentials feature). */
+    public ProvenanceImporter withCredentials(CredentialEvidence credentials) {
+        this.credentials = credentials;
+        return this;
     }
 
     // ------------------------------------------------------------------ paths
@@ -218,9 +225,14 @@ public final class ProvenanceImporter {
                 return r.put("status", "error").put("message", "no segment has output_video_path " + relative(file));
             }
             r.put("segment_id", segment.get());
+            CredentialEvidence.Evidence evidence = credentialEvidence(file, r);
             Extracted x = extract(file);
             Parsed parsed = parse(x, r, batch);
             String hash = parsed.inputs().inputsHash();
+            if (evidence != null && evidence.inputsHash() != null) {
+                // a Reelmark manifest vouches for a receipt: does the graph in the file make the same one?
+                ((ObjectNode) r.get("content_credentials")).put("matches_import", evidence.inputsHash().equals(hash));
+            }
             Optional<Object[]> latest = provenance.database().jdbi().withHandle(h -> h.createQuery(
                             "SELECT id, inputs_hash FROM generation_receipts WHERE segment_id = :s ORDER BY id DESC LIMIT 1")
                     .bind("s", segment.get()).map((rs, ctx) -> new Object[]{rs.getLong(1), rs.getString(2)}).findOne());
@@ -239,6 +251,21 @@ public final class ProvenanceImporter {
             return r.put("status", "error").put("message", "cannot read the file: " + e.getMessage());
         } catch (RuntimeException e) {
             return r.put("status", "error").put("message", e.getClass().getSimpleName() + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * Records the file's C2PA manifest (if it is an MP4/MOV) in the result as {@code content_credentials}; a manifest
+     * that cannot be read is noted there and does not stop the import.
+     */
+    private CredentialEvidence.Evidence credentialEvidence(Path file, ObjectNode r) {
+        try {
+            Optional<CredentialEvidence.Evidence> e = credentials.read(file);
+            e.ifPresent(ev -> r.set("content_credentials", ev.toJson()));
+            return e.orElse(null);
+        } catch (RuntimeException e) {
+            r.putObject("content_credentials").put("error", "cannot read the C2PA manifest: " + e.getMessage());
+            return null;
         }
     }
 

@@ -127,10 +127,13 @@ public final class SidecarCommand {
         boolean includeMedia;
         @Option(names = "--server-paths", description = "reference the videos at their absolute paths on this server instead of relative to the package root")
         boolean serverPaths;
+        @Option(names = "--content-credentials", description = "package C2PA-signed copies of the videos (with --include-media)")
+        boolean contentCredentials;
 
         @Override
         public Integer call() throws InterruptedException {
             ObjectNode params = Json.object().put("project_id", project).put("include_media", includeMedia).put("server_paths", serverPaths);
+            if (contentCredentials) params.put("content_credentials", true);
             if (character != null) params.put("character_id", character);
             ArrayNode ids = params.putArray("template_ids");
             templates.forEach(ids::add);

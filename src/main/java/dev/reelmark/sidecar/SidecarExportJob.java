@@ -25,19 +25,21 @@ import java.util.stream.Stream;
  * {@code sidecar.export}: writes the sidecars of a project (or one character) for the chosen templates into
  * {@code <data>/exports/sidecars/job-<id>/} and a ZIP of it ({@code sidecars-job-<id>.zip}, with the videos at their
  * packaged paths when {@code include_media}: the delivery package). Files reference the videos relative to the
- * package root unless {@code server_paths}; frame metrics past a video's end are the result's {@code warnings}. Progress counts videos; a checkpoint at most
+ * package root unless {@code server_paths}; with {@code content_credentials} the packaged videos are C2PA-signed copies; frame metrics past a video's end are the result's {@code warnings}. Progress counts videos; a checkpoint at most
  * every 250 ms lets pause, cancel and resume after a restart continue from the last video written (the folder is
  * built as {@code .job-<id>.partial} and renamed when complete).
  */
 public final class SidecarExportJob implements JobHandler {
     public static final String KIND = "sidecar.export";
-    static final Set<String> PARAMS = Set.of("project_id", "character_id", "template_ids", "include_media", "server_paths");
+    static final Set<String> PARAMS = Set.of("project_id", "character_id", "template_ids", "include_media", "server_paths",
+            "content_credentials");
     private static final long CHECKPOINT_NANOS = 250_000_000L;
 
     private final SidecarService sidecars;
     private final CatalogService catalog;
     private final SidecarExporter exporter;
     private final Path exportsDir;
+    private ClipCredentials credentials = ClipCredentials.NONE;
     /** Whether a job id names a job that will never run again (finished, cancelled, failed or gone). */
     private volatile java.util.function.LongPredicate finished = id -> false;
 
@@ -46,6 +48,12 @@ public final class SidecarExportJob implements JobHandler {
         this.catalog = catalog;
         this.exporter = exporter;
         this.exportsDir = dataDir.resolve("exports").resolve("sidecars");
+    }
+
+    /** Where signed clips come from when an export asks for content credentials. */
+    public SidecarExportJob withCredentials(ClipCredentials credentials) {
+        this.credentials = credentials;
+        return this;
     }
 
     @Override
@@ -86,6 +94,12 @@ public final class SidecarExportJob implements JobHandler {
         }
         if (params.has("include_media") && !params.get("include_media").isBoolean()) throw ApiError.badField("include_media", "must be true or false");
         if (params.has("server_paths") && !params.get("server_paths").isBoolean()) throw ApiError.badField("server_paths", "must be true or false");
+        if (params.has("content_credentials")) {
+            if (!params.get("content_credentials").isBoolean()) throw ApiError.badField("content_credentials", "must be true or false");
+            if (params.get("content_credentials").booleanValue() && !params.path("include_media").asBoolean(false)) {
+                throw ApiError.badField("content_credentials", "signs the packaged videos: it needs \"include_media\": true");
+            }
+        }
     }
 
     private static long positive(JsonNode params, String field, boolean required) {
@@ -108,7 +122,7 @@ public final class SidecarExportJob implements JobHandler {
         if (!Files.isDirectory(exportsDir)) return;
         try (Stream<Path> list = Files.list(exportsDir)) {
             for (Path p : list.toList()) {
-                var m = java.util.regex.Pattern.compile("\\.job-(\\d{1,18})\\.partial").matcher(p.getFileName().toString());
+                var m = java.util.regex.Pattern.compile("\\.job-(\\d{1,18})\\.(partial|signed)").matcher(p.getFileName().toString());
                 if (m.matches() && finished.test(Long.parseLong(m.group(1)))) deleteTree(p);
             }
         }
@@ -132,6 +146,7 @@ public final class SidecarExportJob implements JobHandler {
         for (JsonNode id : p.get("template_ids")) templates.add(sidecars.get(id.longValue()));
         boolean includeMedia = p.path("include_media").asBoolean(false);
         boolean serverPaths = p.path("server_paths").asBoolean(false);
+        boolean signed = includeMedia && p.path("content_credentials").asBoolean(false);
 
         var scope = sidecars.facts().scope(project, character);
         ctx.total(scope.size());
@@ -141,7 +156,7 @@ public final class SidecarExportJob implements JobHandler {
         if (start == 0) deleteTree(partial);
         Files.createDirectories(partial);
         try {
-            export(ctx, project, character, templates, includeMedia, serverPaths, scope, partial, start);
+            export(ctx, project, character, templates, includeMedia, serverPaths, signed, scope, partial, start);
         } catch (JobInterruptedException e) {
             // a paused (or shut-down) export continues from its folder; a cancelled one never will
             if (e.reason() == JobInterruptedException.Reason.CANCELLED) deleteTree(partial);
@@ -153,6 +168,7 @@ public final class SidecarExportJob implements JobHandler {
     }
 
     private void export(JobContext ctx, long project, Long character, List<SidecarTemplate> templates, boolean includeMedia, boolean serverPaths,
+                        boolean contentCredentials,
                         List<dev.reelmark.catalog.SegmentContext> scope, Path partial, int start) throws IOException {
         ArrayNode failures = ctx.state().has("failures") ? (ArrayNode) ctx.state().get("failures").deepCopy() : Json.MAPPER.createArrayNode();
         ArrayNode warnings = ctx.state().has("warnings") ? (ArrayNode) ctx.state().get("warnings").deepCopy() : Json.MAPPER.createArrayNode();
@@ -172,19 +188,57 @@ public final class SidecarExportJob implements JobHandler {
         });
         double sidecarSeconds = (System.nanoTime() - t0) / 1e9;
         long t1 = System.nanoTime();
+        java.util.Map<String, Path> media = includeMedia ? SidecarExporter.mediaFiles(r.clips(), r.layout()) : java.util.Map.of();
+        Path signedDir = exportsDir.resolve(".job-" + ctx.jobId() + ".signed");
         Path finalDir = directoryOf(ctx.jobId());
-        deleteTree(finalDir);
-        Files.move(partial, finalDir, StandardCopyOption.ATOMIC_MOVE);
-        long zipSize = exporter.zip(finalDir, zipOf(ctx.jobId()), includeMedia ? r.clips() : List.of(), r.layout());
+        long zipSize;
+        try {
+            if (contentCredentials) media = signed(r, media, signedDir);
+            deleteTree(finalDir);
+            Files.move(partial, finalDir, StandardCopyOption.ATOMIC_MOVE);
+            zipSize = exporter.zip(finalDir, zipOf(ctx.jobId()), media);
+        } finally {
+            deleteTree(signedDir);
+        }
         ObjectNode result = r.toJson();
         result.putObject("seconds").put("sidecars", Math.round(sidecarSeconds * 1000) / 1000.0)
                 .put("zip", Math.round((System.nanoTime() - t1) / 1e6) / 1000.0);
         result.put("project_id", project);
         if (character != null) result.put("character_id", character);
         result.put("directory", finalDir.toString()).put("zip", zipOf(ctx.jobId()).toString()).put("zip_size_bytes", zipSize)
-                .put("include_media", includeMedia).put("server_paths", serverPaths).put("download", "/api/sidecar-exports/" + ctx.jobId() + "/download");
+                .put("include_media", includeMedia).put("server_paths", serverPaths).put("content_credentials", contentCredentials).put("download", "/api/sidecar-exports/" + ctx.jobId() + "/download");
         ctx.progress(scope.size(), null);
         ctx.result(result);
+    }
+
+    /**
+     * The packaged videos replaced by signed copies. Every clip is signed before the package is written; when one
+     * cannot be (no receipt, not MP4/MOV, changed since its receipt) the export fails naming each such clip, since the
+     * sidecars reference every video and a package half-signed would vouch for less than it says.
+     */
+    private java.util.Map<String, Path> signed(SidecarExporter.Result r, java.util.Map<String, Path> media, Path signedDir) throws IOException {
+        deleteTree(signedDir);
+        Files.createDirectories(signedDir);
+        java.util.Map<Path, Long> segments = new java.util.HashMap<>();
+        for (Clip c : r.clips()) if (c.file() != null) segments.putIfAbsent(c.file(), c.segmentId());
+        java.util.Map<String, Path> out = new java.util.LinkedHashMap<>();
+        List<String> problems = new ArrayList<>();
+        int n = 0;
+        for (var e : media.entrySet()) {
+            long segment = segments.get(e.getValue());
+            String name = e.getValue().getFileName().toString();
+            Path copy = signedDir.resolve((n++) + name.substring(Math.max(0, name.lastIndexOf('.'))));
+            try {
+                credentials.signedCopy(segment, copy);
+                out.put(e.getKey(), copy);
+            } catch (ApiError | IllegalStateException | java.io.UncheckedIOException x) {
+                problems.add(e.getKey() + " (segment " + segment + "): " + x.getMessage());
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw ApiError.conflict("content_credentials", "cannot sign every packaged clip: " + String.join("; ", problems));
+        }
+        return out;
     }
 
     static void deleteTree(Path dir) throws IOException {

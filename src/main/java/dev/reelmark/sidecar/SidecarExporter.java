@@ -315,6 +315,11 @@ public final class SidecarExporter {
      * so every path the sidecars reference resolves inside the unpacked package.
      */
     public long zip(Path outDir, Path zipFile, List<Clip> media, PackageLayout layout) throws IOException {
+        return zip(outDir, zipFile, mediaFiles(media, layout));
+    }
+
+    /** As above, with the videos given as packaged path → file (a signed copy, say). */
+    public long zip(Path outDir, Path zipFile, Map<String, Path> media) throws IOException {
         try (AtomicOutput out = AtomicOutput.create(zipFile)) {
             try (SafeZip zip = SafeZip.create(out.temp()); Stream<Path> walk = Files.walk(outDir)) {
                 for (Path f : walk.filter(Files::isRegularFile).sorted().toList()) {
@@ -322,7 +327,7 @@ public final class SidecarExporter {
                     if (f.getFileName().toString().startsWith(".")) continue;
                     zip.addFile(name, f);
                 }
-                for (var m : mediaFiles(media, layout).entrySet()) zip.addFile(m.getKey(), m.getValue());
+                for (var m : media.entrySet()) zip.addFile(m.getKey(), m.getValue());
             }
             dev.reelmark.media.FileModes.asNewFile(out.commit());
         }

@@ -85,7 +85,8 @@ public final class SidecarRoutes {
         router.post("/api/projects/{id}/export-sidecars").tag(TAG).summary("Export sidecars of a project or character (background job)")
                 .description("Queues a `" + SidecarExportJob.KIND + "` job; follow it with GET /api/jobs/{id} (progress counts videos). "
                         + "Its result names the folder and the ZIP; download with GET /api/sidecar-exports/{jobId}/download. "
-                        + "`include_media` puts the videos in the ZIP at their data-directory paths, beside the template folders (the delivery package).")
+                        + "`include_media` puts the videos in the ZIP at their data-directory paths, beside the template folders (the delivery package); "
+                        + "`content_credentials` (with `include_media`) packages C2PA-signed copies of the videos instead, and fails naming every clip that cannot be signed.")
                 .request(exportRequestSchema())
                 .response(202, ref("Job")).errors(400, 404)
                 .handle(ctx -> {
@@ -126,6 +127,7 @@ public final class SidecarRoutes {
         props.set("template_ids", arrayOf(type("integer")).put("minItems", 1));
         props.set("character_id", nullable("integer").put("description", "only this character's segments"));
         props.set("include_media", type("boolean").put("description", "also put the videos in the ZIP at their data-directory paths"));
+        props.set("content_credentials", type("boolean").put("description", "package C2PA-signed copies of the videos (needs include_media)"));
         props.set("server_paths", type("boolean").put("description", "reference the videos at their absolute paths on this server "
                 + "(for media already there, e.g. Resolve's Clip Directory) instead of relative to the package root"));
         s.putArray("required").add("template_ids");

@@ -265,16 +265,16 @@ class ContentCredentialsTest {
         });
     }
 
-    private static long id(ObjectNode created) {
+    static long id(ObjectNode created) {
         return created.get("id").longValue();
     }
 
-    private static long asset(dev.reelmark.catalog.CatalogService c, String kind, String name, String version, String hashDigit) {
+    static long asset(dev.reelmark.catalog.CatalogService c, String kind, String name, String version, String hashDigit) {
         return id(c.create(CatalogModel.ASSETS, Json.object().put("kind", kind).put("name", name).put("version_label", version)
                 .put("checksum_sha256", hashDigit.repeat(64))));
     }
 
-    private static JsonNode assertion(JsonNode manifest, String label) {
+    static JsonNode assertion(JsonNode manifest, String label) {
         for (JsonNode a : manifest.get("assertions")) if (a.get("label").asText().equals(label)) return a.get("data");
         throw new AssertionError("no assertion " + label + " in " + manifest);
     }
@@ -283,7 +283,7 @@ class ContentCredentialsTest {
         app.catalog().update(CatalogModel.SEGMENTS, segment, Json.object().put("output_video_path", path));
     }
 
-    private static void clip(String ffmpeg, Path target, List<String> extra) throws Exception {
+    static void clip(String ffmpeg, Path target, List<String> extra) throws Exception {
         Files.createDirectories(target.getParent());
         List<String> cmd = new ArrayList<>(List.of(ffmpeg, "-v", "error", "-y", "-f", "lavfi", "-i",
                 "testsrc=size=160x90:rate=12:duration=1", "-c:v", "mpeg4", "-pix_fmt", "yuv420p"));
@@ -304,7 +304,7 @@ class ContentCredentialsTest {
     }
 
     /** Changes one byte in the middle of the mdat box (media, not structure). */
-    private static void flipMediaByte(Path file) throws Exception {
+    static void flipMediaByte(Path file) throws Exception {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             var mdat = dev.reelmark.media.Mp4Boxes.topLevel(ch).stream().filter(b -> b.type().equals("mdat")).findFirst().orElseThrow();
             long at = mdat.offset() + mdat.size() / 2;

@@ -57,6 +57,9 @@ class DatasetCommandTest {
         Run sum = reelmark("datasets", "export", "--project", p, "--split", "70/20/20");
         assertThat(sum.exit()).isEqualTo(2);
         assertThat(sum.err()).contains("= 110");
+        Run unsignable = reelmark("datasets", "export", "--project", p, "--no-videos", "--content-credentials");
+        assertThat(unsignable.exit()).isEqualTo(2);
+        assertThat(unsignable.err()).contains("content_credentials", "include_videos");
         try (Reelmark app = Reelmark.open(AppConfig.defaults(dir).withJobWorkers(0))) {
             assertThat(app.datasets().list(project)).isEmpty();
         }

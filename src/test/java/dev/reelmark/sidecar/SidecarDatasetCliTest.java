@@ -60,6 +60,10 @@ class SidecarDatasetCliTest {
         assertThat(result.get("videos").intValue()).isEqualTo(15);
         assertThat(Path.of(result.get("zip").asText())).exists();
 
+        Run unsigned = reelmark("sidecars", "export", "--project", "1", "--template", "1", "--content-credentials");
+        assertThat(unsigned.exit()).isEqualTo(2);
+        assertThat(unsigned.err()).contains("content_credentials", "include_media");
+
         Run badSplit = reelmark("datasets", "export", "--project", "1", "--split", "70/20/20");
         assertThat(badSplit.exit()).isEqualTo(2);
         assertThat(badSplit.err()).contains("splits").contains("110");
