@@ -11,7 +11,7 @@ import { useDocumentTitle } from '../../components/useDocumentTitle';
 import { useKeptData } from '../metadata/useKeptData';
 import { taggingApi, type Plan, type PlanFilters, type PlanItem, type WriteAnswer } from './api';
 import { HistoryView } from './HistoryView';
-import { bulkSelect, files, keepWritable, selectedDanger, toggle, type BulkSelection } from './logic';
+import { bulkSelect, files, keepWritable, selectedDanger, toggle, type BulkSelection, dryRunAnswerOf } from './logic';
 import { OperationMonitor } from './OperationMonitor';
 import { PlanCard } from './PlanCard';
 
@@ -83,6 +83,7 @@ function Planner() {
   const [busy, setBusy] = useState<'dry' | 'write' | null>(null);
   const [actionError, setActionError] = useState<ApiError | null>(null);
   const [dryRun, setDryRun] = useState<WriteAnswer | null>(null);
+  const [dryRunOperation, setDryRunOperation] = useState<number | null>(null);
   const [operation, setOperation] = useState<number | null>(null);
   const [operationEnded, setOperationEnded] = useState(false);
   const [confirm, setConfirm] = useState<Confirm>(null);
@@ -100,9 +101,12 @@ function Planner() {
     setBusy(dry ? 'dry' : 'write');
     setActionError(null);
     setDryRun(null);
+    if (dry) setDryRunOperation(null);
     try {
       const answer = await taggingApi.write(hashes, dry, confirmDanger);
-      if (dry) setDryRun(answer);
+      // a background dry run answers with its operation; its results are shown when the monitor sees it end
+      if (dry && answer.operation_id !== undefined) setDryRunOperation(answer.operation_id);
+      else if (dry) setDryRun(answer);
       else if (answer.operation_id !== undefined) {
         setOperationEnded(false);
         setOperation(answer.operation_id);
@@ -254,6 +258,19 @@ function Planner() {
           </div>
         </div> : null}
         {actionError ? <ErrorNotice error={actionError} title="Could not write the tags" inline /> : null}
+        {dryRunOperation !== null && dryRun === null ? (
+          <div className="panel">
+            <OperationMonitor
+              key={dryRunOperation}
+              id={dryRunOperation}
+              title="Checking"
+              onFinished={(status) => {
+                setDryRun(dryRunAnswerOf(status));
+                setDryRunOperation(null);
+              }}
+            />
+          </div>
+        ) : null}
         {dryRun ? <DryRunResult answer={dryRun} onClose={() => setDryRun(null)} /> : null}
         {operation !== null ? (
           <div className="panel">
