@@ -9,6 +9,7 @@ import { StatusBadge } from '../../components/StatusBadge';
 import { useDocumentTitle } from '../../components/useDocumentTitle';
 import { useCan } from '../auth/permissions';
 import { useKeptData } from '../metadata/useKeptData';
+import { ClipThumb } from '../watch/CharacterPortrait';
 import { catalogApi } from './api';
 import { routes } from './routes';
 import { SCENE_STATUSES, SEGMENT_STATUSES } from './edits';
@@ -259,7 +260,10 @@ export function ProjectScenesPage({ id }: { id: number }) {
                     </td>
                   ) : null}
                   <th scope="row" data-label="Segment">
-                    <Link to={routes.scene(r.scene.id)}>{rowLabel(r)}</Link>
+                    <span className="with-portrait">
+                      <ClipThumb segmentId={r.segment.id} hasVideo={!!r.segment.output_video_path} />
+                      <Link to={routes.scene(r.scene.id)}>{rowLabel(r)}</Link>
+                    </span>
                   </th>
                   <td data-label="Scene status">
                     <StatusBadge status={r.scene.status as (typeof SCENE_STATUSES)[number]} />

@@ -1,3 +1,4 @@
+import { useSegmentLabels } from '../watch/useSegmentLabels';
 import { useEffect, useState } from 'react';
 import type { ApiError } from '../../api/client';
 import { toApiError, useApiData } from '../../api/useApiData';
@@ -87,6 +88,7 @@ function Planner() {
   const [operation, setOperation] = useState<number | null>(null);
   const [operationEnded, setOperationEnded] = useState(false);
   const [confirm, setConfirm] = useState<Confirm>(null);
+  const labels = useSegmentLabels(data?.items.flatMap((i) => i.segment_ids) ?? []);
 
   // A new plan replaces the edits kept for the cards and drops what can no longer be written from the selection.
   useEffect(() => {
@@ -314,6 +316,12 @@ function Planner() {
                     item={item}
                     selected={selected.has(item.file_hash)}
                     canEdit={canWrite}
+                    clips={item.segment_ids.map((id) => ({
+                      id,
+                      sceneId: labels.byId.get(id)?.scene_id ?? null,
+                      name: labels.nameOf(id),
+                      hasVideo: labels.byId.get(id)?.has_video ?? false,
+                    }))}
                     onSelect={(on) => setSelected((s) => toggle(s, item.file_hash, on))}
                     onEdited={(next) => {
                       setEdited((e) => ({ ...e, [next.file_hash]: next }));

@@ -319,6 +319,14 @@ class TaggingScreenBrowserTest {
             page.navigate("/tagging");
             Locator cards = page.locator("article.tag-card");
             assertThat(cards).hasCount(10);
+            // each planned file names the catalog's clips that use it (the segment-labels names), with thumbnails
+            JsonNode listed = null;
+            for (JsonNode i : get("/api/metadata/plan?per_page=10").get("items")) if (listed == null && !i.get("segment_ids").isEmpty()) listed = i;
+            assertTrue(listed != null, "a planned file is used by a segment");
+            String label = get("/api/segment-labels?ids=" + listed.get("segment_ids").get(0).asLong()).get("items").get(0).get("label").asText();
+            assertTrue(label.contains(" · seg "), label);
+            assertThat(card(page, listed).locator("ul.tag-card-clips")).containsText(label);
+            page.waitForFunction("() => [...document.querySelectorAll('ul.tag-card-clips img.clip-thumb')].some(i => i.complete && i.naturalWidth > 0)");
             cards.first().getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Details")).click();
             assertThat(cards.first().getByRole(AriaRole.REGION, new Locator.GetByRoleOptions().setName("Result comment"))).isVisible();
             assertNoHorizontalOverflow(page, "planner");
