@@ -1,7 +1,7 @@
 import { useMemo, useState } from 'react';
 import { api, type ApiError, type Page } from '../../api/client';
 import { toApiError, useApiData } from '../../api/useApiData';
-import { Link, setQuery, useLocation } from '../../app/router';
+import { Link, navigate, setQuery, useLocation } from '../../app/router';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Loading } from '../../components/Loading';
 import { PageHeader } from '../../components/PageHeader';
@@ -9,6 +9,7 @@ import { StatusBadge } from '../../components/StatusBadge';
 import { useDocumentTitle } from '../../components/useDocumentTitle';
 import { useCan } from '../auth/permissions';
 import { useKeptData } from '../metadata/useKeptData';
+import { ClipThumb } from '../watch/CharacterPortrait';
 import { catalogApi } from './api';
 import { routes } from './routes';
 import { SCENE_STATUSES, SEGMENT_STATUSES } from './edits';
@@ -32,6 +33,7 @@ export function ProjectScenesPage({ id }: { id: number }) {
   const location = useLocation();
   const filter = filterFromSearch(location.search);
   const canEdit = useCan('edit', id);
+  const canExport = useCan('lead', id);
   const [selected, setSelected] = useState<ReadonlySet<number>>(new Set());
   const [busy, setBusy] = useState(false);
   const [outcome, setOutcome] = useState<string | null>(null);
@@ -178,18 +180,32 @@ export function ProjectScenesPage({ id }: { id: number }) {
         ])}
       </form>
 
-      {canEdit ? (
+      {canEdit || canExport ? (
         <div className="bulk-bar" role="group" aria-label="Bulk actions">
           <span className="muted">{chosen.length} selected</span>
-          <button type="button" className="button button-small" disabled={busy || chosen.length === 0} onClick={() => setStatus('approved')}>
-            Approve
-          </button>
-          <button type="button" className="button button-small" disabled={busy || chosen.length === 0} onClick={() => setStatus('rejected')}>
-            Reject
-          </button>
-          <button type="button" className="button button-small" disabled={busy || chosen.length === 0} onClick={regenerateMetadata}>
-            Regenerate metadata
-          </button>
+          {canEdit ? (
+            <>
+              <button type="button" className="button button-small" disabled={busy || chosen.length === 0} onClick={() => setStatus('approved')}>
+                Approve
+              </button>
+              <button type="button" className="button button-small" disabled={busy || chosen.length === 0} onClick={() => setStatus('rejected')}>
+                Reject
+              </button>
+              <button type="button" className="button button-small" disabled={busy || chosen.length === 0} onClick={regenerateMetadata}>
+                Regenerate metadata
+              </button>
+            </>
+          ) : null}
+          {canExport ? (
+            <button
+              type="button"
+              className="button button-small"
+              disabled={busy || chosen.length === 0}
+              onClick={() => navigate(`/exports?project=${id}&segments=${chosen.join(',')}`)}
+            >
+              Add to an export
+            </button>
+          ) : null}
         </div>
       ) : null}
       {outcome ? (
@@ -244,7 +260,10 @@ export function ProjectScenesPage({ id }: { id: number }) {
                     </td>
                   ) : null}
                   <th scope="row" data-label="Segment">
-                    <Link to={routes.scene(r.scene.id)}>{rowLabel(r)}</Link>
+                    <span className="with-portrait">
+                      <ClipThumb segmentId={r.segment.id} hasVideo={!!r.segment.output_video_path} />
+                      <Link to={routes.scene(r.scene.id)}>{rowLabel(r)}</Link>
+                    </span>
                   </th>
                   <td data-label="Scene status">
                     <StatusBadge status={r.scene.status as (typeof SCENE_STATUSES)[number]} />

@@ -1,31 +1,39 @@
 import { useState } from 'react';
 import type { ApiError } from '../../api/client';
 import { toApiError, useApiData } from '../../api/useApiData';
+import { setQuery } from '../../app/router';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { formatBytes, formatDateTime } from '../../components/format';
 import { Loading } from '../../components/Loading';
 import { StatusBadge } from '../../components/StatusBadge';
+import { useCan } from '../auth/permissions';
 import { useKeptData } from '../metadata/useKeptData';
 import { exportsApi, type DatasetExport, type Job, type Project } from './api';
 import { JobFollower } from './JobFollower';
 import { checkSplits, datasetFormProblem, datasetRequest, manifestSplits, toggle, type DatasetForm, type Splits } from './logic';
 
 /** The dataset export form (filters, splits), the running export, and the project's past datasets. */
-export function DatasetPanel({ project }: { project: Project }) {
+export function DatasetPanel({ project, segmentIds = [] }: { project: Project; segmentIds?: readonly number[] }) {
   const datasets = useApiData((signal) => exportsApi.datasets(project.id, signal), [project.id]);
   const list = useKeptData(datasets);
   const [latest, setLatest] = useState<number | null>(null);
+  const canExport = useCan('lead', project.id);
 
   return (
     <>
-      <DatasetForm
-        project={project}
-        onStarted={(d) => {
-          setLatest(d.id);
-          datasets.reload();
-        }}
-        onFinished={() => datasets.reload()}
-      />
+      {canExport ? (
+        <DatasetForm
+          project={project}
+          segmentIds={segmentIds}
+          onStarted={(d) => {
+            setLatest(d.id);
+            datasets.reload();
+          }}
+          onFinished={() => datasets.reload()}
+        />
+      ) : (
+        <p className="muted">Exporting a dataset needs the lead role; the datasets below can be downloaded.</p>
+      )}
       <h3 className="exports-subtitle" id="datasets-heading">
         Datasets of {project.name}
       </h3>
@@ -46,10 +54,12 @@ export function DatasetPanel({ project }: { project: Project }) {
 
 function DatasetForm({
   project,
+  segmentIds,
   onStarted,
   onFinished,
 }: {
   project: Project;
+  segmentIds: readonly number[];
   onStarted: (d: DatasetExport) => void;
   onFinished: () => void;
 }) {
@@ -70,6 +80,7 @@ function DatasetForm({
   return (
     <DatasetFormFields
       project={project}
+      segmentIds={segmentIds}
       sceneTypes={options.data.types.map((t) => t.name)}
       characters={options.data.characters.map((c) => ({ id: c.id, name: c.name }))}
       onStarted={onStarted}
@@ -80,12 +91,14 @@ function DatasetForm({
 
 function DatasetFormFields({
   project,
+  segmentIds,
   sceneTypes,
   characters,
   onStarted,
   onFinished,
 }: {
   project: Project;
+  segmentIds: readonly number[];
   sceneTypes: string[];
   characters: { id: number; name: string }[];
   onStarted: (d: DatasetExport) => void;
@@ -115,6 +128,7 @@ function DatasetFormFields({
     splits,
     includeVideos,
     frameImages,
+    segmentIds,
   };
   const split = checkSplits(splits);
   const problem = datasetFormProblem(form);
@@ -164,6 +178,18 @@ function DatasetFormFields({
         <label htmlFor="dataset-name">Name</label>
         <input id="dataset-name" type="text" value={name} maxLength={200} onChange={(e) => setName(e.target.value)} />
       </div>
+      {segmentIds.length > 0 ? (
+        <fieldset className="exports-fieldset">
+          <legend>Selection</legend>
+          <p className="meta" role="status">
+            Only the {segmentIds.length === 1 ? 'segment' : `${segmentIds.length} segments`} picked in the segment list
+            (the filters below still apply).
+          </p>
+          <button type="button" className="button button-small" onClick={() => setQuery({ segments: null })}>
+            Use every segment
+          </button>
+        </fieldset>
+      ) : null}
       <fieldset className="exports-fieldset">
         <legend>Quality</legend>
         <label className="exports-check">

@@ -8,6 +8,7 @@ import { useDocumentTitle } from '../../components/useDocumentTitle';
 import { useKeptData } from '../metadata/useKeptData';
 import { exportsApi } from './api';
 import { DatasetPanel } from './DatasetPanel';
+import { parseSegmentIds } from './logic';
 import { SidecarExportPanel } from './SidecarExportPanel';
 import { TemplatesPanel } from './TemplatesPanel';
 
@@ -23,6 +24,7 @@ export function ExportsPage() {
   const templates = useApiData((signal) => exportsApi.templates(signal), []);
   const projects = useApiData((signal) => exportsApi.projects(signal), []);
   const asked = parseProject(search.get('project'));
+  const segmentIds = parseSegmentIds(search.get('segments'));
 
   // Kept while the list reloads after a save, so the editor stays open.
   const templateList = useKeptData(templates)?.items;
@@ -52,7 +54,7 @@ export function ExportsPage() {
     projectBody = (
       <>
         <div className="filters">
-          <ProjectSelect projects={items} value={project.id} onChange={(id) => setQuery({ project: id })} />
+          <ProjectSelect projects={items} value={project.id} onChange={(id) => setQuery({ project: id, segments: null })} />
         </div>
         <div className="exports-columns">
           <section aria-labelledby="sidecar-export-heading">
@@ -69,7 +71,7 @@ export function ExportsPage() {
             <h2 id="dataset-export-heading" className="section-title">
               Dataset export
             </h2>
-            <DatasetPanel key={project.id} project={project} />
+            <DatasetPanel key={project.id} project={project} segmentIds={project.id === asked ? segmentIds : []} />
           </section>
         </div>
       </>

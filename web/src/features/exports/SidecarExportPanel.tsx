@@ -1,3 +1,4 @@
+import { useCan } from '../auth/permissions';
 import { useState } from 'react';
 import type { ApiError } from '../../api/client';
 import { toApiError, useApiData } from '../../api/useApiData';
@@ -8,8 +9,15 @@ import { exportsApi, type Job, type Project, type SidecarTemplate } from './api'
 import { JobFollower } from './JobFollower';
 import { sidecarRequest, sidecarResult, toggle } from './logic';
 
-/** Exports sidecars of the project or one of its characters with the ticked templates, as a job, then a ZIP. */
+/** The sidecar export form for whoever may export (a lead of the project); a note for everyone else. */
 export function SidecarExportPanel({ project, templates }: { project: Project; templates: readonly SidecarTemplate[] }) {
+  const canExport = useCan('lead', project.id);
+  if (!canExport) return <p className="muted">Exporting sidecars needs the lead role.</p>;
+  return <SidecarExportForm project={project} templates={templates} />;
+}
+
+/** Exports sidecars of the project or one of its characters with the ticked templates, as a job, then a ZIP. */
+function SidecarExportForm({ project, templates }: { project: Project; templates: readonly SidecarTemplate[] }) {
   const characters = useApiData((signal) => exportsApi.characters(project.id, signal), [project.id]);
   const [scope, setScope] = useState<'project' | 'character'>('project');
   const [characterId, setCharacterId] = useState<number | null>(null);

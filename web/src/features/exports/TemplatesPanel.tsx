@@ -2,6 +2,7 @@ import { useEffect, useState, type ReactNode } from 'react';
 import { isAbort, type ApiError } from '../../api/client';
 import { toApiError, useApiData } from '../../api/useApiData';
 import { ErrorNotice } from '../../components/ErrorNotice';
+import { useCan } from '../auth/permissions';
 import { exportsApi, type FieldCatalogue, type SidecarFormat, type SidecarPreview, type SidecarTemplate, type TemplateDraft } from './api';
 import { editorFieldOf, FORMATS, parseTemplateJson, STARTER_JSON, type EditorField } from './logic';
 
@@ -22,6 +23,7 @@ export function TemplatesPanel({
 }) {
   const fields = useApiData((signal) => exportsApi.fields(signal), []);
   const catalogue = fields.status === 'ready' ? fields.data : null;
+  const canAdmin = useCan('admin');
   const [selection, setSelectionState] = useState<Selection>(null);
   // The last template saved here, with what to say about it: shown until the reloaded list has it.
   const [lastSaved, setLastSaved] = useState<{ template: SidecarTemplate; note: string } | null>(null);
@@ -46,9 +48,11 @@ export function TemplatesPanel({
           <p className="meta">
             {templates.length} templates. Built-ins are read-only; create your own for other fields or tools.
           </p>
-          <button type="button" className="button button-primary" onClick={() => setSelection({ kind: 'new' })}>
-            New template
-          </button>
+          {canAdmin ? (
+            <button type="button" className="button button-primary" onClick={() => setSelection({ kind: 'new' })}>
+              New template
+            </button>
+          ) : null}
         </div>
         <div className="table-wrap">
           <table className="data-table stack-on-phone" aria-label="Sidecar templates">
@@ -125,7 +129,10 @@ function TemplateEditor({
   onSaved: (t: SidecarTemplate) => void;
   onDeleted: () => void;
 }) {
-  const readOnly = template?.is_builtin ?? false;
+  const canAdmin = useCan('admin');
+  const builtin = template?.is_builtin ?? false;
+  // built-ins are read-only for everyone; templates are changed by an admin only
+  const readOnly = builtin || !canAdmin;
   const [name, setName] = useState(template?.name ?? 'My template');
   const [format, setFormat] = useState<SidecarFormat>(template?.format ?? 'xml');
   const [tool, setTool] = useState(template?.target_tool ?? '');
@@ -245,8 +252,10 @@ function TemplateEditor({
           {template === null ? <span className="badge badge-wait">Not saved</span> : null}
         </h3>
       </div>
-      {readOnly ? (
+      {builtin ? (
         <p className="meta">Built-in templates are read-only. Create a new template to change what goes in a sidecar.</p>
+      ) : readOnly ? (
+        <p className="meta">Only an admin can change templates.</p>
       ) : null}
       <div className="exports-editor-grid">
         <div className="exports-form">

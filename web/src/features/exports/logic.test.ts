@@ -5,6 +5,7 @@ import {
   datasetRequest,
   editorFieldOf,
   manifestSplits,
+  parseSegmentIds,
   parseTemplateJson,
   percent,
   sidecarRequest,
@@ -71,6 +72,15 @@ describe('dataset form', () => {
     expect(body.scene_types).toEqual(['talk']);
     expect(body.character_ids).toEqual([1, 3]);
     expect(body.splits).toEqual({ train: 70, validation: 20, test: 10 });
+  });
+
+  it('sends the segment list selection, and reads it from the address only when well formed', () => {
+    expect(datasetRequest(form({ segmentIds: [7, 3] })).segment_ids).toEqual([7, 3]);
+    expect(datasetRequest(form({ segmentIds: [] }))).not.toHaveProperty('segment_ids');
+    expect(parseSegmentIds('7,3,7')).toEqual([7, 3]);
+    expect(parseSegmentIds(null)).toEqual([]);
+    expect(parseSegmentIds('7,x')).toEqual([]);
+    expect(parseSegmentIds('0')).toEqual([]);
   });
 
   it('says what stops the export', () => {

@@ -92,6 +92,16 @@ export interface DatasetForm {
   splits: Splits;
   includeVideos: boolean;
   frameImages: boolean;
+  /** Segments picked in the segment list: only these are candidates (the other filters still apply); absent, all. */
+  segmentIds?: readonly number[];
+}
+
+/** The segment ids in `?segments=1,2,3` (the segment list's "Add to an export"), or none when absent or malformed. */
+export function parseSegmentIds(raw: string | null): number[] {
+  if (!raw) return [];
+  const ids = raw.split(',').map((p) => p.trim());
+  if (!ids.every((p) => /^[1-9]\d{0,15}$/.test(p))) return [];
+  return [...new Set(ids.map(Number))];
 }
 
 /** Why the form cannot be sent, or null when it can. */
@@ -125,6 +135,7 @@ export function datasetRequest(form: DatasetForm): DatasetRequest {
   if (!sameSet(form.characterIds, form.allCharacterIds)) {
     body.character_ids = form.allCharacterIds.filter((c) => form.characterIds.includes(c));
   }
+  if (form.segmentIds && form.segmentIds.length > 0) body.segment_ids = [...form.segmentIds];
   return body;
 }
 

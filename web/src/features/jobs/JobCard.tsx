@@ -1,3 +1,4 @@
+import { useCan } from '../auth/permissions';
 import { useEffect, useRef, useState } from 'react';
 import type { ApiError } from '../../api/client';
 import { toApiError } from '../../api/useApiData';
@@ -23,6 +24,8 @@ export function JobCard({ initial, highlighted = false }: { initial: Job; highli
   const [pending, setPending] = useState<JobAction | null>(null);
   const [actionError, setActionError] = useState<ApiError | null>(null);
   const allowed = allowedActions(job.status);
+  const rawProject = (job.params as Record<string, unknown> | null | undefined)?.project_id;
+  const canControl = useCan('edit', typeof rawProject === 'number' ? rawProject : null);
   const titleId = `job-${job.id}-title`;
   const cardRef = useRef<HTMLElement>(null);
 
@@ -83,20 +86,22 @@ export function JobCard({ initial, highlighted = false }: { initial: Job; highli
         ) : null}
         {job.attempts > 1 ? ` · ${job.attempts} attempts` : null}
       </p>
-      <div className="job-actions" role="group" aria-label={`Actions for job #${job.id}`}>
-        {(['pause', 'resume', 'cancel'] as const).map((action) => (
-          <button
-            key={action}
-            type="button"
-            className={action === 'cancel' ? 'button button-danger button-small' : 'button button-small'}
-            disabled={!allowed[action] || pending !== null}
-            aria-busy={pending === action}
-            onClick={() => act(action)}
-          >
-            {pending === action ? `${ACTION_LABELS[action]}…` : ACTION_LABELS[action]}
-          </button>
-        ))}
-      </div>
+      {canControl ? (
+        <div className="job-actions" role="group" aria-label={`Actions for job #${job.id}`}>
+          {(['pause', 'resume', 'cancel'] as const).map((action) => (
+            <button
+              key={action}
+              type="button"
+              className={action === 'cancel' ? 'button button-danger button-small' : 'button button-small'}
+              disabled={!allowed[action] || pending !== null}
+              aria-busy={pending === action}
+              onClick={() => act(action)}
+            >
+              {pending === action ? `${ACTION_LABELS[action]}…` : ACTION_LABELS[action]}
+            </button>
+          ))}
+        </div>
+      ) : null}
       {actionError ? (
         <ErrorNotice
           error={actionError}

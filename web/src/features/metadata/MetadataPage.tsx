@@ -1,3 +1,4 @@
+import { useCan } from '../auth/permissions';
 import { useEffect, useRef, useState } from 'react';
 import { ProjectSelect } from '../../components/ProjectSelect';
 import type { ApiError } from '../../api/client';
@@ -93,6 +94,7 @@ function ProjectMetadata({ project }: { project: Project }) {
   const [job, setJob] = useState<Job | null>(null);
   const [starting, setStarting] = useState<'stale' | 'all' | null>(null);
   const [startError, setStartError] = useState<ApiError | null>(null);
+  const canEdit = useCan('edit', project.id);
 
   const reload = () => {
     stale.reload();
@@ -124,24 +126,28 @@ function ProjectMetadata({ project }: { project: Project }) {
             built from the catalog and, for scenes, measured with ffprobe.
           </p>
           <div className="job-actions" role="group" aria-label="Regenerate the project's metadata">
-            <button
-              type="button"
-              className="button button-primary"
-              onClick={() => start(true)}
-              disabled={starting !== null || running}
-              aria-busy={starting === 'stale'}
-            >
-              {starting === 'stale' ? 'Starting…' : 'Regenerate stale'}
-            </button>
-            <button
-              type="button"
-              className="button"
-              onClick={() => start(false)}
-              disabled={starting !== null || running}
-              aria-busy={starting === 'all'}
-            >
-              {starting === 'all' ? 'Starting…' : 'Regenerate all'}
-            </button>
+            {canEdit ? (
+              <>
+                <button
+                  type="button"
+                  className="button button-primary"
+                  onClick={() => start(true)}
+                  disabled={starting !== null || running}
+                  aria-busy={starting === 'stale'}
+                >
+                  {starting === 'stale' ? 'Starting…' : 'Regenerate stale'}
+                </button>
+                <button
+                  type="button"
+                  className="button"
+                  onClick={() => start(false)}
+                  disabled={starting !== null || running}
+                  aria-busy={starting === 'all'}
+                >
+                  {starting === 'all' ? 'Starting…' : 'Regenerate all'}
+                </button>
+              </>
+            ) : null}
             <button type="button" className="button" onClick={reload}>
               Check again
             </button>
@@ -326,6 +332,7 @@ type Packaging =
 /** Which characters block a delivery (and why), and the buttons that package one. */
 function DeliveryPanel({ projectId, check, checking }: { projectId: number; check: DeliveryCheck; checking: boolean }) {
   const [packaging, setPackaging] = useState<Packaging>({ step: 'idle' });
+  const canDeliver = useCan('lead', projectId);
   const blocking = check.characters.filter((c) => c.problems.length > 0);
 
   const deliver = async (format: DeliveryFormat) => {
@@ -400,24 +407,28 @@ function DeliveryPanel({ projectId, check, checking }: { projectId: number; chec
           </table>
         </div>
       ) : null}
-      <div className="job-actions" role="group" aria-label="Package delivery">
-        {(['folder', 'zip'] as const).map((format) => (
-          <button
-            key={format}
-            type="button"
-            className={format === 'folder' ? 'button button-primary' : 'button'}
-            disabled={!check.ready || checking || packaging.step === 'busy'}
-            aria-busy={packaging.step === 'busy' && packaging.format === format}
-            onClick={() => deliver(format)}
-          >
-            {packaging.step === 'busy' && packaging.format === format
-              ? 'Packaging…'
-              : format === 'folder'
-                ? 'Package delivery (folder)'
-                : 'Package delivery (ZIP)'}
-          </button>
-        ))}
-      </div>
+      {canDeliver ? (
+        <div className="job-actions" role="group" aria-label="Package delivery">
+          {(['folder', 'zip'] as const).map((format) => (
+            <button
+              key={format}
+              type="button"
+              className={format === 'folder' ? 'button button-primary' : 'button'}
+              disabled={!check.ready || checking || packaging.step === 'busy'}
+              aria-busy={packaging.step === 'busy' && packaging.format === format}
+              onClick={() => deliver(format)}
+            >
+              {packaging.step === 'busy' && packaging.format === format
+                ? 'Packaging…'
+                : format === 'folder'
+                  ? 'Package delivery (folder)'
+                  : 'Package delivery (ZIP)'}
+            </button>
+          ))}
+        </div>
+      ) : (
+        <p className="muted">Packaging a delivery needs the lead role.</p>
+      )}
       <div aria-live="polite">
         {packaging.step === 'done' ? (
           <p role="status" className="meta">

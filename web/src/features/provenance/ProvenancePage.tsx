@@ -1,3 +1,4 @@
+import { useCan } from '../auth/permissions';
 import { useCallback, useState } from 'react';
 import { ProjectSelect } from '../../components/ProjectSelect';
 import type { ApiError } from '../../api/client';
@@ -203,6 +204,7 @@ function StaleTable({
   const [selection, setSelection] = useState<Selection>(new Set());
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
+  const canRegenerate = useCan('edit', project.id);
 
   if (segments.length === 0) return null;
   const chosen = selectedInOrder(selection, segments).filter((id) => ids.includes(id));
@@ -227,9 +229,11 @@ function StaleTable({
         Stale segments
       </h2>
       <div className="table-actions">
-        <button type="button" className="button button-primary" disabled={chosen.length === 0 || busy} onClick={regenerate}>
-          {busy ? 'Queuing…' : `Re-generate selected (${chosen.length})`}
-        </button>
+        {canRegenerate ? (
+          <button type="button" className="button button-primary" disabled={chosen.length === 0 || busy} onClick={regenerate}>
+            {busy ? 'Queuing…' : `Re-generate selected (${chosen.length})`}
+          </button>
+        ) : null}
         {running ? <InlineJobProgress key={running.id} initial={running} /> : null}
         <span className="muted">
           Each creates a new pending segment at the same position, planned with the current versions; the old one is kept.
@@ -243,7 +247,7 @@ function StaleTable({
         <table className="data-table stale-table">
           <thead>
             <tr>
-              <th scope="col">
+              {canRegenerate ? <th scope="col">
                 <input
                   type="checkbox"
                   aria-label="Select all stale segments"
@@ -253,7 +257,7 @@ function StaleTable({
                   }}
                   onChange={() => setSelection((s) => toggleAll(s, ids))}
                 />
-              </th>
+              </th> : null}
               <th scope="col">Segment</th>
               <th scope="col">Scene</th>
               <th scope="col">Why it is stale</th>
@@ -263,7 +267,7 @@ function StaleTable({
           <tbody>
             {segments.map((s) => (
               <tr key={s.segment_id} data-segment-id={s.segment_id}>
-                <td>
+                {canRegenerate ? <td>
                   <input
                     type="checkbox"
                     aria-label={
@@ -276,7 +280,7 @@ function StaleTable({
                     checked={s.open_draft_id == null && selection.has(s.segment_id)}
                     onChange={(e) => setSelection((sel) => toggle(sel, s.segment_id, e.target.checked))}
                   />
-                </td>
+                </td> : null}
                 <th scope="row">
                   <span className="with-portrait">
                     <ClipThumb segmentId={s.segment_id} hasVideo={labels.byId.get(s.segment_id)?.has_video ?? false} />

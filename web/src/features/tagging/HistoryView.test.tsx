@@ -21,7 +21,7 @@ describe('HistoryView', () => {
     mockFetch((url, init) => {
       urls.push(`${init?.method ?? 'GET'} ${url}`);
       if (url.startsWith('/api/metadata/history?')) return jsonResponse({ items: [op], total: 1, page: 1, per_page: 20, total_pages: 1 });
-      if (url === '/api/metadata/history/12/rollback') return jsonResponse({ operation_id: 13, feasible: 2, conflicts: [] });
+      if (url === '/api/metadata/history/12/rollback?background=true') return jsonResponse({ operation_id: 13, feasible: 2, conflicts: [] });
       return jsonResponse({ status: 404, error: 'not_found', message: url }, 404);
     });
     render(<HistoryView />);
@@ -44,6 +44,6 @@ describe('HistoryView', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Rollback' }));
     fireEvent.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Roll back' }));
     await screen.findByText(/Rollback started as operation #13/);
-    expect(urls.filter((u) => u.startsWith('POST'))).toEqual(['POST /api/metadata/history/12/rollback']);
+    expect(urls.filter((u) => u.startsWith('POST'))).toEqual(['POST /api/metadata/history/12/rollback?background=true']);
   }, 30_000);
 });

@@ -8,8 +8,8 @@ import { ErrorNotice } from '../../components/ErrorNotice';
 import { formatDateTime } from '../../components/format';
 import { Loading } from '../../components/Loading';
 import { useKeptData } from '../metadata/useKeptData';
-import { taggingApi, type HistoryFilter, type Operation, type RollbackAnswer } from './api';
-import { canRollBack, operationTone } from './logic';
+import { taggingApi, type HistoryFilter, type Operation, type OperationStatus, type RollbackAnswer } from './api';
+import { canRollBack, operationTone, files, rollbackConflicts } from './logic';
 import { OperationMonitor } from './OperationMonitor';
 import { CommentDiff } from './CommentDiff';
 
@@ -211,25 +211,40 @@ function HistoryEntry({ op, onChanged }: { op: Operation; onChanged: () => void 
   );
 }
 
+/**
+ * A rollback runs in the background: its job checks each file, so the files it must leave alone (changed since
+ * Reelmark wrote them) are known when it ends, beside those known at the start (a missing backup).
+ */
 function RollbackResult({ answer, onFinished }: { answer: RollbackAnswer; onFinished: () => void }) {
-  const conflicts = answer.conflicts ?? [];
+  const [final, setFinal] = useState<OperationStatus | null>(null);
+  const conflicts = rollbackConflicts(answer.conflicts ?? [], final);
+  const restored = final?.items.filter((i) => i.status === 'success').length ?? 0;
   return (
     <div className="tag-rollback">
       <p role="status" className="meta">
-        Rollback started as operation #{answer.operation_id}: {answer.feasible ?? 0} to restore, {conflicts.length}{' '}
-        {conflicts.length === 1 ? 'conflict' : 'conflicts'}.
+        {final === null
+          ? `Rollback started as operation #${answer.operation_id}: ${files(answer.feasible ?? 0)} to check and restore` +
+            (conflicts.length > 0 ? `, ${conflicts.length} ${conflicts.length === 1 ? 'conflict' : 'conflicts'} already.` : '.')
+          : `Rollback #${answer.operation_id}: ${restored} restored, ${conflicts.length} ${conflicts.length === 1 ? 'conflict' : 'conflicts'}.`}
       </p>
       {conflicts.length > 0 ? (
         <ul className="tag-conflicts" aria-label="Rollback conflicts">
           {conflicts.map((c) => (
-            <li key={c.item_id}>
+            <li key={c.key}>
               <code>{c.file_path}</code>: <span className="error-text">{c.reason}</span>
             </li>
           ))}
         </ul>
       ) : null}
       {answer.job_id !== undefined && answer.operation_id !== undefined ? (
-        <OperationMonitor id={answer.operation_id} title="Rollback" onFinished={onFinished} />
+        <OperationMonitor
+          id={answer.operation_id}
+          title="Rollback"
+          onFinished={(status) => {
+            setFinal(status);
+            onFinished();
+          }}
+        />
       ) : null}
     </div>
   );

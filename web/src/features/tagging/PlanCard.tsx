@@ -1,3 +1,5 @@
+import { ClipThumb } from '../watch/CharacterPortrait';
+import { Link } from '../../app/router';
 import { CommentDiff } from './CommentDiff';
 import { useId, useState } from 'react';
 import type { ApiError } from '../../api/client';
@@ -17,8 +19,11 @@ export function PlanCard({
   onSelect,
   onEdited,
   canEdit = true,
+  clips = [],
 }: {
   item: PlanItem;
+  /** The catalog's segments that use this file, by name, with their thumbnails. */
+  clips?: readonly { id: number; sceneId: number | null; name: string; hasVideo: boolean }[];
   /** Whether the caller may edit and write (a viewer sees the plan only). */
   canEdit?: boolean;
   selected: boolean;
@@ -53,6 +58,16 @@ export function PlanCard({
             {item.comment_kind === 'comfyui' ? <span className="badge badge-neutral">ComfyUI</span> : null}
           </p>
           <p className="meta mono tag-card-path">{item.file_path}</p>
+          {clips.length > 0 ? (
+            <ul className="tag-card-clips" aria-label={`Clips of ${item.file_name}`}>
+              {clips.map((c) => (
+                <li key={c.id} className="with-portrait">
+                  <ClipThumb segmentId={c.id} hasVideo={c.hasVideo} />
+                  {c.sceneId !== null ? <Link to={`/catalog/scenes/${c.sceneId}`}>{c.name}</Link> : <span>{c.name}</span>}
+                </li>
+              ))}
+            </ul>
+          ) : null}
           <TagDiff item={item} />
         </div>
         <button

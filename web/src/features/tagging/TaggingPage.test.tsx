@@ -71,8 +71,27 @@ describe('TaggingPage planner', () => {
       if (url === '/api/metadata/write' && init?.method === 'POST') {
         const body = JSON.parse(String(init.body)) as Record<string, unknown>;
         posted.push(body);
-        if (body.dry_run) return jsonResponse({ dry_run: true, items: [], ok_count: 2, error_count: 0, skipped_count: 0, files_written: 0 });
+        // the dry run is a background operation (#3), read back once it ended
+        if (body.dry_run) return jsonResponse({ operation_id: 3, job_id: 8, events_url: '/api/jobs/8/events' }, 202);
         return jsonResponse({ operation_id: 4, job_id: 9, events_url: '/api/jobs/9/events' }, 202);
+      }
+      if (url === '/api/metadata/operations/3') {
+        return jsonResponse({
+          operation: {
+            id: 3, operation_type: 'dry_run', status: 'completed_with_errors', job_id: 8, rollback_of: null, file_count: 2,
+            success_count: 1, failure_count: 1, skipped_count: 0, error_message: null, user_note: null,
+            started_at: '2026-11-23T09:59:00Z', completed_at: '2026-11-23T09:59:01Z', updated_at: '2026-11-23T09:59:01Z',
+          },
+          items: [
+            { id: 30, operation_id: 3, seq: 0, file_hash: 'aaa', file_hash_after: null, file_path: '/data/media/aaa.mp4', status: 'success',
+              previous_comment: null, new_comment: 'People: Ava', tags_added: [], tags_removed: [], rollback_item_id: null,
+              error_message: null, processed_at: null, has_backup: false, write_path: null },
+            { id: 31, operation_id: 3, seq: 1, file_hash: 'ddd', file_hash_after: null, file_path: '/data/media/ddd.mp4', status: 'failed',
+              previous_comment: null, new_comment: 'People: Ava', tags_added: [], tags_removed: [], rollback_item_id: null,
+              error_message: 'not writable; disk full', processed_at: null, has_backup: false, write_path: null },
+          ],
+          progress: { done: 2, total: 2 },
+        });
       }
       if (url === '/api/metadata/operations/4') {
         return jsonResponse({
@@ -96,14 +115,16 @@ describe('TaggingPage planner', () => {
     fireEvent.click(within(screen.getByRole('group', { name: 'Select' })).getByRole('button', { name: 'All' }));
     expect(screen.getByTestId('selection-count').textContent).toBe('2 of 2 files selected');
     fireEvent.click(screen.getByRole('button', { name: 'Dry run' }));
-    expect((await screen.findByRole('region', { name: 'Dry run' })).textContent).toContain('Dry run: 2 ok');
+    const dry = await screen.findByRole('region', { name: 'Dry run' });
+    expect(dry.textContent).toContain('Dry run: 1 ok · 1 with errors · 0 skipped · 0 files written.');
+    expect(within(dry).getByRole('list', { name: 'Dry run errors' }).textContent).toBe('/data/media/ddd.mp4: not writable; disk full');
 
     fireEvent.click(screen.getByRole('button', { name: 'Write selected (2)' }));
     const dialog = screen.getByRole('dialog', { name: 'Replace comment text?' });
     expect(dialog.textContent).toContain('1 of the 2 files you selected');
     fireEvent.click(within(dialog).getByRole('button', { name: 'Cancel' }));
     expect(screen.queryByRole('dialog')).toBeNull();
-    expect(posted).toEqual([{ file_hashes: ['aaa', 'ddd'], dry_run: true }]);
+    expect(posted).toEqual([{ file_hashes: ['aaa', 'ddd'], dry_run: true, background: true }]);
 
     fireEvent.click(screen.getByRole('button', { name: 'Write selected (2)' }));
     fireEvent.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Replace and write' }));

@@ -1,3 +1,4 @@
+import { useSegmentLabels } from '../watch/useSegmentLabels';
 import { useEffect, useState } from 'react';
 import type { ApiError } from '../../api/client';
 import { toApiError, useApiData } from '../../api/useApiData';
@@ -11,7 +12,7 @@ import { useDocumentTitle } from '../../components/useDocumentTitle';
 import { useKeptData } from '../metadata/useKeptData';
 import { taggingApi, type Plan, type PlanFilters, type PlanItem, type WriteAnswer } from './api';
 import { HistoryView } from './HistoryView';
-import { bulkSelect, files, keepWritable, selectedDanger, toggle, type BulkSelection } from './logic';
+import { bulkSelect, files, keepWritable, selectedDanger, toggle, type BulkSelection, dryRunAnswerOf } from './logic';
 import { OperationMonitor } from './OperationMonitor';
 import { PlanCard } from './PlanCard';
 
@@ -83,9 +84,11 @@ function Planner() {
   const [busy, setBusy] = useState<'dry' | 'write' | null>(null);
   const [actionError, setActionError] = useState<ApiError | null>(null);
   const [dryRun, setDryRun] = useState<WriteAnswer | null>(null);
+  const [dryRunOperation, setDryRunOperation] = useState<number | null>(null);
   const [operation, setOperation] = useState<number | null>(null);
   const [operationEnded, setOperationEnded] = useState(false);
   const [confirm, setConfirm] = useState<Confirm>(null);
+  const labels = useSegmentLabels(data?.items.flatMap((i) => i.segment_ids) ?? []);
 
   // A new plan replaces the edits kept for the cards and drops what can no longer be written from the selection.
   useEffect(() => {
@@ -100,9 +103,12 @@ function Planner() {
     setBusy(dry ? 'dry' : 'write');
     setActionError(null);
     setDryRun(null);
+    if (dry) setDryRunOperation(null);
     try {
       const answer = await taggingApi.write(hashes, dry, confirmDanger);
-      if (dry) setDryRun(answer);
+      // a background dry run answers with its operation; its results are shown when the monitor sees it end
+      if (dry && answer.operation_id !== undefined) setDryRunOperation(answer.operation_id);
+      else if (dry) setDryRun(answer);
       else if (answer.operation_id !== undefined) {
         setOperationEnded(false);
         setOperation(answer.operation_id);
@@ -254,6 +260,19 @@ function Planner() {
           </div>
         </div> : null}
         {actionError ? <ErrorNotice error={actionError} title="Could not write the tags" inline /> : null}
+        {dryRunOperation !== null && dryRun === null ? (
+          <div className="panel">
+            <OperationMonitor
+              key={dryRunOperation}
+              id={dryRunOperation}
+              title="Checking"
+              onFinished={(status) => {
+                setDryRun(dryRunAnswerOf(status));
+                setDryRunOperation(null);
+              }}
+            />
+          </div>
+        ) : null}
         {dryRun ? <DryRunResult answer={dryRun} onClose={() => setDryRun(null)} /> : null}
         {operation !== null ? (
           <div className="panel">
@@ -297,6 +316,12 @@ function Planner() {
                     item={item}
                     selected={selected.has(item.file_hash)}
                     canEdit={canWrite}
+                    clips={item.segment_ids.map((id) => ({
+                      id,
+                      sceneId: labels.byId.get(id)?.scene_id ?? null,
+                      name: labels.nameOf(id),
+                      hasVideo: labels.byId.get(id)?.has_video ?? false,
+                    }))}
                     onSelect={(on) => setSelected((s) => toggle(s, item.file_hash, on))}
                     onEdited={(next) => {
                       setEdited((e) => ({ ...e, [next.file_hash]: next }));

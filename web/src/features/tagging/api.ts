@@ -38,9 +38,15 @@ export const taggingApi = {
     }),
   edit: (fileHash: string, body: PlanEdit): Promise<PlanItem> =>
     api.post('/api/metadata/plan/{fileHash}/edit', { path: { fileHash }, body }),
+  /** A write, or a dry run: both are background operations (a dry run checks one file at a time, with progress). */
   write: (fileHashes: string[], dryRun: boolean, confirmDanger: boolean): Promise<WriteAnswer> =>
     api.post('/api/metadata/write', {
-      body: { file_hashes: fileHashes, dry_run: dryRun, ...(confirmDanger ? { confirm_danger: true } : {}) },
+      body: {
+        file_hashes: fileHashes,
+        dry_run: dryRun,
+        ...(dryRun ? { background: true } : {}),
+        ...(confirmDanger ? { confirm_danger: true } : {}),
+      },
     }),
   operation: (id: number, signal?: AbortSignal): Promise<OperationStatus> =>
     api.get('/api/metadata/operations/{id}', { path: { id }, signal }),
@@ -69,8 +75,9 @@ export const taggingApi = {
     }),
   details: (id: number, signal?: AbortSignal): Promise<OperationStatus> =>
     api.get('/api/metadata/history/{id}', { path: { id }, signal }),
+  /** Starts a rollback whose job checks each file (a changed one becomes a conflict item), with per-file progress. */
   rollback: (id: number): Promise<RollbackAnswer> =>
-    api.post('/api/metadata/history/{id}/rollback', { path: { id } }),
+    api.post('/api/metadata/history/{id}/rollback', { path: { id }, query: { background: true } }),
 };
 
 /** The history's filters, as the URL's query names them (from/to are dates, YYYY-MM-DD). */

@@ -1,6 +1,6 @@
 // Pure helpers of the tagging screen: bulk selection over the whole plan (not just the page shown), the people
 // list as typed by a person, and what an operation's status means.
-import type { Plan, PlanItem } from './api';
+import type { OperationStatus, Plan, PlanItem, WriteAnswer } from './api';
 
 export type Categories = Plan['categories'];
 
@@ -112,4 +112,41 @@ export function operationTone(status: string): 'good' | 'bad' | 'busy' | 'wait' 
 /** "1 file", "3 files". */
 export function files(n: number): string {
   return n === 1 ? '1 file' : `${n} files`;
+}
+
+/**
+ * The counts and failures of a finished background dry run, in the shape the synchronous dry run answers with: its
+ * items' success is "ok", failed is "error" (the failed checks joined in the item's message), skipped stays skipped.
+ */
+export function dryRunAnswerOf(status: OperationStatus): WriteAnswer {
+  const op = status.operation;
+  return {
+    dry_run: true,
+    operation_id: op.id,
+    ok_count: op.success_count,
+    error_count: op.failure_count,
+    skipped_count: op.skipped_count,
+    files_written: 0,
+    items: status.items.map((i) => ({
+      file_hash: i.file_hash,
+      file_path: i.file_path,
+      status: i.status === 'success' ? 'ok' : i.status === 'skipped' ? 'skipped' : 'error',
+      errors: i.status === 'success' || !i.error_message ? [] : i.error_message.split('; '),
+      ...(i.status === 'skipped' && i.error_message ? { reason: i.error_message } : {}),
+    })),
+  };
+}
+
+/** The files a rollback left alone: those known before it started, then those its job found changed. */
+export function rollbackConflicts(
+  known: readonly { item_id: number; file_path: string; reason: string }[],
+  final: OperationStatus | null,
+): { key: string; file_path: string; reason: string }[] {
+  const out = known.map((c) => ({ key: `known-${c.item_id}`, file_path: c.file_path, reason: c.reason }));
+  for (const i of final?.items ?? []) {
+    if (i.status === 'conflict' && !out.some((c) => c.file_path === i.file_path)) {
+      out.push({ key: `item-${i.id}`, file_path: i.file_path, reason: i.error_message ?? 'conflict' });
+    }
+  }
+  return out;
 }

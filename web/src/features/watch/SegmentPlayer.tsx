@@ -64,6 +64,7 @@ export function FrameControls(props: {
   const { frame, fps, frameCount, onStep } = props;
   return (
     <div className="frame-controls" role="group" aria-label="Frame stepping">
+      {/* the visible words are the accessible name (axe: label-content-name-mismatch); the arrow is decoration */}
       <button type="button" className="button" onClick={() => onStep(-1)}>
         <span aria-hidden="true">◀</span> Previous frame
       </button>

@@ -4,13 +4,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.reelmark.catalog.CatalogService;
+import dev.reelmark.catalog.SegmentContext;
 import dev.reelmark.http.ApiError;
 import dev.reelmark.http.Json;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -21,16 +24,21 @@ import java.util.Set;
  * whether videos, frame images and face crops go in, whether unfinished segments (pending, generating, failed,
  * rejected) may go in too ({@code include_unfinished}, off by default), the package format ({@link DatasetFormat}), and
  * whether the packaged videos are C2PA-signed copies ({@code content_credentials}, off by default).
+ * {@code segment_ids} narrows the export to a hand-picked selection of the project's segments (the other filters still
+ * apply to it); left out, every segment of the project is a candidate.
  * Every problem is a 400 naming the field; every number is range-checked before it is narrowed (a percentage of
  * 4294967396 is refused, never wrapped to 100).
  */
 public record DatasetConfig(String name, Double qualityThreshold, List<String> sceneTypes, List<Long> characterIds,
-                            Map<String, Integer> splits, long seed, boolean includeVideos, boolean frameImages,
-                            boolean faceCrops, boolean includeUnfinished, DatasetFormat format, boolean contentCredentials) {
+                            List<Long> segmentIds, Map<String, Integer> splits, long seed, boolean includeVideos,
+                            boolean frameImages, boolean faceCrops, boolean includeUnfinished, DatasetFormat format,
+                            boolean contentCredentials) {
     public static final List<String> SPLITS = List.of("train", "validation", "test");
     static final Set<String> FIELDS = Set.of("name", "quality_threshold", "scene_types", "character_ids", "splits", "seed",
-            "include_videos", "frame_images", "face_crops", "include_unfinished", "format", "shard_size_mb",
+            "include_videos", "frame_images", "face_crops", "include_unfinished", "format", "shard_size_mb", "segment_ids",
             "content_credentials");
+    /** The most segments one selection names: one SQL IN list, well under both databases' bind limits. */
+    public static final int MAX_SEGMENT_IDS = 10_000;
     static final long DEFAULT_SEED = 42;
 
     /** Validates a request body against the project's scene types and characters. */
@@ -90,6 +98,8 @@ public record DatasetConfig(String name, Double qualityThreshold, List<String> s
             }
         }
 
+        List<Long> segments = segmentIds(body.get("segment_ids"), projectId, catalog);
+
         Map<String, Integer> splits = new LinkedHashMap<>();
         JsonNode sp = body.get("splits");
         if (sp == null || sp.isNull()) {
@@ -139,8 +149,35 @@ public record DatasetConfig(String name, Double qualityThreshold, List<String> s
         if (credentials && !videos) {
             throw ApiError.badField("content_credentials", "signs the packaged videos: it needs \"include_videos\": true");
         }
-        return new DatasetConfig(name, threshold, List.copyOf(types), List.copyOf(characters), Map.copyOf(splits), seed, videos, frames,
-                faces, unfinished, format, credentials);
+        return new DatasetConfig(name, threshold, List.copyOf(types), List.copyOf(characters), segments, Map.copyOf(splits), seed,
+                videos, frames, faces, unfinished, format, credentials);
+    }
+
+    /** The picked segments in the order given (repeats dropped); each must be a segment of this project. */
+    private static List<Long> segmentIds(JsonNode sg, long projectId, CatalogService catalog) {
+        if (sg == null || sg.isNull()) return List.of();
+        if (!sg.isArray()) throw ApiError.badField("segment_ids", "must be an array of segment ids");
+        if (sg.isEmpty()) throw ApiError.badField("segment_ids", "must name at least one segment (leave it out to export every segment)");
+        if (sg.size() > MAX_SEGMENT_IDS) {
+            throw ApiError.badField("segment_ids", "names " + sg.size() + " segments; at most " + MAX_SEGMENT_IDS + " per export");
+        }
+        Set<Long> wanted = new LinkedHashSet<>();
+        for (int i = 0; i < sg.size(); i++) {
+            JsonNode v = sg.get(i);
+            if (!v.isIntegralNumber() || !v.canConvertToLong() || v.longValue() <= 0) {
+                throw ApiError.badField("segment_ids[" + i + "]", "must be a positive integer, got " + v);
+            }
+            wanted.add(v.longValue());
+        }
+        Map<Long, Long> projectOf = new HashMap<>();
+        for (SegmentContext c : catalog.reads().contexts(wanted)) projectOf.put(c.segmentId(), c.character().projectId());
+        for (int i = 0; i < sg.size(); i++) {
+            long id = sg.get(i).longValue();
+            Long owner = projectOf.get(id);
+            if (owner == null) throw ApiError.badField("segment_ids[" + i + "]", "no segment with id " + id);
+            if (owner != projectId) throw ApiError.badField("segment_ids[" + i + "]", "segment " + id + " belongs to another project");
+        }
+        return List.copyOf(wanted);
     }
 
     private static boolean bool(ObjectNode body, String field, boolean dflt) {
@@ -158,6 +195,7 @@ public record DatasetConfig(String name, Double qualityThreshold, List<String> s
         sceneTypes.forEach(t::add);
         ArrayNode c = o.putArray("character_ids");
         characterIds.forEach(c::add);
+        if (!segmentIds.isEmpty()) segmentIds.forEach(o.putArray("segment_ids")::add);
         ObjectNode s = o.putObject("splits");
         SPLITS.forEach(k -> s.put(k, splits.get(k)));
         o.put("seed", seed).put("include_videos", includeVideos).put("frame_images", frameImages).put("face_crops", faceCrops)
@@ -172,10 +210,12 @@ public record DatasetConfig(String name, Double qualityThreshold, List<String> s
         j.path("scene_types").forEach(n -> types.add(n.asText()));
         List<Long> chars = new ArrayList<>();
         j.path("character_ids").forEach(n -> chars.add(n.longValue()));
+        List<Long> segments = new ArrayList<>();
+        j.path("segment_ids").forEach(n -> segments.add(n.longValue()));
         Map<String, Integer> splits = new LinkedHashMap<>();
         SPLITS.forEach(k -> splits.put(k, j.path("splits").path(k).asInt()));
         return new DatasetConfig(j.path("name").asText("dataset"), j.path("quality_threshold").isNumber() ? j.get("quality_threshold").doubleValue() : null,
-                types, chars, splits, j.path("seed").asLong(DEFAULT_SEED), j.path("include_videos").asBoolean(true), j.path("frame_images").asBoolean(true),
+                types, chars, segments, splits, j.path("seed").asLong(DEFAULT_SEED), j.path("include_videos").asBoolean(true), j.path("frame_images").asBoolean(true),
                 j.path("face_crops").asBoolean(false), j.path("include_unfinished").asBoolean(false), DatasetFormat.fromJson(j),
                 j.path("content_credentials").asBoolean(false));
     }

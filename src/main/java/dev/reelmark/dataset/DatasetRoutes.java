@@ -92,6 +92,8 @@ public final class DatasetRoutes {
         p.set("quality_threshold", nullable("number").put("minimum", 0).put("maximum", 1));
         p.set("scene_types", arrayOf(type("string")).put("description", "scene type names of the project (default: all)"));
         p.set("character_ids", arrayOf(type("integer")).put("description", "default: all characters"));
+        p.set("segment_ids", arrayOf(type("integer").put("minimum", 1)).put("minItems", 1).put("maxItems", DatasetConfig.MAX_SEGMENT_IDS)
+                .put("description", "a selection of the project's segments (default: all); the other filters still apply to it"));
         ObjectNode pct = type("integer").put("minimum", 0).put("maximum", 100);
         p.set("splits", objectOf("train", pct, "validation", pct, "test", pct).put("description", "whole percentages summing to 100 (default 80/10/10)"));
         p.set("seed", type("integer").put("minimum", 0).put("maximum", Long.MAX_VALUE).put("description", "split seed (default 42)"));

@@ -213,8 +213,10 @@ public final class DatasetService {
     public Selection select(long projectId, DatasetConfig config) {
         Set<Long> characters = new HashSet<>(config.characterIds());
         Set<String> types = new HashSet<>(config.sceneTypes());
+        Set<Long> picked = new HashSet<>(config.segmentIds());
         List<SegmentContext> chosen = new ArrayList<>();
         for (SegmentContext s : facts.scope(projectId, null)) {
+            if (!picked.isEmpty() && !picked.contains(s.segmentId())) continue;
             if (!characters.isEmpty() && !characters.contains(s.characterId())) continue;
             if (!types.isEmpty() && !types.contains(s.sceneTypeName())) continue;
             chosen.add(s);

@@ -205,6 +205,70 @@ class DatasetExportApiTest {
 
     @ParameterizedTest
     @MethodSource("dev.reelmark.testing.TestDatabases#vendors")
+    void aSegmentSelectionIsAllThatIsConsideredAndIdsOutsideTheProjectAreRefusedByIndex(Vendor vendor) throws Exception {
+        try (var h = new ApiHarness(vendor, dir)) {
+            long project = DemoData.build(h);
+            String p = "/api/projects/" + project + "/export-dataset";
+            List<Long> finished = new ArrayList<>();
+            Long unfinished = null;
+            Set<String> files = new HashSet<>();
+            for (ObjectNode s : h.app.catalog().list(CatalogModel.SEGMENTS, Map.of(), 100, null).items()) {
+                boolean done = Set.of("complete", "approved").contains(s.get("status").asText());
+                if (done && finished.size() < 3 && files.add(s.path("output_video_path").asText())) finished.add(s.get("id").longValue());
+                if (!done && unfinished == null) unfinished = s.get("id").longValue();
+            }
+            assertThat(finished).hasSize(3);
+            assertThat(unfinished).isNotNull();
+            // a segment of another project
+            long other = h.http.post("/api/projects", "{\"name\":\"Elsewhere\"}").json().get("id").longValue();
+            long ch = h.http.post("/api/characters", "{\"project_id\":" + other + ",\"name\":\"Bea\"}").json().get("id").longValue();
+            long type = h.http.post("/api/scene-types", "{\"project_id\":" + other + ",\"name\":\"walk\"}").json().get("id").longValue();
+            long scene = h.http.post("/api/scenes", "{\"character_id\":" + ch + ",\"scene_type_id\":" + type + ",\"name\":\"Bea walks\"}").json().get("id").longValue();
+            long foreign = h.http.post("/api/segments", "{\"scene_id\":" + scene + ",\"sequence_index\":0}").json().get("id").longValue();
+            long first = finished.get(0);
+
+            assertBadField(h.http.post(p, "{\"segment_ids\": " + first + "}"), "segment_ids");
+            assertBadField(h.http.post(p, "{\"segment_ids\": []}"), "segment_ids");
+            assertBadField(h.http.post(p, "{\"segment_ids\": [" + first + ", 0]}"), "segment_ids[1]");
+            assertBadField(h.http.post(p, "{\"segment_ids\": [" + first + ", \"" + first + "\"]}"), "segment_ids[1]");
+            // range-checked before it is narrowed: 2^64 + 1 would wrap to 1
+            assertBadField(h.http.post(p, "{\"segment_ids\": [" + first + ", 18446744073709551617]}"), "segment_ids[1]");
+            assertBadField(h.http.post(p, "{\"segment_ids\": [" + first + ", 999999]}"), "segment_ids[1]");
+            var foreignRefused = h.http.post(p, "{\"segment_ids\": [" + first + ", " + finished.get(1) + ", " + foreign + "]}");
+            assertBadField(foreignRefused, "segment_ids[2]");
+            assertThat(foreignRefused.json().get("message").asText()).contains("another project");
+            StringBuilder tooMany = new StringBuilder("{\"segment_ids\": [");
+            for (int i = 0; i <= DatasetConfig.MAX_SEGMENT_IDS; i++) tooMany.append(i == 0 ? "" : ",").append(first);
+            assertBadField(h.http.post(p, tooMany.append("]}").toString()), "segment_ids");
+            assertThat(h.http.get("/api/projects/" + project + "/datasets").json().get("total").intValue()).isZero();
+
+            // the picked segments (a repeat dropped) are the only candidates: the finished ones go in, the unfinished one is excluded
+            List<Long> picked = new ArrayList<>(finished);
+            picked.add(unfinished);
+            String body = "{\"include_videos\": false, \"segment_ids\": [" + String.join(", ", picked.stream().map(String::valueOf).toList())
+                    + ", " + first + "]}";
+            JsonNode d = exportAndWait(h, project, body);
+            assertThat(d.get("config").get("segment_ids")).hasSize(4);
+            Set<Long> packed = new HashSet<>();
+            for (String split : List.of("train", "validation", "test")) {
+                d.get("manifest").get("splits").get(split).forEach(sample -> packed.add(sample.get("segment_id").longValue()));
+            }
+            Set<Long> excluded = new HashSet<>();
+            d.get("manifest").get("metadata").get("excluded").forEach(e -> excluded.add(e.get("segment_id").longValue()));
+            assertThat(packed).containsExactlyInAnyOrderElementsOf(finished);
+            assertThat(excluded).containsExactly(unfinished);
+            assertThat(d.get("sample_count").intValue()).isEqualTo(3);
+            Unzipped zip = unzip(Path.of(d.get("file_path").asText()));
+            int rows = 0;
+            for (String split : List.of("train", "validation", "test")) {
+                if (zip.entries().containsKey(split + "/metadata.jsonl")) rows += zip.text(split + "/metadata.jsonl").lines().toList().size();
+            }
+            assertThat(rows).isEqualTo(3);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("dev.reelmark.testing.TestDatabases#vendors")
     void onlyFinishedSegmentsOneSamplePerFileEveryNonZeroSplitFilledAndEmptySplitsWarned(Vendor vendor) throws Exception {
         try (var h = new ApiHarness(vendor, dir)) {
             long project = DemoData.build(h);

@@ -176,6 +176,24 @@ class CatalogEditingBrowserTest {
             assertThat(rows).hasCount(generating);
             page.getByLabel("Select all shown segments").check();
             assertThat(page.getByText(generating + " selected")).isVisible();
+
+            // "Add to an export" opens the dataset export form with the selection, and the export sends it
+            List<Long> picked = new ArrayList<>();
+            json("/api/segments?status=generating&limit=500").get("items").forEach(s -> picked.add(s.get("id").asLong()));
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Add to an export")).click();
+            Locator form = page.getByRole(AriaRole.FORM, new Page.GetByRoleOptions().setName("Dataset export"));
+            assertThat(form).containsText(generating == 1 ? "Only the segment picked" : "Only the " + generating + " segments picked");
+            var posted = page.waitForResponse(r -> r.url().endsWith("/api/projects/" + projectId + "/export-dataset"),
+                    () -> button(form, "Export dataset").click());
+            assertEquals(202, posted.status(), posted.text());
+            List<Long> sent = new ArrayList<>();
+            Json.parse(posted.text()).get("config").get("segment_ids").forEach(n -> sent.add(n.asLong()));
+            assertEquals(new java.util.TreeSet<>(picked), new java.util.TreeSet<>(sent));
+            assertEquals(picked.size(), sent.size());
+
+            page.navigate("/catalog/projects/" + projectId + "/scenes?status=generating");
+            assertThat(rows).hasCount(generating);
+            page.getByLabel("Select all shown segments").check();
             page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Approve")).click();
             assertThat(page.getByRole(AriaRole.STATUS).filter(new Locator.FilterOptions().setHasText("marked approved")))
                     .hasText(generating + " segments marked approved.");
@@ -238,6 +256,10 @@ class CatalogEditingBrowserTest {
     void aViewerSeesNoWriteButtons() {
         long character = json("/api/characters?project_id=" + projectId).get("items").get(0).get("id").asLong();
         long scene = json("/api/scenes?character_id=" + character).get("items").get(0).get("id").asLong();
+        // a job on the Jobs screen, started while the server is still in local mode (no users)
+        var started = harness.api.post("/api/projects/" + projectId + "/metadata/regenerate",
+                com.microsoft.playwright.options.RequestOptions.create().setData(java.util.Map.of("stale_only", false)));
+        assertEquals(202, started.status(), started.text());
         harness.app.auth().addUser("vera", Role.VIEWER, null, "viewer password one", null);
         Page page = harness.newPage(1440, 900, new ArrayList<>());
         try (BrowserContext context = page.context()) {
@@ -247,9 +269,10 @@ class CatalogEditingBrowserTest {
             login.getByLabel("Password").fill("viewer password one");
             login.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Log in")).click();
             assertThat(page.locator(".user-badge")).containsText("vera");
-            Pattern write = Pattern.compile("^(New |Add |Edit|Delete|Save|Create|Approve|Reject|Regenerate|Generate|Mirror|Write|Roll back|Re-generate|Remove)");
+            Pattern write = Pattern.compile("^(New |Add |Edit|Delete|Save|Create|Approve|Reject|Regenerate|Generate|Mirror|Write|Roll ?back|Re-generate|Remove|Export|Package|Pause|Resume|Cancel|Really)");
             for (String route : List.of("/catalog", "/catalog/projects/" + projectId, "/catalog/projects/" + projectId + "/scenes",
-                    "/catalog/characters/" + character, "/catalog/scenes/" + scene, "/tagging")) {
+                    "/catalog/characters/" + character, "/catalog/scenes/" + scene, "/tagging", "/exports?project=" + projectId,
+                    "/jobs", "/metadata?project=" + projectId, "/provenance?project=" + projectId)) {
                 page.navigate(route);
                 settle(page);
                 List<String> names = page.getByRole(AriaRole.MAIN).getByRole(AriaRole.BUTTON).all().stream()
@@ -257,9 +280,14 @@ class CatalogEditingBrowserTest {
                         .filter(n -> write.matcher(n).find()).toList();
                 assertEquals(List.of(), names, "write buttons a viewer sees on " + route);
             }
-            // the page read what a viewer may read
+            // the pages read what a viewer may read
             page.navigate("/catalog/scenes/" + scene);
             assertThat(page.locator("article.segment-card").first()).isVisible();
+            page.navigate("/jobs");
+            assertThat(page.locator("article.job-card").first()).isVisible();
+            page.navigate("/exports?project=" + projectId);
+            assertThat(page.getByRole(AriaRole.TABLE, new Page.GetByRoleOptions().setName("Sidecar templates"))).isVisible();
+            assertThat(page.getByRole(AriaRole.MAIN)).containsText("Exporting a dataset needs the lead role");
         }
     }
 }

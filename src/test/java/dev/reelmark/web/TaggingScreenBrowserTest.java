@@ -12,8 +12,11 @@ import dev.reelmark.media.ClipSynth;
 import dev.reelmark.media.MediaProbe;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -35,6 +38,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Screenshots: target/screenshots/tagging*.png.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TaggingScreenBrowserTest {
     private static final String HAND_WRITTEN = "Shot on the rooftop, take 3";
 
@@ -70,6 +74,7 @@ class TaggingScreenBrowserTest {
     }
 
     @Test
+    @Order(1)
     void planEditDryRunWriteReadBackAndRollBack() {
         JsonNode plan = get("/api/metadata/plan?per_page=100");
         int total = plan.get("statistics").get("total_files").asInt();
@@ -200,14 +205,17 @@ class TaggingScreenBrowserTest {
             card(page, danger).getByRole(AriaRole.CHECKBOX).check();
             assertThat(count).hasText("3 of " + total + " files selected");
 
-            // A dry run checks the three files and writes nothing.
+            // A dry run checks the three files in the background (an operation of its own, followed live) and writes nothing.
             page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Dry run")).click();
             Locator dry = page.getByRole(AriaRole.REGION, new Page.GetByRoleOptions().setName("Dry run"));
             assertThat(dry.getByRole(AriaRole.STATUS)).hasText("Dry run: 3 ok · 0 with errors · 0 skipped · 0 files written.");
             assertEquals(Optional.empty(), probe.probe(editedFile).comment(), "a dry run writes nothing");
             assertEquals(Optional.of(HAND_WRITTEN), probe.probe(dangerFile).comment());
             assertEquals(Optional.of(comfyOriginal), probe.probe(comfyFile).comment());
-            assertEquals(0, get("/api/metadata/history").get("total").asInt(), "a dry run is no operation");
+            assertEquals(0, get("/api/metadata/history").get("total").asInt(), "a dry run is no write in the history");
+            JsonNode dryRuns = get("/api/metadata/history?type=dry_run");
+            assertEquals(1, dryRuns.get("total").asInt(), "the dry run ran as a background operation");
+            assertEquals("completed", dryRuns.get("items").get(0).get("status").asText());
 
             // Writing a danger file asks first; Cancel writes nothing, confirming writes all three.
             Locator write = page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Write selected (3)"));
@@ -266,15 +274,16 @@ class TaggingScreenBrowserTest {
             Locator askRollback = page.getByRole(AriaRole.DIALOG, new Page.GetByRoleOptions().setName("Roll back operation #" + writeId + "?"));
             assertThat(askRollback).containsText("restored from their backups");
             askRollback.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Roll back")).click();
+            // a background rollback: its job checks each file, so the conflict is listed when it ends
+            Locator rollbackMonitor = entry.getByRole(AriaRole.REGION, new Locator.GetByRoleOptions().setName(Pattern.compile("^Rollback #\\d+$")));
+            assertThat(rollbackMonitor).hasAttribute("data-status", "completed_with_errors", new com.microsoft.playwright.assertions
+                    .LocatorAssertions.HasAttributeOptions().setTimeout(60_000));
             Locator rollbackStatus = entry.locator(".tag-rollback > p[role='status']");
-            assertThat(rollbackStatus).containsText(Pattern.compile("Rollback started as operation #\\d+: 2 to restore, 1 conflict\\."));
+            assertThat(rollbackStatus).containsText(Pattern.compile("Rollback #\\d+: 2 restored, 1 conflict\\."));
             Locator conflicts = entry.getByRole(AriaRole.LIST, new Locator.GetByRoleOptions().setName("Rollback conflicts"));
             assertThat(conflicts.locator("li")).hasCount(1);
             assertThat(conflicts).containsText(dangerFile.toString());
             assertThat(conflicts).containsText("the comment changed since Reelmark wrote it");
-            Locator rollbackMonitor = entry.getByRole(AriaRole.REGION, new Locator.GetByRoleOptions().setName(Pattern.compile("^Rollback #\\d+$")));
-            assertThat(rollbackMonitor).hasAttribute("data-status", "completed_with_errors", new com.microsoft.playwright.assertions
-                    .LocatorAssertions.HasAttributeOptions().setTimeout(60_000));
             assertThat(rollbackMonitor.getByRole(AriaRole.STATUS)).hasText("2 written · 1 failed · 0 skipped — 1 file(s) failed");
             // The history reloads when the rollback ends: the rollback on top, the write partially rolled back.
             assertThat(entries).hasCount(2, new com.microsoft.playwright.assertions.LocatorAssertions.HasCountOptions().setTimeout(60_000));
@@ -294,13 +303,30 @@ class TaggingScreenBrowserTest {
     }
 
     @Test
-    void thePlannerAndTheHistoryFitAPhone() {
+    @Order(2)
+    void thePlannerAndTheHistoryFitAPhone() throws InterruptedException {
+        // real history rows first: a write of one ready file, finished before the page opens
+        String ready = get("/api/metadata/plan?per_page=1").get("categories").get("ready").get(0).asText();
+        APIResponse wrote = harness.api.post("/api/metadata/write", com.microsoft.playwright.options.RequestOptions.create()
+                .setHeader("Content-Type", "application/json")
+                .setData("{\"file_hashes\": [\"" + ready + "\"], \"confirm_danger\": true, \"note\": \"phone width check\"}"));
+        assertEquals(202, wrote.status(), wrote.text());
+        var job = harness.app.jobs().awaitTerminal(Json.parse(wrote.text()).get("job_id").asLong(), java.time.Duration.ofSeconds(60));
+        assertEquals(dev.reelmark.jobs.JobStatus.COMPLETED, job.status(), String.valueOf(job.error()));
         List<String> pageErrors = new ArrayList<>();
         Page page = harness.newPage(390, 844, pageErrors);
         try (BrowserContext context = page.context()) {
             page.navigate("/tagging");
             Locator cards = page.locator("article.tag-card");
             assertThat(cards).hasCount(10);
+            // each planned file names the catalog's clips that use it (the segment-labels names), with thumbnails
+            JsonNode listed = null;
+            for (JsonNode i : get("/api/metadata/plan?per_page=10").get("items")) if (listed == null && !i.get("segment_ids").isEmpty()) listed = i;
+            assertTrue(listed != null, "a planned file is used by a segment");
+            String label = get("/api/segment-labels?ids=" + listed.get("segment_ids").get(0).asLong()).get("items").get(0).get("label").asText();
+            assertTrue(label.contains(" · seg "), label);
+            assertThat(card(page, listed).locator("ul.tag-card-clips")).containsText(label);
+            page.waitForFunction("() => [...document.querySelectorAll('ul.tag-card-clips img.clip-thumb')].some(i => i.complete && i.naturalWidth > 0)");
             cards.first().getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Details")).click();
             assertThat(cards.first().getByRole(AriaRole.REGION, new Locator.GetByRoleOptions().setName("Result comment"))).isVisible();
             assertNoHorizontalOverflow(page, "planner");
@@ -308,8 +334,13 @@ class TaggingScreenBrowserTest {
             page.navigate("/tagging?view=history");
             assertThat(page.getByRole(AriaRole.NAVIGATION, new Page.GetByRoleOptions().setName("Tagging views"))
                     .getByRole(AriaRole.LINK, new Locator.GetByRoleOptions().setName("History"))).hasAttribute("aria-current", "page");
-            assertThat(page.locator(".empty, .tag-history")).isVisible();
-            assertNoHorizontalOverflow(page, "history");
+            Locator entries = page.locator("article.tag-history-entry");
+            assertThat(entries.first()).containsText("phone width check");
+            assertTrue(entries.count() >= 1);
+            entries.first().getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Files")).click();
+            assertThat(entries.first().getByRole(AriaRole.TABLE).locator("tbody tr")).hasCount(1);
+            assertNoHorizontalOverflow(page, "history with a write and its files");
+            BrowserHarness.screenshot(page, "tagging-history-phone");
         }
         assertEquals(List.of(), pageErrors, "the page logged errors");
     }
