@@ -11,7 +11,8 @@ import java.util.List;
 
 /**
  * Signed clips for packages (metadata deliveries, sidecar exports with media, dataset exports with videos), from the
- * credentials feature, with the signer the environment configures.
+ * credentials feature, with the signer the environment configures. Deliveries carry a Matroska/WebM clip's
+ * {@code .c2pa} sidecar store beside it; the other packages take MP4/MOV only.
  */
 final class CredentialDelivery implements DeliveryCredentials, ClipCredentials, SampleCredentials {
     private final CredentialService credentials;
@@ -28,6 +29,7 @@ final class CredentialDelivery implements DeliveryCredentials, ClipCredentials, 
 
     @Override
     public void signedCopy(long segmentId, Path out) {
-        credentials.sign(segmentId, out, SignerConfig.fromEnv(System.getenv()));
+        // sidecar exports and datasets package one file per clip: a Matroska/WebM clip is refused, not shipped unsigned
+        credentials.signEmbedded(segmentId, out, SignerConfig.fromEnv(System.getenv()));
     }
 }
