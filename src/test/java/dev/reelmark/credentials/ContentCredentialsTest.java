@@ -329,7 +329,7 @@ class ContentCredentialsTest {
      * with its asset, so given {@code application/c2pa} the only bytes it can hash are the store's own, which can
      * never equal the hash of the Matroska clip. Our verifier checks that hash against the clip (above).
      */
-    private static void assertSidecarStoreRead(JsonNode answer, ObjectNode receipt) {
+    static void assertSidecarStoreRead(JsonNode answer, ObjectNode receipt) {
         JsonNode m = C2paReader.activeManifest(answer);
         assertThat(answer.get("format").asText()).isEqualTo("application/c2pa");
         assertThat(m.get("claim_generator_info").get(0).get("name").asText()).isEqualTo("Reelmark");
