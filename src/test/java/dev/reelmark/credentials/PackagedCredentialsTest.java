@@ -107,14 +107,8 @@ class PackagedCredentialsTest {
             assertThat(exports.resolve("sidecars-job-" + failed.id() + ".zip")).doesNotExist();
 
             h.app.catalog().delete(CatalogModel.SEGMENTS, f.unsigned());
-            // a Matroska take with a receipt (the same inputs as the first clip's)
             ProvenanceService prov = h.app.provenance();
-            long first = f.signable().keySet().iterator().next();
-            long scene = h.app.catalog().get(CatalogModel.SEGMENTS, first).get("scene_id").longValue();
-            clip(h.app.ffmpegTools().ffmpeg().toString(), h.app.config().dataDir().resolve("media/x/take é.mkv"), List.of("-f", "matroska"));
-            long mkv = id(h.app.catalog().create(CatalogModel.SEGMENTS, Json.object().put("scene_id", scene).put("sequence_index", 7)
-                    .put("output_video_path", "media/x/take é.mkv").put("status", "complete")));
-            prov.record(mkv, prov.plan(prov.latestReceipt(first).orElseThrow()), Instant.now(), Instant.now(), 1000L, "test");
+            long mkv = matroskaTake(h.app, f);
             Job done = run(h, h.http.post(export, body));
             assertThat(done.status()).as(String.valueOf(done.error())).isEqualTo(JobStatus.COMPLETED);
             assertThat(done.result().get("content_credentials").asBoolean()).isTrue();
@@ -139,6 +133,7 @@ class PackagedCredentialsTest {
         try (ApiHarness h = new ApiHarness(vendor, dir)) {
             Fixture f = fixture(h.app);
             String export = "/api/projects/" + f.project() + "/export-dataset";
+            long mkv = matroskaTake(h.app, f); // datasets carry no sidecar stores: refused, not packaged unsigned
             var refused = h.http.post(export, "{\"include_videos\": false, \"content_credentials\": true}");
             assertThat(refused.status()).as(refused.body()).isEqualTo(400);
             assertThat(refused.json().get("field").asText()).isEqualTo("content_credentials");
@@ -148,9 +143,11 @@ class PackagedCredentialsTest {
             assertThat(job.status()).as(String.valueOf(job.error())).isEqualTo(JobStatus.COMPLETED);
             assertThat(job.result().get("samples").intValue()).isEqualTo(2);
             JsonNode failures = job.result().get("failures");
-            assertThat(failures).hasSize(1);
-            assertThat(failures.get(0).get("segment_id").longValue()).isEqualTo(f.unsigned());
-            assertThat(failures.get(0).get("error").asText()).contains("cannot sign", "no generation receipt");
+            assertThat(failures).hasSize(2);
+            Map<Long, String> failed = new java.util.HashMap<>();
+            failures.forEach(x -> failed.put(x.get("segment_id").longValue(), x.get("error").asText()));
+            assertThat(failed.get(f.unsigned())).contains("cannot sign", "no generation receipt");
+            assertThat(failed.get(mkv)).contains("cannot sign", "take é.mkv", "not an MP4/MOV file", "no .c2pa sidecar stores");
             List<Path> clips = unzipVideos(Path.of(job.result().get("file").asText()), dir.resolve("dataset-unzipped"));
             assertThat(clips).hasSize(2);
             assertSignedBy(clips, f);
@@ -180,6 +177,18 @@ class PackagedCredentialsTest {
             assertThat(clips).hasSize(2); // a .mov and an .mp4 share the member extension "video"
             assertSignedBy(clips, f);
         }
+    }
+
+    /** A Matroska take with a receipt (the same inputs as the first clip's), in the fixture's scene. */
+    private static long matroskaTake(Reelmark app, Fixture f) throws Exception {
+        ProvenanceService prov = app.provenance();
+        long first = f.signable().keySet().iterator().next();
+        long scene = app.catalog().get(CatalogModel.SEGMENTS, first).get("scene_id").longValue();
+        clip(app.ffmpegTools().ffmpeg().toString(), app.config().dataDir().resolve("media/x/take é.mkv"), List.of("-f", "matroska"));
+        long mkv = id(app.catalog().create(CatalogModel.SEGMENTS, Json.object().put("scene_id", scene).put("sequence_index", 7)
+                .put("output_video_path", "media/x/take é.mkv").put("status", "complete")));
+        prov.record(mkv, prov.plan(prov.latestReceipt(first).orElseThrow()), Instant.now(), Instant.now(), 1000L, "test");
+        return mkv;
     }
 
     private static Job run(ApiHarness h, dev.reelmark.testing.TestHttp.Response r) throws InterruptedException {
