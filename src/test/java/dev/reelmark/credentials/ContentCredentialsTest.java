@@ -40,9 +40,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * MOV, a regenerated segment), on both databases, read back by the C2PA reference implementation (c2pa-rs as
  * WebAssembly): the active manifest's actions say {@code trainedAlgorithmicMedia}, the Reelmark assertion carries the
  * receipt's inputs hash, the only validation failure is the untrusted development signer, and a copy with one media
- * byte changed fails its hash check. ffprobe still reads every signed file and its streams hash the same. Bad input
- * (no receipt, no video, not MP4/MOV, unreadable key, wrong password, a certificate that is not the key's) is an error
- * naming the cause and writes nothing.
+ * byte changed fails its hash check. ffprobe still reads every signed file and its streams hash the same. A Matroska
+ * and a WebM clip are signed with a sidecar store ({@code FILE.c2pa}, data hash over the whole clip): our verifier
+ * accepts each pair and refuses a copy with one media byte changed, the reference reader reads the store alone (see
+ * {@link #assertSidecarStoreRead} for the statuses it reports), and a delivery carries the pairs. Bad input (no
+ * receipt, no video, neither MP4/MOV nor Matroska/WebM, unreadable key, wrong password, a certificate that is not
+ * the key's) is an error naming the cause and writes nothing.
  */
 class ContentCredentialsTest {
     @TempDir
@@ -65,9 +68,10 @@ class ContentCredentialsTest {
             long model = asset(c, "model", "wan2.2-i2v-14b", "2.2.0", "b");
             long lora = asset(c, "lora", "zoe likeness", "v1", "c");
             long workflow = asset(c, "workflow", "i2v chained segments", "1.0", "d");
-            // Clips shaped four ways, each the output video of a segment (names with spaces and accents)
-            String[] paths = {"media/x/plain clip é.mp4", "media/x/fast.mp4", "media/x/take.mov", "media/x/take.mkv"};
-            List<List<String>> muxing = List.of(List.of(), List.of("-movflags", "+faststart"), List.of("-f", "mov"), List.of("-f", "matroska"));
+            // Clips shaped five ways, each the output video of a segment (names with spaces and accents)
+            String[] paths = {"media/x/plain clip é.mp4", "media/x/fast.mp4", "media/x/take.mov", "media/x/take.mkv", "media/x/take é.webm"};
+            List<List<String>> muxing = List.of(List.of(), List.of("-movflags", "+faststart"), List.of("-f", "mov"), List.of("-f", "matroska"),
+                    List.of("-c:v", "libvpx", "-f", "webm"));
             long[] segs = new long[paths.length];
             ProvenanceService p = app.provenance();
             for (int i = 0; i < paths.length; i++) {
@@ -79,7 +83,7 @@ class ContentCredentialsTest {
                         "Zoë waves at the camera, 35mm", "blurry", 6.5, -7L - i, 832, 480, 30, "euler", Json.object().put("scheduler", "normal")),
                         Instant.now(), Instant.now(), 1000L, "test");
             }
-            long plain = segs[0], fast = segs[1], mov = segs[2], mkv = segs[3];
+            long plain = segs[0], fast = segs[1], mov = segs[2], mkv = segs[3], webm = segs[4];
             c.createVersion(CatalogModel.ASSETS, lora, Json.object().put("version_label", "v2").put("checksum_sha256", "e".repeat(64)));
 
             // A regeneration of the plain segment: its new take, with a clip and a receipt, has the old clip as parent.
@@ -125,6 +129,9 @@ class ContentCredentialsTest {
             Files.copy(signedMkv, tamperedMkv);
             Files.copy(mkvStore, out.resolve("tampered.mkv.c2pa"));
             flipByteAt(tamperedMkv, Files.size(tamperedMkv) / 2); // inside the one cluster: a frame's bytes
+            Path signedWebm = out.resolve("take é.webm");
+            CredentialService.Signed sw = app.credentials().sign(webm, signedWebm, dev);
+            assertThat(sw.sidecar()).isEqualTo(signedWebm + ".c2pa");
             assertThat(ProcessRunner.run(List.of(app.ffmpegTools().ffprobe().toString(), "-v", "error", "-show_entries",
                     "format=format_name", "-of", "csv=p=0", signedMkv.toString()), Duration.ofSeconds(60)).stdoutText()).contains("matroska");
 
@@ -132,6 +139,7 @@ class ContentCredentialsTest {
             files.add(tampered);
             files.add(data.resolve("media/x/fast.mp4"));
             files.add(mkvStore);
+            files.add(Path.of(sw.sidecar()));
             List<JsonNode> read = C2paReader.read(files.toArray(Path[]::new));
             for (int i = 0; i < signed.size(); i++) {
                 long seg = new ArrayList<>(signed.keySet()).get(i);
@@ -176,6 +184,7 @@ class ContentCredentialsTest {
             assertThat(C2paReader.failureCodes(read.get(signed.size()))).contains("assertion.bmffHash.mismatch");
             assertThat(read.get(signed.size() + 1).get("error").asText()).contains("JumbfNotFound");
             assertSidecarStoreRead(read.get(signed.size() + 2), p.latestReceipt(mkv).orElseThrow());
+            assertSidecarStoreRead(read.get(signed.size() + 3), p.latestReceipt(webm).orElseThrow());
 
             // Our own verify agrees, over the CLI (exit 0 / 1 / 2) and the API
             List<CredentialVerifier.Report> mine = app.credentials().verify(List.of(signed.get(fast), tampered, data.resolve("media/x/fast.mp4")));
@@ -185,7 +194,9 @@ class ContentCredentialsTest {
             assertThat(mine.get(1).signatureValid()).isTrue();
             assertThat(mine.get(1).valid()).isFalse();
             assertThat(mine.get(2).hasManifest()).isFalse();
-            List<CredentialVerifier.Report> mkvs = app.credentials().verify(List.of(signedMkv, tamperedMkv, mkvClip));
+            List<CredentialVerifier.Report> mkvs = app.credentials().verify(List.of(signedMkv, tamperedMkv, mkvClip, signedWebm));
+            assertThat(mkvs.get(3).valid()).as(mkvs.get(3).problems().toString()).isTrue();
+            assertThat(mkvs.get(3).receipt().segmentId()).isEqualTo(webm);
             assertThat(mkvs.get(0).valid()).as(mkvs.get(0).problems().toString()).isTrue();
             assertThat(mkvs.get(0).sidecar()).isEqualTo(mkvStore.toString());
             assertThat(mkvs.get(0).receipt().inputsHash()).isEqualTo(sm.inputsHash());
@@ -305,11 +316,13 @@ class ContentCredentialsTest {
             }
             assertThat(clips).hasSize(4); // plain, fast, mov and the regenerated take
             // the Matroska clip goes with its sidecar store, named like it with .c2pa appended
-            assertThat(clipNames).contains("clips/" + mkv + "_take.mkv", "clips/" + mkv + "_take.mkv.c2pa").hasSize(6);
+            assertThat(clipNames).contains("clips/" + mkv + "_take.mkv", "clips/" + mkv + "_take.mkv.c2pa",
+                    "clips/" + webm + "_take é.webm", "clips/" + webm + "_take é.webm.c2pa").hasSize(8);
             Path packagedMkv = pkg.resolve("clips/" + mkv + "_take.mkv");
-            CredentialVerifier.Report packaged = CredentialService.verifyFiles(List.of(packagedMkv)).get(0);
-            assertThat(packaged.valid()).as(packaged.problems().toString()).isTrue();
-            assertThat(packaged.receipt().segmentId()).isEqualTo(mkv);
+            List<CredentialVerifier.Report> packaged = CredentialService.verifyFiles(List.of(packagedMkv, pkg.resolve("clips/" + webm + "_take é.webm")));
+            assertThat(packaged).allSatisfy(one -> assertThat(one.valid()).as(one.problems().toString()).isTrue());
+            assertThat(packaged.get(0).receipt().segmentId()).isEqualTo(mkv);
+            assertThat(packaged.get(1).receipt().segmentId()).isEqualTo(webm);
             clips.add(pkg.resolve("clips/" + mkv + "_take.mkv.c2pa"));
             List<JsonNode> inPackage = C2paReader.read(clips.toArray(Path[]::new));
             for (JsonNode answer : inPackage.subList(0, 4)) {
