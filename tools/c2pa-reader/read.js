@@ -1,5 +1,6 @@
 // Reads C2PA manifests with the reference implementation (c2pa-rs built to WebAssembly), offline.
 // Usage: node read.js FILE... → one JSON array on stdout: per file {file, format, manifest_store} or {file, format, error}.
+// A .c2pa file is a bare manifest store (a sidecar): c2pa-rs reads it as 'application/c2pa', without its asset.
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -11,6 +12,7 @@ function formatOf(file) {
   const ext = path.extname(file).toLowerCase();
   if (ext === '.mov') return 'video/quicktime';
   if (ext === '.m4v') return 'video/x-m4v';
+  if (ext === '.c2pa') return 'application/c2pa';
   return 'video/mp4';
 }
 

@@ -11,7 +11,8 @@ import java.util.List;
 
 /**
  * Signed clips for packages (metadata deliveries, sidecar exports with media, dataset exports with videos), from the
- * credentials feature, with the signer the environment configures.
+ * credentials feature, with the signer the environment configures. Deliveries carry a Matroska/WebM clip's
+ * {@code .c2pa} sidecar store beside it, and so do sidecar exports; dataset exports take MP4/MOV only.
  */
 final class CredentialDelivery implements DeliveryCredentials, ClipCredentials, SampleCredentials {
     private final CredentialService credentials;
@@ -27,7 +28,14 @@ final class CredentialDelivery implements DeliveryCredentials, ClipCredentials, 
     }
 
     @Override
+    public Path signedClip(long segmentId, Path out) {
+        String store = credentials.sign(segmentId, out, SignerConfig.fromEnv(System.getenv())).sidecar();
+        return store == null ? null : Path.of(store);
+    }
+
+    @Override
     public void signedCopy(long segmentId, Path out) {
-        credentials.sign(segmentId, out, SignerConfig.fromEnv(System.getenv()));
+        // a dataset packages one file per sample: a Matroska/WebM clip is refused, not shipped without its store
+        credentials.signEmbedded(segmentId, out, SignerConfig.fromEnv(System.getenv()));
     }
 }

@@ -36,16 +36,17 @@ public final class CredentialRoutes {
                 "signature_valid", nullable("boolean"), "assertions_match", nullable("boolean"), "valid", type("boolean"),
                 "signer", Json.object().set("oneOf", Json.MAPPER.createArrayNode().add(signer).add(type("null"))),
                 "receipt", Json.object().set("oneOf", Json.MAPPER.createArrayNode().add(receipt).add(type("null"))),
-                "problems", arrayOf(type("string"))));
+                "sidecar", nullable("string"), "problems", arrayOf(type("string"))));
         router.schema("SegmentCredential", objectOf("segment_id", type("integer"), "file", type("string"),
                 "receipt_id", nullable("integer"), "inputs_hash", nullable("string"),
                 "credential", ref("CredentialReport"), "matches_receipt", nullable("boolean")));
 
         router.get("/api/segments/{id}/credentials").tag(TAG).summary("Content credentials (C2PA) of a segment's clip")
-                .description("Reads the C2PA manifest embedded in the segment's clip (or in `path`, a signed copy under the media roots): "
-                        + "whether there is one, whether its BMFF hash still matches the bytes, whether the claim signature verifies, who "
+                .description("Reads the C2PA manifest embedded in the segment's clip (or in `path`, a signed copy under the media roots), "
+                        + "or for a Matroska/WebM clip its sidecar store `FILE.c2pa` beside it (`sidecar`): "
+                        + "whether there is one, whether its hash (BMFF, or the data hash over the whole file) still matches the bytes, whether the claim signature verifies, who "
                         + "signed it, and whether its Reelmark receipt assertion matches the segment's latest receipt (`matches_receipt`). "
-                        + "A file that is not MP4/MOV is a 400 naming it.")
+                        + "A file that is neither MP4/MOV nor Matroska/WebM and has no sidecar is a 400 naming it.")
                 .query("path", "string", "a signed copy of the clip, as a path under the media roots (default: the segment's clip)")
                 .response(ref("SegmentCredential"))
                 .errors(400, 404, 409)

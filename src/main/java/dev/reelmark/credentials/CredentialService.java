@@ -21,8 +21,10 @@ import java.util.function.Supplier;
 
 /**
  * Content credentials (C2PA) of clips: signs a copy of a segment's clip with a manifest built from its segment facts
- * and latest receipt, and verifies files (one's own or other tools'). Nothing is written on bad input: the copy goes
- * to a temp file, is read back by ffprobe and renamed into place only when whole.
+ * and latest receipt, and verifies files (one's own or other tools'). An MP4/MOV carries the manifest embedded; a
+ * Matroska/WebM clip is copied as it is and its manifest store goes beside it as {@code FILE.c2pa}. Nothing is written
+ * on bad input: each file goes to a temp file, the clip is read back by ffprobe and both are renamed into place only
+ * when whole.
  */
 public final class CredentialService {
     private final SegmentFacts facts;
@@ -43,17 +45,34 @@ public final class CredentialService {
         return dataDir;
     }
 
-    /** A signed copy: where it went, the manifest's label, the hash it binds, who signed it. */
+    /**
+     * A signed copy: where it went, its sidecar store (null when embedded), the manifest's label, the hash it binds
+     * (BMFF for an embedded manifest, the whole-file data hash for a sidecar), who signed it.
+     */
     public record Signed(@JsonProperty("segment_id") long segmentId, @JsonProperty("file") String file,
+                         @JsonProperty("sidecar") String sidecar,
                          @JsonProperty("manifest_label") String manifestLabel, @JsonProperty("bmff_hash") String bmffHash,
+                         @JsonProperty("data_hash") String dataHash,
                          @JsonProperty("manifest_bytes") int manifestBytes, @JsonProperty("size") long size,
                          @JsonProperty("receipt_id") long receiptId, @JsonProperty("inputs_hash") String inputsHash,
                          @JsonProperty("signer") String signer, @JsonProperty("signer_source") String signerSource,
                          @JsonProperty("development_certificate") boolean developmentCertificate) {
     }
 
-    /** Signs a copy of the segment's clip into {@code out} with the key {@code config} names. */
+    /**
+     * Signs a copy of the segment's clip into {@code out} with the key {@code config} names: embedded in an MP4/MOV,
+     * or for Matroska/WebM with the store in {@code out.c2pa}.
+     */
     public Signed sign(long segmentId, Path out, SignerConfig config) {
+        return sign(segmentId, out, config, true);
+    }
+
+    /** {@link #sign} for a package that carries no sidecar stores: a clip that is not MP4/MOV is refused. */
+    public Signed signEmbedded(long segmentId, Path out, SignerConfig config) {
+        return sign(segmentId, out, config, false);
+    }
+
+    private Signed sign(long segmentId, Path out, SignerConfig config, boolean sidecarAllowed) {
         Footage f = facts.footage(segmentId); // 404 for an unknown segment
         GenerationFacts g = f.generation();
         ReceiptSource.Receipt receipt = g.source() == GenerationFacts.Source.RECEIPT ? receipts.latest(segmentId).orElse(null) : null;
@@ -64,7 +83,12 @@ public final class CredentialService {
         if (clip == null || !Files.isRegularFile(clip, LinkOption.NOFOLLOW_LINKS)) {
             throw ApiError.conflict("segment_id", f.probeError() != null ? f.probeError() : "segment " + segmentId + " has no video");
         }
-        String format = bmffFormat(clip);
+        Container container = container(clip);
+        if (!container.embedded() && !sidecarAllowed) {
+            throw ApiError.badField("file", clip.getFileName() + " is not an MP4/MOV file: this package embeds content credentials, "
+                    + "and carries no .c2pa sidecar stores");
+        }
+        String format = container.format();
         requireReceiptBytes(segmentId, clip, receipt);
         if (out == null) throw ApiError.badField("out", "--out FILE is required");
         Path target = out.toAbsolutePath().normalize();
@@ -74,6 +98,10 @@ public final class CredentialService {
             }
             if (Files.isDirectory(target)) throw ApiError.badField("out", "--out names a directory: " + target);
             if (Files.isSymbolicLink(target)) throw ApiError.badField("out", "symlink refused: " + target);
+            Path store = SidecarStore.of(target);
+            if (!container.embedded() && (Files.isDirectory(store) || Files.isSymbolicLink(store))) {
+                throw ApiError.badField("out", "the sidecar manifest path is a directory or symlink: " + store);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -83,8 +111,10 @@ public final class CredentialService {
         } catch (SigningKey.KeyProblem e) {
             throw ApiError.badRequest(e.getMessage());
         }
-        Manifest manifest = new Manifest(new Manifest.Facts(target.getFileName().toString(), format, segmentId, g, receipt,
-                receipts.regeneratedFrom(segmentId).orElse(null), config.includePrompts(), version));
+        Manifest.Facts mf = new Manifest.Facts(target.getFileName().toString(), format, segmentId, g, receipt,
+                receipts.regeneratedFrom(segmentId).orElse(null), config.includePrompts(), version);
+        if (!container.embedded()) return signSidecar(segmentId, clip, target, new Manifest(mf, Manifest.Binding.DATA), key, receipt);
+        Manifest manifest = new Manifest(mf);
         try (AtomicOutput atomic = AtomicOutput.create(target)) {
             Embedder.Embedded e;
             try {
@@ -95,8 +125,30 @@ public final class CredentialService {
             probe(atomic.temp());
             atomic.commit();
             String subject = key.certificate().getSubjectX500Principal().getName();
-            return new Signed(segmentId, target.toString(), manifest.label(), CredentialVerifier.hex(e.hash()), e.storeLength(),
+            return new Signed(segmentId, target.toString(), null, manifest.label(), CredentialVerifier.hex(e.hash()), null, e.storeLength(),
                     e.fileLength(), receipt.receiptId(), receipt.inputsHash(), subject, key.source(), subject.contains("Reelmark UNTRUSTED"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The clip copied unchanged to {@code target}, its signed store to {@code target.c2pa}; both or neither. */
+    private Signed signSidecar(long segmentId, Path clip, Path target, Manifest manifest, SigningKey key, ReceiptSource.Receipt receipt) {
+        Path storePath = SidecarStore.of(target);
+        try (AtomicOutput copy = AtomicOutput.create(target); AtomicOutput store = AtomicOutput.create(storePath)) {
+            SidecarStore.Written w = SidecarStore.write(clip, copy.temp(), store.temp(), manifest, key);
+            probe(copy.temp());
+            copy.commit();
+            try {
+                store.commit();
+            } catch (RuntimeException e) {
+                Files.deleteIfExists(target); // a clip without its store would look unsigned, not signed
+                throw e;
+            }
+            String subject = key.certificate().getSubjectX500Principal().getName();
+            return new Signed(segmentId, target.toString(), storePath.toString(), manifest.label(), null, CredentialVerifier.hex(w.hash()),
+                    w.storeLength(), w.fileLength(), receipt.receiptId(), receipt.inputsHash(), subject, key.source(),
+                    subject.contains("Reelmark UNTRUSTED"));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
         }
@@ -107,8 +159,9 @@ public final class CredentialService {
     }
 
     /**
-     * Signs a copy of every clip of the project into {@code folder} ({@code <segment id>_<file name>}); a 409 naming
-     * each segment that cannot be signed (no receipt, no video, not MP4/MOV) before anything is signed.
+     * Signs a copy of every clip of the project into {@code folder} ({@code <segment id>_<file name>}, and for a
+     * Matroska/WebM clip its store beside it as {@code <segment id>_<file name>.c2pa}); a 409 naming each segment that
+     * cannot be signed (no receipt, no video, neither MP4/MOV nor Matroska/WebM) before anything is signed.
      */
     public List<SignedClip> signProject(long projectId, Path folder, SignerConfig config) {
         List<dev.reelmark.catalog.SegmentContext> places = facts.scope(projectId, null);
@@ -120,7 +173,7 @@ public final class CredentialService {
             else if (f.file() == null || !Files.isRegularFile(f.file(), LinkOption.NOFOLLOW_LINKS)) problems.add(f.probeError());
             else {
                 try {
-                    bmffFormat(f.file());
+                    container(f.file());
                 } catch (ApiError e) {
                     problems.add("segment " + f.segmentId() + ": " + e.getMessage());
                 }
@@ -133,20 +186,21 @@ public final class CredentialService {
         for (Footage f : all) {
             if (f.storedPath() == null) continue;
             String name = f.segmentId() + "_" + f.file().getFileName();
-            sign(f.segmentId(), folder.resolve(name), config);
+            Signed s = sign(f.segmentId(), folder.resolve(name), config);
             out.add(new SignedClip(name, folder.resolve(name)));
+            if (s.sidecar() != null) out.add(new SignedClip(name + SidecarStore.SUFFIX, Path.of(s.sidecar())));
         }
         return out;
     }
 
-    /** Checks each file; a file that is missing or is not MP4/MOV is a 400 naming it. */
+    /** Checks each file; a file that is missing, or has no manifest place (see {@link #requireCheckable}), is a 400 naming it. */
     public List<CredentialVerifier.Report> verify(List<Path> files) {
         return verifyFiles(files);
     }
 
     /** {@link #verify} without a service: the check is of the files alone. */
     public static List<CredentialVerifier.Report> verifyFiles(List<Path> files) {
-        for (Path p : files) bmffFormat(p);
+        for (Path p : files) requireCheckable(p);
         return files.stream().map(p -> {
             try {
                 return CredentialVerifier.verify(p);
@@ -174,7 +228,7 @@ public final class CredentialService {
         if (clip == null || !Files.isRegularFile(clip, LinkOption.NOFOLLOW_LINKS)) {
             throw ApiError.conflict("segment_id", f.probeError() != null ? f.probeError() : "segment " + segmentId + " has no video");
         }
-        bmffFormat(clip);
+        requireCheckable(clip);
         ReceiptSource.Receipt receipt = receipts.latest(segmentId).orElse(null);
         CredentialVerifier.Report report;
         try {
@@ -211,17 +265,34 @@ public final class CredentialService {
         }
     }
 
-    /** "video/mp4" or "video/quicktime"; a 400 naming the file for anything that is not ISO BMFF. */
-    static String bmffFormat(Path file) {
+    /** A clip's media type and whether its manifest is embedded (MP4/MOV) or goes in a sidecar (Matroska/WebM). */
+    record Container(String format, boolean embedded) {
+    }
+
+    /**
+     * A file whose credential can be checked: MP4/MOV, Matroska/WebM, or any file with a {@code .c2pa} sidecar store
+     * beside it (the data hash binds any bytes); a 400 naming the file otherwise.
+     */
+    static void requireCheckable(Path file) {
+        if (Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) && Files.isRegularFile(SidecarStore.of(file), LinkOption.NOFOLLOW_LINKS)) return;
+        container(file);
+    }
+
+    /** The container of a clip to sign; a 400 naming the file for anything that is neither BMFF nor Matroska/WebM. */
+    static Container container(Path file) {
         try {
             if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) throw ApiError.badField("file", "no such file: " + file);
             if (!CredentialVerifier.isBmff(file)) {
-                throw ApiError.badField("file", file.getFileName() + " is not an MP4/MOV file (content credentials are embedded in MP4/MOV only)");
+                String other = SidecarStore.containerFormat(file);
+                if (other != null) return new Container(other, false);
+                throw ApiError.badField("file", file.getFileName() + " is neither an MP4/MOV file nor Matroska/WebM (content credentials are "
+                        + "embedded in MP4/MOV, or written beside a Matroska/WebM clip as a .c2pa sidecar manifest)");
             }
             try (var ch = java.nio.channels.FileChannel.open(file)) {
                 java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4);
                 Mp4Boxes.readFully(ch, b, 8);
-                return new String(b.array(), java.nio.charset.StandardCharsets.ISO_8859_1).equals("qt  ") ? "video/quicktime" : "video/mp4";
+                return new Container(new String(b.array(), java.nio.charset.StandardCharsets.ISO_8859_1).equals("qt  ")
+                        ? "video/quicktime" : "video/mp4", true);
             }
         } catch (IOException e) {
             throw ApiError.badField("file", "cannot read " + file + ": " + e.getMessage());

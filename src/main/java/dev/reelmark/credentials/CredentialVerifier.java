@@ -23,8 +23,9 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Reads the C2PA manifest embedded in an MP4/MOV and checks it: the claim's assertion hashes, the COSE signature
- * against the signer's certificate, and the BMFF hash against the bytes. Reads manifests from other tools too; a hard
+ * Reads the C2PA manifest embedded in an MP4/MOV, or for any other file its sidecar store {@code FILE.c2pa}, and
+ * checks it: the claim's assertion hashes, the COSE signature against the signer's certificate, and the hard binding
+ * against the bytes (the BMFF hash, or the data hash over the whole file). Reads manifests from other tools too; a hard
  * binding with exclusions other than the defaults is reported as not checked rather than guessed.
  */
 public final class CredentialVerifier {
@@ -47,7 +48,8 @@ public final class CredentialVerifier {
     /**
      * One file's credential: {@code has_manifest}; {@code hash_matches} (the bytes are those that were signed; null
      * when not checkable), {@code signature_valid}, {@code assertions_match}; {@code valid} = all three; the signer,
-     * the claim generator, the digital source type, the receipt; {@code problems} says what failed.
+     * the claim generator, the digital source type, the receipt; {@code sidecar} is the {@code .c2pa} file the
+     * manifest was read from (null when embedded or absent); {@code problems} says what failed.
      */
     @JsonInclude(JsonInclude.Include.ALWAYS)
     public record Report(@JsonProperty("file") String file, @JsonProperty("has_manifest") boolean hasManifest,
@@ -60,6 +62,7 @@ public final class CredentialVerifier {
                          @JsonProperty("valid") boolean valid,
                          @JsonProperty("signer") Signer signer,
                          @JsonProperty("receipt") ReceiptClaim receipt,
+                         @JsonProperty("sidecar") String sidecar,
                          @JsonProperty("problems") List<String> problems) {
     }
 
@@ -73,8 +76,9 @@ public final class CredentialVerifier {
         }
     }
 
-    /** Reads and checks the manifest of {@code file} (which must be MP4/MOV: see {@link #isBmff}). */
+    /** Reads and checks the manifest of {@code file}: embedded in an MP4/MOV, else in the sidecar beside it. */
     public static Report verify(Path file) throws IOException {
+        if (!isBmff(file)) return verifySidecar(file);
         List<String> problems = new ArrayList<>();
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
             List<Mp4Boxes.Box> boxes;
@@ -108,18 +112,34 @@ public final class CredentialVerifier {
             }
             if (!store.is(Jumbf.STORE) || store.children().isEmpty()) return none(file, "the C2PA box holds no manifest");
             Jumbf.Super manifest = store.children().get(store.children().size() - 1); // the active manifest is the last
-            return check(file, ch, manifest, problems);
+            return check(file, null, manifest, problems);
         }
     }
 
-    private static Report check(Path file, FileChannel ch, Jumbf.Super manifest, List<String> problems) throws IOException {
+    /** The sidecar store {@code FILE.c2pa} beside a file that does not embed one. */
+    private static Report verifySidecar(Path file) throws IOException {
+        Path sidecar = SidecarStore.of(file);
+        byte[] raw = SidecarStore.read(sidecar);
+        if (raw == null) return none(file, "no C2PA manifest (no sidecar " + sidecar.getFileName() + " beside it)");
+        Jumbf.Super store;
+        try {
+            store = Jumbf.parse(raw, 0, raw.length);
+        } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
+            return none(file, "the sidecar manifest store " + sidecar.getFileName() + " is malformed: " + e.getMessage());
+        }
+        if (!store.is(Jumbf.STORE) || store.children().isEmpty()) return none(file, sidecar.getFileName() + " holds no C2PA manifest");
+        return check(file, sidecar, store.children().get(store.children().size() - 1), new ArrayList<>());
+    }
+
+    private static Report check(Path file, Path sidecar, Jumbf.Super manifest, List<String> problems) throws IOException {
+        String sidecarName = sidecar == null ? null : sidecar.toString();
         Jumbf.Super assertions = manifest.child("c2pa.assertions");
         Jumbf.Super claimBox = null;
         for (Jumbf.Super c : manifest.children()) if (c.is(Jumbf.CLAIM)) claimBox = c;
         Jumbf.Super sigBox = manifest.child(Manifest.SIGNATURE);
         if (assertions == null || claimBox == null || sigBox == null || claimBox.content("cbor") == null || sigBox.content("cbor") == null) {
             problems.add("the manifest lacks its assertions, claim or signature");
-            return new Report(file.toString(), true, manifest.label(), null, null, null, null, null, false, null, null, problems);
+            return new Report(file.toString(), true, manifest.label(), null, null, null, null, null, false, null, null, sidecarName, problems);
         }
         byte[] claimCbor = claimBox.content("cbor");
         JsonNode claim = Cose.decode(claimCbor);
@@ -171,9 +191,13 @@ public final class CredentialVerifier {
         // hard binding
         Boolean hashMatches = null;
         Jumbf.Super binding = null;
-        for (Jumbf.Super a : assertions.children()) if (a.label().startsWith("c2pa.hash.bmff")) binding = a;
+        for (Jumbf.Super a : assertions.children()) {
+            if (a.label().startsWith("c2pa.hash.bmff") || a.label().equals(Manifest.DATA_HASH)) binding = a;
+        }
         if (binding == null) {
-            problems.add("no BMFF hash binding in the manifest");
+            problems.add("no hard binding (BMFF or data hash) in the manifest");
+        } else if (binding.label().equals(Manifest.DATA_HASH)) {
+            hashMatches = dataHash(file, Cose.decode(binding.content("cbor")), problems);
         } else {
             JsonNode h = Cose.decode(binding.content("cbor"));
             Set<String> xpaths = new java.util.HashSet<>();
@@ -182,7 +206,7 @@ public final class CredentialVerifier {
             if (!plain || !xpaths.equals(DEFAULT_EXCLUSIONS) || binding.label().equals("c2pa.hash.bmff")) {
                 problems.add("hash binding " + binding.label() + " with exclusions " + xpaths + " is not checked here");
             } else {
-                try {
+                try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
                     hashMatches = MessageDigest.isEqual(h.get("hash").binaryValue(), BmffHash.of(ch));
                 } catch (Mp4Boxes.Unsupported e) {
                     hashMatches = false;
@@ -207,7 +231,21 @@ public final class CredentialVerifier {
         }
         boolean valid = Boolean.TRUE.equals(hashMatches) && Boolean.TRUE.equals(signatureValid) && assertionsMatch;
         return new Report(file.toString(), true, manifest.label(), generator, sourceType, hashMatches, signatureValid,
-                assertionsMatch, valid, signer, receipt, problems);
+                assertionsMatch, valid, signer, receipt, sidecarName, problems);
+    }
+
+    /**
+     * {@code c2pa.hash.data} over the whole file (the binding of a sidecar store); one with exclusions (a store
+     * embedded by another tool in a format we do not parse) is reported as not checked rather than guessed.
+     */
+    private static Boolean dataHash(Path file, JsonNode h, List<String> problems) throws IOException {
+        if (h.path("exclusions").size() > 0 || !"sha256".equals(h.path("alg").asText("sha256")) || !h.has("hash")) {
+            problems.add("data hash with exclusions or algorithm " + h.path("alg").asText() + " is not checked here");
+            return null;
+        }
+        boolean ok = MessageDigest.isEqual(h.get("hash").binaryValue(), SidecarStore.sha256(file));
+        if (!ok) problems.add("the file's bytes do not match the manifest's data hash (changed after signing)");
+        return ok;
     }
 
     private static String generator(JsonNode claim) {
@@ -220,7 +258,7 @@ public final class CredentialVerifier {
     }
 
     private static Report none(Path file, String why) {
-        return new Report(file.toString(), false, null, null, null, null, null, null, false, null, null, List.of(why));
+        return new Report(file.toString(), false, null, null, null, null, null, null, false, null, null, null, List.of(why));
     }
 
     static String hex(byte[] b) {

@@ -20,7 +20,8 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code reelmark credentials dev-cert|sign|verify}: C2PA content credentials from the command line. Bad input (no
- * receipt, no video, a key that cannot be used, a file that is not MP4/MOV) prints one line and exits with 2;
+ * receipt, no video, a key that cannot be used, a file that is neither MP4/MOV nor Matroska/WebM) prints one line and
+ * exits with 2;
  * {@code verify} exits 1 when a file has no valid credential.
  */
 @Command(name = "credentials", description = "Content credentials (C2PA): signed manifests built from the receipts.",
@@ -76,7 +77,7 @@ public final class CredentialsCommand implements Callable<Integer> {
         @Parameters(paramLabel = "SEGMENT_ID")
         long segment;
 
-        @Option(names = "--out", paramLabel = "FILE", required = true, description = "Where the signed copy goes (MP4/MOV)")
+        @Option(names = "--out", paramLabel = "FILE", required = true, description = "Where the signed copy goes (MP4/MOV: embedded; Matroska/WebM: the manifest store in FILE.c2pa)")
         Path out;
 
         @Option(names = "--no-prompts", description = "Leave the prompts out of the manifest (also REELMARK_C2PA_PROMPTS=off)")
@@ -95,7 +96,7 @@ public final class CredentialsCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "verify", description = "Read and check the C2PA manifest of MP4/MOV files: present, hashes match, "
+    @Command(name = "verify", description = "Read and check the C2PA manifest of files (embedded in MP4/MOV, else FILE.c2pa beside FILE): present, hashes match, "
             + "signature, signer, receipt. Exit 1 when a file has no valid credential.")
     static final class Verify implements Callable<Integer> {
         @Spec

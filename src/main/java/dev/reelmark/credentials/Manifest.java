@@ -13,8 +13,10 @@ import java.util.UUID;
  * One C2PA manifest store (a v2 claim) for a clip, built from its segment facts: {@code c2pa.actions.v2} with
  * {@code c2pa.created} by a trained algorithm (the software agent is the workflow, or the model), an ingredient for
  * each source image (with its SHA-256) and for the clip a regeneration replaced ({@code parentOf}), the Reelmark
- * receipt assertion, and the BMFF hash binding. Every variable part has a fixed length, so a placeholder (zero hash,
- * zero signature) is exactly as long as the signed store: the file is laid out once, hashed, then filled in.
+ * receipt assertion, and the hard binding: the BMFF hash for a store embedded in an MP4/MOV, or for a sidecar
+ * {@code .c2pa} store (any other container) the data hash over the whole asset, as C2PA binds external manifests.
+ * Every variable part has a fixed length, so a placeholder (zero hash, zero signature) is exactly as long as the
+ * signed store: the file is laid out once, hashed, then filled in.
  */
 final class Manifest {
     static final String ACTIONS = "c2pa.actions.v2";
@@ -24,6 +26,10 @@ final class Manifest {
     static final String SIGNATURE = "c2pa.signature";
     static final String TRAINED = "http://cv.iptc.org/newscodes/digitalsourcetype/trainedAlgorithmicMedia";
     static final String SHA256_KEY = "dev.reelmark.sha256";
+    static final String DATA_HASH = "c2pa.hash.data";
+
+    /** How the claim binds the bytes: embedded in BMFF, or a sidecar store over the whole file. */
+    enum Binding { BMFF, DATA }
 
     /** What the manifest says about one clip. */
     record Facts(String title, String format, long segmentId, GenerationFacts generation, ReceiptSource.Receipt receipt,
@@ -31,19 +37,25 @@ final class Manifest {
     }
 
     private final Facts facts;
+    private final Binding binding;
     private final String label = "urn:c2pa:" + UUID.randomUUID();
     private final String instanceId = "xmp:iid:" + UUID.randomUUID();
 
     Manifest(Facts facts) {
+        this(facts, Binding.BMFF);
+    }
+
+    Manifest(Facts facts, Binding binding) {
         this.facts = facts;
+        this.binding = binding;
     }
 
     String label() {
         return label;
     }
 
-    /** The manifest store with this BMFF hash, signed by {@code key} (or a zero signature of the same length). */
-    byte[] store(byte[] bmffHash, SigningKey key, List<byte[]> chainDer) {
+    /** The manifest store with this hash (BMFF or whole-file data hash, as the binding says), signed by {@code key} (or a zero signature of the same length). */
+    byte[] store(byte[] assetHash, SigningKey key, List<byte[]> chainDer) {
         List<byte[]> assertionBoxes = new ArrayList<>();
         List<Map<String, Object>> refs = new ArrayList<>();
         List<Map<String, Object>> ingredientRefs = new ArrayList<>();
@@ -57,11 +69,13 @@ final class Manifest {
         add(assertionBoxes, refs, ACTIONS, actions(ingredientRefs));
         add(assertionBoxes, refs, RECEIPT, receipt());
         Map<String, Object> hash = new LinkedHashMap<>();
-        hash.put("exclusions", BmffHash.exclusions());
+        if (binding == Binding.BMFF) hash.put("exclusions", BmffHash.exclusions());
         hash.put("alg", "sha256");
-        hash.put("hash", bmffHash);
+        hash.put("hash", assetHash);
         hash.put("name", "jumbf manifest");
-        add(assertionBoxes, refs, BmffHash.LABEL, hash);
+        // a sidecar store is outside the asset: nothing is excluded (the spec writes no empty exclusion list)
+        if (binding == Binding.DATA) hash.put("pad", new byte[0]);
+        add(assertionBoxes, refs, binding == Binding.BMFF ? BmffHash.LABEL : DATA_HASH, hash);
 
         Map<String, Object> claim = new LinkedHashMap<>();
         claim.put("instanceID", instanceId);
@@ -216,6 +230,8 @@ final class Manifest {
 
     static String videoFormat(String name) {
         String n = name == null ? "" : name.toLowerCase(Locale.ROOT);
+        if (n.endsWith(".mkv")) return "video/x-matroska";
+        if (n.endsWith(".webm")) return "video/webm";
         return n.endsWith(".mov") ? "video/quicktime" : "video/mp4";
     }
 }

@@ -6,7 +6,9 @@ import java.util.List;
 /**
  * Signed clips for a delivery with {@code "content_credentials": true}, from the credentials feature (wired by the
  * composition root): every clip of the project, each with a C2PA manifest built from its receipt. A clip that cannot be
- * signed (no receipt, not MP4/MOV) is a 409 naming it, so the package is never written half-signed.
+ * signed (no receipt, neither MP4/MOV nor Matroska/WebM) is a 409 naming it, so the package is never written
+ * half-signed. A Matroska/WebM clip comes with its {@code .c2pa} sidecar store as one more file (the clip's name
+ * with {@code .c2pa} appended).
  */
 public interface DeliveryCredentials {
     /** One signed clip: {@code name} relative to the package's {@code clips/} folder. */

@@ -213,7 +213,7 @@ public final class SidecarExportJob implements JobHandler {
 
     /**
      * The packaged videos replaced by signed copies. Every clip is signed before the package is written; when one
-     * cannot be (no receipt, not MP4/MOV, changed since its receipt) the export fails naming each such clip, since the
+     * cannot be (no receipt, neither MP4/MOV nor Matroska/WebM, changed since its receipt) the export fails naming each such clip, since the
      * sidecars reference every video and a package half-signed would vouch for less than it says.
      */
     private java.util.Map<String, Path> signed(SidecarExporter.Result r, java.util.Map<String, Path> media, Path signedDir) throws IOException {
@@ -229,8 +229,10 @@ public final class SidecarExportJob implements JobHandler {
             String name = e.getValue().getFileName().toString();
             Path copy = signedDir.resolve((n++) + name.substring(Math.max(0, name.lastIndexOf('.'))));
             try {
-                credentials.signedCopy(segment, copy);
+                Path store = credentials.signedClip(segment, copy);
                 out.put(e.getKey(), copy);
+                // a Matroska/WebM clip's manifest store goes beside it in the package, named like it + .c2pa
+                if (store != null) out.put(e.getKey() + ".c2pa", store);
             } catch (ApiError | IllegalStateException | java.io.UncheckedIOException x) {
                 problems.add(e.getKey() + " (segment " + segment + "): " + x.getMessage());
             }

@@ -40,9 +40,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * MOV, a regenerated segment), on both databases, read back by the C2PA reference implementation (c2pa-rs as
  * WebAssembly): the active manifest's actions say {@code trainedAlgorithmicMedia}, the Reelmark assertion carries the
  * receipt's inputs hash, the only validation failure is the untrusted development signer, and a copy with one media
- * byte changed fails its hash check. ffprobe still reads every signed file and its streams hash the same. Bad input
- * (no receipt, no video, not MP4/MOV, unreadable key, wrong password, a certificate that is not the key's) is an error
- * naming the cause and writes nothing.
+ * byte changed fails its hash check. ffprobe still reads every signed file and its streams hash the same. A Matroska
+ * and a WebM clip are signed with a sidecar store ({@code FILE.c2pa}, data hash over the whole clip): our verifier
+ * accepts each pair and refuses a copy with one media byte changed, the reference reader reads the store alone (see
+ * {@link #assertSidecarStoreRead} for the statuses it reports), and a delivery carries the pairs. Bad input (no
+ * receipt, no video, neither MP4/MOV nor Matroska/WebM, unreadable key, wrong password, a certificate that is not
+ * the key's) is an error naming the cause and writes nothing.
  */
 class ContentCredentialsTest {
     @TempDir
@@ -65,9 +68,10 @@ class ContentCredentialsTest {
             long model = asset(c, "model", "wan2.2-i2v-14b", "2.2.0", "b");
             long lora = asset(c, "lora", "zoe likeness", "v1", "c");
             long workflow = asset(c, "workflow", "i2v chained segments", "1.0", "d");
-            // Clips shaped four ways, each the output video of a segment (names with spaces and accents)
-            String[] paths = {"media/x/plain clip é.mp4", "media/x/fast.mp4", "media/x/take.mov", "media/x/take.mkv"};
-            List<List<String>> muxing = List.of(List.of(), List.of("-movflags", "+faststart"), List.of("-f", "mov"), List.of("-f", "matroska"));
+            // Clips shaped five ways, each the output video of a segment (names with spaces and accents)
+            String[] paths = {"media/x/plain clip é.mp4", "media/x/fast.mp4", "media/x/take.mov", "media/x/take.mkv", "media/x/take é.webm"};
+            List<List<String>> muxing = List.of(List.of(), List.of("-movflags", "+faststart"), List.of("-f", "mov"), List.of("-f", "matroska"),
+                    List.of("-c:v", "libvpx", "-f", "webm"));
             long[] segs = new long[paths.length];
             ProvenanceService p = app.provenance();
             for (int i = 0; i < paths.length; i++) {
@@ -79,7 +83,7 @@ class ContentCredentialsTest {
                         "Zoë waves at the camera, 35mm", "blurry", 6.5, -7L - i, 832, 480, 30, "euler", Json.object().put("scheduler", "normal")),
                         Instant.now(), Instant.now(), 1000L, "test");
             }
-            long plain = segs[0], fast = segs[1], mov = segs[2], mkv = segs[3];
+            long plain = segs[0], fast = segs[1], mov = segs[2], mkv = segs[3], webm = segs[4];
             c.createVersion(CatalogModel.ASSETS, lora, Json.object().put("version_label", "v2").put("checksum_sha256", "e".repeat(64)));
 
             // A regeneration of the plain segment: its new take, with a clip and a receipt, has the old clip as parent.
@@ -109,9 +113,33 @@ class ContentCredentialsTest {
             Files.copy(signed.get(plain), tampered);
             flipMediaByte(tampered);
 
+            // Matroska: the clip copied unchanged, its manifest store beside it as FILE.c2pa, bound by the data hash of
+            // every byte of the clip; a copy of the pair with one media byte changed keeps a store that no longer fits
+            Path mkvClip = data.resolve("media/x/take.mkv");
+            Path signedMkv = out.resolve("signed take é.mkv");
+            CredentialService.Signed sm = app.credentials().sign(mkv, signedMkv, dev);
+            assertThat(sm.sidecar()).isEqualTo(signedMkv + ".c2pa");
+            assertThat(sm.bmffHash()).isNull();
+            assertThat(Files.readAllBytes(signedMkv)).isEqualTo(Files.readAllBytes(mkvClip));
+            assertThat(sm.dataHash()).isEqualTo(java.util.HexFormat.of().formatHex(
+                    java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(mkvClip))));
+            assertThat(sm.inputsHash()).isEqualTo(p.latestReceipt(mkv).orElseThrow().get("inputs_hash").asText());
+            Path mkvStore = Path.of(sm.sidecar());
+            Path tamperedMkv = out.resolve("tampered.mkv");
+            Files.copy(signedMkv, tamperedMkv);
+            Files.copy(mkvStore, out.resolve("tampered.mkv.c2pa"));
+            flipByteAt(tamperedMkv, Files.size(tamperedMkv) / 2); // inside the one cluster: a frame's bytes
+            Path signedWebm = out.resolve("take é.webm");
+            CredentialService.Signed sw = app.credentials().sign(webm, signedWebm, dev);
+            assertThat(sw.sidecar()).isEqualTo(signedWebm + ".c2pa");
+            assertThat(ProcessRunner.run(List.of(app.ffmpegTools().ffprobe().toString(), "-v", "error", "-show_entries",
+                    "format=format_name", "-of", "csv=p=0", signedMkv.toString()), Duration.ofSeconds(60)).stdoutText()).contains("matroska");
+
             List<Path> files = new ArrayList<>(signed.values());
             files.add(tampered);
             files.add(data.resolve("media/x/fast.mp4"));
+            files.add(mkvStore);
+            files.add(Path.of(sw.sidecar()));
             List<JsonNode> read = C2paReader.read(files.toArray(Path[]::new));
             for (int i = 0; i < signed.size(); i++) {
                 long seg = new ArrayList<>(signed.keySet()).get(i);
@@ -155,6 +183,8 @@ class ContentCredentialsTest {
             }
             assertThat(C2paReader.failureCodes(read.get(signed.size()))).contains("assertion.bmffHash.mismatch");
             assertThat(read.get(signed.size() + 1).get("error").asText()).contains("JumbfNotFound");
+            assertSidecarStoreRead(read.get(signed.size() + 2), p.latestReceipt(mkv).orElseThrow());
+            assertSidecarStoreRead(read.get(signed.size() + 3), p.latestReceipt(webm).orElseThrow());
 
             // Our own verify agrees, over the CLI (exit 0 / 1 / 2) and the API
             List<CredentialVerifier.Report> mine = app.credentials().verify(List.of(signed.get(fast), tampered, data.resolve("media/x/fast.mp4")));
@@ -164,13 +194,32 @@ class ContentCredentialsTest {
             assertThat(mine.get(1).signatureValid()).isTrue();
             assertThat(mine.get(1).valid()).isFalse();
             assertThat(mine.get(2).hasManifest()).isFalse();
+            List<CredentialVerifier.Report> mkvs = app.credentials().verify(List.of(signedMkv, tamperedMkv, mkvClip, signedWebm));
+            assertThat(mkvs.get(3).valid()).as(mkvs.get(3).problems().toString()).isTrue();
+            assertThat(mkvs.get(3).receipt().segmentId()).isEqualTo(webm);
+            assertThat(mkvs.get(0).valid()).as(mkvs.get(0).problems().toString()).isTrue();
+            assertThat(mkvs.get(0).sidecar()).isEqualTo(mkvStore.toString());
+            assertThat(mkvs.get(0).receipt().inputsHash()).isEqualTo(sm.inputsHash());
+            assertThat(mkvs.get(0).digitalSourceType()).isEqualTo(Manifest.TRAINED);
+            assertThat(mkvs.get(1).hashMatches()).isFalse();
+            assertThat(mkvs.get(1).signatureValid()).isTrue();
+            assertThat(mkvs.get(1).assertionsMatch()).isTrue();
+            assertThat(mkvs.get(1).valid()).isFalse();
+            assertThat(mkvs.get(1).problems()).anyMatch(s -> s.contains("data hash"));
+            assertThat(mkvs.get(2).hasManifest()).isFalse();
+            assertThat(mkvs.get(2).problems()).containsExactly("no C2PA manifest (no sidecar take.mkv.c2pa beside it)");
+            Path notes = data.resolve("media/x/notes.txt");
+            Files.writeString(notes, "not a video");
             Path cliData = dir.resolve("cli-data");
             assertThat(cli("dev-cert", "--data", cliData.toString())).isZero();
             assertThat(Files.readString(DevCert.chainIn(cliData))).contains("UNTRUSTED", "BEGIN CERTIFICATE");
             assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(DevCert.keyIn(cliData)))).isEqualTo("rw-------");
             assertThat(cli("verify", signed.get(mov).toString())).isZero();
             assertThat(cli("verify", signed.get(mov).toString(), tampered.toString())).isEqualTo(1);
-            assertThat(cli("verify", data.resolve("media/x/take.mkv").toString())).isEqualTo(2);
+            assertThat(cli("verify", signedMkv.toString())).isZero();
+            assertThat(cli("verify", signedMkv.toString(), tamperedMkv.toString())).isEqualTo(1);
+            assertThat(cli("verify", mkvClip.toString())).isEqualTo(1); // Matroska without a sidecar: no credential
+            assertThat(cli("verify", notes.toString())).isEqualTo(2);
 
             JsonNode api = h.http.get("/api/segments/" + fast + "/credentials?path=signed/s" + fast + ".mp4").json();
             assertThat(api.get("credential").get("valid").asBoolean()).as(api.toString()).isTrue();
@@ -180,10 +229,19 @@ class ContentCredentialsTest {
             assertThat(otherSegment.get("matches_receipt").asBoolean()).isFalse();
             JsonNode unsigned = h.http.get("/api/segments/" + fast + "/credentials").json();
             assertThat(unsigned.get("credential").get("has_manifest").asBoolean()).isFalse();
-            var notMp4 = h.http.get("/api/segments/" + mkv + "/credentials");
-            assertThat(notMp4.status()).isEqualTo(400);
-            assertThat(notMp4.json().get("field").asText()).isEqualTo("file");
-            assertThat(notMp4.json().get("message").asText()).contains("take.mkv", "not an MP4/MOV");
+            JsonNode mkvApi = h.http.get("/api/segments/" + mkv + "/credentials?path="
+                    + java.net.URLEncoder.encode("signed/signed take é.mkv", java.nio.charset.StandardCharsets.UTF_8)).json();
+            assertThat(mkvApi.get("credential").get("valid").asBoolean()).as(mkvApi.toString()).isTrue();
+            assertThat(mkvApi.get("credential").get("sidecar").asText()).isEqualTo(mkvStore.toRealPath().toString());
+            assertThat(mkvApi.get("matches_receipt").asBoolean()).isTrue();
+            JsonNode mkvTampered = h.http.get("/api/segments/" + mkv + "/credentials?path=signed/tampered.mkv").json();
+            assertThat(mkvTampered.get("credential").get("hash_matches").asBoolean()).as(mkvTampered.toString()).isFalse();
+            assertThat(mkvTampered.get("credential").get("signature_valid").asBoolean()).isTrue();
+            assertThat(h.http.get("/api/segments/" + mkv + "/credentials").json().get("credential").get("has_manifest").asBoolean()).isFalse();
+            var notVideo = h.http.get("/api/segments/" + mkv + "/credentials?path=media/x/notes.txt");
+            assertThat(notVideo.status()).isEqualTo(400);
+            assertThat(notVideo.json().get("field").asText()).isEqualTo("file");
+            assertThat(notVideo.json().get("message").asText()).contains("notes.txt", "neither an MP4/MOV file nor Matroska/WebM");
             assertThat(h.http.get("/api/segments/" + fast + "/credentials?path=../../etc/passwd").status()).isEqualTo(400);
 
             // Bad input: a clear error naming the cause, and nothing written
@@ -191,7 +249,9 @@ class ContentCredentialsTest {
             long noReceipt = app.catalog().create(CatalogModel.SEGMENTS, Json.object().put("scene_id", scene)
                     .put("sequence_index", 90).put("output_video_path", "media/x/fast.mp4")).get("id").longValue();
             assertRefused(() -> app.credentials().sign(noReceipt, nothing, dev), 409, "no generation receipt");
-            assertRefused(() -> app.credentials().sign(mkv, nothing, dev), 400, "not an MP4/MOV");
+            setVideo(app, mkv, "media/x/notes.txt");
+            assertRefused(() -> app.credentials().sign(mkv, nothing, dev), 400, "notes.txt", "neither an MP4/MOV file nor Matroska/WebM");
+            setVideo(app, mkv, "media/x/take.mkv");
             setVideo(app, fast, "media/x/gone.mp4");
             assertRefused(() -> app.credentials().sign(fast, nothing, dev), 409, "missing");
             setVideo(app, fast, "media/x/fast.mp4");
@@ -237,24 +297,84 @@ class ContentCredentialsTest {
             var refusedDelivery = h.http.post(deliver, "{\"format\":\"folder\",\"content_credentials\":true}");
             assertThat(refusedDelivery.status()).as(refusedDelivery.body()).isEqualTo(409);
             assertThat(refusedDelivery.json().get("field").asText()).isEqualTo("content_credentials");
-            assertThat(refusedDelivery.json().get("message").asText()).contains("segment " + noReceipt + " has no generation receipt", "take.mkv");
+            assertThat(refusedDelivery.json().get("message").asText()).contains("segment " + noReceipt + " has no generation receipt")
+                    .doesNotContain("take.mkv");
             assertThat(data.resolve("deliveries")).satisfiesAnyOf(d -> assertThat(d).doesNotExist(), d -> assertThat(d).isEmptyDirectory());
             assertThat(h.http.post(deliver, "{\"content_credentials\":\"yes\"}").status()).isEqualTo(400);
             c.delete(CatalogModel.SEGMENTS, noReceipt);
-            c.delete(CatalogModel.SEGMENTS, mkv);
             app.metadata().awaitIdle(Duration.ofSeconds(60));
             app.metadata().regenerateProject(project, false);
             var delivered = h.http.post(deliver, "{\"format\":\"folder\",\"content_credentials\":true}");
             assertThat(delivered.status()).as(delivered.body()).isEqualTo(201);
             Path pkg = Path.of(delivered.json().get("path").asText());
             List<Path> clips = new ArrayList<>();
-            for (JsonNode f : delivered.json().get("files")) if (f.asText().startsWith("clips/")) clips.add(pkg.resolve(f.asText()));
+            List<String> clipNames = new ArrayList<>();
+            for (JsonNode f : delivered.json().get("files")) {
+                if (!f.asText().startsWith("clips/")) continue;
+                clipNames.add(f.asText());
+                if (f.asText().endsWith(".mp4") || f.asText().endsWith(".mov")) clips.add(pkg.resolve(f.asText()));
+            }
             assertThat(clips).hasSize(4); // plain, fast, mov and the regenerated take
+            // the Matroska clip goes with its sidecar store, named like it with .c2pa appended
+            assertThat(clipNames).contains("clips/" + mkv + "_take.mkv", "clips/" + mkv + "_take.mkv.c2pa",
+                    "clips/" + webm + "_take é.webm", "clips/" + webm + "_take é.webm.c2pa").hasSize(8);
+            Path packagedMkv = pkg.resolve("clips/" + mkv + "_take.mkv");
+            List<CredentialVerifier.Report> packaged = CredentialService.verifyFiles(List.of(packagedMkv, pkg.resolve("clips/" + webm + "_take é.webm")));
+            assertThat(packaged).allSatisfy(one -> assertThat(one.valid()).as(one.problems().toString()).isTrue());
+            assertThat(packaged.get(0).receipt().segmentId()).isEqualTo(mkv);
+            assertThat(packaged.get(1).receipt().segmentId()).isEqualTo(webm);
+            clips.add(pkg.resolve("clips/" + mkv + "_take.mkv.c2pa"));
             List<JsonNode> inPackage = C2paReader.read(clips.toArray(Path[]::new));
-            for (JsonNode answer : inPackage) {
+            for (JsonNode answer : inPackage.subList(0, 4)) {
                 assertThat(C2paReader.failureCodes(answer)).as(answer.toString()).containsExactly("signingCredential.untrusted");
                 assertThat(assertion(C2paReader.activeManifest(answer), "dev.reelmark.receipt").get("inputs_hash").asText()).hasSize(64);
             }
+            assertSidecarStoreRead(inPackage.get(4), p.latestReceipt(mkv).orElseThrow());
+        }
+    }
+
+    /**
+     * The reference reader on a bare sidecar store (no asset given): the active manifest with the same assertions as an
+     * embedded one, its claim signature validated and every assertion matching its hashed URI in the claim
+     * (the actions, the receipt, the {@code c2pa.hash.data} binding). Exactly two failures, both expected:
+     * {@code signingCredential.untrusted} (the development signer is in no trust list) and
+     * {@code assertion.dataHash.mismatch}: c2pa-wasm 0.13.3 has no entry point that takes a manifest store together
+     * with its asset, so given {@code application/c2pa} the only bytes it can hash are the store's own, which can
+     * never equal the hash of the Matroska clip. Our verifier checks that hash against the clip (above).
+     */
+    static void assertSidecarStoreRead(JsonNode answer, ObjectNode receipt) {
+        JsonNode m = C2paReader.activeManifest(answer);
+        assertThat(answer.get("format").asText()).isEqualTo("application/c2pa");
+        assertThat(m.get("claim_generator_info").get(0).get("name").asText()).isEqualTo("Reelmark");
+        JsonNode actions = assertion(m, "c2pa.actions.v2").get("actions");
+        assertThat(actions.get(0).get("action").asText()).isEqualTo("c2pa.created");
+        assertThat(actions.get(0).get("digitalSourceType").asText()).isEqualTo(Manifest.TRAINED);
+        JsonNode r = assertion(m, "dev.reelmark.receipt");
+        assertThat(r.get("inputs_hash").asText()).isEqualTo(receipt.get("inputs_hash").asText());
+        assertThat(r.get("receipt_id").asLong()).isEqualTo(receipt.get("id").asLong());
+        assertThat(m.get("signature_info").get("common_name").asText()).contains("UNTRUSTED");
+        JsonNode results = answer.get("manifest_store").get("validation_results").get("activeManifest");
+        assertThat(statuses(results.get("failure"))).as(answer.toString())
+                .containsExactlyInAnyOrder("signingCredential.untrusted c2pa.signature", "assertion.dataHash.mismatch c2pa.hash.data");
+        assertThat(statuses(results.get("success"))).contains("claimSignature.validated c2pa.signature",
+                "assertion.hashedURI.match c2pa.actions.v2", "assertion.hashedURI.match dev.reelmark.receipt",
+                "assertion.hashedURI.match c2pa.hash.data");
+    }
+
+    /** Each validation status as "code last-part-of-its-url". */
+    private static List<String> statuses(JsonNode list) {
+        List<String> out = new ArrayList<>();
+        list.forEach(c -> out.add(c.get("code").asText() + " " + c.get("url").asText().replaceAll(".*/", "")));
+        return out;
+    }
+
+    /** Changes the byte at {@code at}. */
+    static void flipByteAt(Path file, long at) throws Exception {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            ByteBuffer b = ByteBuffer.allocate(1);
+            ch.read(b, at);
+            b.put(0, (byte) (b.get(0) ^ 0x5A)).rewind();
+            ch.write(b, at);
         }
     }
 

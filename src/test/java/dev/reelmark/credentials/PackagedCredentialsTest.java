@@ -38,8 +38,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code "content_credentials": true} on the packages that carry media other than metadata deliveries: a sidecar
  * export with its videos (ZIP), a videofolder dataset (ZIP) and WebDataset shards (tar). The packaged clips, taken
  * out with an ordinary unzip/tar, are read by the C2PA reference reader: each carries the manifest of its own
- * segment's receipt and fails no check but the untrusted development signer. A clip without a receipt fails the
- * sidecar export naming it, and is listed in the dataset export's failures while the others go in signed.
+ * segment's receipt and fails no check but the untrusted development signer; a Matroska clip in a sidecar export goes
+ * in with its {@code .c2pa} store beside it, which our verifier accepts with the clip and the reference reader reads.
+ * A clip without a receipt fails the sidecar export naming it, and is listed in the dataset export's failures while the others go in signed.
  */
 class PackagedCredentialsTest {
     private static final Duration WAIT = Duration.ofSeconds(120);
@@ -106,12 +107,20 @@ class PackagedCredentialsTest {
             assertThat(exports.resolve("sidecars-job-" + failed.id() + ".zip")).doesNotExist();
 
             h.app.catalog().delete(CatalogModel.SEGMENTS, f.unsigned());
+            ProvenanceService prov = h.app.provenance();
+            long mkv = matroskaTake(h.app, f);
             Job done = run(h, h.http.post(export, body));
             assertThat(done.status()).as(String.valueOf(done.error())).isEqualTo(JobStatus.COMPLETED);
             assertThat(done.result().get("content_credentials").asBoolean()).isTrue();
             List<Path> clips = unzipVideos(Path.of(done.result().get("zip").asText()), dir.resolve("sidecar-unzipped"));
             assertThat(clips).extracting(p -> p.getFileName().toString()).containsExactlyInAnyOrder("take one é.mp4", "take.mov");
             assertSignedBy(clips, f);
+            List<Path> matroska = unzip(Path.of(done.result().get("zip").asText()), dir.resolve("sidecar-mkv"), ".mkv", ".mkv.c2pa");
+            assertThat(matroska).extracting(q -> q.getFileName().toString()).containsExactly("take é.mkv", "take é.mkv.c2pa");
+            CredentialVerifier.Report pair = CredentialService.verifyFiles(List.of(matroska.get(0))).get(0);
+            assertThat(pair.valid()).as(pair.problems().toString()).isTrue();
+            assertThat(pair.receipt().segmentId()).isEqualTo(mkv);
+            ContentCredentialsTest.assertSidecarStoreRead(C2paReader.read(matroska.get(1)).get(0), prov.latestReceipt(mkv).orElseThrow());
             try (Stream<Path> left = Files.list(exports)) {
                 assertThat(left.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".signed") || n.endsWith(".partial"));
             }
@@ -124,6 +133,7 @@ class PackagedCredentialsTest {
         try (ApiHarness h = new ApiHarness(vendor, dir)) {
             Fixture f = fixture(h.app);
             String export = "/api/projects/" + f.project() + "/export-dataset";
+            long mkv = matroskaTake(h.app, f); // datasets carry no sidecar stores: refused, not packaged unsigned
             var refused = h.http.post(export, "{\"include_videos\": false, \"content_credentials\": true}");
             assertThat(refused.status()).as(refused.body()).isEqualTo(400);
             assertThat(refused.json().get("field").asText()).isEqualTo("content_credentials");
@@ -133,9 +143,11 @@ class PackagedCredentialsTest {
             assertThat(job.status()).as(String.valueOf(job.error())).isEqualTo(JobStatus.COMPLETED);
             assertThat(job.result().get("samples").intValue()).isEqualTo(2);
             JsonNode failures = job.result().get("failures");
-            assertThat(failures).hasSize(1);
-            assertThat(failures.get(0).get("segment_id").longValue()).isEqualTo(f.unsigned());
-            assertThat(failures.get(0).get("error").asText()).contains("cannot sign", "no generation receipt");
+            assertThat(failures).hasSize(2);
+            Map<Long, String> failed = new java.util.HashMap<>();
+            failures.forEach(x -> failed.put(x.get("segment_id").longValue(), x.get("error").asText()));
+            assertThat(failed.get(f.unsigned())).contains("cannot sign", "no generation receipt");
+            assertThat(failed.get(mkv)).contains("cannot sign", "take é.mkv", "not an MP4/MOV file", "no .c2pa sidecar stores");
             List<Path> clips = unzipVideos(Path.of(job.result().get("file").asText()), dir.resolve("dataset-unzipped"));
             assertThat(clips).hasSize(2);
             assertSignedBy(clips, f);
@@ -167,6 +179,18 @@ class PackagedCredentialsTest {
         }
     }
 
+    /** A Matroska take with a receipt (the same inputs as the first clip's), in the fixture's scene. */
+    private static long matroskaTake(Reelmark app, Fixture f) throws Exception {
+        ProvenanceService prov = app.provenance();
+        long first = f.signable().keySet().iterator().next();
+        long scene = app.catalog().get(CatalogModel.SEGMENTS, first).get("scene_id").longValue();
+        clip(app.ffmpegTools().ffmpeg().toString(), app.config().dataDir().resolve("media/x/take é.mkv"), List.of("-f", "matroska"));
+        long mkv = id(app.catalog().create(CatalogModel.SEGMENTS, Json.object().put("scene_id", scene).put("sequence_index", 7)
+                .put("output_video_path", "media/x/take é.mkv").put("status", "complete")));
+        prov.record(mkv, prov.plan(prov.latestReceipt(first).orElseThrow()), Instant.now(), Instant.now(), 1000L, "test");
+        return mkv;
+    }
+
     private static Job run(ApiHarness h, dev.reelmark.testing.TestHttp.Response r) throws InterruptedException {
         assertThat(r.status()).as(r.body()).isEqualTo(202);
         long job = r.json().has("job_id") ? r.json().get("job_id").longValue() : r.json().get("id").longValue();
@@ -175,11 +199,16 @@ class PackagedCredentialsTest {
 
     /** Every .mp4/.mov entry, written out as a plain file under {@code to}. */
     private static List<Path> unzipVideos(Path zip, Path to) throws Exception {
+        return unzip(zip, to, ".mp4", ".mov");
+    }
+
+    /** Every entry whose name ends with one of {@code endings}, written out as a plain file under {@code to}, by name. */
+    private static List<Path> unzip(Path zip, Path to, String... endings) throws Exception {
         List<Path> out = new ArrayList<>();
         try (ZipFile z = new ZipFile(zip.toFile())) {
-            for (ZipEntry e : java.util.Collections.list(z.entries())) {
+            for (ZipEntry e : java.util.Collections.list(z.entries()).stream().sorted(java.util.Comparator.comparing(ZipEntry::getName)).toList()) {
                 String n = e.getName();
-                if (!n.endsWith(".mp4") && !n.endsWith(".mov")) continue;
+                if (java.util.Arrays.stream(endings).noneMatch(n::endsWith)) continue;
                 Path target = to.resolve(n);
                 Files.createDirectories(target.getParent());
                 try (InputStream in = z.getInputStream(e)) {
