@@ -34,8 +34,12 @@ final class CredentialDelivery implements DeliveryCredentials, ClipCredentials, 
     }
 
     @Override
-    public void signedCopy(long segmentId, Path out) {
-        // a dataset packages one file per sample: a Matroska/WebM clip is refused, not shipped without its store
-        credentials.signEmbedded(segmentId, out, SignerConfig.fromEnv(System.getenv()));
+    public Path signedCopy(long segmentId, Path out, boolean sidecarAllowed) {
+        // WebDataset samples must all have the same members: there a Matroska/WebM clip is refused, not shipped without its store
+        if (!sidecarAllowed) {
+            credentials.signEmbedded(segmentId, out, SignerConfig.fromEnv(System.getenv()));
+            return null;
+        }
+        return signedClip(segmentId, out);
     }
 }

@@ -363,13 +363,15 @@ public final class DatasetService {
                 long writing = System.nanoTime();
                 FaceCrops.Result face = faces.remove(i);
                 Path signed = null;
+                Path[] store = {null};
                 if (error == null && config.contentCredentials()) {
                     signed = work.resolve("signed-" + i + "." + extension(s.clip().fileName()));
-                    error = sign(s, signed);
+                    error = sign(s, signed, shards == null, store);
                 }
                 if (error == null && shards != null) error = WebDatasetSamples.pack(roots, config, s, signed, shards, work.resolve("frame-" + i + ".jpg"), (ArrayNode) splits.get(s.split()));
-                else if (error == null) error = packOne(config, s, signed, zip, work.resolve("frame-" + i + ".jpg"), face,
+                else if (error == null) error = packOne(config, s, signed, store[0], zip, work.resolve("frame-" + i + ".jpg"), face,
                         work.resolve("face-" + i + ".jpg"), work, jsonl, (ArrayNode) splits.get(s.split()));
+                if (store[0] != null) Files.deleteIfExists(store[0]);
                 streamNanos += System.nanoTime() - writing;
                 Files.deleteIfExists(work.resolve("frame-" + i + ".jpg"));
                 Files.deleteIfExists(work.resolve("face-" + i + ".jpg"));
@@ -487,9 +489,9 @@ public final class DatasetService {
      * Signs a copy of the sample's video into {@code out}; returns the reason when it cannot be (no receipt, not
      * MP4/MOV, changed since its receipt): that sample is listed in the export's failures, the others go in signed.
      */
-    private String sign(Sample s, Path out) {
+    private String sign(Sample s, Path out, boolean sidecarAllowed, Path[] store) {
         try {
-            credentials.signedCopy(s.clip().segmentId(), out);
+            store[0] = credentials.signedCopy(s.clip().segmentId(), out, sidecarAllowed);
             return null;
         } catch (ApiError | IllegalStateException | java.io.UncheckedIOException e) {
             return "cannot sign the video (content credentials): " + e.getMessage();
@@ -497,7 +499,7 @@ public final class DatasetService {
     }
 
     /** Packages one sample whose frame is ready; returns an error (nothing of it written) or null when it is in. */
-    private String packOne(DatasetConfig config, Sample s, Path signed, SafeZip zip, Path frame, FaceCrops.Result face, Path faceFile,
+    private String packOne(DatasetConfig config, Sample s, Path signed, Path store, SafeZip zip, Path frame, FaceCrops.Result face, Path faceFile,
                            Path work, Map<String, BufferedWriter> jsonl, ArrayNode splitList) throws IOException {
         Clip c = s.clip();
         if (c.file() == null || roots.resolve(c.file().toString()).isEmpty()) return "the video path is outside the media roots";
@@ -519,11 +521,14 @@ public final class DatasetService {
         // Every input is open: from here on the sample's entries are written whole.
         ObjectNode metadata = sampleMetadata(s, config.includeVideos() ? videoName : null, config.frameImages() ? frameName : null);
         if (config.faceCrops()) metadata.set("face_crop", face.toJson(faceName));
+        // a Matroska/WebM clip's C2PA manifest store travels beside it (its container cannot embed one)
+        if (store != null) metadata.put("content_credentials_store", videoName + ".c2pa");
         try {
             if (video != null) zip.addChannel(split + "/" + videoName, video);
         } finally {
             if (video != null) video.close();
         }
+        if (store != null) zip.addFile(split + "/" + videoName + ".c2pa", store);
         if (config.frameImages()) zip.addFile(split + "/" + frameName, frame);
         if (config.faceCrops()) zip.addFile(split + "/" + faceName, faceFile);
         zip.add(split + "/" + metaName, Json.PRETTY.writeValueAsBytes(metadata));

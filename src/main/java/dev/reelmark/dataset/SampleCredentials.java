@@ -7,11 +7,15 @@ import java.nio.file.Path;
  * (wired by the composition root): the packaged video carries a C2PA manifest built from the segment's receipt.
  */
 public interface SampleCredentials {
-    /** Writes a signed copy of the segment's clip to {@code out}; a clip that cannot be signed throws, naming why. */
-    void signedCopy(long segmentId, Path out);
+    /**
+     * Writes a signed copy of the segment's clip to {@code out}; a clip that cannot be signed throws, naming why. With
+     * {@code sidecarAllowed}, a clip whose container cannot embed a manifest (Matroska, WebM) is copied as it is and
+     * its manifest store written beside it; the store's path is returned (null when the manifest is embedded).
+     */
+    Path signedCopy(long segmentId, Path out, boolean sidecarAllowed);
 
     /** No credentials feature wired: every sample fails, saying so. */
-    SampleCredentials NONE = (segmentId, out) -> {
+    SampleCredentials NONE = (segmentId, out, sidecarAllowed) -> {
         throw new IllegalStateException("content credentials are not available in this server");
     };
 }

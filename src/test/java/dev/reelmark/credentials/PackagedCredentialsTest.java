@@ -133,7 +133,7 @@ class PackagedCredentialsTest {
         try (ApiHarness h = new ApiHarness(vendor, dir)) {
             Fixture f = fixture(h.app);
             String export = "/api/projects/" + f.project() + "/export-dataset";
-            long mkv = matroskaTake(h.app, f); // datasets carry no sidecar stores: refused, not packaged unsigned
+            long mkv = matroskaTake(h.app, f); // packaged with its manifest store beside it (Matroska cannot embed one)
             var refused = h.http.post(export, "{\"include_videos\": false, \"content_credentials\": true}");
             assertThat(refused.status()).as(refused.body()).isEqualTo(400);
             assertThat(refused.json().get("field").asText()).isEqualTo("content_credentials");
@@ -141,16 +141,33 @@ class PackagedCredentialsTest {
             Job job = run(h, h.http.post(export, "{\"frame_images\": false, \"content_credentials\": true, "
                     + "\"splits\": {\"train\": 100, \"validation\": 0, \"test\": 0}}"));
             assertThat(job.status()).as(String.valueOf(job.error())).isEqualTo(JobStatus.COMPLETED);
-            assertThat(job.result().get("samples").intValue()).isEqualTo(2);
+            assertThat(job.result().get("samples").intValue()).isEqualTo(3);
             JsonNode failures = job.result().get("failures");
-            assertThat(failures).hasSize(2);
-            Map<Long, String> failed = new java.util.HashMap<>();
-            failures.forEach(x -> failed.put(x.get("segment_id").longValue(), x.get("error").asText()));
-            assertThat(failed.get(f.unsigned())).contains("cannot sign", "no generation receipt");
-            assertThat(failed.get(mkv)).contains("cannot sign", "take é.mkv", "not an MP4/MOV file", "no .c2pa sidecar stores");
-            List<Path> clips = unzipVideos(Path.of(job.result().get("file").asText()), dir.resolve("dataset-unzipped"));
+            assertThat(failures).hasSize(1);
+            assertThat(failures.get(0).get("segment_id").longValue()).isEqualTo(f.unsigned());
+            assertThat(failures.get(0).get("error").asText()).contains("cannot sign", "no generation receipt");
+            Path zip = Path.of(job.result().get("file").asText());
+            List<Path> clips = unzipVideos(zip, dir.resolve("dataset-unzipped"));
             assertThat(clips).hasSize(2);
             assertSignedBy(clips, f);
+            // the Matroska sample and its store, side by side in the split folder; our verifier accepts the pair and
+            // the reference reader reads the store (its data hash it cannot check without the asset)
+            List<Path> matroska = unzip(zip, dir.resolve("dataset-mkv"), ".mkv", ".mkv.c2pa");
+            assertThat(matroska).hasSize(2);
+            assertThat(matroska.get(1).getFileName().toString()).isEqualTo(matroska.get(0).getFileName() + ".c2pa");
+            CredentialVerifier.Report pair = CredentialService.verifyFiles(List.of(matroska.get(0))).get(0);
+            assertThat(pair.valid()).as(pair.problems().toString()).isTrue();
+            assertThat(pair.receipt().segmentId()).isEqualTo(mkv);
+            ContentCredentialsTest.assertSidecarStoreRead(C2paReader.read(matroska.get(1)).get(0),
+                    h.app.provenance().latestReceipt(mkv).orElseThrow());
+            // Hugging Face's videofolder loader takes the export with the stores in it: every video, no store as a row
+            String rows = dev.reelmark.testing.Consumers.runPython("""
+                    import sys, zipfile, datasets
+                    zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])
+                    ds = datasets.load_dataset("videofolder", data_dir=sys.argv[2]).cast_column("video", datasets.Video(decode=False))
+                    print(len(ds["train"]), sorted(r["video"]["path"].rsplit(".", 1)[1] for r in ds["train"]))
+                    """, java.time.Duration.ofMinutes(3), zip.toString(), dir.resolve("dataset-hf").toString());
+            assertThat(rows.trim()).isEqualTo("3 ['mkv', 'mov', 'mp4']");
         }
     }
 

@@ -128,8 +128,16 @@ class TagCrashTest {
         Random random = new Random(7);
         int kills = 0;
         for (int k = 0; k < 3; k++) {
-            Thread.sleep(1500 + random.nextInt(2500));
+            // Kill a few files further on than the operation is now (writes in place take milliseconds, so a fixed
+            // wait could outlast the whole operation): poll its progress and kill once it passes a random target.
             JsonNode st = http.get("/api/metadata/operations/" + op).json();
+            int target = st.get("progress").get("done").asInt() + 1 + random.nextInt(15);
+            long until = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+            while (!TagService.isFinal(st.get("operation").get("status").asText())
+                    && st.get("progress").get("done").asInt() < target && System.nanoTime() < until) {
+                Thread.sleep(5);
+                st = http.get("/api/metadata/operations/" + op).json();
+            }
             kill();
             kills++;
             if (k < 2) {
