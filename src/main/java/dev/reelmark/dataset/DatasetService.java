@@ -362,20 +362,19 @@ public final class DatasetService {
                 }
                 long writing = System.nanoTime();
                 FaceCrops.Result face = faces.remove(i);
-                Path signed = null;
-                Path[] store = {null};
+                Signed signed = Signed.NONE;
                 if (error == null && config.contentCredentials()) {
-                    signed = work.resolve("signed-" + i + "." + extension(s.clip().fileName()));
-                    error = sign(s, signed, shards == null, store);
+                    signed = sign(s, work.resolve("signed-" + i + "." + extension(s.clip().fileName())), shards == null);
+                    error = signed.error();
                 }
-                if (error == null && shards != null) error = WebDatasetSamples.pack(roots, config, s, signed, shards, work.resolve("frame-" + i + ".jpg"), (ArrayNode) splits.get(s.split()));
-                else if (error == null) error = packOne(config, s, signed, store[0], zip, work.resolve("frame-" + i + ".jpg"), face,
+                if (error == null && shards != null) error = WebDatasetSamples.pack(roots, config, s, signed.clip(), shards, work.resolve("frame-" + i + ".jpg"), (ArrayNode) splits.get(s.split()));
+                else if (error == null) error = packOne(config, s, signed.clip(), signed.store(), zip, work.resolve("frame-" + i + ".jpg"), face,
                         work.resolve("face-" + i + ".jpg"), work, jsonl, (ArrayNode) splits.get(s.split()));
-                if (store[0] != null) Files.deleteIfExists(store[0]);
+                if (signed.store() != null) Files.deleteIfExists(signed.store());
                 streamNanos += System.nanoTime() - writing;
                 Files.deleteIfExists(work.resolve("frame-" + i + ".jpg"));
                 Files.deleteIfExists(work.resolve("face-" + i + ".jpg"));
-                if (signed != null) Files.deleteIfExists(signed);
+                if (signed.clip() != null) Files.deleteIfExists(signed.clip());
                 if (error != null) failed.addObject().put("segment_id", s.clip().segmentId()).put("sample", s.id()).put("split", s.split()).put("error", error);
                 else {
                     packed++;
@@ -486,15 +485,22 @@ public final class DatasetService {
     }
 
     /**
-     * Signs a copy of the sample's video into {@code out}; returns the reason when it cannot be (no receipt, not
+     * A sample's signed video for an export with content credentials: the signed copy and, for a Matroska/WebM clip in
+     * a ZIP, its manifest store beside it; or why it could not be signed (then neither file is used).
+     */
+    private record Signed(Path clip, Path store, String error) {
+        static final Signed NONE = new Signed(null, null, null);
+    }
+
+    /**
+     * Signs a copy of the sample's video into {@code out}; says why when it cannot be (no receipt, not
      * MP4/MOV, changed since its receipt): that sample is listed in the export's failures, the others go in signed.
      */
-    private String sign(Sample s, Path out, boolean sidecarAllowed, Path[] store) {
+    private Signed sign(Sample s, Path out, boolean sidecarAllowed) {
         try {
-            store[0] = credentials.signedCopy(s.clip().segmentId(), out, sidecarAllowed);
-            return null;
+            return new Signed(out, credentials.signedCopy(s.clip().segmentId(), out, sidecarAllowed), null);
         } catch (ApiError | IllegalStateException | java.io.UncheckedIOException e) {
-            return "cannot sign the video (content credentials): " + e.getMessage();
+            return new Signed(out, null, "cannot sign the video (content credentials): " + e.getMessage());
         }
     }
 
