@@ -110,7 +110,8 @@ class CharacterImageApiTest {
     /** A 64x48 still made by ffmpeg (PNG or JPEG by the name's extension). */
     private static Path still(Path out) {
         var r = ProcessRunner.run(List.of(FfmpegTools.defaults().ffmpeg().toString(), "-v", "error", "-f", "lavfi",
-                "-i", "testsrc2=size=64x48", "-frames:v", "1", out.toString()), Duration.ofSeconds(60));
+                "-i", "testsrc2=size=64x48", "-frames:v", "1", out.toString()), Duration.ofSeconds(60),
+                FfmpegTools.defaults().environment());
         assertThat(r.ok()).as(r.stderr()).isTrue();
         return out;
     }

@@ -8,6 +8,7 @@ import dev.reelmark.catalog.CatalogModel;
 import dev.reelmark.db.Vendor;
 import dev.reelmark.http.ApiError;
 import dev.reelmark.http.Json;
+import dev.reelmark.media.FfmpegTools;
 import dev.reelmark.media.ProcessRunner;
 import dev.reelmark.provenance.ProvenanceService;
 import dev.reelmark.testing.ApiHarness;
@@ -133,7 +134,8 @@ class ContentCredentialsTest {
             CredentialService.Signed sw = app.credentials().sign(webm, signedWebm, dev);
             assertThat(sw.sidecar()).isEqualTo(signedWebm + ".c2pa");
             assertThat(ProcessRunner.run(List.of(app.ffmpegTools().ffprobe().toString(), "-v", "error", "-show_entries",
-                    "format=format_name", "-of", "csv=p=0", signedMkv.toString()), Duration.ofSeconds(60)).stdoutText()).contains("matroska");
+                    "format=format_name", "-of", "csv=p=0", signedMkv.toString()), Duration.ofSeconds(60),
+                    app.ffmpegTools().environment()).stdoutText()).contains("matroska");
 
             List<Path> files = new ArrayList<>(signed.values());
             files.add(tampered);
@@ -409,12 +411,13 @@ class ContentCredentialsTest {
                 "testsrc=size=160x90:rate=12:duration=1", "-c:v", "mpeg4", "-pix_fmt", "yuv420p"));
         cmd.addAll(extra);
         cmd.add(target.toString());
-        ProcessRunner.runChecked(cmd, Duration.ofSeconds(60), "ffmpeg");
+        ProcessRunner.runChecked(cmd, Duration.ofSeconds(60), FfmpegTools.defaults().environment(), "ffmpeg");
     }
 
     private static String streamHash(String ffmpeg, Path file) {
         return ProcessRunner.runChecked(List.of(ffmpeg, "-v", "error", "-i", file.toString(), "-map", "0", "-c", "copy",
-                "-f", "streamhash", "-hash", "sha256", "-"), Duration.ofSeconds(60), "ffmpeg").stdoutText();
+                "-f", "streamhash", "-hash", "sha256", "-"), Duration.ofSeconds(60), FfmpegTools.defaults().environment(),
+                "ffmpeg").stdoutText();
     }
 
     private static List<String> topLevelTypes(Path file) throws Exception {

@@ -71,7 +71,8 @@ class CatalogEditingBrowserTest {
     void createACharacterThroughTheFormSeeTheFieldErrorAndDeleteItWithConfirmation(@TempDir Path files) {
         Path png = files.resolve("zoë front.png");
         var made = dev.reelmark.media.ProcessRunner.run(List.of(dev.reelmark.media.FfmpegTools.defaults().ffmpeg().toString(),
-                "-v", "error", "-f", "lavfi", "-i", "testsrc2=size=96x64", "-frames:v", "1", png.toString()), java.time.Duration.ofSeconds(60));
+                "-v", "error", "-f", "lavfi", "-i", "testsrc2=size=96x64", "-frames:v", "1", png.toString()), java.time.Duration.ofSeconds(60),
+                dev.reelmark.media.FfmpegTools.defaults().environment());
         assertTrue(made.ok(), made.stderr());
         List<String> errors = new ArrayList<>();
         Page page = harness.newPage(1440, 900, errors);
