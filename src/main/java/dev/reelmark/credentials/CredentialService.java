@@ -300,7 +300,8 @@ public final class CredentialService {
     }
 
     private void probe(Path file) {
-        ProcessRunner.Result r = ProcessRunner.run(List.of(ffmpeg.get().ffprobe().toString(), "-v", "error",
+        // through FfmpegTools: the bundled build finds its own libraries only on the library path it sets
+        ProcessRunner.Result r = ffmpeg.get().runFfprobe(List.of("-v", "error",
                 "-show_entries", "format=duration", "-of", "csv=p=0", file.toString()), Duration.ofSeconds(60));
         if (!r.ok() || r.stdoutText().isBlank()) {
             throw new IllegalStateException("ffprobe cannot read the signed copy: " + r.stderrTail(3));
