@@ -226,7 +226,9 @@ class TagMatroskaInPlaceTest {
         assertThat(m.exitCode()).as(m.stdoutText()).isLessThanOrEqualTo(1);
         assertThat(mkvinfoTagsSize(mkvinfo(bare))).as("no Tags at all").isZero();
         // new Tags go into mkvmerge's Void after the Tracks; the SeekHead gets an entry for them
+        long bareLength = Files.size(bare);
         assertThat(writeAndCheck(bare, "People: Ann", "Ann")).isEqualTo("tags_moved");
+        assertThat(Files.size(bare)).as("written into the Void: same length").isEqualTo(bareLength);
         assertThat(mkvinfo(bare)).contains("KaxTags");
     }
 
