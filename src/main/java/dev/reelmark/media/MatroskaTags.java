@@ -134,9 +134,7 @@ public final class MatroskaTags {
         int sizeLength = segment.headerLength() - 4;
         long end = segment.dataSize() == UNKNOWN ? fileLength : segment.end();
         if (end > fileLength) throw new Mp4Boxes.Unsupported("the Segment runs past the end of the file");
-        if (segment.dataSize() != UNKNOWN && end < fileLength) {
-            // something after the Segment (a second segment, junk): fine as long as appending is not needed
-        }
+        // Bytes after a Segment of known size (a second segment, junk) are fine as long as nothing is appended.
         List<Element> kids = new ArrayList<>();
         long pos = segment.dataStart();
         while (pos < end) {

@@ -276,6 +276,15 @@ class TagMatroskaInPlaceTest {
         assertThat(write(f, "People: Ann, Bo", "Ann, Bo").writePath()).isEqualTo("remux");
         assertThat(TagWriter.peopleKeyOf(TagFixtures.ffprobe(f).path("format"))).isEqualTo("Ann, Bo");
         assertThat(TagFixtures.ffprobeComment(f)).isEqualTo("People: Ann, Bo");
+
+        // the same for WebM: the fallback re-muxes with ffmpeg's webm muxer and the file stays WebM
+        Path w = ffmpeg("trailing.webm", List.of(), "-c:v", "libvpx", "-b:v", "200k", "-c:a", "libopus", "-metadata", "title=Take 1");
+        Files.write(w, new byte[]{(byte) 0xEC, (byte) 0x88, 0, 0, 0, 0, 0, 0, 0, 0}, java.nio.file.StandardOpenOption.APPEND);
+        Map<String, String> media = TagFixtures.streamHashes(w);
+        assertThat(write(w, "People: Zoë", "Zoë").writePath()).isEqualTo("remux");
+        assertThat(TagWriter.peopleKeyOf(TagFixtures.ffprobe(w).path("format"))).isEqualTo("Zoë");
+        assertThat(mkvinfo(w)).contains("Document type: webm");
+        assertThat(TagFixtures.streamHashes(w)).isEqualTo(media);
     }
 
     private static JsonNode chapters(Path f) {
