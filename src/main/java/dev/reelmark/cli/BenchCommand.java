@@ -157,8 +157,8 @@ final class BenchCommand {
         @Option(names = "--big-mb", defaultValue = "1024", description = "Size of the large file to rewrite, MB; 0 skips it (default ${DEFAULT-VALUE})")
         int bigMb;
 
-        @Option(names = "--inplace", description = "Only time the comment write of one large MP4 (--big-mb): in place, "
-                + "moov rewritten, shifted, against ffmpeg -c copy and the ffmpeg rewrite")
+        @Option(names = "--inplace", description = "Only time the comment write of one large MP4 and Matroska file (--big-mb): "
+                + "in place, moov rewritten, shifted, Matroska tags moved, against ffmpeg -c copy and the ffmpeg rewrite")
         boolean inPlace;
 
         @Option(names = "--data", paramLabel = "DIR", description = "Make the scratch files under DIR (the disk your media "
@@ -172,9 +172,11 @@ final class BenchCommand {
             if (data != null && !Files.isDirectory(data)) throw new IllegalArgumentException("--data: " + data + " is not a folder");
             Path scratch = data == null ? Files.createTempDirectory("reelmark-tag-bench")
                     : Files.createTempDirectory(data.toAbsolutePath(), "reelmark-tag-bench");
+            System.out.println("machine: " + MachineLoad.describe());
             try {
                 if (inPlace) new dev.reelmark.tagging.TagBench(scratch, files, bigMb, System.out).runInPlace();
                 else new dev.reelmark.tagging.TagBench(scratch, files, bigMb, System.out).run();
+                System.out.println("machine: " + MachineLoad.describe());
             } finally {
                 try (var walk = Files.walk(scratch)) {
                     walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

@@ -824,7 +824,8 @@ public final class Mp4Boxes {
         while (b.hasRemaining()) ch.write(b, offset + b.position());
     }
 
-    private static void writeJournal(Path journal, Path file, long length, List<Patch> regions) throws IOException {
+    /** Writes and fsyncs the undo journal (also {@link MatroskaTags}'s: {@link #recover} rolls either back). */
+    static void writeJournal(Path journal, Path file, long length, List<Patch> regions) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(regions.get(0).bytes().length + 256);
         DataOutputStream out = new DataOutputStream(bytes);
         out.writeInt(JOURNAL_MAGIC);

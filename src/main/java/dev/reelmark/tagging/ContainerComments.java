@@ -36,11 +36,11 @@ public final class ContainerComments {
             String muxer = TagWriter.MUXERS.get(ext);
             if (muxer == null) return Optional.empty();
             Found found = new Found();
-            if (muxer.equals("matroska")) matroska(ch, found);
+            if (TagWriter.isMatroska(muxer)) matroska(ch, found);
             else mov(ch, found);
             String comment = single(found.comments);
             String people = single(found.people);
-            return Optional.of(new TagWriter.LightProbe(muxer.equals("matroska") ? MKV_FORMAT : MOV_FORMAT,
+            return Optional.of(new TagWriter.LightProbe(TagWriter.isMatroska(muxer) ? MKV_FORMAT : MOV_FORMAT,
                     comment.equals(NONE) ? null : comment, null, people.equals(NONE) ? null : people, found.xmp));
         } catch (Unsure | IOException | RuntimeException e) {
             return Optional.empty();

@@ -76,7 +76,7 @@ public final class PeopleComment {
 
         /** The key that holds the people in this container when the comment is not theirs. */
         public static Target keyFor(String extension) {
-            return extension.equals("mkv") ? MATROSKA_TAG : MP4_KEY;
+            return extension.equals("mkv") || extension.equals("webm") ? MATROSKA_TAG : MP4_KEY;
         }
 
         public String location() {

@@ -76,7 +76,7 @@ public final class TagRecords {
                             Instant startedAt, Instant completedAt, Instant updatedAt) {
     }
 
-    /** One row of tag_operation_items; {@code writePath} says how the file was written (in_place, moov_rewritten, shifted, remux). */
+    /** One row of tag_operation_items; {@code writePath} says how the file was written (in_place, moov_rewritten, shifted, tags_extended, tags_moved, remux). */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record OperationItem(long id, long operationId, int seq, String fileHash, String fileHashAfter, String filePath,
                                 String status, String previousComment, String newComment, List<String> tagsAdded,

@@ -344,7 +344,7 @@ final class TagStore {
         finishItem(itemId, status, error, hashAfter, null);
     }
 
-    /** {@code writePath}: how the file was written (in_place, moov_rewritten, shifted, remux), null when it was not. */
+    /** {@code writePath}: how the file was written (in_place, moov_rewritten, shifted, tags_extended, tags_moved, remux), null when it was not. */
     void finishItem(long itemId, String status, String error, String hashAfter, String writePath) {
         jdbi.useHandle(h -> h.createUpdate("UPDATE tag_operation_items SET status = :s, error_message = :e, "
                         + "file_hash_after = COALESCE(:a, file_hash_after), write_path = COALESCE(:w, write_path), processed_at = :now WHERE id = :i")

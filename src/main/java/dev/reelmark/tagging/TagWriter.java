@@ -35,8 +35,9 @@ import java.util.function.Supplier;
  * MP4/MOV/M4V files are first offered to {@link Mp4InPlace} (no re-mux); the ffmpeg rewrite is the fallback.
  */
 public final class TagWriter {
-    /** Extensions whose containers (MP4/MOV and Matroska) can hold a comment tag and are written by stream copy. */
-    public static final Map<String, String> MUXERS = Map.of("mp4", "mp4", "m4v", "mp4", "mov", "mov", "mkv", "matroska");
+    /** Extensions whose containers (MP4/MOV and Matroska/WebM) can hold a comment tag and are written by stream copy. */
+    public static final Map<String, String> MUXERS = Map.of("mp4", "mp4", "m4v", "mp4", "mov", "mov", "mkv", "matroska",
+            "webm", "webm");
     /** Tags the MP4/MOV muxer writes as standard atoms; any other one needs {@code -movflags +use_metadata_tags}. */
     static final Set<String> MOV_STANDARD_TAGS = Set.of("title", "artist", "album_artist", "album", "comment", "genre",
             "copyright", "date", "composer", "description", "synopsis", "show", "episode_id", "network", "lyrics",
@@ -80,7 +81,10 @@ public final class TagWriter {
         }
     }
 
-    /** How the file was written: {@code in_place}, {@code moov_rewritten}, {@code shifted} or {@code remux} (ffmpeg). */
+    /**
+     * How the file was written: {@code in_place}, {@code moov_rewritten}, {@code shifted} (MP4/MOV),
+     * {@code in_place}, {@code tags_extended}, {@code tags_moved} (Matroska/WebM) or {@code remux} (ffmpeg).
+     */
     public record WriteResult(String fingerprintAfter, String commentAfter, long millis, String writePath) {
     }
 
@@ -115,7 +119,7 @@ public final class TagWriter {
             return out;
         }
         if (!MUXERS.containsKey(extension(file))) {
-            out.add("unsupported container: ." + extension(file) + " (Reelmark writes tags into .mp4, .m4v, .mov and .mkv)");
+            out.add("unsupported container: ." + extension(file) + " (Reelmark writes tags into .mp4, .m4v, .mov, .mkv and .webm)");
         }
         if (!Files.isReadable(file)) out.add("unreadable: no read permission on " + file);
         if (!writable(file)) out.add("no write permission: " + file + " is read-only");
@@ -257,7 +261,7 @@ public final class TagWriter {
         String ext = extension(file);
         boolean matches = switch (MUXERS.getOrDefault(ext, "")) {
             case "mp4", "mov" -> formatName.contains("mov") || formatName.contains("mp4");
-            case "matroska" -> formatName.contains("matroska");
+            case "matroska", "webm" -> formatName.contains("matroska");
             default -> false;
         };
         return matches ? null : "unsupported container: the ." + ext + " file is really '" + formatName + "'";
@@ -326,13 +330,16 @@ public final class TagWriter {
                 if (!MOV_STANDARD_TAGS.contains(keyTag)) custom = true;
             }
         }
-        if (inPlace && !muxer.equals("matroska")) {
-            WriteResult done = Mp4InPlace.write(this, abs, before, newComment, tags, start, people);
+        boolean matroska = isMatroska(muxer);
+        if (inPlace) {
+            WriteResult done = matroska ? MatroskaInPlace.write(this, abs, before, newComment, tags, start, people)
+                    : Mp4InPlace.write(this, abs, before, newComment, tags, start, people);
             if (done != null) return done;
         }
+        if (matroska) Mp4InPlace.recover(abs); // a left-over journal is rolled back before the file is copied
         // In MP4 the key is added to ffmpeg's output by the box writer: asking ffmpeg for it (use_metadata_tags)
         // would turn every tag, the comment included, into mdta keys that iTunes-style readers (mutagen) do not see.
-        boolean keyAfter = !muxer.equals("matroska") && people.target() == PeopleComment.Target.MP4_KEY;
+        boolean keyAfter = !matroska && people.target() == PeopleComment.Target.MP4_KEY;
         Map<String, String> ffTags = new LinkedHashMap<>(tags);
         boolean ffCustom = custom;
         if (keyAfter) {
@@ -356,13 +363,13 @@ public final class TagWriter {
             args.addAll(MediaInput.ffmpegInput(abs));
             args.addAll(List.of("-f", "ffmetadata", "-i", meta.toString(),
                     "-map", "0", "-map_metadata", "1", "-map_chapters", "0", "-c", "copy", "-copy_unknown"));
-            if (!muxer.equals("matroska") && ffCustom) args.addAll(List.of("-movflags", "+use_metadata_tags"));
+            if (!matroska && ffCustom) args.addAll(List.of("-movflags", "+use_metadata_tags"));
             args.addAll(List.of("-f", muxer, temp.toString()));
             ProcessRunner.Result r = tools.get().runFfmpeg(args, timeout);
             if (!r.ok()) throw new TagWriteException("ffmpeg could not rewrite " + abs.getFileName() + ": " + firstLine(r.stderrTail(4)));
 
             if (keyAfter) Mp4InPlace.setKey(temp, people.keyValue());
-            if (!muxer.equals("matroska")) Mp4Boxes.carryXmp(abs, temp, people.people());
+            if (!matroska) Mp4Boxes.carryXmp(abs, temp, people.people());
             String after = probeFull(temp);
             verify(before, Json.parse(after), newComment, tags);
             verifyPeopleKey(Json.parse(after), keyTag, people.keyValue());
@@ -382,6 +389,11 @@ public final class TagWriter {
             deleteQuietly(temp);
             if (meta != null) deleteQuietly(meta);
         }
+    }
+
+    /** Whether a muxer name of {@link #MUXERS} is Matroska or its WebM subset. */
+    public static boolean isMatroska(String muxer) {
+        return "matroska".equals(muxer) || "webm".equals(muxer);
     }
 
     /** The new file must have the same streams, the same duration, the other tags and exactly the planned comment. */

@@ -199,9 +199,9 @@ class TagApiTest {
             assertThat(status.get("operation").get("status").asText()).as(status.toString()).isEqualTo("completed");
             assertThat(status.get("operation").get("success_count").asInt()).isEqualTo(4);
             status.get("items").forEach(i -> assertThat(i.get("has_backup").asBoolean()).isTrue());
-            // which path each file took: Matroska is re-muxed, the MP4s are edited without re-muxing
+            // which path each file took: neither is re-muxed (Matroska's Tags move to the end of the Segment)
             status.get("items").forEach(i -> assertThat(i.get("write_path").asText()).as(i.toString())
-                    .isEqualTo(i.get("file_path").asText().endsWith(".mkv") ? "remux" : "moov_rewritten"));
+                    .isEqualTo(i.get("file_path").asText().endsWith(".mkv") ? "tags_moved" : "moov_rewritten"));
 
             // an independent reader agrees: ffprobe and exiftool read the written comment back
             Map<Path, String> expected = Map.of(a, "People: Alice, Zoë O'Brien \"Z\"", b, "People: Bob, Alice",

@@ -87,7 +87,11 @@ final class TagFixtures {
     static String exiftoolComment(Path file) {
         ProcessRunner.Result r;
         try {
-            r = ProcessRunner.run(List.of("exiftool", "-j", "-Comment", file.toString()), Duration.ofSeconds(60));
+            // Matroska: -ee, or exiftool stops at the first Cluster (in-place writes may put the Tags after it, as
+            // mkvmerge and mkvpropedit do)
+            r = ProcessRunner.run(TagWriter.isMatroska(TagWriter.MUXERS.get(TagWriter.extension(file)))
+                    ? List.of("exiftool", "-ee", "-j", "-Comment", file.toString())
+                    : List.of("exiftool", "-j", "-Comment", file.toString()), Duration.ofSeconds(60));
         } catch (RuntimeException e) {
             throw new AssertionError("exiftool is required (scripts/test installs libimage-exiftool-perl): " + e.getMessage(), e);
         }

@@ -239,7 +239,7 @@ class TagLosslessTest {
         assertThat(TagWriter.commentOf(format)).isEqualTo(comfy);
         assertThat(TagWriter.peopleKeyOf(format)).isEqualTo("Ann, Bo");
         assertThat(TagFixtures.streamHashes(f)).isEqualTo(media);
-        ProcessRunner.Result info = ProcessRunner.run(List.of("mkvinfo", f.toString()), Duration.ofSeconds(60));
+        ProcessRunner.Result info = ProcessRunner.run(List.of("mkvinfo", "-a", f.toString()), Duration.ofSeconds(60));
         assertThat(info.ok()).as(info.stderr()).isTrue();
         assertThat(info.stdoutText()).contains("Name: PEOPLE").contains("String: Ann, Bo");
         assertThat(ContainerComments.read(f).orElseThrow().peopleKey()).isEqualTo("Ann, Bo");
