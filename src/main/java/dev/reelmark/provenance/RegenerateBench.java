@@ -120,9 +120,12 @@ public final class RegenerateBench {
         long t3 = System.nanoTime();
         JsonNode report = p.stalenessReport(project, null);
         double reportMs = (System.nanoTime() - t3) / 1e6;
-        out.printf(Locale.ROOT, "  staleness report: %d stale, %d queued, %d superseded, in %.0f ms%n",
+        out.printf(Locale.ROOT, "  staleness report (every stale segment in one answer): %d stale, %d queued, %d superseded, in %.0f ms%n",
                 report.get("total_stale_segments").asInt(), report.get("total_queued_segments").asInt(),
                 report.get("total_superseded_segments").asInt(), reportMs);
+        ProvenanceBench.Timing page = ProvenanceBench.time("staleness report, first page of 1000", 10,
+                () -> p.stalenessReport(project, null, 1000, null));
+        out.printf(Locale.ROOT, "  %s: p50 %.0f ms, p99 %.0f ms (n=%d)%n", page.query(), page.p50Ms(), page.p99Ms(), page.runs());
         long[] counts = db.jdbi().withHandle(h -> {
             long drafts = h.createQuery("SELECT count(*) FROM regeneration_drafts").mapTo(Long.class).one();
             long once = h.createQuery("SELECT count(*) FROM (SELECT replaces_segment_id FROM regeneration_drafts"
@@ -151,7 +154,11 @@ public final class RegenerateBench {
             if (segments < 1 || segments > 1_000_000) throw new IllegalArgumentException("--segments must be from 1 to 1000000");
             try (ScratchDatabase scratch = ScratchDatabase.open(common.config(0).dbUrl(), "reelmark_bench_regenerate");
                  Database db = Database.openAndMigrate(scratch.url())) {
+                System.out.println("machine before: " + dev.reelmark.cli.MachineLoad.describe());
+                long t = System.nanoTime();
                 run(db, scratch.label(), segments, System.out);
+                System.out.printf(Locale.ROOT, "wall time (fixture, regeneration, second run, report, checks): %.1f s%n", (System.nanoTime() - t) / 1e9);
+                System.out.println("machine after: " + dev.reelmark.cli.MachineLoad.describe());
             }
             return 0;
         }
