@@ -112,12 +112,12 @@ final class BenchCommand {
             if (receipts < 1) throw new IllegalArgumentException("--receipts must be at least 1");
             if (segments < 1) throw new IllegalArgumentException("--segments must be at least 1");
             AppConfig base = common.config(0);
+            System.out.println("machine before: " + MachineLoad.describe());
             ProvenanceBench.runFresh(base.dbUrl(), receipts, segments, System.out, (scratch, r) -> {
+                System.out.println("machine after the inserts and in-process queries: " + MachineLoad.describe());
                 if (http) timeOverHttp(base, scratch, r);
             });
-            System.out.printf("load average %.2f on %d CPU(s)%n",
-                    java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
-                    Runtime.getRuntime().availableProcessors());
+            System.out.println("machine after: " + MachineLoad.describe());
             return 0;
         }
 

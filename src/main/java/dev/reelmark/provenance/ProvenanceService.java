@@ -654,7 +654,8 @@ public final class ProvenanceService {
     private static String staleSql(String latestSql) {
         String base = " FROM latest l JOIN generation_receipts r ON r.id = l.receipt_id ";
         String head = "SELECT l.segment_id, l.scene_id, l.sequence_index, l.receipt_id, ";
-        return "WITH latest AS (" + latestSql + ") "
+        // MATERIALIZED: the project's latest receipts once, not once per branch (both SQLite 3.35+ and PostgreSQL 12+)
+        return "WITH latest AS MATERIALIZED (" + latestSql + ") "
                 + head + "'model' AS asset_type," + ASSET_COLS + base + "JOIN assets a ON a.id = r.model_asset_id" + NOT_CURRENT_ASSET
                 + notSameContent("r.model_hash")
                 + " UNION ALL " + head + "'workflow' AS asset_type," + ASSET_COLS + base + "JOIN assets a ON a.id = r.workflow_asset_id" + NOT_CURRENT_ASSET
@@ -693,7 +694,7 @@ public final class ProvenanceService {
         String latest = "SELECT r.segment_id AS segment_id, seg.scene_id AS scene_id, seg.sequence_index AS sequence_index,"
                 + " r.id AS receipt_id FROM generation_receipts r JOIN segments seg ON seg.id = r.segment_id WHERE r.id = :receipt";
         List<StaleSegment> s = collect(jdbi.withHandle(h -> h.createQuery(staleSql(latest)).bind("receipt", receiptId)
-                .map((rs, ctx) -> rowToJson(rs)).list()), null);
+                .map((rs, ctx) -> StaleRow.of(rs)).list()), null);
         return s.isEmpty() ? List.of() : s.get(0).reasons();
     }
 
@@ -702,41 +703,58 @@ public final class ProvenanceService {
      * those stale because of one asset's chain ({@code assetId}: any version of it).
      */
     public List<StaleSegment> staleSegments(long projectId, Long assetId) {
+        // superseded segments (their replacement has a receipt) are not stale
+        return staleSegments(projectId, assetId, regenerations.superseded(projectId).keySet());
+    }
+
+    /** {@link #staleSegments(long, Long)} with the project's superseded segments already read (the report needs both). */
+    private List<StaleSegment> staleSegments(long projectId, Long assetId, Set<Long> superseded) {
         catalog.reads().requireProject(projectId);
         Asset filter = assetId == null ? null : catalog.reads().requireAsset(assetId);
-        List<ObjectNode> rows = jdbi.withHandle(h -> h.createQuery(projectStalenessSql()).bind("project", projectId)
-                .map((rs, ctx) -> rowToJson(rs)).list());
-        // superseded segments (their replacement has a receipt) are not stale
-        Set<Long> superseded = regenerations.superseded(projectId).keySet();
+        // one evaluation of the staleness query per call, mapped by position into typed rows: at 10,000 stale
+        // segments the generic row-to-JSON mapping cost more than the (index-only) query itself
+        List<StaleRow> rows = jdbi.withHandle(h -> h.createQuery(projectStalenessSql()).bind("project", projectId)
+                .map((rs, ctx) -> StaleRow.of(rs)).list());
         List<StaleSegment> stale = collect(rows, filter);
-        stale.removeIf(s -> superseded.contains(s.segmentId()));
+        if (!superseded.isEmpty()) stale.removeIf(s -> superseded.contains(s.segmentId()));
         return stale;
     }
 
-    private List<StaleSegment> collect(List<ObjectNode> rows, Asset assetFilter) {
+    /** One row of {@link #staleSql}: a segment, its latest receipt and one reason (columns in the query's order). */
+    private record StaleRow(long segmentId, long sceneId, int sequenceIndex, long receiptId, String assetType,
+                            Long usedId, String assetName, String receiptVersion, Long currentId, String currentVersion,
+                            String reason) {
+        static StaleRow of(ResultSet rs) throws SQLException {
+            return new StaleRow(rs.getLong(1), rs.getLong(2), rs.getInt(3), rs.getLong(4), rs.getString(5),
+                    longOrNull(rs, 6), rs.getString(7), rs.getString(8), longOrNull(rs, 9), rs.getString(10), rs.getString(11));
+        }
+
+        private static Long longOrNull(ResultSet rs, int column) throws SQLException {
+            long v = rs.getLong(column);
+            return rs.wasNull() ? null : v;
+        }
+    }
+
+    private List<StaleSegment> collect(List<StaleRow> rows, Asset assetFilter) {
         Map<Long, Image> currentImages = new HashMap<>();
         Map<Long, StaleSegment> bySegment = new TreeMap<>();
-        for (ObjectNode row : rows) {
-            String type = row.get("asset_type").asText();
+        for (StaleRow row : rows) {
+            String type = row.assetType();
+            boolean image = type.endsWith("image");
             if (assetFilter != null) {
-                boolean assetType = !type.endsWith("image");
-                if (!assetType || !assetFilter.name().equals(row.get("asset_name").asText())
-                        || !assetFilter.kind().equals(type)) continue;
+                if (image || !assetFilter.name().equals(row.assetName()) || !assetFilter.kind().equals(type)) continue;
             }
             StaleReason reason;
-            if (type.endsWith("image")) {
-                long used = row.get("used_id").longValue();
+            if (image) {
+                long used = row.usedId();
                 Image cur = currentImages.computeIfAbsent(used, id -> catalog.reads().currentImageInChain(id));
-                reason = new StaleReason(type, row.get("asset_name").asText(), used, "v" + row.get("receipt_version").asText(),
-                        cur.id(), "v" + cur.versionNumber());
+                reason = new StaleReason(type, row.assetName(), used, "v" + row.receiptVersion(), cur.id(), "v" + cur.versionNumber());
             } else {
-                reason = new StaleReason(type, row.get("asset_name").asText(), idOrNull(row, "used_id"),
-                        textOrNull(row.get("receipt_version")), idOrNull(row, "current_id"), textOrNull(row.get("current_version")),
-                        row.path("reason").asText(StaleReason.NOT_CURRENT));
+                reason = new StaleReason(type, row.assetName(), row.usedId(), row.receiptVersion(), row.currentId(),
+                        row.currentVersion(), row.reason() == null ? StaleReason.NOT_CURRENT : row.reason());
             }
-            long seg = row.get("segment_id").longValue();
-            StaleSegment s = bySegment.computeIfAbsent(seg, k -> new StaleSegment(seg, row.get("scene_id").longValue(),
-                    row.get("sequence_index").intValue(), row.get("receipt_id").longValue(), new ArrayList<>()));
+            StaleSegment s = bySegment.computeIfAbsent(row.segmentId(), k -> new StaleSegment(row.segmentId(), row.sceneId(),
+                    row.sequenceIndex(), row.receiptId(), new ArrayList<>()));
             s.reasons().add(reason);
         }
         return new ArrayList<>(bySegment.values());
@@ -754,7 +772,9 @@ public final class ProvenanceService {
      */
     public ObjectNode stalenessReport(long projectId, Long assetId, int limit, Long after) {
         if (limit < 1) throw new IllegalArgumentException("limit must be at least 1");
-        List<StaleSegment> stale = staleSegments(projectId, assetId);
+        // superseded segments are read once: they leave the stale list and are listed apart
+        Map<Long, Regenerations.Superseded> superseded = regenerations.superseded(projectId);
+        List<StaleSegment> stale = staleSegments(projectId, assetId, superseded.keySet());
         long[] counts = jdbi.withHandle(h -> {
             var row = h.createQuery("SELECT count(*) AS segments, count(l.receipt_id) AS with_receipt FROM (" + projectLatestSql() + ") l")
                     .bind("project", projectId).mapToMap().one();
@@ -820,7 +840,6 @@ public final class ProvenanceService {
         if (nextAfter == null) out.putNull("next_after"); else out.put("next_after", nextAfter);
         out.put("total_queued_segments", queued);
         // superseded: the replacement has a receipt; counted apart, never stale
-        Map<Long, Regenerations.Superseded> superseded = regenerations.superseded(projectId);
         out.put("total_superseded_segments", superseded.size());
         ArrayNode sup = out.putArray("superseded_segments");
         superseded.values().forEach(x -> sup.add(x.toJson()));

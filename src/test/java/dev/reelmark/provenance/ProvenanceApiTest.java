@@ -300,6 +300,26 @@ class ProvenanceApiTest {
         var badLimit = http.get("/api/projects/" + f.project() + "/staleness-report?limit=0");
         assertThat(badLimit.status()).isEqualTo(400);
         assertThat(badLimit.json().get("field").asText()).isEqualTo("limit");
+        // a cursor that is not a segment id is refused, naming the field
+        for (String bad : List.of("abc", "-3", "0", "1.5")) {
+            var badCursor = http.get(base + "&after=" + bad);
+            assertThat(badCursor.status()).as("after=" + bad).isEqualTo(400);
+            assertThat(badCursor.json().get("field").asText()).isEqualTo("after");
+        }
+        // a page boundary exactly at the end: a page of the last stale segment alone, then nothing
+        long last = whole.get(whole.size() - 1);
+        long beforeLast = whole.get(whole.size() - 2);
+        JsonNode tail = http.get(base + "&after=" + beforeLast).json();
+        assertThat(tail.get("stale_segments")).extracting(x -> x.get("segment_id").longValue()).containsExactly(last);
+        assertThat(tail.get("next_after").isNull()).isTrue();
+        JsonNode past = http.get(base + "&after=" + last).json();
+        assertThat(past.get("stale_segments")).isEmpty();
+        assertThat(past.get("next_after").isNull()).isTrue();
+        assertThat(past.get("total_stale_segments").asInt()).isEqualTo(4);
+        // limit equal to the stale count: one full page and no next page
+        JsonNode exact = http.get("/api/projects/" + f.project() + "/staleness-report?limit=4").json();
+        assertThat(exact.get("stale_segments")).hasSize(4);
+        assertThat(exact.get("next_after").isNull()).isTrue();
         JsonNode onlyLora = http.get("/api/projects/" + f.project() + "/staleness-report?asset_id=" + motion2).json();
         assertThat(onlyLora.get("total_stale_segments").asInt()).isEqualTo(3);
         JsonNode fwd = http.get("/api/segments/" + s.get(0) + "/provenance").json();

@@ -237,4 +237,77 @@ class RegenerationSettlesTest {
         assertThat(post("/api/projects/" + project + "/regenerate-stale", "{}", 202).get("job").isNull()).isTrue();
         assertThat(draftsReplacing(c)).isEqualTo(2);
     }
+
+    /** The drafts of a job as the table holds them, by replaced segment (everything but ids and times). */
+    private Map<Long, Map<String, Object>> draftsOfJob(long jobId) {
+        Map<Long, Map<String, Object>> out = new java.util.TreeMap<>();
+        tdb.db().jdbi().useHandle(h -> h.createQuery("SELECT d.replaces_segment_id, d.replaces_scene_id, d.replaces_sequence_index,"
+                        + " d.replaces_output_video_path, d.replaces_status, d.replaces_receipt_id, d.replaces_inputs_hash,"
+                        + " d.planned_inputs_hash, d.planned_inputs, ns.scene_id AS new_scene_id, ns.sequence_index AS new_sequence_index,"
+                        + " ns.seed_frame_path AS new_seed_frame_path, ns.status AS new_status"
+                        + " FROM regeneration_drafts d JOIN segments ns ON ns.id = d.new_segment_id WHERE d.job_id = :j")
+                .bind("j", jobId).mapToMap().forEach(row -> {
+                    Map<String, Object> m = new java.util.TreeMap<>();
+                    row.forEach((k, v) -> m.put(k, k.equals("planned_inputs") ? Json.parse(v.toString())
+                            : v instanceof Number n ? (Object) n.longValue() : String.valueOf(v)));
+                    out.put(((Number) row.get("replaces_segment_id")).longValue(), m);
+                }));
+        return out;
+    }
+
+    @ParameterizedTest
+    @MethodSource("dev.reelmark.testing.TestDatabases#vendors")
+    void setBasedBatchesWriteWhatOneSegmentAtATimeWrites(Vendor vendor) {
+        start(vendor);
+        ProvenanceService provenance = new ProvenanceService(tdb.db(), catalog, jobs);
+        Regenerations regenerations = provenance.regenerations();
+        for (int i = 0; i < 3; i++) post("/api/segments/" + segments.get(i) + "/receipts", receiptBody(motion1, 70 + i).toString(), 201);
+        long motion2 = id(catalog.createVersion(CatalogModel.ASSETS, motion1, Json.object().put("version_label", "v2").put("checksum_sha256", "7".repeat(64))));
+        long jobA = jobs.submit(ProvenanceService.REGENERATE_KIND, Json.object().put("project_id", project).set("segment_ids", Json.MAPPER.createArrayNode())).id();
+        long jobB = jobs.submit(ProvenanceService.REGENERATE_KIND, Json.object().put("project_id", project).set("segment_ids", Json.MAPPER.createArrayNode())).id();
+
+        // a batch costs the same statements whatever its size: one segment and two segments, counted by Jdbi
+        java.util.concurrent.atomic.AtomicInteger statements = new java.util.concurrent.atomic.AtomicInteger();
+        tdb.db().jdbi().setSqlLogger(new org.jdbi.v3.core.statement.SqlLogger() {
+            @Override
+            public void logAfterExecution(org.jdbi.v3.core.statement.StatementContext context) {
+                statements.incrementAndGet();
+            }
+        });
+        Regenerations.BatchResult one = regenerations.regenerateBatch(jobA, List.of(segments.get(0)));
+        int forOne = statements.getAndSet(0);
+        Regenerations.BatchResult two = regenerations.regenerateBatch(jobA, List.of(segments.get(2), segments.get(1)));
+        int forTwo = statements.getAndSet(0);
+        tdb.db().jdbi().setSqlLogger(org.jdbi.v3.core.statement.SqlLogger.NOP_SQL_LOGGER);
+        assertThat(one.regenerated()).isEqualTo(1);
+        assertThat(two.regenerated()).isEqualTo(2);
+        assertThat(forOne).isPositive();
+        assertThat(forTwo).as("statements for a batch of two vs one").isEqualTo(forOne);
+        Map<Long, Map<String, Object>> batched = draftsOfJob(jobA);
+        assertThat(batched.keySet()).containsExactlyElementsOf(segments);
+
+        // the new takes are given up, so the same segments can be regenerated again, one per batch
+        regenerations.draftsOfJob(jobA).forEach(d -> catalog.update(CatalogModel.SEGMENTS, d.get("new_segment_id").longValue(),
+                Json.object().put("status", "failed")));
+        for (long seg : segments) assertThat(regenerations.regenerateBatch(jobB, List.of(seg)).regenerated()).isEqualTo(1);
+        Map<Long, Map<String, Object>> single = draftsOfJob(jobB);
+        for (long seg : segments) {
+            Map<String, Object> b = new java.util.TreeMap<>(single.get(seg));
+            b.put("new_status", "pending"); // job B's takes are pending; job A's were marked failed above
+            Map<String, Object> a = new java.util.TreeMap<>(batched.get(seg));
+            a.put("new_status", "pending");
+            assertThat(b).as("segment " + seg).isEqualTo(a);
+            assertThat(single.get(seg).get("new_status")).isEqualTo("pending");
+            // and both are the plan of the segment's latest receipt, with the LoRA moved to its current version
+            ObjectNode latest = provenance.latestReceipts(List.of(seg)).get(seg);
+            JsonNode plan = Json.parse(provenance.plan(latest).toJson().toString()); // parsed like the stored column
+            assertThat(a.get("planned_inputs")).isEqualTo(plan);
+            assertThat(a.get("planned_inputs_hash")).isEqualTo(plan.get("inputs_hash").asText());
+            assertThat(plan.get("loras").get(0).get("asset_id").longValue()).isEqualTo(motion2);
+            assertThat(a.get("replaces_receipt_id")).isEqualTo(latest.get("id").longValue());
+            assertThat(a.get("new_scene_id")).isEqualTo(a.get("replaces_scene_id"));
+            assertThat(a.get("new_sequence_index")).isEqualTo(a.get("replaces_sequence_index"));
+            assertThat(a.get("new_seed_frame_path")).isEqualTo("frames/seed" + segments.indexOf(seg) + ".png");
+        }
+    }
 }
