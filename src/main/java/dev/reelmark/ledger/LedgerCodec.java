@@ -87,6 +87,15 @@ final class LedgerCodec {
         return out.toByteArray();
     }
 
+    /** One entry as the CLI prints it (pretty, no final newline). */
+    String writeEntry(LedgerEntry e) {
+        try {
+            return Json.PRETTY.writeValueAsString(toJson(e));
+        } catch (JsonProcessingException x) {
+            throw new UncheckedIOException(x);
+        }
+    }
+
     /** The entry as the file and the API show it. */
     ObjectNode toJson(LedgerEntry e) {
         ObjectNode o = Json.object();
