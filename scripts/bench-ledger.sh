@@ -47,3 +47,5 @@ measure "jq edit" jqs; jq_ms=$(cat "$data/last")
 measure "ledger apply - (one process)" batch
 "$here/reelmark" ledger check --file "$file" >/dev/null
 awk -v s="$set_ms" -v p="$py_ms" -v j="$jq_ms" 'BEGIN { printf "ratio (wall) ledger set / python3: %.2fx; ledger set / jq: %.2fx\n", s / p, s / j }'
+# the same figures cli.MachineLoad prints: a run that shared the CPUs shows it
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) CPUs"

@@ -29,7 +29,7 @@ final class ProbeCommand implements Callable<Integer> {
     @Parameters(arity = "0..*", paramLabel = "FILE")
     List<Path> files;
 
-    @Option(names = "--json", description = "Print the full probe as JSON")
+    @Option(names = "--json", description = "Print the full probe as JSON (snake_case, the API's names; ffprobe's own answer under ffprobe)")
     boolean json;
 
     @Option(names = "--version", description = "Print the ffmpeg build found (path, source, version) and its key capabilities")
@@ -54,7 +54,7 @@ final class ProbeCommand implements Callable<Integer> {
             }
             ProbeResult r = probe.probe(file);
             if (json) {
-                System.out.println(Json.PRETTY.writeValueAsString(r));
+                System.out.println(Json.PRETTY.writeValueAsString(toJson(r)));
                 continue;
             }
             System.out.println(file);
@@ -65,6 +65,38 @@ final class ProbeCommand implements Callable<Integer> {
             r.tags().forEach((k, v) -> System.out.printf("  tag        %s = %s%n", k, v.length() > 200 ? v.substring(0, 197) + "..." : v));
         }
         return status;
+    }
+
+    /**
+     * {@code probe --json}: snake_case with the API's names (as {@code GET /api/segments/{id}/technical-info}:
+     * {@code container}, {@code duration_seconds}, {@code codec}, ...), plus ffprobe's own answer under {@code ffprobe}.
+     */
+    static ObjectNode toJson(ProbeResult r) {
+        ObjectNode info = Json.object();
+        info.put("path", r.path() == null ? null : r.path().toString());
+        info.put("container", r.formatName());
+        info.put("duration_seconds", r.durationSeconds());
+        info.put("width", r.width());
+        info.put("height", r.height());
+        info.put("resolution", r.resolution());
+        info.put("codec", r.videoCodec());
+        info.put("fps", r.fps());
+        info.put("pixel_format", r.pixelFormat());
+        info.put("color_space", r.colorSpace());
+        info.put("frame_count", r.frameCount());
+        info.put("size_bytes", r.sizeBytes());
+        info.put("bit_rate", r.bitRate());
+        var streams = info.putArray("streams");
+        for (var stream : r.streams()) {
+            var node = streams.addObject().put("index", stream.index()).put("codec_type", stream.codecType())
+                    .put("codec_name", stream.codecName());
+            node.set("tags", Json.MAPPER.valueToTree(stream.tags()));
+        }
+        info.set("tags", Json.MAPPER.valueToTree(r.tags()));
+        info.put("content_type", dev.reelmark.media.BrowserPlayback.contentType(r));
+        info.put("browser_playable", dev.reelmark.media.BrowserPlayback.playable(r));
+        info.set("ffprobe", r.rawJson() == null ? null : Json.parse(r.rawJson()));
+        return info;
     }
 
     /** The build, then its refusal (exit 2) when it is older than Reelmark supports. */

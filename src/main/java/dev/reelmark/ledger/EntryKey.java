@@ -28,6 +28,17 @@ public record EntryKey(String spotId, String eraId) {
         return value;
     }
 
+    // By hand: a record's generated equals/hashCode bootstrap through ObjectMethods at run time (see LedgerEntry).
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof EntryKey k && java.util.Objects.equals(spotId, k.spotId) && java.util.Objects.equals(eraId, k.eraId);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * java.util.Objects.hashCode(spotId) + java.util.Objects.hashCode(eraId);
+    }
+
     @Override
     public String toString() {
         return spotId + "/" + eraId;

@@ -1,10 +1,16 @@
 package dev.reelmark.ledger;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.util.DefaultIndenter;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.reelmark.http.ApiError;
@@ -25,8 +31,19 @@ import java.util.Map;
  * Reads and writes the ledger file format: a JSON array of entry objects. Reading is strict and streaming, so every
  * problem (malformed JSON, {@code "status": 7}, a missing key, two entries with the same keys) is reported with the
  * line and column where it is.
+ *
+ * <p>Only jackson-core's streaming parser and generator are used (hand-written tree reading and writing of
+ * hand-added fields): building databind's {@code ObjectMapper} (with its JavaTimeModule) cost a {@code ledger set}
+ * process more CPU than the whole update. The output is byte for byte what {@code Json.PRETTY} wrote
+ * ({@code LedgerCodecGoldenTest}).
  */
 final class LedgerCodec {
+    /** Like {@code Json.MAPPER}'s factory: strict duplicate detection, everything else jackson's defaults. */
+    private static final JsonFactory FACTORY = JsonFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+    /** {@code Json.PRETTY}'s printer: two-space indents, {@code "key" : value}. */
+    private static final DefaultPrettyPrinter PRINTER = new DefaultPrettyPrinter()
+            .withObjectIndenter(new DefaultIndenter("  ", "\n"))
+            .withArrayIndenter(new DefaultIndenter("  ", "\n"));
     private final LedgerKeys keys;
 
     LedgerCodec(LedgerKeys keys) {
@@ -54,37 +71,85 @@ final class LedgerCodec {
     /** The file's bytes: pretty-printed (two-space indents) with a final newline, written by streaming. */
     byte[] write(List<LedgerEntry> entries) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(256 + entries.size() * 320);
-        try (JsonGenerator g = Json.PRETTY.createGenerator(out)) {
+        try (JsonGenerator g = FACTORY.createGenerator(out)) {
+            g.setPrettyPrinter(PRINTER.createInstance());
             g.writeStartArray();
-            for (LedgerEntry e : entries) {
-                g.writeStartObject();
-                g.writeStringField(keys.first(), e.spotId());
-                g.writeStringField(keys.second(), e.eraId());
-                g.writeStringField("prompt", e.prompt());
-                g.writeStringField("localPath", e.localPath());
-                g.writeStringField("status", e.status().value());
-                g.writeStringField("createdAt", format(e.createdAt()));
-                g.writeStringField("completedAt", e.completedAt() == null ? null : format(e.completedAt()));
-                g.writeStringField("error", e.error());
-                if (e.catalog() != null) {
-                    g.writeObjectFieldStart(LedgerEntry.CATALOG_FIELD);
-                    g.writeNumberField("projectId", e.catalog().projectId());
-                    g.writeNumberField("sceneId", e.catalog().sceneId());
-                    g.writeNumberField("segmentId", e.catalog().segmentId());
-                    g.writeEndObject();
-                }
-                for (var extra : e.extra().entrySet()) {
-                    g.writeFieldName(extra.getKey());
-                    g.writeTree(extra.getValue());
-                }
-                g.writeEndObject();
-            }
+            for (LedgerEntry e : entries) writeEntry(g, e);
             g.writeEndArray();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         out.write('\n');
         return out.toByteArray();
+    }
+
+    private void writeEntry(JsonGenerator g, LedgerEntry e) throws IOException {
+        g.writeStartObject();
+        g.writeStringField(keys.first(), e.spotId());
+        g.writeStringField(keys.second(), e.eraId());
+        g.writeStringField("prompt", e.prompt());
+        g.writeStringField("localPath", e.localPath());
+        g.writeStringField("status", e.status().value());
+        g.writeStringField("createdAt", format(e.createdAt()));
+        g.writeStringField("completedAt", e.completedAt() == null ? null : format(e.completedAt()));
+        g.writeStringField("error", e.error());
+        if (e.catalog() != null) {
+            g.writeObjectFieldStart(LedgerEntry.CATALOG_FIELD);
+            g.writeNumberField("projectId", e.catalog().projectId());
+            g.writeNumberField("sceneId", e.catalog().sceneId());
+            g.writeNumberField("segmentId", e.catalog().segmentId());
+            g.writeEndObject();
+        }
+        for (var extra : e.extra().entrySet()) {
+            g.writeFieldName(extra.getKey());
+            writeTree(g, extra.getValue());
+        }
+        g.writeEndObject();
+    }
+
+    /** A hand-added value as databind's serializers write it (the generator has no ObjectCodec here). */
+    private static void writeTree(JsonGenerator g, JsonNode n) throws IOException {
+        switch (n.getNodeType()) {
+            case OBJECT -> {
+                g.writeStartObject();
+                for (var f : n.properties()) {
+                    g.writeFieldName(f.getKey());
+                    writeTree(g, f.getValue());
+                }
+                g.writeEndObject();
+            }
+            case ARRAY -> {
+                g.writeStartArray();
+                for (JsonNode item : n) writeTree(g, item);
+                g.writeEndArray();
+            }
+            case STRING -> g.writeString(n.textValue());
+            case BOOLEAN -> g.writeBoolean(n.booleanValue());
+            case NULL, MISSING -> g.writeNull();
+            case NUMBER -> {
+                switch (n.numberType()) {
+                    case INT -> g.writeNumber(n.intValue());
+                    case LONG -> g.writeNumber(n.longValue());
+                    case BIG_INTEGER -> g.writeNumber(n.bigIntegerValue());
+                    case FLOAT -> g.writeNumber(n.floatValue());
+                    case DOUBLE -> g.writeNumber(n.doubleValue());
+                    default -> g.writeNumber(n.decimalValue());
+                }
+            }
+            default -> g.writeString(n.asText()); // BINARY / POJO nodes never come from a parsed file
+        }
+    }
+
+    /** One entry as the CLI prints it (pretty, no final newline). */
+    String writeEntry(LedgerEntry e) {
+        java.io.StringWriter out = new java.io.StringWriter(512);
+        try (JsonGenerator g = FACTORY.createGenerator(out)) {
+            g.setPrettyPrinter(PRINTER.createInstance());
+            writeEntry(g, e);
+        } catch (IOException x) {
+            throw new UncheckedIOException(x);
+        }
+        return out.toString();
     }
 
     /** The entry as the file and the API show it. */
@@ -111,7 +176,7 @@ final class LedgerCodec {
     // ---- reading ----
 
     List<LedgerEntry> read(byte[] content) throws Problem {
-        try (JsonParser p = Json.MAPPER.createParser(content)) {
+        try (JsonParser p = FACTORY.createParser(content)) {
             JsonToken t = p.nextToken();
             if (t == null) throw new Problem(p.currentLocation(), "the file is empty; expected a JSON array of entries ([] when there are none)");
             if (t != JsonToken.START_ARRAY) {
@@ -187,7 +252,7 @@ final class LedgerCodec {
                     completedAt = raw == null ? null : instant(raw, at, where);
                 }
                 case LedgerEntry.CATALOG_FIELD -> link = catalogLink(p, t, at, where);
-                default -> extra.put(name, p.readValueAsTree());
+                default -> extra.put(name, readTree(p, t));
             }
         }
         if (t != JsonToken.END_OBJECT) throw new Problem(p.currentTokenLocation(), "entry " + index + " is not closed");
@@ -287,7 +352,7 @@ final class LedgerCodec {
     private static LedgerEntry.CatalogLink catalogLink(JsonParser p, JsonToken t, JsonLocation at, String where) throws Problem, IOException {
         if (t == JsonToken.VALUE_NULL) return null;
         if (t != JsonToken.START_OBJECT) throw new Problem(at, where + " must be an object or null, found " + describe(p, t));
-        JsonNode node = p.readValueAsTree();
+        JsonNode node = readTree(p, t);
         long[] ids = new long[3];
         String[] names = {"projectId", "sceneId", "segmentId"};
         for (int i = 0; i < 3; i++) {
@@ -298,6 +363,56 @@ final class LedgerCodec {
             ids[i] = v.longValue();
         }
         return new LedgerEntry.CatalogLink(ids[0], ids[1], ids[2]);
+    }
+
+    /**
+     * The value starting at the current token {@code t} as a tree, with the node types databind's {@code readTree}
+     * gives (int, long, BigInteger, double), built without an ObjectMapper.
+     */
+    private static JsonNode readTree(JsonParser p, JsonToken t) throws IOException {
+        JsonNodeFactory f = JsonNodeFactory.instance;
+        switch (t) {
+            case START_OBJECT -> {
+                ObjectNode o = f.objectNode();
+                while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+                    String name = p.currentName();
+                    o.set(name, readTree(p, p.nextToken()));
+                }
+                if (t != JsonToken.END_OBJECT) throw new com.fasterxml.jackson.core.JsonParseException(p, "object not closed");
+                return o;
+            }
+            case START_ARRAY -> {
+                ArrayNode a = f.arrayNode();
+                while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+                    if (t == null) throw new com.fasterxml.jackson.core.JsonParseException(p, "array not closed");
+                    a.add(readTree(p, t));
+                }
+                return a;
+            }
+            case VALUE_STRING -> {
+                return f.textNode(p.getText());
+            }
+            case VALUE_NUMBER_INT -> {
+                return switch (p.getNumberType()) {
+                    case INT -> f.numberNode(p.getIntValue());
+                    case LONG -> f.numberNode(p.getLongValue());
+                    default -> f.numberNode(p.getBigIntegerValue());
+                };
+            }
+            case VALUE_NUMBER_FLOAT -> {
+                return f.numberNode(p.getDoubleValue());
+            }
+            case VALUE_TRUE -> {
+                return f.booleanNode(true);
+            }
+            case VALUE_FALSE -> {
+                return f.booleanNode(false);
+            }
+            case VALUE_NULL -> {
+                return f.nullNode();
+            }
+            default -> throw new com.fasterxml.jackson.core.JsonParseException(p, "unexpected token " + t);
+        }
     }
 
     private static String describe(JsonParser p, JsonToken t) throws IOException {
@@ -315,6 +430,7 @@ final class LedgerCodec {
 
     private static String quote(String s) {
         String shown = s.length() > 80 ? s.substring(0, 77) + "..." : s;
-        return Json.write(shown);
+        // What Json.write(String) gives, without building the ObjectMapper on this path.
+        return "\"" + new String(com.fasterxml.jackson.core.io.JsonStringEncoder.getInstance().quoteAsString(shown)) + "\"";
     }
 }

@@ -53,10 +53,13 @@ public final class LedgerCommand implements Callable<Integer> {
 
     /**
      * The start-up path of {@code reelmark ledger ARGS}: the commands farm scripts run once per frame (set, apply,
-     * get, fail) build only their own command model; everything else (help, version, other commands) goes through
+     * get, fail) are parsed by {@link QuickArgs} without picocli when their arguments are plain; anything else (a
+     * usage error, help, version, other commands) builds only its own picocli command model, or goes through
      * {@link #run}.
      */
     public static int runQuick(PrintWriter out, PrintWriter err, String... args) {
+        Integer fast = QuickArgs.run(out, err, args);
+        if (fast != null) return fast;
         Sub sub = args.length == 0 || java.util.Arrays.stream(args).anyMatch(a -> a.equals("-h") || a.equals("--help")
                 || a.equals("-V") || a.equals("--version")) ? null : switch (args[0]) {
             case "set" -> new SetCmd();
@@ -121,16 +124,20 @@ public final class LedgerCommand implements Callable<Integer> {
         @Spec
         CommandSpec spec;
 
+        /** The streams when run by {@link QuickArgs} (no picocli spec). */
+        PrintWriter quickOut;
+        PrintWriter quickErr;
+
         PrintWriter out() {
-            return spec.commandLine().getOut();
+            return spec == null ? quickOut : spec.commandLine().getOut();
         }
 
         PrintWriter err() {
-            return spec.commandLine().getErr();
+            return spec == null ? quickErr : spec.commandLine().getErr();
         }
 
-        void printEntry(LedgerService ledger, LedgerEntry e) throws JsonProcessingException {
-            out().println(Json.PRETTY.writeValueAsString(ledger.toJson(e)));
+        void printEntry(LedgerService ledger, LedgerEntry e) {
+            out().println(ledger.store().pretty(e));
         }
 
         void printBatch(LedgerService ledger, LedgerService.BatchResult r) {
@@ -144,7 +151,7 @@ public final class LedgerCommand implements Callable<Integer> {
         @Option(names = "--status", description = "Only entries with this status: pending, generating, ready, failed")
         String status;
 
-        @Option(names = "--json", description = "Print the entries as a JSON array")
+        @Option(names = "--json", description = "Print the entries as a JSON array (snake_case: spot_id, local_path, created_at, ...)")
         boolean json;
 
         @Override
@@ -153,7 +160,7 @@ public final class LedgerCommand implements Callable<Integer> {
             List<LedgerEntry> entries = ledger.list(status == null ? null : LedgerStatus.parse("--status", status));
             if (json) {
                 ArrayNode array = Json.MAPPER.createArrayNode();
-                entries.forEach(e -> array.add(ledger.toJson(e)));
+                for (LedgerEntry e : entries) array.add(snakeCase(ledger.keys(), e));
                 out().println(Json.PRETTY.writeValueAsString(array));
                 return 0;
             }
@@ -167,6 +174,48 @@ public final class LedgerCommand implements Callable<Integer> {
             out().println(entries.size() + " entr" + (entries.size() == 1 ? "y" : "ies") + " in " + ledger.store().file());
             return 0;
         }
+    }
+
+    /**
+     * An entry as {@code ledger list --json} prints it: snake_case like every JSON the API and CLI print
+     * ({@code spot_id}, {@code local_path}, {@code created_at}, {@code catalog.project_id}; configured key names
+     * converted the same way, {@code shotId} → {@code shot_id}). Hand-added fields keep their names: they are the
+     * user's own. The ledger file itself stays camelCase (its documented format, which farm scripts read).
+     */
+    static com.fasterxml.jackson.databind.node.ObjectNode snakeCase(LedgerKeys keys, LedgerEntry e) {
+        var o = Json.object();
+        o.put(snake(keys.first()), e.spotId());
+        o.put(snake(keys.second()), e.eraId());
+        o.put("prompt", e.prompt());
+        o.put("local_path", e.localPath());
+        o.put("status", e.status().value());
+        o.put("created_at", LedgerCodec.format(e.createdAt()));
+        o.put("completed_at", e.completedAt() == null ? null : LedgerCodec.format(e.completedAt()));
+        o.put("error", e.error());
+        if (e.catalog() != null) {
+            o.putObject(LedgerEntry.CATALOG_FIELD).put("project_id", e.catalog().projectId())
+                    .put("scene_id", e.catalog().sceneId()).put("segment_id", e.catalog().segmentId());
+        }
+        e.extra().forEach((name, value) -> {
+            if (!o.has(name)) o.set(name, value);
+        });
+        return o;
+    }
+
+    /** {@code spotId} → {@code spot_id}, {@code shotID} → {@code shot_id}; names already in snake_case stay. */
+    static String snake(String name) {
+        StringBuilder b = new StringBuilder(name.length() + 4);
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (Character.isUpperCase(c)) {
+                boolean afterLower = i > 0 && !Character.isUpperCase(name.charAt(i - 1)) && name.charAt(i - 1) != '_';
+                if (afterLower) b.append('_');
+                b.append(Character.toLowerCase(c));
+            } else {
+                b.append(c);
+            }
+        }
+        return b.toString();
     }
 
     @Command(name = "get", description = "Print one entry as JSON (exit 2 when there is none).")
@@ -356,6 +405,126 @@ public final class LedgerCommand implements Callable<Integer> {
             out().println("restored " + r.entries() + " entries from " + r.restoredFrom() + " into " + ledger.store().file()
                     + (r.previousMovedTo() == null ? "" : "; the previous file is at " + r.previousMovedTo()));
             return 0;
+        }
+    }
+
+    /**
+     * Hand-written argument parsing for the per-frame commands ({@code set}, {@code get}, {@code fail},
+     * {@code apply}) with the options they document. Why not picocli here: building its annotation model for one
+     * command, with its reflection and help machinery, cost a {@code ledger set} process about as much CPU as the
+     * JVM's own start (measured with -Xlog:class+load and hyperfine, see README "Ledger updates from farm scripts").
+     * It only accepts the plain shapes; anything it does not recognise (an unknown or repeated option, a missing
+     * value, {@code --}, help, wrong arity) returns null and picocli parses the line as before, with its messages.
+     */
+    static final class QuickArgs {
+        private static final java.util.Set<String> VALUE_OPTIONS = java.util.Set.of("--data", "--file", "--keys", "--prompt",
+                "--status", "--local-path", "--error");
+        private static final java.util.Set<String> FLAGS = java.util.Set.of("--clear-local-path", "--replace");
+
+        private QuickArgs() {
+        }
+
+        /** The exit code, or null when picocli should parse {@code args}. */
+        static Integer run(PrintWriter out, PrintWriter err, String[] args) {
+            if (args.length == 0) return null;
+            String command = args[0];
+            java.util.Set<String> allowed = switch (command) {
+                case "set" -> java.util.Set.of("--data", "--file", "--keys", "--prompt", "--status", "--local-path", "--error",
+                        "--clear-local-path", "--replace");
+                case "get" -> java.util.Set.of("--data", "--file", "--keys");
+                case "fail" -> java.util.Set.of("--data", "--file", "--keys", "--error");
+                case "apply" -> java.util.Set.of("--data", "--file", "--keys");
+                default -> null;
+            };
+            if (allowed == null) return null;
+            java.util.Map<String, String> values = new java.util.HashMap<>();
+            java.util.Set<String> flags = new java.util.HashSet<>();
+            List<String> positional = new ArrayList<>();
+            for (int i = 1; i < args.length; i++) {
+                String a = args[i];
+                if (a.startsWith("-") && !a.equals("-")) {
+                    String name = a;
+                    String value = null;
+                    int eq = a.indexOf('=');
+                    if (a.startsWith("--") && eq > 2) {
+                        name = a.substring(0, eq);
+                        value = a.substring(eq + 1);
+                    }
+                    if (!allowed.contains(name)) return null;
+                    if (FLAGS.contains(name)) {
+                        if (value != null || !flags.add(name)) return null;
+                        continue;
+                    }
+                    if (value == null) {
+                        if (i + 1 >= args.length) return null;
+                        value = args[++i];
+                        if (VALUE_OPTIONS.contains(value) || FLAGS.contains(value)) return null;
+                    }
+                    if (values.putIfAbsent(name, value) != null) return null;
+                } else {
+                    positional.add(a);
+                }
+            }
+            Sub sub;
+            switch (command) {
+                case "set" -> {
+                    if (positional.size() < 2) return null;
+                    SetCmd c = new SetCmd();
+                    c.keyValues = positional;
+                    c.prompt = values.get("--prompt");
+                    c.status = values.get("--status");
+                    c.localPath = values.get("--local-path");
+                    c.error = values.get("--error");
+                    c.clearLocalPath = flags.contains("--clear-local-path");
+                    c.replace = flags.contains("--replace");
+                    sub = c;
+                }
+                case "get" -> {
+                    if (positional.size() != 2) return null;
+                    GetCmd c = new GetCmd();
+                    c.first = positional.get(0);
+                    c.second = positional.get(1);
+                    sub = c;
+                }
+                case "fail" -> {
+                    if (positional.size() != 2 || !values.containsKey("--error")) return null;
+                    FailCmd c = new FailCmd();
+                    c.first = positional.get(0);
+                    c.second = positional.get(1);
+                    c.error = values.get("--error");
+                    sub = c;
+                }
+                default -> {
+                    if (positional.size() != 1) return null;
+                    ApplyCmd c = new ApplyCmd();
+                    c.source = positional.get(0);
+                    sub = c;
+                }
+            }
+            Options o = new Options();
+            String data = values.get("--data");
+            String file = values.get("--file");
+            if (data != null) o.data = Path.of(data);
+            if (file != null) o.file = Path.of(file);
+            o.keys = values.get("--keys");
+            sub.options = o;
+            sub.quickOut = out;
+            sub.quickErr = err;
+            int code;
+            try {
+                code = sub.call();
+            } catch (ApiError | IllegalArgumentException e) {
+                // As Cli.handle: bad input is one line and exit 2 (an invalid path is an IllegalArgumentException).
+                err.println("reelmark: " + e.getMessage());
+                code = USAGE;
+            } catch (Exception e) {
+                // As picocli's default for an exception in a command: the stack trace and exit 1.
+                e.printStackTrace(err);
+                code = 1;
+            }
+            out.flush();
+            err.flush();
+            return code;
         }
     }
 

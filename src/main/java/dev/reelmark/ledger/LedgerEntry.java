@@ -33,6 +33,16 @@ public record LedgerEntry(String spotId, String eraId, String prompt, String loc
 
     /** The catalog segment a mirrored entry stands for. */
     public record CatalogLink(long projectId, long sceneId, long segmentId) {
+        // equals/hashCode by hand: a record's generated ones bootstrap through ObjectMethods at first call (see LedgerEntry).
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof CatalogLink c && c.projectId == projectId && c.sceneId == sceneId && c.segmentId == segmentId;
+        }
+
+        @Override
+        public int hashCode() {
+            return Long.hashCode(projectId) * 961 + Long.hashCode(sceneId) * 31 + Long.hashCode(segmentId);
+        }
     }
 
     public LedgerEntry {
@@ -43,6 +53,33 @@ public record LedgerEntry(String spotId, String eraId, String prompt, String loc
         createdAt = createdAt.truncatedTo(ChronoUnit.MILLIS);
         completedAt = completedAt == null ? null : completedAt.truncatedTo(ChronoUnit.MILLIS);
         extra = extra == null || extra.isEmpty() ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(extra));
+    }
+
+    /*
+     * equals and hashCode by hand, with the record's meaning (every component): the generated ones are bootstrapped
+     * through java.lang.runtime.ObjectMethods on first use, which spins method-handle classes at run time that the
+     * class-data sharing archive does not keep, a measurable part of a `ledger set` process.
+     */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof LedgerEntry e && spotId.equals(e.spotId) && eraId.equals(e.eraId)
+                && Objects.equals(prompt, e.prompt) && Objects.equals(localPath, e.localPath) && status == e.status
+                && createdAt.equals(e.createdAt) && Objects.equals(completedAt, e.completedAt)
+                && Objects.equals(error, e.error) && Objects.equals(catalog, e.catalog) && extra.equals(e.extra);
+    }
+
+    @Override
+    public int hashCode() {
+        int h = spotId.hashCode();
+        h = 31 * h + eraId.hashCode();
+        h = 31 * h + Objects.hashCode(prompt);
+        h = 31 * h + Objects.hashCode(localPath);
+        h = 31 * h + status.hashCode();
+        h = 31 * h + createdAt.hashCode();
+        h = 31 * h + Objects.hashCode(completedAt);
+        h = 31 * h + Objects.hashCode(error);
+        h = 31 * h + Objects.hashCode(catalog);
+        return 31 * h + extra.hashCode();
     }
 
     public EntryKey key() {

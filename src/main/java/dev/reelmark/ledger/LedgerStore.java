@@ -32,7 +32,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
@@ -63,7 +62,12 @@ public final class LedgerStore {
     }
     /** One in-process lock per lock file: FileLock is per process, and a second lock from this JVM would throw. */
     private static final ConcurrentHashMap<Path, ReentrantLock> LOCAL_LOCKS = new ConcurrentHashMap<>();
-    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'").withZone(ZoneOffset.UTC);
+    /** Made on first use (reset, restore, a corrupt file): building a DateTimeFormatter is not free at start-up. */
+    private static final class Stamp {
+        static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'").withZone(ZoneOffset.UTC);
+    }
+    /** Distinguishes this process's temp files (with the pid); CREATE_NEW refuses any name already taken. */
+    private static final java.util.concurrent.atomic.AtomicLong TEMP_COUNTER = new java.util.concurrent.atomic.AtomicLong();
 
     private final Path file;
     private final Path dir;
@@ -101,6 +105,11 @@ public final class LedgerStore {
 
     public LedgerKeys keys() {
         return codec.keys();
+    }
+
+    /** The entry as the file shows it, pretty-printed as the CLI prints it (no final newline). */
+    public String pretty(LedgerEntry entry) {
+        return codec.writeEntry(entry);
     }
 
     /** The entry as the file and the API show it (configured key names). */
@@ -325,7 +334,7 @@ public final class LedgerStore {
     }
 
     private Path uniqueSibling(String infix) {
-        String base = file.getFileName() + infix + STAMP.format(Instant.now());
+        String base = file.getFileName() + infix + Stamp.STAMP.format(Instant.now());
         Path candidate = dir.resolve(base);
         for (int i = 2; Files.exists(candidate); i++) candidate = dir.resolve(base + "-" + i);
         return candidate;
@@ -344,9 +353,21 @@ public final class LedgerStore {
     /** Temp file in the same directory → force → atomic rename → force the directory. */
     private void writeAtomically(Path target, byte[] bytes) throws IOException {
         Files.createDirectories(dir);
-        Path temp = dir.resolve("." + target.getFileName() + "." + UUID.randomUUID().toString().substring(0, 8) + ".tmp");
+        // Not UUID.randomUUID(): seeding SecureRandom costs a short-lived CLI process tens of milliseconds.
+        Path temp;
+        FileChannel opened;
+        while (true) {
+            temp = dir.resolve("." + target.getFileName() + "." + ProcessHandle.current().pid() + "-"
+                    + Long.toHexString(System.nanoTime()) + "-" + TEMP_COUNTER.incrementAndGet() + ".tmp");
+            try {
+                opened = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                break;
+            } catch (java.nio.file.FileAlreadyExistsException taken) {
+                // another process's name (pid reuse in a shared directory): try the next one
+            }
+        }
         try {
-            try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            try (FileChannel ch = opened) {
                 ByteBuffer buf = ByteBuffer.wrap(bytes);
                 while (buf.hasRemaining()) ch.write(buf);
                 ch.force(true);

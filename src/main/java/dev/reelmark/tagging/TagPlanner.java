@@ -63,10 +63,11 @@ final class TagPlanner {
                 int cacheHits, int probed, int ffprobeCalls) {
     }
 
-    private record Target(String stored, Path path, List<Long> segmentIds, List<String> people) {
+    /** A file to plan (package-private for TagPlannerGoldenTest). */
+    record Target(String stored, Path path, List<Long> segmentIds, List<String> people) {
     }
 
-    private record FileState(BasicFileAttributes attrs, CacheRow cache, String error) {
+    record FileState(BasicFileAttributes attrs, CacheRow cache, String error) {
     }
 
     Plan plan(Long projectId) {
@@ -208,7 +209,8 @@ final class TagPlanner {
         return null;
     }
 
-    private PlanItem item(Target t, FileState st, PlanEdit edit, ObjectNode provenance) {
+    /** The plan item of one file from what was read of it (package-private for TagPlannerGoldenTest). */
+    PlanItem item(Target t, FileState st, PlanEdit edit, ObjectNode provenance) {
         List<String> issues = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
         Path path = t.path();

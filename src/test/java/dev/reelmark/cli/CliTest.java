@@ -107,6 +107,34 @@ class CliTest {
     }
 
     @Test
+    void probeJsonIsSnakeCaseWithTheApisNames() throws Exception {
+        Path clip = new ClipSynth().synthesize(ClipSpec.of(320, 240, 25, 1).withVideoCodec("mpeg4")
+                .withTag("comment", "People: Ava"), dir.resolve("clip.mkv"));
+        Run run = reelmark("probe", "--json", clip.toString());
+        assertThat(run.exit()).as(run.err()).isZero();
+        com.fasterxml.jackson.databind.JsonNode j = dev.reelmark.http.Json.parse(run.out());
+        // ffprobe run directly (not through our parser) says the same
+        var tools = dev.reelmark.media.FfmpegTools.defaults();
+        ProcessBuilder direct = new ProcessBuilder(tools.ffprobe().toString(), "-v", "error",
+                "-show_entries", "format=format_name:stream=codec_name,width,height", "-of", "json", clip.toString());
+        direct.environment().putAll(tools.environment());
+        Process p = direct.start();
+        com.fasterxml.jackson.databind.JsonNode ref = dev.reelmark.http.Json.MAPPER.readTree(p.getInputStream());
+        assertThat(p.waitFor()).isZero();
+        assertThat(j.get("container").asText()).isEqualTo(ref.get("format").get("format_name").asText()).isEqualTo("matroska,webm");
+        assertThat(j.get("codec").asText()).isEqualTo(ref.get("streams").get(0).get("codec_name").asText());
+        assertThat(j.get("width").asInt()).isEqualTo(ref.get("streams").get(0).get("width").asInt()).isEqualTo(320);
+        assertThat(j.get("duration_seconds").asDouble()).isBetween(0.9, 1.2);
+        assertThat(j.get("size_bytes").asLong()).isEqualTo(Files.size(clip));
+        assertThat(j.get("tags").get("comment").asText()).isEqualTo("People: Ava");
+        assertThat(j.get("streams").get(0).get("codec_type").asText()).isEqualTo("video");
+        assertThat(j.get("ffprobe").get("format").get("format_name").asText()).isEqualTo("matroska,webm");
+        List<String> names = new ArrayList<>();
+        j.fieldNames().forEachRemaining(names::add);
+        assertThat(names).allMatch(n -> n.matches("[a-z0-9_]+"), "snake_case").doesNotContain("formatName", "durationSeconds");
+    }
+
+    @Test
     void aDatabaseThatCannotBeOpenedIsOneLineAndExitCode2() throws Exception {
         for (String url : List.of("jdbc:postgresql://127.0.0.1:1/reelmark?user=postgres",
                 "jdbc:postgresql://127.0.0.1:5432/reelmark_no_such_database_here?user=postgres",

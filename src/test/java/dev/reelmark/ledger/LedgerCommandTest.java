@@ -45,7 +45,7 @@ class LedgerCommandTest {
     }
 
     @Test
-    void setGetListAndFailWorkOnTheLedgerFile() {
+    void setGetListAndFailWorkOnTheLedgerFile() throws Exception {
         Run set = ledger("set", "harbor-01", "1920s", "--prompt", "A harbor at dawn", "--data", data());
         assertThat(set.exit()).as(set.err()).isZero();
         assertThat(set.json().get("status").asText()).isEqualTo("pending");
@@ -64,6 +64,21 @@ class LedgerCommandTest {
         assertThat(list.out()).contains("harbor-01").contains("GPU out of memory").contains("generated/n.mp4").contains("2 entries");
         Run failedOnly = ledger("list", "--status", "failed", "--json", "--data", data());
         assertThat(failedOnly.json()).hasSize(1);
+        // list --json is snake_case like the API; the file keeps its camelCase format
+        JsonNode listed = failedOnly.json().get(0);
+        assertThat(listed.get("spot_id").asText()).isEqualTo("harbor-01");
+        assertThat(listed.get("era_id").asText()).isEqualTo("1920s");
+        assertThat(listed.get("error").asText()).isEqualTo("GPU out of memory");
+        assertThat(listed.get("created_at").asText()).matches("\\d{4}-\\d\\d-\\d\\dT.*Z");
+        assertThat(listed.get("completed_at").isNull()).isFalse();
+        assertThat(listed.has("local_path")).isTrue();
+        List<String> names = new ArrayList<>();
+        listed.fieldNames().forEachRemaining(names::add);
+        assertThat(names).containsExactly("spot_id", "era_id", "prompt", "local_path", "status", "created_at", "completed_at", "error");
+        JsonNode file = Json.MAPPER.readTree(dir.resolve("data/generated-videos.json").toFile());
+        assertThat(file.get(0).has("spotId")).isTrue();
+        assertThat(file.get(0).has("createdAt")).isTrue();
+        assertThat(file.get(0).has("spot_id")).isFalse();
         assertThat(Files.exists(dir.resolve("data/generated-videos.json"))).isTrue();
 
         Run check = ledger("check", "--data", data());
@@ -78,6 +93,9 @@ class LedgerCommandTest {
         assertThat(set.exit()).as(set.err()).isZero();
         assertThat(Json.MAPPER.readTree(file.toFile()).get(0).get("shotId").asText()).isEqualTo("shot-7");
         assertThat(ledger("get", "shot-7", "3", "--file", file.toString(), "--keys", "shotId,take").exit()).isZero();
+        JsonNode listed = Json.parse(ledger("list", "--json", "--file", file.toString(), "--keys", "shotId,take").out()).get(0);
+        assertThat(listed.get("shot_id").asText()).isEqualTo("shot-7");
+        assertThat(listed.get("take").asText()).isEqualTo("3");
         Run badKeys = ledger("list", "--file", file.toString(), "--keys", "shotId");
         assertThat(badKeys.exit()).isEqualTo(2);
         assertThat(badKeys.err()).contains("two names");

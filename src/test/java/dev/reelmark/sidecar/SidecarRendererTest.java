@@ -71,11 +71,8 @@ class SidecarRendererTest {
         return out.toString(StandardCharsets.UTF_8);
     }
 
-    static void golden(String name, String actual) throws Exception {
-        Path file = GOLDEN.resolve(name);
-        if (Boolean.getBoolean("reelmark.golden.update")) Files.writeString(file, actual);
-        assertThat(file).as("golden file " + file + " (write it with -Dreelmark.golden.update=true)").exists();
-        assertThat(actual).isEqualTo(Files.readString(file));
+    static void golden(String name, String actual) {
+        dev.reelmark.testing.Golden.check("sidecar/" + name, actual);
     }
 
     @Test
