@@ -20,9 +20,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * {@code reelmark bench tags}: plans N real video files (MP4, MOV and MKV, a third with a People comment) cold (empty
- * cache, Java reader), warm (cache), cold with the Java reader off (one ffprobe per file, in parallel), against a
- * plain "one ffprobe per file" loop in the same run; then rewrites the comment of one large file (default 1 GB).
+ * {@code reelmark bench tags}: every figure beside its anchor tool in one run ({@link #runSideBySide}): the plan of N
+ * real files (MP4/MOV/MKV, some with People and ComfyUI comments, cached under the data folder) cold and warm over
+ * HTTP against one exiftool process and one ffprobe per file, then comment writes of a 1 GB MP4 in place against
+ * {@code ffmpeg -c copy} and {@code exiftool -Comment=}; {@code --inplace} times each write path ({@link #runInPlace}).
  */
 public final class TagBench {
     private final Path scratch;
