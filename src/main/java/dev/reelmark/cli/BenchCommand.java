@@ -147,35 +147,51 @@ final class BenchCommand {
         }
     }
 
-    /** Tag writing planner benchmark (issue 7). */
-    @Command(name = "tags", description = "Plan N real video files cold, warm and via one ffprobe per file; rewrite the "
-            + "comment of one large file. Works in a scratch directory (removed afterwards) with its own SQLite file.")
+    /** Tag plan and write benchmark (issues 7 and 16), every figure side by side with its anchor tool in one run. */
+    @Command(name = "tags", description = "Plan N real video files (cached under DATA/bench-tags) cold and warm over HTTP on a "
+            + "fresh database, against one exiftool -fast / -fast2 process and one ffprobe per file; then N comment writes of "
+            + "a 1 GB MP4 in place against ffmpeg -c copy and exiftool -Comment=; prints ms, files/s, ratios and the load.")
     static final class Tags implements Callable<Integer> {
-        @Option(names = "--files", defaultValue = "300", description = "Video files to plan (default ${DEFAULT-VALUE})")
+        @Mixin
+        CommonOptions common;
+
+        @Option(names = "--files", defaultValue = "1000", description = "Video files to plan (default ${DEFAULT-VALUE})")
         int files;
 
-        @Option(names = "--big-mb", defaultValue = "1024", description = "Size of the large file to rewrite, MB; 0 skips it (default ${DEFAULT-VALUE})")
+        @Option(names = "--big-mb", defaultValue = "1024", description = "Size of the large MP4 to write, MB; 0 skips it (default ${DEFAULT-VALUE})")
         int bigMb;
 
-        @Option(names = "--inplace", description = "Only time the comment write of one large MP4 and Matroska file (--big-mb): "
-                + "in place, moov rewritten, shifted, Matroska tags moved, against ffmpeg -c copy and the ffmpeg rewrite")
-        boolean inPlace;
+        @Option(names = "--writes", defaultValue = "5", description = "Comment writes of the large file, their median printed (default ${DEFAULT-VALUE})")
+        int writes;
 
-        @Option(names = "--data", paramLabel = "DIR", description = "Make the scratch files under DIR (the disk your media "
-                + "is on) instead of the system temp folder; removed afterwards")
-        Path data;
+        @Option(names = "--anchors", negatable = true, defaultValue = "true", fallbackValue = "true",
+                description = "Run exiftool, ffprobe and ffmpeg beside Reelmark (default: on; --no-anchors: Reelmark's plan only)")
+        boolean anchors;
+
+        @Option(names = "--inplace", description = "Instead: time the comment write of one large MP4 and Matroska file "
+                + "(--big-mb) on each path (in place, moov rewritten, shifted, Matroska tags moved) against ffmpeg -c copy "
+                + "and the ffmpeg rewrite")
+        boolean inPlace;
 
         @Override
         public Integer call() throws Exception {
             if (files < 1 || files > 100_000) throw new IllegalArgumentException("--files must be from 1 to 100000");
             if (bigMb < 0 || bigMb > 16_384) throw new IllegalArgumentException("--big-mb must be from 0 to 16384");
-            if (data != null && !Files.isDirectory(data)) throw new IllegalArgumentException("--data: " + data + " is not a folder");
-            Path scratch = data == null ? Files.createTempDirectory("reelmark-tag-bench")
-                    : Files.createTempDirectory(data.toAbsolutePath(), "reelmark-tag-bench");
+            if (writes < 1 || writes > 1000) throw new IllegalArgumentException("--writes must be from 1 to 1000");
+            AppConfig base = common.config(0);
+            Path data = base.dataDir();
+            // the data directory is made when missing, as every other command does (it used to be refused)
+            if (Files.exists(data) && !Files.isDirectory(data)) throw new IllegalArgumentException("--data: " + data + " is not a folder");
+            Files.createDirectories(data);
+            if (!inPlace) {
+                new dev.reelmark.tagging.TagBench(data, files, bigMb, System.out).withAnchors(anchors)
+                        .runSideBySide(data, base.dbUrl(), base.ffmpeg(), base.ffprobe(), writes);
+                return 0;
+            }
+            Path scratch = Files.createTempDirectory(data, "reelmark-tag-bench");
             System.out.println("machine: " + MachineLoad.describe());
             try {
-                if (inPlace) new dev.reelmark.tagging.TagBench(scratch, files, bigMb, System.out).runInPlace();
-                else new dev.reelmark.tagging.TagBench(scratch, files, bigMb, System.out).run();
+                new dev.reelmark.tagging.TagBench(scratch, files, bigMb, System.out).runInPlace();
                 System.out.println("machine: " + MachineLoad.describe());
             } finally {
                 try (var walk = Files.walk(scratch)) {

@@ -100,6 +100,8 @@ public final class MetadataService implements AutoCloseable {
 
         public static Options defaults(Path dataDir) {
             String auto = System.getenv("REELMARK_METADATA_AUTO");
+            // the system property is for in-process benchmarks (bench tags), which must not run metadata beside them
+            if (System.getProperty("reelmark.metadata.auto") != null) auto = System.getProperty("reelmark.metadata.auto");
             return new Options(dataDir.resolve("metadata"), auto == null || !auto.trim().equalsIgnoreCase("false"),
                     Duration.ofMillis(500), ProvenanceSource.UNKNOWN);
         }

@@ -31,10 +31,42 @@ public final class ContainerComments {
 
     /** The format name (as ffprobe spells it) and the comment (null when none), or empty when unsure. */
     public static Optional<TagWriter.LightProbe> read(Path file) {
-        String ext = TagWriter.extension(file);
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            String muxer = TagWriter.MUXERS.get(ext);
-            if (muxer == null) return Optional.empty();
+            return comment(file, new Source(ch));
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** What {@link #readWithFingerprint} found: the content fingerprint and the comment (empty when unsure). */
+    public record Read(String fingerprint, Optional<TagWriter.LightProbe> probe) {
+    }
+
+    /**
+     * The planner's one read of a file: one open, the first and last 64 KiB read once and used for both the content
+     * fingerprint ({@link Fingerprint}) and the container walk (a small clip's boxes and elements are all inside
+     * them; a large file's header reads beyond them go to the same channel). {@code comment} false reads only the
+     * fingerprint. An I/O error opening or reading the head and tail is thrown (the file is unreadable); anything
+     * the walk is unsure of leaves the probe empty, as {@link #read} does.
+     */
+    public static Read readWithFingerprint(Path file, boolean comment) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            Source src = new Source(ch);
+            String fp = Fingerprint.of(src.size, src.head(), src.tail());
+            Optional<TagWriter.LightProbe> probe;
+            try {
+                probe = comment ? comment(file, src) : Optional.empty();
+            } catch (IOException | RuntimeException e) {
+                probe = Optional.empty();
+            }
+            return new Read(fp, probe);
+        }
+    }
+
+    private static Optional<TagWriter.LightProbe> comment(Path file, Source ch) throws IOException {
+        String muxer = TagWriter.MUXERS.get(TagWriter.extension(file));
+        if (muxer == null) return Optional.empty();
+        try {
             Found found = new Found();
             if (TagWriter.isMatroska(muxer)) matroska(ch, found);
             else mov(ch, found);
@@ -42,8 +74,81 @@ public final class ContainerComments {
             String people = single(found.people);
             return Optional.of(new TagWriter.LightProbe(TagWriter.isMatroska(muxer) ? MKV_FORMAT : MOV_FORMAT,
                     comment.equals(NONE) ? null : comment, null, people.equals(NONE) ? null : people, found.xmp));
-        } catch (Unsure | IOException | RuntimeException e) {
+        } catch (Unsure e) {
             return Optional.empty();
+        }
+    }
+
+    /**
+     * The file through its channel, with the first and last {@link Fingerprint#CHUNK} bytes read once (lazily) and
+     * every read that falls inside them answered from memory: for the planner's small clips the whole walk costs
+     * those two reads.
+     */
+    static final class Source {
+        private final FileChannel ch;
+        final long size;
+        private ByteBuffer head;
+        private ByteBuffer tail;
+        private long tailStart;
+
+        Source(FileChannel ch) throws IOException {
+            this.ch = ch;
+            this.size = ch.size();
+        }
+
+        long size() {
+            return size;
+        }
+
+        /** The first min(CHUNK, size) bytes (a read-only view, position 0). */
+        ByteBuffer head() throws IOException {
+            if (head == null) {
+                ByteBuffer b = ByteBuffer.allocate((int) Math.min(Fingerprint.CHUNK, size));
+                fill(b, 0);
+                head = b.flip();
+            }
+            return head.asReadOnlyBuffer();
+        }
+
+        /** The bytes from max(CHUNK, size - CHUNK) to the end, or null when the file is not larger than CHUNK. */
+        ByteBuffer tail() throws IOException {
+            if (size <= Fingerprint.CHUNK) return null;
+            if (tail == null) {
+                tailStart = Math.max(Fingerprint.CHUNK, size - Fingerprint.CHUNK);
+                ByteBuffer b = ByteBuffer.allocate((int) (size - tailStart));
+                fill(b, tailStart);
+                tail = b.flip();
+            }
+            return tail.asReadOnlyBuffer();
+        }
+
+        /** Reads into {@code b} from {@code pos} until it is full or the file ends. */
+        void read(ByteBuffer b, long pos) throws IOException {
+            int want = b.remaining();
+            ByteBuffer h = head();
+            if (pos + want <= h.limit()) {
+                b.put(h.position((int) pos).limit((int) pos + want));
+                return;
+            }
+            ByteBuffer t = tail();
+            if (t != null && pos >= tailStart) {
+                int from = (int) (pos - tailStart);
+                int n = Math.min(want, t.limit() - from);
+                if (n == want || pos + n == size) {
+                    if (n > 0) b.put(t.position(from).limit(from + n));
+                    return;
+                }
+            }
+            fill(b, pos);
+        }
+
+        private void fill(ByteBuffer b, long pos) throws IOException {
+            long p = pos;
+            while (b.hasRemaining() && p < size) {
+                int n = ch.read(b, p);
+                if (n < 0) break;
+                p += n;
+            }
         }
     }
 
@@ -65,7 +170,7 @@ public final class ContainerComments {
 
     // ---------------------------------------------------------------- MP4 / MOV
 
-    private static void mov(FileChannel ch, Found found) throws IOException, Unsure {
+    private static void mov(Source ch, Found found) throws IOException, Unsure {
         long size = ch.size();
         long pos = 0;
         ByteBuffer moov = null;
@@ -238,7 +343,7 @@ public final class ContainerComments {
     }
 
     /** Reads an element header at {@code pos} from the file. */
-    private static Element header(FileChannel ch, long pos, long fileSize) throws IOException, Unsure {
+    private static Element header(Source ch, long pos, long fileSize) throws IOException, Unsure {
         ByteBuffer b = ByteBuffer.allocate(12);
         readFully(ch, b, pos, fileSize);
         b.flip();
@@ -265,7 +370,7 @@ public final class ContainerComments {
         return new Element(id, base + at + idLen + sLen, allOnes ? UNKNOWN : size);
     }
 
-    private static void matroska(FileChannel ch, Found found) throws IOException, Unsure {
+    private static void matroska(Source ch, Found found) throws IOException, Unsure {
         long fileSize = ch.size();
         Element ebml = header(ch, 0, fileSize);
         if (ebml.id() != EBML || ebml.size() == UNKNOWN || ebml.size() > 4096) throw new Unsure("not EBML");
@@ -367,7 +472,7 @@ public final class ContainerComments {
         return comments.isEmpty() ? NONE : comments.iterator().next();
     }
 
-    private static ByteBuffer read(FileChannel ch, long pos, int len, long fileSize) throws IOException, Unsure {
+    private static ByteBuffer read(Source ch, long pos, int len, long fileSize) throws IOException, Unsure {
         if (pos + len > fileSize) throw new Unsure("past the end");
         ByteBuffer b = ByteBuffer.allocate(len);
         readFully(ch, b, pos, fileSize);
@@ -375,13 +480,8 @@ public final class ContainerComments {
         return b;
     }
 
-    private static void readFully(FileChannel ch, ByteBuffer b, long pos, long fileSize) throws IOException {
-        long p = pos;
-        while (b.hasRemaining() && p < fileSize) {
-            int n = ch.read(b, p);
-            if (n < 0) break;
-            p += n;
-        }
+    private static void readFully(Source ch, ByteBuffer b, long pos, long fileSize) throws IOException {
+        if (pos < fileSize) ch.read(b, pos);
     }
 
     private static String fourcc(ByteBuffer b, int at) throws Unsure {

@@ -22,24 +22,31 @@ public final class Fingerprint {
     }
 
     public static String of(Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = ch.size();
+            ByteBuffer head = ByteBuffer.allocate(CHUNK);
+            read(ch, head, 0);
+            ByteBuffer tail = null;
+            if (size > CHUNK) {
+                tail = ByteBuffer.allocate(CHUNK);
+                read(ch, tail, Math.max(CHUNK, size - CHUNK));
+                tail.flip();
+            }
+            return of(size, head.flip(), tail);
+        }
+    }
+
+    /** The fingerprint from the size, the first bytes (up to CHUNK) and the last (from max(CHUNK, size - CHUNK); null when size <= CHUNK). */
+    static String of(long size, ByteBuffer head, ByteBuffer tail) {
         MessageDigest md;
         try {
             md = MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            long size = ch.size();
-            md.update(ByteBuffer.allocate(8).putLong(size).flip());
-            ByteBuffer buf = ByteBuffer.allocate(CHUNK);
-            read(ch, buf, 0);
-            md.update(buf.flip());
-            if (size > CHUNK) {
-                buf.clear();
-                read(ch, buf, Math.max(CHUNK, size - CHUNK));
-                md.update(buf.flip());
-            }
-        }
+        md.update(ByteBuffer.allocate(8).putLong(size).flip());
+        md.update(head.duplicate());
+        if (size > CHUNK && tail != null) md.update(tail.duplicate());
         return HexFormat.of().formatHex(md.digest(), 0, 16);
     }
 

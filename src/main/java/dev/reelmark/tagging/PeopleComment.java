@@ -52,7 +52,24 @@ public final class PeopleComment {
         rest.append(comment.substring(last));
         String r = rest.toString().strip();
         if (r.isEmpty()) return new Parsed(Kind.PEOPLE, people, has, null);
-        return new Parsed(isComfyGraph(r) ? Kind.COMFYUI : isJson(r) ? Kind.JSON : Kind.CUSTOM, people, has, r);
+        return new Parsed(textKind(r), people, has, r);
+    }
+
+    /**
+     * {@code isComfyGraph(r) ? COMFYUI : isJson(r) ? JSON : CUSTOM} with one parse of the text instead of two: the
+     * first JSON value decides ComfyUI (trailing text allowed, as {@link #isComfyGraph} reads it), and JSON needs
+     * nothing after it (as {@link #isJson}).
+     */
+    static Kind textKind(String text) {
+        String t = text.strip();
+        if (!t.startsWith("{") && !t.startsWith("[")) return Kind.CUSTOM;
+        try (com.fasterxml.jackson.core.JsonParser p = Json.MAPPER.getFactory().createParser(t)) {
+            JsonNode root = Json.MAPPER.readTree(p);
+            if (root != null && root.isObject() && (root.has("prompt") || root.has("workflow"))) return Kind.COMFYUI;
+            return p.nextToken() == null ? Kind.JSON : Kind.CUSTOM;
+        } catch (Exception e) {
+            return Kind.CUSTOM;
+        }
     }
 
     /**

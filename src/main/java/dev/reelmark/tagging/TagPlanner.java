@@ -67,104 +67,173 @@ final class TagPlanner {
     record Target(String stored, Path path, List<Long> segmentIds, List<String> people) {
     }
 
-    record FileState(BasicFileAttributes attrs, CacheRow cache, String error) {
+    /**
+     * What the read phase learnt of a file: its size and mtime (null when it could not be stat'ed), what the cache
+     * holds (or the fresh read), a read error, and the access problems (null: not checked yet). Package-private for
+     * TagPlannerGoldenTest.
+     */
+    record FileState(Long size, Instant modified, CacheRow cache, String error, List<String> access) {
     }
 
     Plan plan(Long projectId) {
         long start = System.nanoTime();
-        List<Target> targets = targets(projectId);
-        Map<String, CacheRow> cache = store.cache();
-        Map<String, PlanEdit> edits = store.edits();
-        Map<String, FileState> states = new ConcurrentHashMap<>();
-        List<CacheRow> fresh = Collections.synchronizedList(new ArrayList<>());
-        int[] hits = {0, 0};
         // Reading a file's header in Java is I/O-bound: more threads than ffprobe processes, which a semaphore limits.
+        // The same bounded pool resolves the stored paths and builds the items.
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(8, config.probeThreads()), r -> {
             Thread t = new Thread(r, "tag-plan-probe");
             t.setDaemon(true);
             return t;
         });
         try {
+            List<Target> targets = targets(projectId, pool);
+            Map<String, CacheRow> cache = store.cache();
+            Map<String, PlanEdit> edits = store.edits();
+            Map<String, FileState> states = new ConcurrentHashMap<>();
+            Map<Path, Boolean> folders = new ConcurrentHashMap<>();
+            List<CacheRow> fresh = Collections.synchronizedList(new ArrayList<>());
+            int[] hits = {0, 0};
             List<Future<?>> futures = new ArrayList<>();
             for (Target t : targets) {
                 if (t.path() == null) continue;
-                futures.add(pool.submit(() -> states.put(t.path().toString(), read(t.path(), cache, fresh, hits))));
+                futures.add(pool.submit(() -> states.put(t.path().toString(), read(t.path(), cache, fresh, hits, folders))));
             }
             for (Future<?> f : futures) f.get();
-        } catch (Exception e) {
-            throw new IllegalStateException("planning failed: " + e.getMessage(), e);
+            store.saveCache(fresh);
+            // ComfyUI graphs are read from comments: one that holds no '{' holds no graph, so it is not handed over
+            // (the segment's receipt is still looked up).
+            Map<Long, String> comments = new java.util.HashMap<>();
+            for (Target t : targets) {
+                FileState st = t.path() == null ? null : states.get(t.path().toString());
+                String comment = st == null || st.cache() == null ? null : st.cache().comment();
+                if (comment != null && comment.indexOf('{') < 0) comment = null;
+                for (long id : t.segmentIds()) comments.put(id, comment);
+            }
+            Map<Long, GenerationFacts> generation = facts == null ? Map.of() : facts.generation(comments);
+            List<Future<PlanItem>> built = new ArrayList<>();
+            for (Target t : targets) {
+                FileState st = t.path() == null ? null : states.get(t.path().toString());
+                PlanEdit edit = st != null && st.cache() != null ? edits.get(st.cache().fingerprint()) : null;
+                built.add(pool.submit(() -> item(t, st, edit, provenance(t, generation))));
+            }
+            List<PlanItem> items = new ArrayList<>(built.size());
+            for (Future<PlanItem> f : built) items.add(f.get());
+            items.sort((x, y) -> x.fileName().compareToIgnoreCase(y.fileName()) != 0
+                    ? x.fileName().compareToIgnoreCase(y.fileName()) : x.filePath().compareTo(y.filePath()));
+            return new Plan(items, statistics(items), categories(items), (System.nanoTime() - start) / 1_000_000,
+                    hits[0], fresh.size(), hits[1]);
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException re) throw re;
+            throw new IllegalStateException("planning failed: " + cause.getMessage(), cause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("planning interrupted", e);
         } finally {
             pool.shutdownNow();
         }
-        store.saveCache(fresh);
-        Map<Long, String> comments = new java.util.HashMap<>();
-        for (Target t : targets) {
-            FileState st = t.path() == null ? null : states.get(t.path().toString());
-            String comment = st == null || st.cache() == null ? null : st.cache().comment();
-            for (long id : t.segmentIds()) comments.put(id, comment);
-        }
-        Map<Long, GenerationFacts> generation = facts == null ? Map.of() : facts.generation(comments);
-        List<PlanItem> items = new ArrayList<>();
-        for (Target t : targets) {
-            FileState st = t.path() == null ? null : states.get(t.path().toString());
-            PlanEdit edit = st != null && st.cache() != null ? edits.get(st.cache().fingerprint()) : null;
-            items.add(item(t, st, edit, provenance(t, generation)));
-        }
-        items.sort((a, b) -> a.fileName().compareToIgnoreCase(b.fileName()) != 0
-                ? a.fileName().compareToIgnoreCase(b.fileName()) : a.filePath().compareTo(b.filePath()));
-        return new Plan(items, statistics(items), categories(items), (System.nanoTime() - start) / 1_000_000,
-                hits[0], fresh.size(), hits[1]);
     }
 
     private final java.util.concurrent.Semaphore ffprobes;
 
-    private FileState read(Path path, Map<String, CacheRow> cache, List<CacheRow> fresh, int[] hits) {
+    private static final int S_IFMT = 0170000;
+    private static final int S_IFREG = 0100000;
+
+    /**
+     * One {@code lstat} of the file (size, mtime, ctime, mode); a regular file is then opened once and its first
+     * and last 64 KiB give both the fingerprint and the container's comment. Anything else (missing, a directory,
+     * a link, a platform without the unix view) takes {@link #readSlow}, the general path.
+     */
+    private FileState read(Path path, Map<String, CacheRow> cache, List<CacheRow> fresh, int[] hits, Map<Path, Boolean> folders) {
+        Map<String, Object> a;
+        try {
+            a = Files.readAttributes(path, "unix:mode,size,lastModifiedTime,ctime", java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            return readSlow(path, cache, fresh, hits);
+        }
+        int mode = (Integer) a.get("mode");
+        if ((mode & S_IFMT) != S_IFREG) return readSlow(path, cache, fresh, hits);
+        long size = (Long) a.get("size");
+        java.nio.file.attribute.FileTime mt = (java.nio.file.attribute.FileTime) a.get("lastModifiedTime");
+        long mtime = mt.toMillis();
+        long ctime = ((java.nio.file.attribute.FileTime) a.get("ctime")).toMillis();
+        boolean writable = Files.isWritable(path) && (mode & 0222) != 0;
+        List<String> access = TagWriter.regularFileProblems(path, writable, dir -> folders.computeIfAbsent(dir, TagWriter::writable));
+        Instant modified = mt.toInstant();
+        CacheRow cached = cache.get(path.toString());
+        // ctime too: exiftool -P (and touch -r) keep the mtime of a same-size edit, but no tool can keep the ctime
+        if (cached != null && cached.sizeBytes() == size && cached.mtimeMs() == mtime && cached.ctimeMs() == ctime) {
+            synchronized (hits) {
+                hits[0]++;
+            }
+            return new FileState(size, modified, cached, null, access);
+        }
+        boolean container = TagWriter.MUXERS.containsKey(TagWriter.extension(path));
+        ContainerComments.Read r;
+        try {
+            r = ContainerComments.readWithFingerprint(path, container && config.nativeReader());
+        } catch (IOException e) {
+            return new FileState(size, modified, null, "unreadable: " + e.getMessage(), access);
+        }
+        CacheRow row = container ? probed(path, size, mtime, ctime, r.fingerprint(), r.probe().orElse(null), hits)
+                : new CacheRow(path.toString(), size, mtime, r.fingerprint(), null, null, null, null, false, ctime);
+        fresh.add(row);
+        return new FileState(size, modified, row, null, access);
+    }
+
+    /** The cache row of a container file: the Java reader's answer, else ffprobe's (bounded by the semaphore). */
+    private CacheRow probed(Path path, long size, long mtime, long ctime, String fp, TagWriter.LightProbe p, int[] hits) {
+        if (p == null) {
+            ffprobes.acquireUninterruptibly();
+            try {
+                p = writer.probeLight(path);
+            } finally {
+                ffprobes.release();
+            }
+            synchronized (hits) {
+                hits[1]++;
+            }
+        }
+        return new CacheRow(path.toString(), size, mtime, fp, p.formatName(), p.comment(), p.error(),
+                p.peopleKey(), p.hasXmp(), ctime);
+    }
+
+    /** The general read (what every file took before the one-lstat path): anything but a plain regular file. */
+    private FileState readSlow(Path path, Map<String, CacheRow> cache, List<CacheRow> fresh, int[] hits) {
         BasicFileAttributes attrs;
         try {
             attrs = Files.readAttributes(path, BasicFileAttributes.class);
         } catch (NoSuchFileException e) {
-            return new FileState(null, null, null);
+            return new FileState(null, null, null, null, null);
         } catch (IOException e) {
-            return new FileState(null, null, "unreadable: " + e.getMessage());
+            return new FileState(null, null, null, "unreadable: " + e.getMessage(), null);
         }
-        if (!attrs.isRegularFile()) return new FileState(attrs, null, null);
+        Long size = attrs.size();
+        Instant modified = attrs.lastModifiedTime().toInstant();
+        if (!attrs.isRegularFile()) return new FileState(size, modified, null, null, null);
         long mtime = attrs.lastModifiedTime().toMillis();
         long ctime = ctimeMs(path);
         CacheRow cached = cache.get(path.toString());
-        // ctime too: exiftool -P (and touch -r) keep the mtime of a same-size edit, but no tool can keep the ctime
         if (cached != null && cached.sizeBytes() == attrs.size() && cached.mtimeMs() == mtime && cached.ctimeMs() == ctime) {
             synchronized (hits) {
                 hits[0]++;
             }
-            return new FileState(attrs, cached, null);
+            return new FileState(size, modified, cached, null, null);
         }
         String fp;
         try {
             fp = Fingerprint.of(path);
         } catch (IOException e) {
-            return new FileState(attrs, null, "unreadable: " + e.getMessage());
+            return new FileState(size, modified, null, "unreadable: " + e.getMessage(), null);
         }
         CacheRow row;
         if (!TagWriter.MUXERS.containsKey(TagWriter.extension(path))) {
             row = new CacheRow(path.toString(), attrs.size(), mtime, fp, null, null, null, null, false, ctime);
         } else {
             TagWriter.LightProbe p = config.nativeReader() ? ContainerComments.read(path).orElse(null) : null;
-            if (p == null) {
-                ffprobes.acquireUninterruptibly();
-                try {
-                    p = writer.probeLight(path);
-                } finally {
-                    ffprobes.release();
-                }
-                synchronized (hits) {
-                    hits[1]++;
-                }
-            }
-            row = new CacheRow(path.toString(), attrs.size(), mtime, fp, p.formatName(), p.comment(), p.error(),
-                    p.peopleKey(), p.hasXmp(), ctime);
+            row = probed(path, attrs.size(), mtime, ctime, fp, p, hits);
         }
         fresh.add(row);
-        return new FileState(attrs, row, null);
+        return new FileState(size, modified, row, null, null);
     }
 
     /** The file's status-change time in ms (0 where the file system does not say). */
@@ -177,15 +246,24 @@ final class TagPlanner {
         }
     }
 
-    private List<Target> targets(Long projectId) {
+    private List<Target> targets(Long projectId, ExecutorService pool) throws InterruptedException, java.util.concurrent.ExecutionException {
         Map<Long, List<String>> assigned = store.peopleBySegment();
+        List<SegmentContext> places = catalog.reads().allContexts(projectId);
+        // Each stored path is resolved (symbolic links followed, confined to the roots) once, in parallel: it costs
+        // an lstat per path component.
+        Map<String, Future<java.util.Optional<Path>>> resolved = new LinkedHashMap<>();
+        for (SegmentContext place : places) {
+            String stored = place.segment().outputVideoPath();
+            if (stored == null || stored.isBlank()) continue;
+            resolved.computeIfAbsent(stored, k -> pool.submit(() -> roots.resolve(k)));
+        }
         Map<String, Target> byPath = new LinkedHashMap<>();
-        for (SegmentContext place : catalog.reads().allContexts(projectId)) {
+        for (SegmentContext place : places) {
             String stored = place.segment().outputVideoPath();
             if (stored == null || stored.isBlank()) continue;
             // Tags are written into the file itself: a stored path that is a symbolic link is followed to its target,
             // which must be inside the roots (else no path: refused); the link itself stays a link.
-            Path path = roots.resolve(stored).orElse(null);
+            Path path = resolved.get(stored).get().orElse(null);
             String key = path == null ? "stored:" + stored : path.toString();
             Target t = byPath.computeIfAbsent(key, k -> new Target(stored, path, new ArrayList<>(), new ArrayList<>()));
             long segId = place.segmentId();
@@ -222,13 +300,13 @@ final class TagPlanner {
             issues.add("path outside the media roots: " + t.stored());
             fileHash = "path:" + hash(t.stored());
         } else {
-            issues.addAll(TagWriter.accessProblems(path));
+            issues.addAll(st != null && st.access() != null ? st.access() : TagWriter.accessProblems(path));
             if (st != null && st.error() != null) issues.add(st.error());
             CacheRow row = st == null ? null : st.cache();
             fileHash = row == null ? "path:" + hash(path.toString()) : row.fingerprint();
-            if (st != null && st.attrs() != null) {
-                size = st.attrs().size();
-                modified = st.attrs().lastModifiedTime().toInstant();
+            if (st != null && st.size() != null) {
+                size = st.size();
+                modified = st.modified();
             }
             if (row != null) {
                 existing = row.comment();

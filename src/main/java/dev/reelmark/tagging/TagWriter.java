@@ -118,13 +118,24 @@ public final class TagWriter {
             out.add("not a regular file: " + file);
             return out;
         }
+        out.addAll(regularFileProblems(file, writable(file), TagWriter::writable));
+        return out;
+    }
+
+    /**
+     * {@link #accessProblems} of a file known to be a regular file (not a link): the container, read permission,
+     * {@code writable} (the file's write permission) and the folder's ({@code folderWritable}, which the planner
+     * answers once per folder).
+     */
+    static List<String> regularFileProblems(Path file, boolean writable, java.util.function.Predicate<Path> folderWritable) {
+        List<String> out = new ArrayList<>();
         if (!MUXERS.containsKey(extension(file))) {
             out.add("unsupported container: ." + extension(file) + " (Reelmark writes tags into .mp4, .m4v, .mov, .mkv and .webm)");
         }
         if (!Files.isReadable(file)) out.add("unreadable: no read permission on " + file);
-        if (!writable(file)) out.add("no write permission: " + file + " is read-only");
+        if (!writable) out.add("no write permission: " + file + " is read-only");
         Path dir = file.toAbsolutePath().getParent();
-        if (dir != null && !writable(dir)) out.add("no write permission on the folder " + dir + " (the new file is written beside the old one)");
+        if (dir != null && !folderWritable.test(dir)) out.add("no write permission on the folder " + dir + " (the new file is written beside the old one)");
         return out;
     }
 

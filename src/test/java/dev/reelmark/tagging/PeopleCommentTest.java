@@ -57,4 +57,17 @@ class PeopleCommentTest {
     void escapesTheFfmetadataSpecials() {
         assertThat(PeopleComment.escapeFfmetadata("a=b;c#d\\e\nf")).isEqualTo("a\\=b\\;c\\#d\\\\e\\\nf");
     }
+
+    @Test
+    void onePassKindAgreesWithTheTwoParses() {
+        for (String t : java.util.List.of("{\"prompt\": {\"3\": {}}}", "{\"workflow\": []} trailing words", "{\"a\": 1}", "[1, 2]",
+                "{\"a\": 1} {\"b\": 2}", "{\"a\": 1, \"a\": 2}", "{\"prompt\": 1, \"prompt\": 2}", "{broken", "[1, 2] x",
+                "plain text", "{\"prompt\": null}", TagFixtures.COMFY, "  {\"x\": [1]}  ")) {
+            PeopleComment.Kind twoParses = PeopleComment.isComfyGraph(t) ? PeopleComment.Kind.COMFYUI
+                    : PeopleComment.isJson(t) ? PeopleComment.Kind.JSON : PeopleComment.Kind.CUSTOM;
+            org.assertj.core.api.Assertions.assertThat(PeopleComment.textKind(t)).as(t).isEqualTo(twoParses);
+        }
+        org.assertj.core.api.Assertions.assertThat(PeopleComment.textKind("{\"a\": 1}")).isEqualTo(PeopleComment.Kind.JSON);
+        org.assertj.core.api.Assertions.assertThat(PeopleComment.textKind(TagFixtures.COMFY)).isEqualTo(PeopleComment.Kind.COMFYUI);
+    }
 }

@@ -63,7 +63,7 @@ class TagPlannerGoldenTest {
                     c.comment(), c.probeError(), c.peopleKey(), c.hasXmp(), 0);
             ObjectNode provenance = c.comment() == COMFY ? (ObjectNode) Json.parse("{\"generation_source\": \"file_comment\", \"seed\": 7}") : null;
             items.add(planner.item(new TagPlanner.Target("media/" + file.getFileName(), file, List.of(segment++), c.people()),
-                    new TagPlanner.FileState(attrs, row, null), c.edit(), provenance));
+                    new TagPlanner.FileState(attrs.size(), attrs.lastModifiedTime().toInstant(), row, null, null), c.edit(), provenance));
         }
         items.add(planner.item(new TagPlanner.Target("../outside/x.mp4", null, List.of(segment), List.of("Bo")), null, null, null));
 
