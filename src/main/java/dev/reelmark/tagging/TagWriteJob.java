@@ -111,7 +111,7 @@ public final class TagWriteJob implements JobHandler {
      */
     private void write(JobContext ctx, TagStore store, long opId, List<OperationItem> items, int start) {
         int[] done = {start};
-        try (TagBatchWriter batches = new TagBatchWriter(store, service.writer(), service.config().maxConcurrentWrites())) {
+        try (TagBatchWriter batches = new TagBatchWriter(store, service.writer(), service.maxConcurrentWrites())) {
             for (int b = start; b < items.size(); b += TagBatchWriter.BATCH) {
                 ctx.checkpoint(Json.object().put("next", b));
                 int end = Math.min(items.size(), b + TagBatchWriter.BATCH);
