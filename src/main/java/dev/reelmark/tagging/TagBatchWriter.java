@@ -119,7 +119,9 @@ final class TagBatchWriter implements AutoCloseable {
             }
         }
         if (stop.hit() || ready.isEmpty()) {
-            record(finals, List.of());
+            // A file read as still holding the plan's comment was not touched: an item a crash left "writing" whose
+            // file that is goes back to pending (a cancel then skips it). Unread ones stay as they are.
+            record(finals, ready.stream().map(r -> r.item().id()).toList());
             return stop.exception;
         }
         // 2. backups and "writing", one transaction

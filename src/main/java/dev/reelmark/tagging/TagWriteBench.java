@@ -113,6 +113,22 @@ public final class TagWriteBench {
                     ours, files, files / ours, ours * 1000 / files, paths);
             System.out.println("load: " + MachineLoad.describe());
 
+            // one file's in-place write on its own (journal, write, Java read-back, fsyncs, no process), the backup
+            // probe before it not counted: what a single write costs whatever the media's size (only moov is written)
+            Path one = data.resolve(rel.get(0));
+            List<Double> ms = new ArrayList<>();
+            String path = null;
+            for (int round = 0; round < 11; round++) {
+                String probe = tags.writer().probeFull(one);
+                long tw = System.nanoTime();
+                TagWriter.WriteResult w = tags.writer().rewrite(one, probe, "People: single write " + (round % 2));
+                ms.add((System.nanoTime() - tw) / 1e6);
+                path = w.writePath();
+            }
+            ms.sort(null);
+            System.out.printf(Locale.ROOT, "one file written alone (%s, backup probe not counted): median %.1f ms, min %.1f ms of %d%n",
+                    path, ms.get(ms.size() / 2), ms.get(0), ms.size());
+
             List<String> cmd = new ArrayList<>(List.of("exiftool", "-q", "-overwrite_original", "-Comment=People: anchor"));
             for (String r : rel) cmd.add(data.resolve(r).toString());
             long t2 = System.nanoTime();
