@@ -18,7 +18,8 @@ import java.util.concurrent.Callable;
 
 @Command(name = "bench", description = "Benchmarks (figures, not pass/fail).", subcommands = {BenchCommand.Catalog.class, BenchCommand.Metadata.class, BenchCommand.Provenance.class, BenchCommand.Tags.class,
         dev.reelmark.sidecar.SidecarBench.Cmd.class, dev.reelmark.dataset.DatasetBench.Cmd.class,
-        dev.reelmark.provenance.RegenerateBench.Cmd.class, ImportBench.class, dev.reelmark.credentials.CredentialBench.class})
+        dev.reelmark.provenance.RegenerateBench.Cmd.class, ImportBench.class, dev.reelmark.credentials.CredentialBench.class,
+        dev.reelmark.tagging.TagWriteBench.Cmd.class})
 final class BenchCommand {
     @Command(name = "catalog", description = "Insert N characters with a scene and two segments each through the HTTP API, "
             + "then read every row back. Uses a fresh SQLite file, or a fresh schema on --db jdbc:postgresql://… (dropped afterwards).")

@@ -768,21 +768,262 @@ public final class Mp4Boxes {
         Path journal = journalFor(file);
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
             if (ch.size() != plan.fileLength()) throw new IOException("the file changed size since the write was planned");
-            long regionEnd = plan.path() == WritePath.IN_PLACE ? plan.moovOffset() + plan.oldSpace() : plan.fileLength();
-            List<Patch> regions = new ArrayList<>();
-            byte[] old = new byte[(int) (regionEnd - plan.moovOffset())];
-            readFully(ch, ByteBuffer.wrap(old), plan.moovOffset());
-            regions.add(new Patch(plan.moovOffset(), old));
-            for (Patch p : plan.patches()) {
-                byte[] was = new byte[p.bytes().length];
-                readFully(ch, ByteBuffer.wrap(was), p.offset());
-                regions.add(new Patch(p.offset(), was));
-            }
-            writeJournal(journal, file, plan.fileLength(), regions);
-            writeAt(ch, plan.newBytes(), plan.moovOffset());
-            for (Patch p : plan.patches()) writeAt(ch, p.bytes(), p.offset());
-            if (plan.path() == WritePath.MOOV_REWRITTEN) ch.truncate(plan.moovOffset() + plan.newBytes().length);
+            writeJournal(journal, file, plan.fileLength(), undoRegions(ch, plan), true);
+            writePlan(ch, plan);
             ch.force(true);
+        }
+    }
+
+    // ------------------------------------------------------------------ batched durability
+
+    /**
+     * The first half of {@link #apply}, for a batch of files: the journal (old length and old bytes of the region a
+     * plan writes) is written beside the file but not fsynced. The caller makes every journal of the batch durable
+     * ({@link #force} each, then {@link #syncDirs} once per folder) before any {@link #applyStaged}: a journal entry is
+     * on disk before the file it covers changes, as with {@link #apply}. The journal is written straight to its name
+     * (no temp and rename): a crash mid-write leaves a journal whose CRC does not match, which {@link #recover} drops,
+     * and the file it would cover was not touched yet.
+     */
+    public static Path stageJournal(Path file, Plan plan) throws IOException {
+        if (plan.path() == WritePath.SHIFTED) throw new IllegalArgumentException("a shift is written to a new file");
+        Path journal = journalFor(file);
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+            if (ch.size() != plan.fileLength()) throw new IOException("the file changed size since the write was planned");
+            writeJournal(journal, file, plan.fileLength(), undoRegions(ch, plan), false);
+        }
+        return journal;
+    }
+
+    /**
+     * The second half: writes the plan's bytes into the file whose journal {@link #stageJournal} wrote (and the caller
+     * made durable); {@code force} false leaves the fsync to the caller (once per batch, before the journal goes).
+     */
+    public static void applyStaged(Path file, Plan plan, boolean force) throws IOException {
+        if (!Files.isRegularFile(journalFor(file), LinkOption.NOFOLLOW_LINKS)) throw new IOException("no journal for " + file);
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
+            if (ch.size() != plan.fileLength()) throw new IOException("the file changed size since the write was planned");
+            writePlan(ch, plan);
+            if (force) ch.force(true);
+        }
+    }
+
+    /** fsyncs one file's data and metadata. */
+    public static void force(Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+            ch.force(true);
+        }
+    }
+
+    /** Syncs the folder of each file once (a batch's new or removed journal names become durable together). */
+    public static void syncDirs(java.util.Collection<Path> files) {
+        Set<Path> dirs = new java.util.LinkedHashSet<>();
+        for (Path f : files) {
+            Path d = f.toAbsolutePath().getParent();
+            if (d != null) dirs.add(d);
+        }
+        for (Path d : dirs) syncDir(d.resolve("."));
+    }
+
+    /** Drops the journal of a write whose file the caller has fsynced; the folder is synced by the caller ({@link #syncDirs}). */
+    public static void dropJournal(Path file) throws IOException {
+        Files.deleteIfExists(journalFor(file));
+    }
+
+    private static List<Patch> undoRegions(FileChannel ch, Plan plan) throws IOException {
+        long regionEnd = plan.path() == WritePath.IN_PLACE ? plan.moovOffset() + plan.oldSpace() : plan.fileLength();
+        List<Patch> regions = new ArrayList<>();
+        byte[] old = new byte[(int) (regionEnd - plan.moovOffset())];
+        readFully(ch, ByteBuffer.wrap(old), plan.moovOffset());
+        regions.add(new Patch(plan.moovOffset(), old));
+        for (Patch p : plan.patches()) {
+            byte[] was = new byte[p.bytes().length];
+            readFully(ch, ByteBuffer.wrap(was), p.offset());
+            regions.add(new Patch(p.offset(), was));
+        }
+        return regions;
+    }
+
+    private static void writePlan(FileChannel ch, Plan plan) throws IOException {
+        writeAt(ch, plan.newBytes(), plan.moovOffset());
+        for (Patch p : plan.patches()) writeAt(ch, p.bytes(), p.offset());
+        if (plan.path() == WritePath.MOOV_REWRITTEN) ch.truncate(plan.moovOffset() + plan.newBytes().length);
+    }
+
+    // ------------------------------------------------------------------ read-back verification in Java
+
+    /**
+     * What a comment write must leave as it was, read with this box reader: the top-level boxes (types, sizes and,
+     * for in-place paths, offsets), the ftyp bytes (brand), and every moov leaf box byte for byte (tracks and their
+     * names, sample tables, edit lists, chapters, mvhd duration, other ilst items and QuickTime text atoms, mdta keys
+     * and values), except what the edit changes: the comment atoms, the people key, XMP packets (checked on their own)
+     * and free/skip padding.
+     */
+    public static final class Layout {
+        private final List<Box> boxes;
+        private final byte[] ftyp;
+        private final Node moov;
+
+        private Layout(List<Box> boxes, byte[] ftyp, Node moov) {
+            this.boxes = boxes;
+            this.ftyp = ftyp;
+            this.moov = moov;
+        }
+    }
+
+    /** Reads the layout of {@code file}; {@link Unsupported} when its boxes do not parse. */
+    public static Layout layout(Path file) throws IOException, Unsupported {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+            List<Box> boxes = topLevel(ch);
+            byte[] ftyp = null;
+            Node root = null;
+            for (Box b : boxes) {
+                if (b.type().equals("ftyp") && ftyp == null && b.size() <= 4096) {
+                    ftyp = new byte[(int) b.size()];
+                    readFully(ch, ByteBuffer.wrap(ftyp), b.offset());
+                }
+                if (b.type().equals("moov")) {
+                    if (root != null) throw new Unsupported("two moov boxes");
+                    if (b.size() > MAX_MOOV) throw new Unsupported("moov larger than " + (MAX_MOOV >> 20) + " MiB");
+                    byte[] buf = new byte[(int) b.size()];
+                    readFully(ch, ByteBuffer.wrap(buf), b.offset());
+                    root = new Node("moov");
+                    root.children = parseChildren(buf, b.headerLength(), buf.length, "moov");
+                }
+            }
+            if (root == null) throw new Unsupported("no moov box");
+            return new Layout(boxes, ftyp, root);
+        }
+    }
+
+    /**
+     * What differs between the layout before a write ({@code plan} applied) and after it, beyond what the edit may
+     * change; empty when nothing does. A shifted write is compared with the chunk offsets of {@code before} moved as
+     * the plan moved them.
+     */
+    public static List<String> compare(Layout before, Layout after, Plan plan) throws Unsupported {
+        List<String> bad = new ArrayList<>();
+        List<Box> tb = solid(before.boxes);
+        List<Box> ta = solid(after.boxes);
+        if (!tb.stream().map(Box::type).toList().equals(ta.stream().map(Box::type).toList())) {
+            bad.add("top-level boxes " + ta.stream().map(Box::type).toList() + " instead of " + tb.stream().map(Box::type).toList());
+        } else {
+            for (int i = 0; i < tb.size(); i++) {
+                Box b = tb.get(i);
+                Box a = ta.get(i);
+                if (b.type().equals("moov")) continue;
+                if (b.size() != a.size()) bad.add("top-level box " + i + " '" + b.type() + "' is " + a.size() + " bytes instead of " + b.size());
+                else if (plan.path() != WritePath.SHIFTED && b.offset() != a.offset()) {
+                    bad.add("top-level box " + i + " '" + b.type() + "' moved from " + b.offset() + " to " + a.offset());
+                }
+            }
+        }
+        if (!java.util.Arrays.equals(before.ftyp, after.ftyp)) bad.add("the ftyp box (brand) changed");
+        Node expected = before.moov;
+        if (plan.path() == WritePath.SHIFTED) expected = shiftOffsets(before.moov, plan.moovOffset() + plan.oldSpace(),
+                plan.newBytes().length - plan.oldSpace());
+        List<String[]> lb = new ArrayList<>();
+        List<String[]> la = new ArrayList<>();
+        java.util.Map<String, String> kb = new java.util.TreeMap<>();
+        java.util.Map<String, String> ka = new java.util.TreeMap<>();
+        flatten(expected, "moov", lb, kb);
+        flatten(after.moov, "moov", la, ka);
+        if (lb.size() != la.size()) bad.add("moov holds " + la.size() + " boxes instead of " + lb.size());
+        for (int i = 0; i < Math.min(lb.size(), la.size()); i++) {
+            if (!lb.get(i)[0].equals(la.get(i)[0])) {
+                bad.add("moov box " + i + " is " + la.get(i)[0] + " instead of " + lb.get(i)[0]);
+                break;
+            }
+            if (!lb.get(i)[1].equals(la.get(i)[1])) {
+                bad.add(la.get(i)[0] + " changed");
+                break;
+            }
+        }
+        kb.remove(PEOPLE_KEY);
+        ka.remove(PEOPLE_KEY);
+        if (!kb.equals(ka)) bad.add("mdta keys " + ka.keySet() + " do not read back as before " + kb.keySet());
+        return bad;
+    }
+
+    private static List<Box> solid(List<Box> boxes) {
+        return boxes.stream().filter(b -> !b.type().equals("free") && !b.type().equals("skip")).toList();
+    }
+
+    /**
+     * Every box of the moov tree as (path, bytes as hex), in order, leaving out what a comment write changes: free and
+     * skip padding, the udta terminator, moov/udta's QuickTime comment and XMP_, and the item-list metas of moov and
+     * moov/udta, whose ilst items but the comment are listed and whose mdta keys go to {@code keys} (name → value).
+     */
+    private static void flatten(Node n, String path, List<String[]> out, java.util.Map<String, String> keys) throws Unsupported {
+        if (n.children == null) return;
+        for (Node c : n.children) {
+            String p = path + "/" + c.type;
+            if (c.type.isEmpty() || c.type.equals("free") || c.type.equals("skip")) continue;
+            boolean top = path.equals("moov") || path.equals("moov/udta");
+            if (path.equals("moov/udta") && (c.type.equals(CMT) || c.type.equals("XMP_"))) continue;
+            if (top && c.type.equals("meta") && c.children != null) {
+                Node hdlr = c.child("hdlr");
+                String handler = hdlr != null && hdlr.body != null && hdlr.body.length >= 12 ? fourcc(hdlr.body, 8) : "";
+                if (handler.equals("mdta")) {
+                    mdtaValues(c, keys);
+                    continue;
+                }
+                if (handler.equals("mdir")) {
+                    for (Node m : c.children) {
+                        if (m.type.equals("hdlr") || m.type.equals("free") || m.type.equals("skip")) continue;
+                        if (m.type.equals("ilst") && m.children != null) {
+                            for (Node item : m.children) {
+                                if (!item.type.equals(CMT)) out.add(new String[]{p + "/ilst/" + item.type, hex(item)});
+                            }
+                        } else {
+                            out.add(new String[]{p + "/" + m.type, hex(m)});
+                        }
+                    }
+                    continue;
+                }
+            }
+            if (c.children != null) {
+                out.add(new String[]{p + "(header)", java.util.HexFormat.of().formatHex(c.prefix)});
+                flatten(c, p, out, keys);
+            } else {
+                out.add(new String[]{p, java.util.HexFormat.of().formatHex(c.body)});
+            }
+        }
+    }
+
+    private static String hex(Node n) {
+        try {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            n.write(new DataOutputStream(bytes));
+            return java.util.HexFormat.of().formatHex(bytes.toByteArray());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** An mdta meta's keys with their ilst items' bytes. */
+    private static void mdtaValues(Node meta, java.util.Map<String, String> out) throws Unsupported {
+        Node keys = meta.child("keys");
+        Node ilst = meta.child("ilst");
+        if (keys == null) return;
+        ByteBuffer k = ByteBuffer.wrap(keys.body);
+        if (keys.body.length < 8) throw new Unsupported("short keys box");
+        int count = k.getInt(4);
+        int p = 8;
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            if (p + 8 > keys.body.length) throw new Unsupported("keys entries past their box");
+            int ks = k.getInt(p);
+            if (ks < 8 || p + ks > keys.body.length) throw new Unsupported("bad keys entry");
+            names.add(fourcc(keys.body, p + 4) + ":" + new String(keys.body, p + 8, ks - 8, StandardCharsets.UTF_8));
+            p += ks;
+        }
+        if (ilst == null || ilst.children == null) return;
+        for (Node item : ilst.children) {
+            byte[] t = item.type.getBytes(StandardCharsets.ISO_8859_1);
+            int index = ((t[0] & 0xFF) << 24) | ((t[1] & 0xFF) << 16) | ((t[2] & 0xFF) << 8) | (t[3] & 0xFF);
+            if (index < 1 || index > names.size()) continue;
+            String name = names.get(index - 1);
+            out.put(name.equals("mdta:" + PEOPLE_KEY) ? PEOPLE_KEY : name, hex(item));
         }
     }
 
@@ -826,6 +1067,11 @@ public final class Mp4Boxes {
 
     /** Writes and fsyncs the undo journal (also {@link MatroskaTags}'s: {@link #recover} rolls either back). */
     static void writeJournal(Path journal, Path file, long length, List<Patch> regions) throws IOException {
+        writeJournal(journal, file, length, regions, true);
+    }
+
+    /** Writes the undo journal; fsynced now when durable, else by the caller's batch before any file it covers changes. */
+    static void writeJournal(Path journal, Path file, long length, List<Patch> regions, boolean durable) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(regions.get(0).bytes().length + 256);
         DataOutputStream out = new DataOutputStream(bytes);
         out.writeInt(JOURNAL_MAGIC);
@@ -842,6 +1088,14 @@ public final class Mp4Boxes {
         crc.update(bytes.toByteArray());
         out.writeLong(crc.getValue());
         out.flush();
+        if (!durable) {
+            try (FileChannel ch = FileChannel.open(journal, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING, LinkOption.NOFOLLOW_LINKS)) {
+                ByteBuffer b = ByteBuffer.wrap(bytes.toByteArray());
+                while (b.hasRemaining()) ch.write(b);
+            }
+            return;
+        }
         Path temp = journal.resolveSibling(journal.getFileName() + ".tmp");
         try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING, LinkOption.NOFOLLOW_LINKS)) {

@@ -8,8 +8,9 @@ import java.util.Map;
  * {@code INDEXIUM_METADATA_*} ones.
  *
  * @param probeThreads        parallel ffprobe calls while planning (REELMARK_METADATA_MAX_CONCURRENT_PROBES, default: cores, at least 2)
- * @param maxConcurrentWrites files one write operation rewrites at once (REELMARK_METADATA_MAX_CONCURRENT_WRITES, default 1:
- *                            a write is disk-bound, and one at a time keeps the all-or-nothing-per-file order simple)
+ * @param maxConcurrentWrites files one write operation writes at once (REELMARK_METADATA_MAX_CONCURRENT_WRITES, 1 to 16;
+ *                            default: the CPU count clamped to 2..4: each file costs one ffprobe process for its backup and
+ *                            some I/O, so a few at once fill the CPUs without crowding a shared machine)
  * @param backupRetentionDays backups older than this are removed by the clean-up (REELMARK_METADATA_BACKUP_RETENTION_DAYS, 90)
  * @param operationTimeout    the longest one ffmpeg/ffprobe call may take (REELMARK_METADATA_OPERATION_TIMEOUT_SECONDS, 3600)
  * @param enableSse           whether the progress monitor may use the jobs' SSE stream (REELMARK_METADATA_ENABLE_SSE, true;
@@ -36,7 +37,7 @@ public record TagConfig(int probeThreads, int maxConcurrentWrites, int backupRet
         int cores = Math.max(2, Runtime.getRuntime().availableProcessors());
         return new TagConfig(
                 intOf(env, "REELMARK_METADATA_MAX_CONCURRENT_PROBES", cores, 1, 64),
-                intOf(env, "REELMARK_METADATA_MAX_CONCURRENT_WRITES", 1, 1, 16),
+                intOf(env, "REELMARK_METADATA_MAX_CONCURRENT_WRITES", Math.min(4, cores), 1, 16),
                 intOf(env, "REELMARK_METADATA_BACKUP_RETENTION_DAYS", 90, 0, 36500),
                 Duration.ofSeconds(intOf(env, "REELMARK_METADATA_OPERATION_TIMEOUT_SECONDS", 3600, 1, 86400)),
                 boolOf(env, "REELMARK_METADATA_ENABLE_SSE", boolOf(env, "REELMARK_METADATA_ENABLE_WEBSOCKET", true)),
@@ -44,6 +45,11 @@ public record TagConfig(int probeThreads, int maxConcurrentWrites, int backupRet
                 boolOf(env, "REELMARK_METADATA_ENABLE_INLINE_EDIT", true),
                 intOf(env, "REELMARK_METADATA_MAX_COMMENT_BYTES", 1 << 20, 64, 64 << 20),
                 boolOf(env, "REELMARK_METADATA_NATIVE_READER", true));
+    }
+
+    public TagConfig withMaxConcurrentWrites(int writes) {
+        return new TagConfig(probeThreads, writes, backupRetentionDays, operationTimeout, enableSse, pageSize,
+                enableInlineEdit, maxCommentBytes, nativeReader);
     }
 
     public TagConfig withNativeReader(boolean on) {

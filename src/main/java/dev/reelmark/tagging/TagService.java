@@ -66,6 +66,20 @@ public final class TagService {
         return config;
     }
 
+    private volatile int maxConcurrentWrites = -1;
+
+    /** Files one write operation writes at once: {@link TagConfig#maxConcurrentWrites} unless a test or benchmark set it. */
+    int maxConcurrentWrites() {
+        int n = maxConcurrentWrites;
+        return n > 0 ? n : config.maxConcurrentWrites();
+    }
+
+    /** What {@code REELMARK_METADATA_MAX_CONCURRENT_WRITES} sets, for the operations started after (tests, benchmarks). */
+    void setMaxConcurrentWrites(int n) {
+        if (n < 1 || n > 16) throw new IllegalArgumentException("max concurrent writes must be 1 to 16, got " + n);
+        maxConcurrentWrites = n;
+    }
+
     TagStore store() {
         return store;
     }

@@ -352,6 +352,77 @@ final class TagStore {
                 .bind("i", itemId).execute());
     }
 
+    // ---- batches (a parallel write records each batch of files in one transaction) ----
+
+    /** The items of an operation with {@code from <= seq < to}, in order. */
+    List<OperationItem> items(long opId, int from, int to) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT i.*, (SELECT COUNT(*) FROM metadata_history b WHERE b.operation_item_id = i.id) AS backups "
+                        + "FROM tag_operation_items i WHERE i.operation_id = :op AND i.seq >= :from AND i.seq < :to ORDER BY i.seq")
+                .bind("op", opId).bind("from", from).bind("to", to).map((rs, c) -> item(rs)).list());
+    }
+
+    /** One item's backup: the file's fingerprint, its comment and its full probe before the write. */
+    record BackupRow(long itemId, String fileHash, String originalComment, String probeJson) {
+    }
+
+    /** {@link #backupAndMarkWriting} for a batch of items, in one transaction (an item's backup is still saved once). */
+    void backupAndMarkWriting(List<BackupRow> rows) {
+        if (rows.isEmpty()) return;
+        jdbi.useTransaction(h -> {
+            for (BackupRow r : rows) {
+                long existing = h.createQuery("SELECT COUNT(*) FROM metadata_history WHERE operation_item_id = :i")
+                        .bind("i", r.itemId()).mapTo(Long.class).one();
+                if (existing == 0) {
+                    h.createUpdate("INSERT INTO metadata_history (operation_item_id, file_hash, original_comment, original_metadata_json) "
+                                    + "VALUES (:i, :h, :c, :j)")
+                            .bind("i", r.itemId()).bind("h", r.fileHash()).bind("c", r.originalComment()).bind("j", r.probeJson()).execute();
+                }
+            }
+            var mark = h.prepareBatch("UPDATE tag_operation_items SET status = 'writing' WHERE id = :i");
+            for (BackupRow r : rows) mark.bind("i", r.itemId()).add();
+            mark.execute();
+        });
+    }
+
+    /** One item's outcome ({@link #finishItem}). */
+    record Finish(long itemId, String status, String error, String hashAfter, String writePath) {
+    }
+
+    /** {@link #finishItem} for a batch of items, in one transaction. */
+    void finishItems(List<Finish> rows) {
+        if (rows.isEmpty()) return;
+        String now = Timestamps.now();
+        jdbi.useTransaction(h -> {
+            var batch = h.prepareBatch("UPDATE tag_operation_items SET status = :s, error_message = :e, "
+                    + "file_hash_after = COALESCE(:a, file_hash_after), write_path = COALESCE(:w, write_path), processed_at = :now WHERE id = :i");
+            for (Finish f : rows) {
+                batch.bind("s", f.status()).bind("e", f.error()).bind("a", f.hashAfter()).bind("w", f.writePath()).bind("now", now)
+                        .bind("i", f.itemId()).add();
+            }
+            batch.execute();
+        });
+    }
+
+    /** Puts items marked writing but never started (a pause or cancel came first) back to pending. */
+    void markPending(List<Long> itemIds) {
+        if (itemIds.isEmpty()) return;
+        jdbi.useTransaction(h -> {
+            var batch = h.prepareBatch("UPDATE tag_operation_items SET status = 'pending' WHERE id = :i AND status = 'writing'");
+            for (long id : itemIds) batch.bind("i", id).add();
+            batch.execute();
+        });
+    }
+
+    /** {@link #deleteEdit} for many fingerprints, in one transaction. */
+    void deleteEdits(List<String> fingerprints) {
+        if (fingerprints.isEmpty()) return;
+        jdbi.useTransaction(h -> {
+            var batch = h.prepareBatch("DELETE FROM tag_plan_edits WHERE fingerprint = :fp");
+            for (String fp : fingerprints) batch.bind("fp", fp).add();
+            batch.execute();
+        });
+    }
+
     /** Marks every pending item of a cancelled operation as skipped. */
     void skipPending(long opId, String reason) {
         jdbi.useHandle(h -> h.createUpdate("UPDATE tag_operation_items SET status = 'skipped', error_message = :e, processed_at = :now "

@@ -14,14 +14,16 @@ import dev.reelmark.tagging.TagRecords.OperationItem;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * Runs a write or rollback operation: each pending item is checked (its comment must still be what the plan read),
- * backed up into metadata_history, rewritten and verified by {@link TagWriter}, then marked success or failed. One
- * checkpoint per file, so pause, cancel and a restart after a crash continue with the next file. An item left
- * "writing" by a crash is settled by reading the file: the rename is atomic, so it holds either the old comment (the
- * item is written again) or the new one (it succeeded).
+ * backed up into metadata_history, rewritten and verified by {@link TagWriter}, then marked success or failed. Files
+ * are written in batches, several at a time ({@link TagBatchWriter}: parallel up to
+ * {@code REELMARK_METADATA_MAX_CONCURRENT_WRITES}, one transaction per batch step, the batch's fsyncs together); pause
+ * and cancel are polled after each file, progress is reported per file, and a restart after a crash takes up the
+ * batch it was in. An item left "writing" by a crash is settled by reading the file: an in-place write is rolled back
+ * from its journal and a rename is atomic, so it holds either the old comment (the item is written again) or the new
+ * one (it succeeded). A dry run checks one file at a time, as before.
  */
 public final class TagWriteJob implements JobHandler {
     public static final String KIND = "tagging.write";
@@ -63,16 +65,19 @@ public final class TagWriteJob implements JobHandler {
         ctx.total(items.size());
         int start = ctx.state().path("next").asInt(0);
         try {
-            for (int n = start; n < items.size(); n++) {
-                ctx.checkpoint(Json.object().put("next", n));
-                OperationItem item = store.item(items.get(n).id()).orElseThrow();
-                if (item.status().equals("pending") || item.status().equals("writing")) {
-                    ctx.progress(n, Path.of(item.filePath()).getFileName().toString());
-                    if (dryRun) check(store, item);
-                    else process(store, item);
+            if (dryRun) {
+                for (int n = start; n < items.size(); n++) {
+                    ctx.checkpoint(Json.object().put("next", n));
+                    OperationItem item = store.item(items.get(n).id()).orElseThrow();
+                    if (item.status().equals("pending") || item.status().equals("writing")) {
+                        ctx.progress(n, Path.of(item.filePath()).getFileName().toString());
+                        check(store, item);
+                    }
+                    ctx.progress(n + 1, Path.of(item.filePath()).getFileName().toString());
+                    ctx.checkpoint(Json.object().put("next", n + 1));
                 }
-                ctx.progress(n + 1, Path.of(item.filePath()).getFileName().toString());
-                ctx.checkpoint(Json.object().put("next", n + 1));
+            } else {
+                write(ctx, store, opId, items, start);
             }
         } catch (JobInterruptedException e) {
             Job job = jobs.find(ctx.jobId()).orElse(null);
@@ -99,62 +104,43 @@ public final class TagWriteJob implements JobHandler {
                 .put("failed", op.failureCount()).put("skipped", op.skippedCount()));
     }
 
+    /**
+     * The write itself, in batches of {@link TagBatchWriter#BATCH} files written {@link TagConfig#maxConcurrentWrites}
+     * at a time. The saved state is the first item of the batch under way: after a pause or a crash the batch is taken
+     * up again, its finished items (success, failed, conflict) are passed over and its "writing" ones settled.
+     */
+    private void write(JobContext ctx, TagStore store, long opId, List<OperationItem> items, int start) {
+        int[] done = {start};
+        try (TagBatchWriter batches = new TagBatchWriter(store, service.writer(), service.maxConcurrentWrites())) {
+            for (int b = start; b < items.size(); b += TagBatchWriter.BATCH) {
+                ctx.checkpoint(Json.object().put("next", b));
+                int end = Math.min(items.size(), b + TagBatchWriter.BATCH);
+                List<OperationItem> batch = store.items(opId, items.get(b).seq(), items.get(end - 1).seq() + 1);
+                JobInterruptedException stop = batches.run(batch, item -> {
+                    done[0]++;
+                    ctx.progress(done[0], Path.of(item.filePath()).getFileName().toString());
+                }, () -> {
+                    try {
+                        ctx.checkpoint();
+                        return null;
+                    } catch (JobInterruptedException e) {
+                        return e;
+                    }
+                });
+                if (stop != null) throw stop;
+                done[0] = end;
+                ctx.progress(end, Path.of(items.get(end - 1).filePath()).getFileName().toString());
+                ctx.checkpoint(Json.object().put("next", end));
+            }
+        }
+    }
+
     /** A dry-run item: every check a write would make, nothing written. */
     private void check(TagStore store, OperationItem item) {
         try {
             List<TagWriter.Check> checks = service.check(item);
             List<String> errors = checks.stream().filter(c -> !c.ok()).map(TagWriter.Check::detail).toList();
             store.finishCheck(item.id(), errors.isEmpty(), errors.isEmpty() ? null : String.join("; ", errors), checks);
-        } catch (JobInterruptedException e) {
-            throw e;
-        } catch (Exception e) {
-            store.finishItem(item.id(), "failed", e.getMessage() == null ? e.toString() : e.getMessage(), null);
-        }
-    }
-
-    private void process(TagStore store, OperationItem item) {
-        TagWriter writer = service.writer();
-        Path path = Path.of(item.filePath());
-        try {
-            if (item.status().equals("writing")) {
-                Mp4InPlace.recover(path); // an in-place write cut short is rolled back first
-                TagWriter.LightProbe p = writer.probeLight(path);
-                boolean keyTarget = TagService.isKeyTarget(item.peopleTarget());
-                boolean newState = Objects.equals(p.comment(), item.newComment())
-                        && (!keyTarget || Objects.equals(p.peopleKey(), item.newPeople()));
-                boolean oldState = Objects.equals(p.comment(), item.previousComment())
-                        && (!keyTarget || Objects.equals(p.peopleKey(), item.previousPeople()));
-                if (p.error() == null && newState && !oldState) {
-                    store.finishItem(item.id(), "success", null, Fingerprint.of(path));
-                    return;
-                }
-            }
-            List<String> access = TagWriter.accessProblems(path);
-            if (!access.isEmpty()) {
-                store.finishItem(item.id(), "failed", String.join("; ", access), null);
-                return;
-            }
-            String probe = writer.probeFull(path);
-            String current = TagWriter.commentOfProbe(probe);
-            if (!Objects.equals(current, item.previousComment())) {
-                store.finishItem(item.id(), "conflict", item.rollbackItemId() != null
-                        ? "conflict: the comment changed since Reelmark wrote it; left as it is"
-                        : "the comment changed since the plan was made; nothing was written (make a new plan)", null);
-                return;
-            }
-            boolean keyTarget = TagService.isKeyTarget(item.peopleTarget());
-            if (keyTarget && !Objects.equals(TagWriter.peopleKeyOfProbe(probe), item.previousPeople())) {
-                store.finishItem(item.id(), "conflict", "the people key changed since the plan was made; nothing was written "
-                        + "(make a new plan)", null);
-                return;
-            }
-            store.backupAndMarkWriting(item.id(), item.fileHash(), current, probe);
-            TagWriter.People people = keyTarget
-                    ? new TagWriter.People(PeopleComment.Target.of(item.peopleTarget()), item.newPeople(), PeopleComment.keyPeople(item.newPeople()))
-                    : TagWriter.People.inComment(item.newComment());
-            TagWriter.WriteResult r = writer.rewrite(path, probe, item.newComment(), people);
-            store.finishItem(item.id(), "success", null, r.fingerprintAfter(), r.writePath());
-            if (item.rollbackItemId() == null) store.deleteEdit(item.fileHash());
         } catch (JobInterruptedException e) {
             throw e;
         } catch (Exception e) {

@@ -312,8 +312,20 @@ public final class TagWriter {
         }
     }
 
-    /** Rewrites {@code file} with {@code newComment} and the people where {@code people} says. */
-    public WriteResult rewrite(Path file, String probeJson, String newComment, People people) {
+    /**
+     * One file's write, checked and worked out: the file (absolute), its probe before, the comment, the global tags the
+     * result must carry (all of the original ones but the comment and the muxer's own, plus the new comment and key)
+     * and whether any of them needs {@code use_metadata_tags}.
+     */
+    record Request(Path file, JsonNode before, String newComment, Map<String, String> tags, boolean custom, People people,
+                   long start) {
+        String muxer() {
+            return MUXERS.get(extension(file));
+        }
+    }
+
+    /** Checks {@code file} can be written and works out the tags; throws {@link TagWriteException} with the reason. */
+    Request request(Path file, String probeJson, String newComment, People people) {
         long start = System.nanoTime();
         Path abs = file.toAbsolutePath().normalize();
         List<String> problems = accessProblems(abs);
@@ -322,7 +334,6 @@ public final class TagWriter {
         String formatProblem = formatProblem(abs, before.path("format").path("format_name").asText(""));
         if (formatProblem != null) throw new TagWriteException(formatProblem);
         if (Files.isSymbolicLink(abs)) throw new TagWriteException("symlink refused: " + abs + " is a link (tag the file it points to)");
-        String muxer = MUXERS.get(extension(abs));
         // Global tags: all of the original ones except the comment and what the muxer writes itself.
         Map<String, String> tags = new LinkedHashMap<>();
         boolean custom = false;
@@ -341,12 +352,40 @@ public final class TagWriter {
                 if (!MOV_STANDARD_TAGS.contains(keyTag)) custom = true;
             }
         }
-        boolean matroska = isMatroska(muxer);
-        if (inPlace) {
-            WriteResult done = matroska ? MatroskaInPlace.write(this, abs, before, newComment, tags, start, people)
-                    : Mp4InPlace.write(this, abs, before, newComment, tags, start, people);
+        return new Request(abs, before, newComment, tags, custom, people, start);
+    }
+
+    /** Whether {@link Mp4InPlace} is offered the file first (MP4/MOV/M4V, in-place writes on; a batch stages these). */
+    boolean inPlaceFirst(Request r) {
+        return inPlace && !isMatroska(r.muxer());
+    }
+
+    /** Rewrites {@code file} with {@code newComment} and the people where {@code people} says. */
+    public WriteResult rewrite(Path file, String probeJson, String newComment, People people) {
+        Request req = request(file, probeJson, newComment, people);
+        if (inPlaceFirst(req)) {
+            WriteResult done = Mp4InPlace.write(this, req);
+            if (done != null) return done;
+        } else if (inPlace && isMatroska(req.muxer())) {
+            WriteResult done = MatroskaInPlace.write(this, req.file(), req.before(), req.newComment(), req.tags(), req.start(),
+                    req.people());
             if (done != null) return done;
         }
+        return remux(req);
+    }
+
+    /** The ffmpeg stream-copy rewrite: a temp file beside the original, verified with ffprobe, fsynced, renamed over it. */
+    WriteResult remux(Request req) {
+        Path abs = req.file();
+        JsonNode before = req.before();
+        String newComment = req.newComment();
+        Map<String, String> tags = req.tags();
+        boolean custom = req.custom();
+        People people = req.people();
+        long start = req.start();
+        String muxer = req.muxer();
+        String keyTag = people.tagName();
+        boolean matroska = isMatroska(muxer);
         if (matroska) Mp4InPlace.recover(abs); // a left-over journal is rolled back before the file is copied
         // In MP4 the key is added to ffmpeg's output by the box writer: asking ffmpeg for it (use_metadata_tags)
         // would turn every tag, the comment included, into mdta keys that iTunes-style readers (mutagen) do not see.
