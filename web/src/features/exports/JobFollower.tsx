@@ -1,10 +1,10 @@
 import { useEffect, useRef, type ReactNode } from 'react';
-import { Link } from '../../app/router';
-import { ErrorNotice } from '../../components/ErrorNotice';
-import { StatusBadge } from '../../components/StatusBadge';
-import { isTerminal } from '../jobs/jobStatus';
-import { ProgressBar } from '../jobs/ProgressBar';
-import { useJobEvents } from '../jobs/useJobEvents';
+import { Link } from '../../shared/router';
+import { ErrorNotice } from '../../shared/ui/ErrorNotice';
+import { StatusBadge } from '../../shared/ui/StatusBadge';
+import { isTerminal } from '../../shared/jobs/jobStatus';
+import { ProgressBar } from '../../shared/jobs/ProgressBar';
+import { useJobEvents } from '../../shared/jobs/useJobEvents';
 import type { Job } from './api';
 
 /** A background job followed live, with its progress; `onFinished` runs once when it reaches a terminal state. */

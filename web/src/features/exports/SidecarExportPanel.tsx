@@ -1,10 +1,10 @@
-import { useCan } from '../auth/permissions';
+import { useCan } from '../../shared/session/permissions';
 import { useState } from 'react';
 import type { ApiError } from '../../api/client';
 import { toApiError, useApiData } from '../../api/useApiData';
-import { ErrorNotice } from '../../components/ErrorNotice';
-import { formatBytes } from '../../components/format';
-import { isTerminal } from '../jobs/jobStatus';
+import { ErrorNotice } from '../../shared/ui/ErrorNotice';
+import { formatBytes } from '../../shared/ui/format';
+import { isTerminal } from '../../shared/jobs/jobStatus';
 import { exportsApi, type Job, type Project, type SidecarTemplate } from './api';
 import { JobFollower } from './JobFollower';
 import { sidecarRequest, sidecarResult, toggle } from './logic';

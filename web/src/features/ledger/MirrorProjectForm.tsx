@@ -1,8 +1,8 @@
 import { useState, type FormEvent } from 'react';
 import type { ApiError } from '../../api/client';
 import { toApiError, useApiData } from '../../api/useApiData';
-import { ErrorNotice } from '../../components/ErrorNotice';
-import { Loading } from '../../components/Loading';
+import { ErrorNotice } from '../../shared/ui/ErrorNotice';
+import { Loading } from '../../shared/ui/Loading';
 import { ledgerApi } from './api';
 import { isLedgerCorrupt } from './ledgerStatus';
 

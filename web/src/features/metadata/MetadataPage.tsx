@@ -1,19 +1,19 @@
-import { useCan } from '../auth/permissions';
+import { useCan } from '../../shared/session/permissions';
 import { useEffect, useRef, useState } from 'react';
-import { ProjectSelect } from '../../components/ProjectSelect';
+import { ProjectSelect } from '../../shared/ui/ProjectSelect';
 import type { ApiError } from '../../api/client';
 import { toApiError, useApiData } from '../../api/useApiData';
-import { Link, setQuery, useLocation } from '../../app/router';
-import { ErrorNotice } from '../../components/ErrorNotice';
-import { formatBytes, formatDateTime } from '../../components/format';
-import { Loading } from '../../components/Loading';
-import { PageHeader } from '../../components/PageHeader';
-import { StatusBadge } from '../../components/StatusBadge';
-import { useDocumentTitle } from '../../components/useDocumentTitle';
-import { routes } from '../catalog/routes';
-import { isTerminal } from '../jobs/jobStatus';
-import { ProgressBar } from '../jobs/ProgressBar';
-import { useJobEvents } from '../jobs/useJobEvents';
+import { Link, setQuery, useLocation } from '../../shared/router';
+import { ErrorNotice } from '../../shared/ui/ErrorNotice';
+import { formatBytes, formatDateTime } from '../../shared/ui/format';
+import { Loading } from '../../shared/ui/Loading';
+import { PageHeader } from '../../shared/ui/PageHeader';
+import { StatusBadge } from '../../shared/ui/StatusBadge';
+import { useDocumentTitle } from '../../shared/ui/useDocumentTitle';
+import { routes } from '../../shared/routes';
+import { isTerminal } from '../../shared/jobs/jobStatus';
+import { ProgressBar } from '../../shared/jobs/ProgressBar';
+import { useJobEvents } from '../../shared/jobs/useJobEvents';
 import {
   metadataApi,
   type Delivery,
@@ -31,7 +31,7 @@ import {
   regenerationResult,
   summarizeRegeneration,
 } from './metadataStatus';
-import { useKeptData } from './useKeptData';
+import { useKeptData } from '../../shared/useKeptData';
 
 /** The project id in `?project=`, or null. */
 function parseProject(raw: string | null): number | null {

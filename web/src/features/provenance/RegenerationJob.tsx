@@ -1,13 +1,13 @@
 import { useEffect, useRef } from 'react';
-import { Link } from '../../app/router';
-import { ErrorNotice } from '../../components/ErrorNotice';
-import { StatusBadge } from '../../components/StatusBadge';
-import type { Job } from '../jobs/api';
-import { isTerminal } from '../jobs/jobStatus';
-import { ProgressBar } from '../jobs/ProgressBar';
-import { useJobEvents } from '../jobs/useJobEvents';
-import { provenanceRoutes } from './routes';
-import { useSegmentLabels } from '../watch/useSegmentLabels';
+import { Link } from '../../shared/router';
+import { ErrorNotice } from '../../shared/ui/ErrorNotice';
+import { StatusBadge } from '../../shared/ui/StatusBadge';
+import type { Job } from '../../shared/jobs/api';
+import { isTerminal } from '../../shared/jobs/jobStatus';
+import { ProgressBar } from '../../shared/jobs/ProgressBar';
+import { useJobEvents } from '../../shared/jobs/useJobEvents';
+import { provenanceRoutes } from '../../shared/routes';
+import { useSegmentLabels } from '../../shared/media/useSegmentLabels';
 
 interface Draft {
   old_segment_id: number;

@@ -1,8 +1,8 @@
-import { useCan } from '../auth/permissions';
+import { useCan } from '../../shared/session/permissions';
 import { useEffect, useRef, useState } from 'react';
 import { isAbort, type ApiError } from '../../api/client';
 import { toApiError } from '../../api/useApiData';
-import { ErrorNotice } from '../../components/ErrorNotice';
+import { ErrorNotice } from '../../shared/ui/ErrorNotice';
 import { taggingApi, type OperationStatus } from './api';
 import { files, isFinalOperation, operationTone } from './logic';
 
