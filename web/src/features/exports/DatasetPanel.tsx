@@ -9,7 +9,7 @@ import { StatusBadge } from '../../shared/ui/StatusBadge';
 import { useCan } from '../../shared/session/permissions';
 import { useKeptData } from '../../shared/useKeptData';
 import { exportsApi, type DatasetExport, type Job, type Project } from './api';
-import { JobFollower } from './JobFollower';
+import { JobProgress } from '../../shared/jobs/JobProgress';
 import { checkSplits, datasetFormProblem, datasetRequest, manifestSplits, toggle, type DatasetForm, type Splits } from './logic';
 
 /** The dataset export form (filters, splits), the running export, and the project's past datasets. */
@@ -275,7 +275,7 @@ function DatasetFormFields({
       </div>
       {startError ? <ErrorNotice error={startError} title="Could not start the dataset export" inline /> : null}
       {job ? (
-        <JobFollower
+        <JobProgress className="exports-job"
           key={job.id}
           initial={job}
           label="Dataset export"

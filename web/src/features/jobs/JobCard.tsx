@@ -9,7 +9,7 @@ import { formatDateTime } from '../../shared/ui/format';
 import { jobsApi, type Job, type JobAction } from '../../shared/jobs/api';
 import { ACTION_LABELS, allowedActions } from '../../shared/jobs/jobStatus';
 import { ProgressBar } from '../../shared/jobs/ProgressBar';
-import { useJobEvents } from '../../shared/jobs/useJobEvents';
+import { useJobProgress } from '../../shared/jobs/useJobProgress';
 import { failureLines, kindLabel, resultFacts } from './jobPresentation';
 import { useApiData } from '../../api/useApiData';
 import { api } from '../../api/client';
@@ -20,7 +20,7 @@ const TRANSPORT_LABELS = { stream: 'live', polling: 'polling', done: null } as c
 
 /** One job, followed live, with its pause/resume/cancel buttons. */
 export function JobCard({ initial, highlighted = false }: { initial: Job; highlighted?: boolean }) {
-  const { job, transport, pollError, update } = useJobEvents(initial);
+  const { job, transport, pollError, update } = useJobProgress(initial);
   const [pending, setPending] = useState<JobAction | null>(null);
   const [actionError, setActionError] = useState<ApiError | null>(null);
   const allowed = allowedActions(job.status);

@@ -20,7 +20,7 @@ import {
 } from './logic';
 import { RegenerationJob } from './RegenerationJob';
 import { provenanceRoutes } from '../../shared/routes';
-import { InlineJobProgress } from './RegenerationJob';
+import { JobProgress } from '../../shared/jobs/JobProgress';
 import { useSegmentLabels } from '../../shared/media/useSegmentLabels';
 import { ClipThumb } from '../../shared/media/CharacterPortrait';
 
@@ -234,7 +234,7 @@ function StaleTable({
             {busy ? 'Queuing…' : `Re-generate selected (${chosen.length})`}
           </button>
         ) : null}
-        {running ? <InlineJobProgress key={running.id} initial={running} /> : null}
+        {running ? <JobProgress variant="inline" label="Regeneration" key={running.id} initial={running} /> : null}
         <span className="muted">
           Each creates a new pending segment at the same position, planned with the current versions; the old one is kept.
           {queuedCount > 0
