@@ -11,6 +11,7 @@ import { DatasetPanel } from './DatasetPanel';
 import { parseSegmentIds } from './logic';
 import { SidecarExportPanel } from './SidecarExportPanel';
 import { TemplatesPanel } from './TemplatesPanel';
+import { useProjects } from '../../shared/query';
 
 /** The project id in `?project=`, or null. */
 function parseProject(raw: string | null): number | null {
@@ -22,7 +23,7 @@ export function ExportsPage() {
   useDocumentTitle('Exports');
   const { search } = useLocation();
   const templates = useApiData((signal) => exportsApi.templates(signal), []);
-  const projects = useApiData((signal) => exportsApi.projects(signal), []);
+  const projects = useProjects();
   const asked = parseProject(search.get('project'));
   const segmentIds = parseSegmentIds(search.get('segments'));
 

@@ -30,6 +30,7 @@ import {
   summarizeRegeneration,
 } from './metadataStatus';
 import { useKeptData } from '../../shared/useKeptData';
+import { useProjects } from '../../shared/query';
 
 /** The project id in `?project=`, or null. */
 function parseProject(raw: string | null): number | null {
@@ -40,7 +41,7 @@ function parseProject(raw: string | null): number | null {
 export function MetadataPage() {
   useDocumentTitle('Metadata');
   const { search } = useLocation();
-  const projects = useApiData((signal) => metadataApi.projects(signal), []);
+  const projects = useProjects();
   const asked = parseProject(search.get('project'));
 
   let body;

@@ -23,12 +23,13 @@ import { provenanceRoutes } from '../../shared/routes';
 import { JobProgress } from '../../shared/jobs/JobProgress';
 import { useSegmentLabels } from '../../shared/media/useSegmentLabels';
 import { ClipThumb } from '../../shared/media/CharacterPortrait';
+import { useProjects } from '../../shared/query';
 
 /** The Provenance section: pick a project, see what is stale and why, and regenerate selected segments. */
 export function ProvenancePage() {
   useDocumentTitle('Provenance');
   const { search } = useLocation();
-  const projects = useApiData((signal) => provenanceApi.projects(signal), []);
+  const projects = useProjects();
   const header = (
     <PageHeader title="Provenance" kicker="Reelmark">
       <p>
