@@ -81,7 +81,6 @@ export function AppShell({ children }: { children: ReactNode }) {
                     onClick={() => setMenuOpen(false)}
                   >
                     <span>{section.label}</span>
-                    {section.available ? null : <span className="soon">soon</span>}
                   </Link>
                 </li>
               ))}
