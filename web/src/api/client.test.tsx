@@ -1,6 +1,6 @@
 import { render, screen } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { ErrorNotice } from '../components/ErrorNotice';
+import { ErrorNotice } from '../shared/ui/ErrorNotice';
 import { jsonResponse, mockFetch } from '../test/fetchMock';
 import { api, ApiError, apiUrl } from './client';
 

@@ -1,6 +1,6 @@
 import { act, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { describe, expect, it, vi } from 'vitest';
-import { PagedSection } from '../components/PagedSection';
+import { PagedSection } from '../shared/ui/PagedSection';
 import { ApiError, type Page } from './client';
 import { hasMore, initialPagedState, pagedReducer } from './pagination';
 import { usePaginated, type PageLoader } from './usePaginated';

@@ -14,11 +14,12 @@ import { AssetUsagePage } from '../features/provenance/AssetUsagePage';
 import { ProvenancePage } from '../features/provenance/ProvenancePage';
 import { SegmentProvenancePage } from '../features/provenance/SegmentProvenancePage';
 import { TaggingPage } from '../features/tagging/TaggingPage';
-import { UpcomingFeaturePage } from '../features/upcoming/UpcomingFeaturePage';
-import { UPCOMING } from '../features/upcoming/upcoming';
+import { MetadataPanel } from '../features/metadata/MetadataPanel';
+import { DraftNote, StaleMarker, StaleSegmentsProvider } from '../features/provenance/StaleSegments';
+import { SlotsProvider, type Slots } from '../shared/slots';
 import { AppShell } from './AppShell';
 import { NotFoundPage } from './NotFoundPage';
-import { matchRoute, navigate, useLocation, type Route } from './router';
+import { matchRoute, navigate, useLocation, type Route } from '../shared/router';
 
 /** Parses an id path segment; a page given a bad id shows the not-found page instead of asking the API. */
 const withId = (render: (id: number) => ReactNode) => (params: Record<string, string>) => {
@@ -43,10 +44,6 @@ export const ROUTES: readonly Route<ReactNode>[] = [
   { pattern: '/provenance/assets/:id', render: withId((id) => <AssetUsagePage key={id} id={id} />) },
   { pattern: '/tagging', render: () => <TaggingPage /> },
   { pattern: '/audit', render: () => <AuditPage /> },
-  ...Object.entries(UPCOMING).map(([path, feature]) => ({
-    pattern: `/${path}`,
-    render: () => <UpcomingFeaturePage feature={feature} />,
-  })),
 ];
 
 function Redirect({ to }: { to: string }) {
@@ -54,8 +51,15 @@ function Redirect({ to }: { to: string }) {
   return null;
 }
 
+/** The panels features show on each other's screens (a feature never imports another one). */
+const SLOTS: Slots = { MetadataPanel, StaleSegmentsProvider, StaleMarker, DraftNote };
+
 export function App() {
   const location = useLocation();
   const match = matchRoute(ROUTES, location.pathname);
-  return <AppShell>{match ? match.route.render(match.params, location) : <NotFoundPage />}</AppShell>;
+  return (
+    <SlotsProvider slots={SLOTS}>
+      <AppShell>{match ? match.route.render(match.params, location) : <NotFoundPage />}</AppShell>
+    </SlotsProvider>
+  );
 }

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { UserBadge } from '../features/auth/UserBadge';
-import { useSession } from '../features/auth/session';
-import { Link, useLocation } from './router';
+import { useSession } from '../shared/session/session';
+import { Link, useLocation } from '../shared/router';
 import { SECTIONS, sectionOf } from './sections';
 
 /** The frame of every screen: skip link, brand, main navigation (a menu on phones) and the main region. */
@@ -81,7 +81,6 @@ export function AppShell({ children }: { children: ReactNode }) {
                     onClick={() => setMenuOpen(false)}
                   >
                     <span>{section.label}</span>
-                    {section.available ? null : <span className="soon">soon</span>}
                   </Link>
                 </li>
               ))}

@@ -1,6 +1,6 @@
-import { PageHeader } from '../components/PageHeader';
-import { useDocumentTitle } from '../components/useDocumentTitle';
-import { Link, useLocation } from './router';
+import { PageHeader } from '../shared/ui/PageHeader';
+import { useDocumentTitle } from '../shared/ui/useDocumentTitle';
+import { Link, useLocation } from '../shared/router';
 
 export function NotFoundPage() {
   useDocumentTitle('Page not found');

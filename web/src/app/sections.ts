@@ -1,22 +1,20 @@
-/** The main navigation: the screens that exist, and the feature screens that arrive with their features. */
+/** The main navigation: the feature screens. */
 export interface Section {
   path: string;
   label: string;
-  /** False while the feature behind the screen is not built yet. */
-  available: boolean;
   /** Shown only to admins (the audit log). */
   adminOnly?: boolean;
 }
 
 export const SECTIONS: readonly Section[] = [
-  { path: '/catalog', label: 'Catalog', available: true },
-  { path: '/metadata', label: 'Metadata', available: true },
-  { path: '/provenance', label: 'Provenance', available: true },
-  { path: '/exports', label: 'Exports', available: true },
-  { path: '/tagging', label: 'Tagging', available: true },
-  { path: '/ledger', label: 'Ledger', available: true },
-  { path: '/jobs', label: 'Jobs', available: true },
-  { path: '/audit', label: 'Audit', available: true, adminOnly: true },
+  { path: '/catalog', label: 'Catalog' },
+  { path: '/metadata', label: 'Metadata' },
+  { path: '/provenance', label: 'Provenance' },
+  { path: '/exports', label: 'Exports' },
+  { path: '/tagging', label: 'Tagging' },
+  { path: '/ledger', label: 'Ledger' },
+  { path: '/jobs', label: 'Jobs' },
+  { path: '/audit', label: 'Audit', adminOnly: true },
 ];
 
 /** The section a path belongs to (for the nav's current marker). */

@@ -1,10 +1,10 @@
 import { useState } from 'react';
 import { useApiData } from '../../api/useApiData';
-import { ErrorNotice } from '../../components/ErrorNotice';
-import { formatDateTime } from '../../components/format';
-import { Loading } from '../../components/Loading';
-import { PageHeader } from '../../components/PageHeader';
-import { useDocumentTitle } from '../../components/useDocumentTitle';
+import { ErrorNotice } from '../../shared/ui/ErrorNotice';
+import { formatDateTime } from '../../shared/ui/format';
+import { Loading } from '../../shared/ui/Loading';
+import { PageHeader } from '../../shared/ui/PageHeader';
+import { useDocumentTitle } from '../../shared/ui/useDocumentTitle';
 import { auditApi, type AuditEntry, type AuditFilter } from './api';
 
 /** The audit log: every write, who made it and how, newest first, filtered by user and entity. */

@@ -1,8 +1,8 @@
 import { useState, type FormEvent } from 'react';
 import type { ApiError } from '../../api/client';
 import { toApiError } from '../../api/useApiData';
-import { useDocumentTitle } from '../../components/useDocumentTitle';
-import { authApi, type Me } from './api';
+import { useDocumentTitle } from '../../shared/ui/useDocumentTitle';
+import { authApi, type Me } from '../../shared/session/api';
 
 /** The login screen: a user's name and web password (set with `reelmark users add NAME --password-stdin`). */
 export function LoginPage({ onLoggedIn }: { onLoggedIn: (me: Me) => void }) {

@@ -1,4 +1,4 @@
-import { useSession } from './session';
+import { useSession } from '../../shared/session/session';
 
 /** Who is signed in, with a logout button (nothing for the local operator of a server without users). */
 export function UserBadge() {

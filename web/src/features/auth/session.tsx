@@ -1,22 +1,13 @@
-import { createContext, useCallback, useContext, useEffect, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import { UNAUTHORIZED_EVENT, isAbort, type ApiError } from '../../api/client';
 import { toApiError } from '../../api/useApiData';
-import { ErrorNotice } from '../../components/ErrorNotice';
-import { Loading } from '../../components/Loading';
-import { authApi, type Me } from './api';
+import { ErrorNotice } from '../../shared/ui/ErrorNotice';
+import { Loading } from '../../shared/ui/Loading';
+import { authApi, type Me } from '../../shared/session/api';
+import { SessionContext } from '../../shared/session/session';
 import { LoginPage } from './LoginPage';
 
-interface Session {
-  me: Me;
-  logout: () => void;
-}
-
-const SessionContext = createContext<Session | null>(null);
-
-/** The signed-in caller (null outside the gate, e.g. in component tests): name, roles, admin or not. */
-export function useSession(): Session | null {
-  return useContext(SessionContext);
-}
+export { useSession } from '../../shared/session/session';
 
 type State = { status: 'checking' } | { status: 'in'; me: Me } | { status: 'out' } | { status: 'error'; error: ApiError };
 

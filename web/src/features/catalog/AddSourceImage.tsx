@@ -1,10 +1,10 @@
 import { useId, useState, type FormEvent } from 'react';
 import { api, type ApiError } from '../../api/client';
 import { toApiError, useApiData } from '../../api/useApiData';
-import { Dialog } from '../../components/Dialog';
-import { ErrorNotice } from '../../components/ErrorNotice';
-import { formatBytes } from '../../components/format';
-import { useCan } from '../auth/permissions';
+import { Dialog } from '../../shared/ui/Dialog';
+import { ErrorNotice } from '../../shared/ui/ErrorNotice';
+import { formatBytes } from '../../shared/ui/format';
+import { useCan } from '../../shared/session/permissions';
 import { atField } from './EntityForm';
 
 /** The file as base64 (without the data: prefix), read in the browser. */

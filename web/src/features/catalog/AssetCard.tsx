@@ -1,5 +1,5 @@
-import { Link } from '../../app/router';
-import { StatusBadge } from '../../components/StatusBadge';
+import { Link } from '../../shared/router';
+import { StatusBadge } from '../../shared/ui/StatusBadge';
 import type { Asset } from './api';
 import { VersionTimeline } from './VersionTimeline';
 

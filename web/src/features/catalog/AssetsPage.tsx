@@ -1,8 +1,8 @@
 import { usePaginated } from '../../api/usePaginated';
-import { setQuery, useLocation } from '../../app/router';
-import { PagedSection } from '../../components/PagedSection';
-import { PageHeader } from '../../components/PageHeader';
-import { useDocumentTitle } from '../../components/useDocumentTitle';
+import { setQuery, useLocation } from '../../shared/router';
+import { PagedSection } from '../../shared/ui/PagedSection';
+import { PageHeader } from '../../shared/ui/PageHeader';
+import { useDocumentTitle } from '../../shared/ui/useDocumentTitle';
 import { ASSET_KINDS, catalogApi, type AssetKind } from './api';
 import { AssetCard } from './AssetCard';
 import { CatalogTabs } from './CatalogTabs';

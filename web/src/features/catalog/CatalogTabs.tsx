@@ -1,4 +1,4 @@
-import { Link } from '../../app/router';
+import { Link } from '../../shared/router';
 
 /** The catalog's two top-level lists. */
 export function CatalogTabs({ current }: { current: 'projects' | 'assets' }) {

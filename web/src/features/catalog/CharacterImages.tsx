@@ -1,8 +1,8 @@
 import { api } from '../../api/client';
 import { useApiData } from '../../api/useApiData';
-import { ErrorNotice } from '../../components/ErrorNotice';
-import { Loading } from '../../components/Loading';
-import { StatusBadge } from '../../components/StatusBadge';
+import { ErrorNotice } from '../../shared/ui/ErrorNotice';
+import { Loading } from '../../shared/ui/Loading';
+import { StatusBadge } from '../../shared/ui/StatusBadge';
 import { CreateButton, DeleteButton, EditButton } from './EditControls';
 import { FIELDS } from './edits';
 import { AddSourceImage } from './AddSourceImage';

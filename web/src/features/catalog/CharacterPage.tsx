@@ -1,23 +1,24 @@
 import type { ReactNode } from 'react';
 import { useApiData } from '../../api/useApiData';
 import { usePaginated } from '../../api/usePaginated';
-import { Link, navigate } from '../../app/router';
-import { ErrorNotice } from '../../components/ErrorNotice';
-import { Loading } from '../../components/Loading';
-import { PagedSection } from '../../components/PagedSection';
-import { PageHeader } from '../../components/PageHeader';
-import { StatusBadge } from '../../components/StatusBadge';
-import { formatDateTime } from '../../components/format';
-import { useDocumentTitle } from '../../components/useDocumentTitle';
-import { MetadataPanel } from '../metadata/MetadataPanel';
+import { Link, navigate } from '../../shared/router';
+import { ErrorNotice } from '../../shared/ui/ErrorNotice';
+import { Loading } from '../../shared/ui/Loading';
+import { PagedSection } from '../../shared/ui/PagedSection';
+import { PageHeader } from '../../shared/ui/PageHeader';
+import { StatusBadge } from '../../shared/ui/StatusBadge';
+import { formatDateTime } from '../../shared/ui/format';
+import { useDocumentTitle } from '../../shared/ui/useDocumentTitle';
+import { useSlot } from '../../shared/slots';
 import { catalogApi, type Character } from './api';
-import { routes } from './routes';
+import { routes } from '../../shared/routes';
 import { Tags } from './Tags';
 import { CreateButton, DeleteButton, EditButton } from './EditControls';
 import { FIELDS, sceneFields } from './edits';
 import { CharacterImages } from './CharacterImages';
 
 export function CharacterPage({ id }: { id: number }) {
+  const MetadataPanel = useSlot('MetadataPanel');
   const chain = useApiData(async (signal) => {
     const character = await catalogApi.character(id, signal);
     const [project, sceneTypes] = await Promise.all([

@@ -1,9 +1,9 @@
 import { useState, type ReactNode } from 'react';
 import type { ApiError } from '../../api/client';
 import { toApiError } from '../../api/useApiData';
-import { Dialog } from '../../components/Dialog';
-import { ErrorNotice } from '../../components/ErrorNotice';
-import { useCan, type Permission } from '../auth/permissions';
+import { Dialog } from '../../shared/ui/Dialog';
+import { ErrorNotice } from '../../shared/ui/ErrorNotice';
+import { useCan, type Permission } from '../../shared/session/permissions';
 import { catalogWrites, LABELS, type EntityKind } from './edits';
 import { EntityForm, toValues, type Body, type FieldSpec } from './EntityForm';
 

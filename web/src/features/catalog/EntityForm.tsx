@@ -1,7 +1,7 @@
 import { useId, useRef, useState, type FormEvent } from 'react';
 import { isApiError, type ApiError } from '../../api/client';
 import { toApiError } from '../../api/useApiData';
-import { ErrorNotice } from '../../components/ErrorNotice';
+import { ErrorNotice } from '../../shared/ui/ErrorNotice';
 
 /** One input of a catalog form, named as the API names the field (so the server's field errors land on it). */
 export interface FieldSpec {

@@ -1,17 +1,17 @@
 import { useMemo, useState } from 'react';
 import { api, type ApiError, type Page } from '../../api/client';
 import { toApiError, useApiData } from '../../api/useApiData';
-import { Link, navigate, setQuery, useLocation } from '../../app/router';
-import { ErrorNotice } from '../../components/ErrorNotice';
-import { Loading } from '../../components/Loading';
-import { PageHeader } from '../../components/PageHeader';
-import { StatusBadge } from '../../components/StatusBadge';
-import { useDocumentTitle } from '../../components/useDocumentTitle';
-import { useCan } from '../auth/permissions';
-import { useKeptData } from '../metadata/useKeptData';
-import { ClipThumb } from '../watch/CharacterPortrait';
+import { Link, navigate, setQuery, useLocation } from '../../shared/router';
+import { ErrorNotice } from '../../shared/ui/ErrorNotice';
+import { Loading } from '../../shared/ui/Loading';
+import { PageHeader } from '../../shared/ui/PageHeader';
+import { StatusBadge } from '../../shared/ui/StatusBadge';
+import { useDocumentTitle } from '../../shared/ui/useDocumentTitle';
+import { useCan } from '../../shared/session/permissions';
+import { useKeptData } from '../../shared/useKeptData';
+import { ClipThumb } from '../../shared/media/CharacterPortrait';
 import { catalogApi } from './api';
-import { routes } from './routes';
+import { routes } from '../../shared/routes';
 import { SCENE_STATUSES, SEGMENT_STATUSES } from './edits';
 import { filterFromSearch, filterRows, rowLabel, type SegmentRow } from './sceneList';
 

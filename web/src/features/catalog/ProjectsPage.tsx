@@ -1,14 +1,14 @@
 import { usePaginated } from '../../api/usePaginated';
-import { Link, navigate } from '../../app/router';
-import { PagedSection } from '../../components/PagedSection';
-import { PageHeader } from '../../components/PageHeader';
-import { formatDateTime } from '../../components/format';
-import { useDocumentTitle } from '../../components/useDocumentTitle';
+import { Link, navigate } from '../../shared/router';
+import { PagedSection } from '../../shared/ui/PagedSection';
+import { PageHeader } from '../../shared/ui/PageHeader';
+import { formatDateTime } from '../../shared/ui/format';
+import { useDocumentTitle } from '../../shared/ui/useDocumentTitle';
 import { catalogApi } from './api';
 import { CatalogTabs } from './CatalogTabs';
 import { CreateButton } from './EditControls';
 import { FIELDS } from './edits';
-import { routes } from './routes';
+import { routes } from '../../shared/routes';
 
 export function ProjectsPage() {
   useDocumentTitle('Projects');

@@ -1,5 +1,5 @@
 import { useApiData } from '../../api/useApiData';
-import { formatScore } from '../../components/format';
+import { formatScore } from '../../shared/ui/format';
 import { catalogApi } from './api';
 import { Tags } from './Tags';
 

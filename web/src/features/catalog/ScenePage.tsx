@@ -1,25 +1,26 @@
 import { useApiData } from '../../api/useApiData';
 import { usePaginated } from '../../api/usePaginated';
-import { navigate } from '../../app/router';
-import { ErrorNotice } from '../../components/ErrorNotice';
-import { Loading } from '../../components/Loading';
-import { PagedSection } from '../../components/PagedSection';
-import { PageHeader } from '../../components/PageHeader';
-import { StatusBadge } from '../../components/StatusBadge';
-import { formatDateTime } from '../../components/format';
-import { useDocumentTitle } from '../../components/useDocumentTitle';
-import { MetadataPanel } from '../metadata/MetadataPanel';
-import { StaleSegmentsProvider } from '../provenance/StaleSegments';
+import { navigate } from '../../shared/router';
+import { ErrorNotice } from '../../shared/ui/ErrorNotice';
+import { Loading } from '../../shared/ui/Loading';
+import { PagedSection } from '../../shared/ui/PagedSection';
+import { PageHeader } from '../../shared/ui/PageHeader';
+import { StatusBadge } from '../../shared/ui/StatusBadge';
+import { formatDateTime } from '../../shared/ui/format';
+import { useDocumentTitle } from '../../shared/ui/useDocumentTitle';
+import { useSlot } from '../../shared/slots';
 import { catalogApi } from './api';
-import { routes } from './routes';
+import { routes } from '../../shared/routes';
 import { SegmentCard } from './SegmentCard';
 import { CreateButton, DeleteButton, EditButton } from './EditControls';
 import { FIELDS, sceneFields } from './edits';
 import { SegmentPeople } from './SegmentPeople';
-import { SceneWatch } from '../watch/SegmentWatch';
-import { byTakeOrder } from '../provenance/StaleSegments';
+import { SceneWatch } from '../../shared/media/SegmentWatch';
+import { byTakeOrder } from './takeOrder';
 
 export function ScenePage({ id }: { id: number }) {
+  const MetadataPanel = useSlot('MetadataPanel');
+  const StaleSegmentsProvider = useSlot('StaleSegmentsProvider');
   const chain = useApiData(async (signal) => {
     const scene = await catalogApi.scene(id, signal);
     const [character, sceneType] = await Promise.all([

@@ -1,6 +1,6 @@
-import { Link } from '../../app/router';
-import { StatusBadge } from '../../components/StatusBadge';
-import { DraftNote, StaleMarker } from '../provenance/StaleSegments';
+import { Link } from '../../shared/router';
+import { StatusBadge } from '../../shared/ui/StatusBadge';
+import { useSlot } from '../../shared/slots';
 import type { Segment } from './api';
 import { QualityScore } from './QualityScore';
 import { SegmentMediaInfo } from './SegmentMediaInfo';
@@ -8,6 +8,8 @@ import { SegmentThumbnail } from './SegmentThumbnail';
 
 /** One generated segment: its thumbnail, status, quality score and the technical info of its video. */
 export function SegmentCard({ segment }: { segment: Segment }) {
+  const StaleMarker = useSlot('StaleMarker');
+  const DraftNote = useSlot('DraftNote');
   const titleId = `segment-${segment.id}-title`;
   return (
     <article className="segment-card" aria-labelledby={titleId} data-segment-id={segment.id}>

@@ -1,6 +1,6 @@
 import { useApiData } from '../../api/useApiData';
-import { ErrorNotice } from '../../components/ErrorNotice';
-import { formatBytes, formatDuration, formatFps } from '../../components/format';
+import { ErrorNotice } from '../../shared/ui/ErrorNotice';
+import { formatBytes, formatDuration, formatFps } from '../../shared/ui/format';
 import { catalogApi, type SegmentMediaInfo as Info } from './api';
 
 /** Technical info of the segment's video as ffprobe reads it; the server's message when the file is missing. */

@@ -1,8 +1,8 @@
 import { useId, useState, type FormEvent } from 'react';
 import type { ApiError } from '../../api/client';
 import { toApiError, useApiData } from '../../api/useApiData';
-import { ErrorNotice } from '../../components/ErrorNotice';
-import { useCan } from '../auth/permissions';
+import { ErrorNotice } from '../../shared/ui/ErrorNotice';
+import { useCan } from '../../shared/session/permissions';
 import { catalogWrites } from './edits';
 import { atField } from './EntityForm';
 

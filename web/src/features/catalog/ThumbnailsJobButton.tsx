@@ -1,9 +1,9 @@
 import { useState } from 'react';
 import type { ApiError } from '../../api/client';
 import { toApiError } from '../../api/useApiData';
-import { Link } from '../../app/router';
-import { ErrorNotice } from '../../components/ErrorNotice';
-import { useCan } from '../auth/permissions';
+import { Link } from '../../shared/router';
+import { ErrorNotice } from '../../shared/ui/ErrorNotice';
+import { useCan } from '../../shared/session/permissions';
 import { catalogApi, type Job } from './api';
 
 type State = { step: 'idle' } | { step: 'starting' } | { step: 'started'; job: Job } | { step: 'failed'; error: ApiError };

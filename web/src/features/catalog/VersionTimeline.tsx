@@ -1,6 +1,6 @@
 import { useApiData } from '../../api/useApiData';
-import { ErrorNotice } from '../../components/ErrorNotice';
-import { formatDateTime, shortChecksum } from '../../components/format';
+import { ErrorNotice } from '../../shared/ui/ErrorNotice';
+import { formatDateTime, shortChecksum } from '../../shared/ui/format';
 import { catalogApi } from './api';
 
 /** The asset's version chain, oldest first, with the current version marked. */

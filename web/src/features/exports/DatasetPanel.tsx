@@ -1,15 +1,15 @@
 import { useState } from 'react';
 import type { ApiError } from '../../api/client';
 import { toApiError, useApiData } from '../../api/useApiData';
-import { setQuery } from '../../app/router';
-import { ErrorNotice } from '../../components/ErrorNotice';
-import { formatBytes, formatDateTime } from '../../components/format';
-import { Loading } from '../../components/Loading';
-import { StatusBadge } from '../../components/StatusBadge';
-import { useCan } from '../auth/permissions';
-import { useKeptData } from '../metadata/useKeptData';
+import { setQuery } from '../../shared/router';
+import { ErrorNotice } from '../../shared/ui/ErrorNotice';
+import { formatBytes, formatDateTime } from '../../shared/ui/format';
+import { Loading } from '../../shared/ui/Loading';
+import { StatusBadge } from '../../shared/ui/StatusBadge';
+import { useCan } from '../../shared/session/permissions';
+import { useKeptData } from '../../shared/useKeptData';
 import { exportsApi, type DatasetExport, type Job, type Project } from './api';
-import { JobFollower } from './JobFollower';
+import { JobProgress } from '../../shared/jobs/JobProgress';
 import { checkSplits, datasetFormProblem, datasetRequest, manifestSplits, toggle, type DatasetForm, type Splits } from './logic';
 
 /** The dataset export form (filters, splits), the running export, and the project's past datasets. */
@@ -275,7 +275,7 @@ function DatasetFormFields({
       </div>
       {startError ? <ErrorNotice error={startError} title="Could not start the dataset export" inline /> : null}
       {job ? (
-        <JobFollower
+        <JobProgress className="exports-job"
           key={job.id}
           initial={job}
           label="Dataset export"

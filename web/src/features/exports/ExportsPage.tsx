@@ -1,16 +1,17 @@
 import { useApiData } from '../../api/useApiData';
-import { ProjectSelect } from '../../components/ProjectSelect';
-import { setQuery, useLocation } from '../../app/router';
-import { ErrorNotice } from '../../components/ErrorNotice';
-import { Loading } from '../../components/Loading';
-import { PageHeader } from '../../components/PageHeader';
-import { useDocumentTitle } from '../../components/useDocumentTitle';
-import { useKeptData } from '../metadata/useKeptData';
+import { ProjectSelect } from '../../shared/ui/ProjectSelect';
+import { setQuery, useLocation } from '../../shared/router';
+import { ErrorNotice } from '../../shared/ui/ErrorNotice';
+import { Loading } from '../../shared/ui/Loading';
+import { PageHeader } from '../../shared/ui/PageHeader';
+import { useDocumentTitle } from '../../shared/ui/useDocumentTitle';
+import { useKeptData } from '../../shared/useKeptData';
 import { exportsApi } from './api';
 import { DatasetPanel } from './DatasetPanel';
 import { parseSegmentIds } from './logic';
 import { SidecarExportPanel } from './SidecarExportPanel';
 import { TemplatesPanel } from './TemplatesPanel';
+import { useProjects } from '../../shared/query';
 
 /** The project id in `?project=`, or null. */
 function parseProject(raw: string | null): number | null {
@@ -22,7 +23,7 @@ export function ExportsPage() {
   useDocumentTitle('Exports');
   const { search } = useLocation();
   const templates = useApiData((signal) => exportsApi.templates(signal), []);
-  const projects = useApiData((signal) => exportsApi.projects(signal), []);
+  const projects = useProjects();
   const asked = parseProject(search.get('project'));
   const segmentIds = parseSegmentIds(search.get('segments'));
 

@@ -1,12 +1,12 @@
-import { useCan } from '../auth/permissions';
+import { useCan } from '../../shared/session/permissions';
 import { useState } from 'react';
 import type { ApiError } from '../../api/client';
 import { toApiError, useApiData } from '../../api/useApiData';
-import { ErrorNotice } from '../../components/ErrorNotice';
-import { formatBytes } from '../../components/format';
-import { isTerminal } from '../jobs/jobStatus';
+import { ErrorNotice } from '../../shared/ui/ErrorNotice';
+import { formatBytes } from '../../shared/ui/format';
+import { isTerminal } from '../../shared/jobs/jobStatus';
 import { exportsApi, type Job, type Project, type SidecarTemplate } from './api';
-import { JobFollower } from './JobFollower';
+import { JobProgress } from '../../shared/jobs/JobProgress';
 import { sidecarRequest, sidecarResult, toggle } from './logic';
 
 /** The sidecar export form for whoever may export (a lead of the project); a note for everyone else. */
@@ -123,7 +123,7 @@ function SidecarExportForm({ project, templates }: { project: Project; templates
       </div>
       {startError ? <ErrorNotice error={startError} title="Could not start the sidecar export" inline /> : null}
       {job ? (
-        <JobFollower key={job.id} initial={job} label="Sidecar export" onFinished={() => setRunning(false)}>
+        <JobProgress className="exports-job" key={job.id} initial={job} label="Sidecar export" onFinished={() => setRunning(false)}>
           {(current) => {
             if (current.status !== 'completed') return null;
             const result = sidecarResult(current.result);
@@ -142,7 +142,7 @@ function SidecarExportForm({ project, templates }: { project: Project; templates
               </div>
             );
           }}
-        </JobFollower>
+        </JobProgress>
       ) : null}
     </div>
   );

@@ -1,8 +1,8 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import { isAbort, type ApiError } from '../../api/client';
 import { toApiError, useApiData } from '../../api/useApiData';
-import { ErrorNotice } from '../../components/ErrorNotice';
-import { useCan } from '../auth/permissions';
+import { ErrorNotice } from '../../shared/ui/ErrorNotice';
+import { useCan } from '../../shared/session/permissions';
 import { exportsApi, type FieldCatalogue, type SidecarFormat, type SidecarPreview, type SidecarTemplate, type TemplateDraft } from './api';
 import { editorFieldOf, FORMATS, parseTemplateJson, STARTER_JSON, type EditorField } from './logic';
 

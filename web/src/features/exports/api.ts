@@ -41,7 +41,6 @@ export const exportsApi = {
   /** The clip fields and frame columns templates may use, and each format's template_json shape. */
   fields: async (signal: AbortSignal): Promise<FieldCatalogue> =>
     (await api.get('/api/sidecar-fields', { signal })) as unknown as FieldCatalogue,
-  projects: (signal: AbortSignal) => api.get('/api/projects', { query: { limit: 500 }, signal }),
   characters: (projectId: number, signal: AbortSignal) =>
     api.get('/api/characters', { query: { project_id: projectId, limit: 500 }, signal }),
   sceneTypes: (projectId: number, signal: AbortSignal) =>

@@ -1,26 +1,26 @@
-import { useCan } from '../auth/permissions';
+import { useCan } from '../../shared/session/permissions';
 import { useEffect, useRef, useState } from 'react';
 import type { ApiError } from '../../api/client';
 import { toApiError } from '../../api/useApiData';
-import { Link } from '../../app/router';
-import { ErrorNotice } from '../../components/ErrorNotice';
-import { StatusBadge } from '../../components/StatusBadge';
-import { formatDateTime } from '../../components/format';
-import { jobsApi, type Job, type JobAction } from './api';
-import { ACTION_LABELS, allowedActions } from './jobStatus';
-import { ProgressBar } from './ProgressBar';
-import { useJobEvents } from './useJobEvents';
+import { Link } from '../../shared/router';
+import { ErrorNotice } from '../../shared/ui/ErrorNotice';
+import { StatusBadge } from '../../shared/ui/StatusBadge';
+import { formatDateTime } from '../../shared/ui/format';
+import { jobsApi, type Job, type JobAction } from '../../shared/jobs/api';
+import { ACTION_LABELS, allowedActions } from '../../shared/jobs/jobStatus';
+import { ProgressBar } from '../../shared/jobs/ProgressBar';
+import { useJobProgress } from '../../shared/jobs/useJobProgress';
 import { failureLines, kindLabel, resultFacts } from './jobPresentation';
 import { useApiData } from '../../api/useApiData';
 import { api } from '../../api/client';
-import { useSegmentLabels } from '../watch/useSegmentLabels';
+import { useSegmentLabels } from '../../shared/media/useSegmentLabels';
 
 
 const TRANSPORT_LABELS = { stream: 'live', polling: 'polling', done: null } as const;
 
 /** One job, followed live, with its pause/resume/cancel buttons. */
 export function JobCard({ initial, highlighted = false }: { initial: Job; highlighted?: boolean }) {
-  const { job, transport, pollError, update } = useJobEvents(initial);
+  const { job, transport, pollError, update } = useJobProgress(initial);
   const [pending, setPending] = useState<JobAction | null>(null);
   const [actionError, setActionError] = useState<ApiError | null>(null);
   const allowed = allowedActions(job.status);

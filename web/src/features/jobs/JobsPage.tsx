@@ -1,12 +1,12 @@
 import { useApiData } from '../../api/useApiData';
 import { usePaginated } from '../../api/usePaginated';
-import { setQuery, useLocation } from '../../app/router';
-import { ErrorNotice } from '../../components/ErrorNotice';
-import { Loading } from '../../components/Loading';
-import { PagedSection } from '../../components/PagedSection';
-import { PageHeader } from '../../components/PageHeader';
-import { useDocumentTitle } from '../../components/useDocumentTitle';
-import { JOB_STATUSES, jobsApi, type JobStatus } from './api';
+import { setQuery, useLocation } from '../../shared/router';
+import { ErrorNotice } from '../../shared/ui/ErrorNotice';
+import { Loading } from '../../shared/ui/Loading';
+import { PagedSection } from '../../shared/ui/PagedSection';
+import { PageHeader } from '../../shared/ui/PageHeader';
+import { useDocumentTitle } from '../../shared/ui/useDocumentTitle';
+import { JOB_STATUSES, jobsApi, type JobStatus } from '../../shared/jobs/api';
 import { JobCard } from './JobCard';
 
 function parseStatus(value: string | null): JobStatus | null {

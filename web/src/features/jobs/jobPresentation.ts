@@ -1,6 +1,6 @@
 // How a job reads to a person: its kind in words, result values formatted (sizes, file names, links), and its
 // failures as "what — why" lines.
-import { formatBytes } from '../../components/format';
+import { formatBytes } from '../../shared/ui/format';
 
 /** Human names of the job kinds the server runs; an unknown kind shows as the server names it. */
 export const KIND_LABELS: Record<string, string> = {

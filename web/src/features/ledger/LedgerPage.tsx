@@ -1,14 +1,14 @@
 import { useApiData } from '../../api/useApiData';
-import { setQuery, useLocation } from '../../app/router';
-import { ErrorNotice } from '../../components/ErrorNotice';
-import { formatDateTime } from '../../components/format';
-import { Loading } from '../../components/Loading';
-import { PageHeader } from '../../components/PageHeader';
-import { useDocumentTitle } from '../../components/useDocumentTitle';
+import { setQuery, useLocation } from '../../shared/router';
+import { ErrorNotice } from '../../shared/ui/ErrorNotice';
+import { formatDateTime } from '../../shared/ui/format';
+import { Loading } from '../../shared/ui/Loading';
+import { PageHeader } from '../../shared/ui/PageHeader';
+import { useDocumentTitle } from '../../shared/ui/useDocumentTitle';
 import { LEDGER_STATUSES, ledgerApi, type LedgerEntry } from './api';
 import { isLedgerCorrupt, ledgerTone, parseLedgerStatus, summarize } from './ledgerStatus';
 import { MirrorProjectForm } from './MirrorProjectForm';
-import { useCan } from '../auth/permissions';
+import { useCan } from '../../shared/session/permissions';
 
 /** The generation ledger (generated-videos.json): every generated video, its status and its error. */
 export function LedgerPage() {

@@ -1,16 +1,17 @@
 import { useState, type FormEvent } from 'react';
 import type { ApiError } from '../../api/client';
-import { toApiError, useApiData } from '../../api/useApiData';
-import { ErrorNotice } from '../../components/ErrorNotice';
-import { Loading } from '../../components/Loading';
+import { toApiError } from '../../api/useApiData';
+import { ErrorNotice } from '../../shared/ui/ErrorNotice';
+import { Loading } from '../../shared/ui/Loading';
 import { ledgerApi } from './api';
 import { isLedgerCorrupt } from './ledgerStatus';
+import { useProjects } from '../../shared/query';
 
 type Result = { project_id: number; segments: number; added: number; updated: number; removed: number; following: boolean };
 
 /** Mirrors a catalog project's segments into the ledger (and keeps following it); `onMirrored` reloads the list. */
 export function MirrorProjectForm({ onMirrored }: { onMirrored: () => void }) {
-  const projects = useApiData((signal) => ledgerApi.projects(signal), []);
+  const projects = useProjects();
   const [chosen, setChosen] = useState('');
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<Result | null>(null);

@@ -11,7 +11,6 @@ export const ledgerApi = {
   list: (status: LedgerStatus | null, signal: AbortSignal) =>
     api.get('/api/ledger', { query: status ? { status } : {}, signal }),
   /** Every project, for the mirror form's choice (one page of up to 500). */
-  projects: (signal: AbortSignal) => api.get('/api/projects', { query: { limit: 500 }, signal }),
   /** Mirrors the project's segments into the ledger and keeps following its later changes. */
   mirror: (projectId: number) =>
     api.post('/api/projects/{id}/ledger/mirror', { path: { id: projectId }, body: { follow: true } }),

@@ -1,19 +1,17 @@
-import { useCan } from '../auth/permissions';
-import { useEffect, useRef, useState } from 'react';
-import { ProjectSelect } from '../../components/ProjectSelect';
+import { useCan } from '../../shared/session/permissions';
+import { useState } from 'react';
+import { ProjectSelect } from '../../shared/ui/ProjectSelect';
 import type { ApiError } from '../../api/client';
 import { toApiError, useApiData } from '../../api/useApiData';
-import { Link, setQuery, useLocation } from '../../app/router';
-import { ErrorNotice } from '../../components/ErrorNotice';
-import { formatBytes, formatDateTime } from '../../components/format';
-import { Loading } from '../../components/Loading';
-import { PageHeader } from '../../components/PageHeader';
-import { StatusBadge } from '../../components/StatusBadge';
-import { useDocumentTitle } from '../../components/useDocumentTitle';
-import { routes } from '../catalog/routes';
-import { isTerminal } from '../jobs/jobStatus';
-import { ProgressBar } from '../jobs/ProgressBar';
-import { useJobEvents } from '../jobs/useJobEvents';
+import { Link, setQuery, useLocation } from '../../shared/router';
+import { ErrorNotice } from '../../shared/ui/ErrorNotice';
+import { formatBytes, formatDateTime } from '../../shared/ui/format';
+import { Loading } from '../../shared/ui/Loading';
+import { PageHeader } from '../../shared/ui/PageHeader';
+import { useDocumentTitle } from '../../shared/ui/useDocumentTitle';
+import { routes } from '../../shared/routes';
+import { isTerminal } from '../../shared/jobs/jobStatus';
+import { JobProgress } from '../../shared/jobs/JobProgress';
 import {
   metadataApi,
   type Delivery,
@@ -31,7 +29,8 @@ import {
   regenerationResult,
   summarizeRegeneration,
 } from './metadataStatus';
-import { useKeptData } from './useKeptData';
+import { useKeptData } from '../../shared/useKeptData';
+import { useProjects } from '../../shared/query';
 
 /** The project id in `?project=`, or null. */
 function parseProject(raw: string | null): number | null {
@@ -42,7 +41,7 @@ function parseProject(raw: string | null): number | null {
 export function MetadataPage() {
   useDocumentTitle('Metadata');
   const { search } = useLocation();
-  const projects = useApiData((signal) => metadataApi.projects(signal), []);
+  const projects = useProjects();
   const asked = parseProject(search.get('project'));
 
   let body;
@@ -217,56 +216,40 @@ function RegenerationJob({
   onChange: (job: Job) => void;
   onFinished: () => void;
 }) {
-  const { job, pollError } = useJobEvents(initial);
-  const finished = useRef(false);
-  const ended = isTerminal(job.status);
-  const result = ended ? regenerationResult(job.result) : null;
-
-  useEffect(() => {
-    onChange(job);
-    if (ended && !finished.current) {
-      finished.current = true;
-      onFinished();
-    }
-    // onChange/onFinished are new closures each render; only the job matters.
-  }, [job, ended]);
-
+  const staleOnly = !!initial.params && !!(initial.params as Record<string, unknown>).stale_only;
   return (
-    <div className="metadata-job" role="region" aria-label={`Regeneration job #${job.id}`} data-status={job.status}>
-      <p className="job-header">
-        <strong>
-          {job.params && (job.params as Record<string, unknown>).stale_only ? 'Stale files' : 'Every file'}
-        </strong>{' '}
-        <span className="mono muted">job #{job.id}</span> <StatusBadge status={job.status} />{' '}
-        <Link to={`/jobs?job=${job.id}`} className="meta">
-          on the Jobs screen
-        </Link>
-      </p>
-      <ProgressBar job={job} />
-      {job.current_item && job.status === 'running' ? <p className="meta">Now: {job.current_item}</p> : null}
-      {job.error ? <p className="error-text">Failed: {job.error}</p> : null}
-      {result ? (
-        <div role="status">
-          <p className="metadata-result">{summarizeRegeneration(result)}</p>
-          {result.failures.length > 0 ? (
-            <ul className="metadata-failures" aria-label="Failures">
-              {result.failures.map((f) => (
-                <li key={`${f.entity_type}-${f.entity_id}`}>
-                  <Link to={f.entity_type === 'character' ? routes.character(f.entity_id) : routes.scene(f.entity_id)}>
-                    {f.name || `${f.entity_type} #${f.entity_id}`}
-                  </Link>{' '}
-                  <span className="muted">({f.entity_type})</span>: <span className="error-text">{f.error}</span>
-                </li>
-              ))}
-              {result.failed > result.failures.length ? (
-                <li className="muted">…and {result.failed - result.failures.length} more</li>
-              ) : null}
-            </ul>
-          ) : null}
-        </div>
-      ) : null}
-      {pollError ? <ErrorNotice error={pollError} title="Lost track of this job; still retrying" inline /> : null}
-    </div>
+    <JobProgress
+      className="metadata-job"
+      label="Regeneration"
+      title={staleOnly ? 'Stale files' : 'Every file'}
+      initial={initial}
+      onChange={onChange}
+      onFinished={() => onFinished()}
+    >
+      {(job) => {
+        const result = isTerminal(job.status) ? regenerationResult(job.result) : null;
+        return result ? (
+          <div role="status">
+            <p className="metadata-result">{summarizeRegeneration(result)}</p>
+            {result.failures.length > 0 ? (
+              <ul className="metadata-failures" aria-label="Failures">
+                {result.failures.map((f) => (
+                  <li key={`${f.entity_type}-${f.entity_id}`}>
+                    <Link to={f.entity_type === 'character' ? routes.character(f.entity_id) : routes.scene(f.entity_id)}>
+                      {f.name || `${f.entity_type} #${f.entity_id}`}
+                    </Link>{' '}
+                    <span className="muted">({f.entity_type})</span>: <span className="error-text">{f.error}</span>
+                  </li>
+                ))}
+                {result.failed > result.failures.length ? (
+                  <li className="muted">…and {result.failed - result.failures.length} more</li>
+                ) : null}
+              </ul>
+            ) : null}
+          </div>
+        ) : null;
+      }}
+    </JobProgress>
   );
 }
 

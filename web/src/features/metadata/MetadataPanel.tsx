@@ -1,14 +1,14 @@
-import { useCan } from '../auth/permissions';
+import { useCan } from '../../shared/session/permissions';
 import { useId, useState } from 'react';
 import type { ApiError } from '../../api/client';
 import { toApiError, useApiData } from '../../api/useApiData';
-import { Link } from '../../app/router';
-import { ErrorNotice } from '../../components/ErrorNotice';
-import { formatDateTime } from '../../components/format';
-import { Loading } from '../../components/Loading';
+import { Link } from '../../shared/router';
+import { ErrorNotice } from '../../shared/ui/ErrorNotice';
+import { formatDateTime } from '../../shared/ui/format';
+import { Loading } from '../../shared/ui/Loading';
 import { metadataApi, type MetadataEntity, type MetadataFile, type MetadataStatus } from './api';
 import { describeStatus, fileName } from './metadataStatus';
-import { useKeptData } from './useKeptData';
+import { useKeptData } from '../../shared/useKeptData';
 
 const FILE_TYPES: Record<MetadataEntity, string> = { character: 'character_metadata', scene: 'video_metadata' };
 

@@ -32,7 +32,6 @@ export const metadataApi = {
       : api.post('/api/scenes/{id}/metadata/regenerate', { path: { id } }),
 
   /** Every project, for the project picker (one page of up to 500). */
-  projects: (signal: AbortSignal) => api.get('/api/projects', { query: { limit: 500 }, signal }),
 
   stale: (projectId: number, signal?: AbortSignal) =>
     api.get('/api/projects/{id}/metadata/stale', { path: { id: projectId }, signal }),

@@ -1,13 +1,13 @@
 import { useApiData } from '../../api/useApiData';
-import { Link } from '../../app/router';
-import { ErrorNotice } from '../../components/ErrorNotice';
-import { Loading } from '../../components/Loading';
-import { PageHeader } from '../../components/PageHeader';
-import { formatDateTime } from '../../components/format';
-import { useDocumentTitle } from '../../components/useDocumentTitle';
+import { Link } from '../../shared/router';
+import { ErrorNotice } from '../../shared/ui/ErrorNotice';
+import { Loading } from '../../shared/ui/Loading';
+import { PageHeader } from '../../shared/ui/PageHeader';
+import { formatDateTime } from '../../shared/ui/format';
+import { useDocumentTitle } from '../../shared/ui/useDocumentTitle';
 import { provenanceApi, type Asset, type AssetUsage } from './api';
 import { CopyableHash } from './CopyableHash';
-import { provenanceRoutes } from './routes';
+import { provenanceRoutes } from '../../shared/routes';
 
 interface VersionUsage {
   version: Asset;

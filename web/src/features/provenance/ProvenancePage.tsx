@@ -1,13 +1,13 @@
-import { useCan } from '../auth/permissions';
+import { useCan } from '../../shared/session/permissions';
 import { useCallback, useState } from 'react';
-import { ProjectSelect } from '../../components/ProjectSelect';
+import { ProjectSelect } from '../../shared/ui/ProjectSelect';
 import type { ApiError } from '../../api/client';
 import { toApiError, useApiData } from '../../api/useApiData';
-import { Link, setQuery, useLocation } from '../../app/router';
-import { ErrorNotice } from '../../components/ErrorNotice';
-import { Loading } from '../../components/Loading';
-import { PageHeader } from '../../components/PageHeader';
-import { useDocumentTitle } from '../../components/useDocumentTitle';
+import { Link, setQuery, useLocation } from '../../shared/router';
+import { ErrorNotice } from '../../shared/ui/ErrorNotice';
+import { Loading } from '../../shared/ui/Loading';
+import { PageHeader } from '../../shared/ui/PageHeader';
+import { useDocumentTitle } from '../../shared/ui/useDocumentTitle';
 import { provenanceApi, type Job, type Project, type StalenessReport } from './api';
 import {
   allSelected,
@@ -19,16 +19,17 @@ import {
   type Selection,
 } from './logic';
 import { RegenerationJob } from './RegenerationJob';
-import { provenanceRoutes } from './routes';
-import { InlineJobProgress } from './RegenerationJob';
-import { useSegmentLabels } from '../watch/useSegmentLabels';
-import { ClipThumb } from '../watch/CharacterPortrait';
+import { provenanceRoutes } from '../../shared/routes';
+import { JobProgress } from '../../shared/jobs/JobProgress';
+import { useSegmentLabels } from '../../shared/media/useSegmentLabels';
+import { ClipThumb } from '../../shared/media/CharacterPortrait';
+import { useProjects } from '../../shared/query';
 
 /** The Provenance section: pick a project, see what is stale and why, and regenerate selected segments. */
 export function ProvenancePage() {
   useDocumentTitle('Provenance');
   const { search } = useLocation();
-  const projects = useApiData((signal) => provenanceApi.projects(signal), []);
+  const projects = useProjects();
   const header = (
     <PageHeader title="Provenance" kicker="Reelmark">
       <p>
@@ -234,7 +235,7 @@ function StaleTable({
             {busy ? 'Queuing…' : `Re-generate selected (${chosen.length})`}
           </button>
         ) : null}
-        {running ? <InlineJobProgress key={running.id} initial={running} /> : null}
+        {running ? <JobProgress variant="inline" label="Regeneration" key={running.id} initial={running} /> : null}
         <span className="muted">
           Each creates a new pending segment at the same position, planned with the current versions; the old one is kept.
           {queuedCount > 0

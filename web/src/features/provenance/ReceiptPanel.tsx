@@ -1,10 +1,10 @@
 import type { ReactNode } from 'react';
-import { Link } from '../../app/router';
-import { formatDateTime } from '../../components/format';
+import { Link } from '../../shared/router';
+import { formatDateTime } from '../../shared/ui/format';
 import type { GenerationReceipt, ReceiptSummary, SegmentProvenance } from './api';
 import { CopyableHash } from './CopyableHash';
 import { describeReason, formatMillis } from './logic';
-import { provenanceRoutes } from './routes';
+import { provenanceRoutes } from '../../shared/routes';
 
 /** One collapsible section of the receipt (a native <details>, so keyboard and screen readers just work). */
 function Section({ title, open = false, children }: { title: string; open?: boolean; children: ReactNode }) {

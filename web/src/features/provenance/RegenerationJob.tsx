@@ -1,13 +1,8 @@
-import { useEffect, useRef } from 'react';
-import { Link } from '../../app/router';
-import { ErrorNotice } from '../../components/ErrorNotice';
-import { StatusBadge } from '../../components/StatusBadge';
-import type { Job } from '../jobs/api';
-import { isTerminal } from '../jobs/jobStatus';
-import { ProgressBar } from '../jobs/ProgressBar';
-import { useJobEvents } from '../jobs/useJobEvents';
-import { provenanceRoutes } from './routes';
-import { useSegmentLabels } from '../watch/useSegmentLabels';
+import { Link } from '../../shared/router';
+import type { Job } from '../../shared/jobs/api';
+import { JobProgress } from '../../shared/jobs/JobProgress';
+import { provenanceRoutes } from '../../shared/routes';
+import { useSegmentLabels } from '../../shared/media/useSegmentLabels';
 
 interface Draft {
   old_segment_id: number;
@@ -23,51 +18,28 @@ function draftsOf(result: unknown): Draft[] {
   );
 }
 
-/** A provenance.regenerate job followed live (jobs feature); `onFinished` runs once when it ends. */
+/** A provenance.regenerate job followed live, with the new takes it made; `onFinished` runs once when it ends. */
 export function RegenerationJob({ initial, onFinished }: { initial: Job; onFinished: (job: Job) => void }) {
-  const { job, pollError } = useJobEvents(initial);
-  const reported = useRef(false);
-  useEffect(() => {
-    if (isTerminal(job.status) && !reported.current) {
-      reported.current = true;
-      onFinished(job);
-    }
-  }, [job, onFinished]);
-  const drafts = draftsOf(job.result);
-  const names = useSegmentLabels(drafts.map((d) => d.old_segment_id));
   return (
-    <article className="card job-card" aria-label={`Regeneration job #${job.id}`} data-job-id={job.id} data-status={job.status}>
-      <header className="job-header">
-        <h3 className="card-title">
-          Regeneration <Link to={`/jobs?job=${job.id}`} className="mono">#{job.id}</Link>
-        </h3>
-        <StatusBadge status={job.status} />
-      </header>
-      <ProgressBar job={job} />
-      {job.error ? <p className="error-text">Failed: {job.error}</p> : null}
-      {drafts.length > 0 ? (
-        <ul className="new-segments" aria-label="New segments">
-          {drafts.map((d) => (
-            <li key={d.new_segment_id}>
-              <Link to={provenanceRoutes.segment(d.old_segment_id)}>{names.nameOf(d.old_segment_id)}</Link> → new take{' '}
-              <Link to={provenanceRoutes.segment(d.new_segment_id)}>#{d.new_segment_id}</Link> (pending, planned with the
-              current versions)
-            </li>
-          ))}
-        </ul>
-      ) : null}
-      {pollError ? <ErrorNotice error={pollError} title="Lost track of this job; still retrying" inline /> : null}
-    </article>
+    <JobProgress variant="card" label="Regeneration" initial={initial} onFinished={onFinished}>
+      {(job) => <NewTakes drafts={draftsOf(job.result)} />}
+    </JobProgress>
   );
 }
 
-/** The regeneration job's progress, shown next to the button that started it. */
-export function InlineJobProgress({ initial }: { initial: Job }) {
-  const { job } = useJobEvents(initial);
+/** Each stale segment → the new take regeneration planned for it. */
+function NewTakes({ drafts }: { drafts: Draft[] }) {
+  const names = useSegmentLabels(drafts.map((d) => d.old_segment_id));
+  if (drafts.length === 0) return null;
   return (
-    <span className="inline-progress" data-job-id={job.id} aria-label={`Regeneration job #${job.id}: ${job.status}`}>
-      <StatusBadge status={job.status} />
-      <ProgressBar job={job} />
-    </span>
+    <ul className="new-segments" aria-label="New segments">
+      {drafts.map((d) => (
+        <li key={d.new_segment_id}>
+          <Link to={provenanceRoutes.segment(d.old_segment_id)}>{names.nameOf(d.old_segment_id)}</Link> → new take{' '}
+          <Link to={provenanceRoutes.segment(d.new_segment_id)}>#{d.new_segment_id}</Link> (pending, planned with the
+          current versions)
+        </li>
+      ))}
+    </ul>
   );
 }

@@ -1,14 +1,14 @@
 import { useApiData } from '../../api/useApiData';
-import { ErrorNotice } from '../../components/ErrorNotice';
-import { Loading } from '../../components/Loading';
-import { PageHeader } from '../../components/PageHeader';
-import { StatusBadge } from '../../components/StatusBadge';
-import { useDocumentTitle } from '../../components/useDocumentTitle';
+import { ErrorNotice } from '../../shared/ui/ErrorNotice';
+import { Loading } from '../../shared/ui/Loading';
+import { PageHeader } from '../../shared/ui/PageHeader';
+import { StatusBadge } from '../../shared/ui/StatusBadge';
+import { useDocumentTitle } from '../../shared/ui/useDocumentTitle';
 import { provenanceApi } from './api';
 import { CredentialPanel } from './CredentialPanel';
 import { ReceiptPanel } from './ReceiptPanel';
-import { SegmentWatch } from '../watch/SegmentWatch';
-import { useSegmentLabels } from '../watch/useSegmentLabels';
+import { SegmentWatch } from '../../shared/media/SegmentWatch';
+import { useSegmentLabels } from '../../shared/media/useSegmentLabels';
 
 /** A segment's forward provenance: its generation receipt panel and its clip's content credential. */
 export function SegmentProvenancePage({ id }: { id: number }) {

@@ -1,9 +1,9 @@
 import { createContext, useContext, useMemo, type ReactNode } from 'react';
 import { useApiData } from '../../api/useApiData';
-import { Link } from '../../app/router';
+import { Link } from '../../shared/router';
 import { provenanceApi, type StaleSegment } from './api';
 import { describeReason } from './logic';
-import { provenanceRoutes } from './routes';
+import { provenanceRoutes } from '../../shared/routes';
 
 interface StaleSegments {
   /** Stale segments of the project by id (empty while loading or when the report failed). */
@@ -72,9 +72,4 @@ export function DraftNote({ segmentId }: { segmentId: number }) {
       <Link to={provenanceRoutes.segment(segmentId)}>Compare A/B</Link>
     </p>
   );
-}
-
-/** Segments in take order: by sequence index, a regenerated take right after the one it replaces (same index). */
-export function byTakeOrder<T extends { id: number; sequence_index: number }>(segments: readonly T[]): T[] {
-  return [...segments].sort((x, y) => x.sequence_index - y.sequence_index || x.id - y.id);
 }

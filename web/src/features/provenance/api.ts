@@ -1,5 +1,5 @@
 // The provenance feature's API calls, typed from the OpenAPI document.
-import { api, type Page, type Schemas } from '../../api/client';
+import { api, type Schemas } from '../../api/client';
 
 export type GenerationReceipt = Schemas['GenerationReceipt'];
 export type ReceiptLora = Schemas['ReceiptLora'];
@@ -23,7 +23,6 @@ export interface RegenerateAnswer {
 }
 
 export const provenanceApi = {
-  projects: (signal: AbortSignal): Promise<Page<Project>> => api.get('/api/projects', { query: { limit: 500 }, signal }),
   project: (id: number, signal?: AbortSignal) => api.get('/api/projects/{id}', { path: { id }, signal }),
   segment: (id: number, signal?: AbortSignal): Promise<SegmentProvenance> =>
     api.get('/api/segments/{id}/provenance', { path: { id }, signal }),

@@ -1,14 +1,28 @@
-import { useCan } from '../auth/permissions';
+import { useCan } from '../../shared/session/permissions';
 import { useEffect, useRef, useState } from 'react';
 import { isAbort, type ApiError } from '../../api/client';
 import { toApiError } from '../../api/useApiData';
-import { ErrorNotice } from '../../components/ErrorNotice';
+import { ErrorNotice } from '../../shared/ui/ErrorNotice';
+import type { Job } from '../../shared/jobs/api';
+import { useJobProgress } from '../../shared/jobs/useJobProgress';
 import { taggingApi, type OperationStatus } from './api';
 import { files, isFinalOperation, operationTone } from './logic';
 
+/** Whether the operation's job is followed live (it has one, with an event stream, and the browser has EventSource). */
+function followsJob(status: OperationStatus): boolean {
+  return !!status.job && !!status.events_url && typeof EventSource !== 'undefined';
+}
+
+/** Follows the operation's job with the app's one job follower; `onChange` runs on each of its changes. */
+function JobEvents({ job, onChange }: { job: Job; onChange: () => void }) {
+  useJobProgress(job, { onChange });
+  return null;
+}
+
 /**
- * Follows a write or rollback operation until it is final: each event of its job's SSE stream (`events_url`) re-reads
- * GET /api/metadata/operations/{id}, which is polled instead when there is no stream. Shows progress, the file being
+ * Follows a write or rollback operation until it is final: each change of its job (`useJobProgress`: the job's event
+ * stream, or polling) re-reads GET /api/metadata/operations/{id}, which is also polled (slowly while the job is
+ * followed, every `pollMs` without a stream). Shows progress, the file being
  * written, each file's status, and pause/resume/cancel. `onFinished` runs once at the end.
  */
 export function OperationMonitor({
@@ -29,17 +43,15 @@ export function OperationMonitor({
   const finished = useRef(false);
   const final = status !== null && isFinalOperation(status.operation.status);
 
+  // set by the polling effect below: re-reads the operation now (each event of its job)
+  const refreshNow = useRef<() => void>(() => {});
+
   useEffect(() => {
     if (final) return;
     const controller = new AbortController();
     let disposed = false;
     let timer: ReturnType<typeof setTimeout> | null = null;
-    let source: EventSource | null = null;
 
-    const closeStream = () => {
-      source?.close();
-      source = null;
-    };
     const refresh = async (): Promise<OperationStatus | null> => {
       try {
         const next = await taggingApi.operation(id, controller.signal);
@@ -52,44 +64,17 @@ export function OperationMonitor({
         return null;
       }
     };
-    // Polling is the fallback, and a slow safety net while the job's event stream is open.
+    refreshNow.current = () => void refresh();
+    // Polling is the fallback, and a slow safety net while the job is followed (JobEvents below).
     const poll = async () => {
       timer = null;
       const next = await refresh();
-      if (disposed) return;
-      if (next && isFinalOperation(next.operation.status)) {
-        closeStream();
-        return;
-      }
-      timer = setTimeout(poll, source ? pollMs * 6 : pollMs);
-    };
-    const start = async () => {
-      const next = await refresh();
       if (disposed || (next && isFinalOperation(next.operation.status))) return;
-      if (next?.events_url && typeof EventSource !== 'undefined') {
-        // The job's Server-Sent Events say when something changed; each one re-reads the operation.
-        source = new EventSource(next.events_url);
-        const onEvent = () => void refresh();
-        source.addEventListener('progress', onEvent);
-        source.addEventListener('end', () => {
-          closeStream();
-          if (timer !== null) clearTimeout(timer);
-          void poll();
-        });
-        source.onerror = () => {
-          closeStream();
-          if (timer !== null) clearTimeout(timer);
-          if (!disposed) void poll();
-        };
-        timer = setTimeout(poll, pollMs * 6);
-      } else {
-        timer = setTimeout(poll, pollMs);
-      }
+      timer = setTimeout(poll, next && followsJob(next) ? pollMs * 6 : pollMs);
     };
-    void start();
+    void poll();
     return () => {
       disposed = true;
-      closeStream();
       controller.abort();
       if (timer !== null) clearTimeout(timer);
     };
@@ -195,6 +180,9 @@ export function OperationMonitor({
             </li>
           ))}
         </ul>
+      ) : null}
+      {status?.job && !final && followsJob(status) ? (
+        <JobEvents key={status.job.id} job={status.job} onChange={() => refreshNow.current()} />
       ) : null}
       {error ? <ErrorNotice error={error} title="Lost track of the operation; still retrying" inline /> : null}
     </div>

@@ -1,11 +1,11 @@
-import { ClipThumb } from '../watch/CharacterPortrait';
-import { Link } from '../../app/router';
+import { ClipThumb } from '../../shared/media/CharacterPortrait';
+import { Link } from '../../shared/router';
 import { CommentDiff } from './CommentDiff';
 import { useId, useState } from 'react';
 import type { ApiError } from '../../api/client';
 import { toApiError } from '../../api/useApiData';
-import { ErrorNotice } from '../../components/ErrorNotice';
-import { formatBytes } from '../../components/format';
+import { ErrorNotice } from '../../shared/ui/ErrorNotice';
+import { formatBytes } from '../../shared/ui/format';
 import { taggingApi, type PlanEdit, type PlanItem } from './api';
 import { parsePeople, riskTone, samePeople } from './logic';
 

@@ -1,5 +1,5 @@
 import { useRef } from 'react';
-import type { AsyncState } from '../../api/useApiData';
+import type { AsyncState } from '../api/useApiData';
 
 /**
  * The last data a `useApiData` state was ready with, kept while it reloads, so a "Check again" or a reload after a

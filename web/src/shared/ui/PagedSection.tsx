@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import type { Paginated } from '../api/usePaginated';
+import type { Paginated } from '../../api/usePaginated';
 import { ErrorNotice } from './ErrorNotice';
 import { Loading } from './Loading';
 

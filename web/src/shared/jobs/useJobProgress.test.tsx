@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { jsonResponse, mockFetch } from '../../test/fetchMock';
 import { job } from '../../test/fixtures';
 import type { Job } from './api';
-import { MAX_STREAMS, openStreamCount, useJobEvents } from './useJobEvents';
+import { MAX_STREAMS, openStreamCount, useJobProgress } from './useJobProgress';
 
 /** A stand-in EventSource that tests drive by hand. */
 class FakeEventSource {
@@ -44,9 +44,9 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-describe('useJobEvents', () => {
+describe('useJobProgress', () => {
   it('follows progress events from the stream and closes it on the end event', () => {
-    const { result } = renderHook(() => useJobEvents(job({ status: 'queued', progress_done: 0 })));
+    const { result } = renderHook(() => useJobProgress(job({ status: 'queued', progress_done: 0 })));
     const source = FakeEventSource.instances.at(-1)!;
     expect(source.url).toBe('/api/jobs/7/events');
     expect(result.current.transport).toBe('stream');
@@ -65,7 +65,7 @@ describe('useJobEvents', () => {
     vi.useFakeTimers({ shouldAdvanceTime: true });
     const answers = [job({ progress_done: 6 }), job({ progress_done: 9 }), job({ status: 'completed', progress_done: 12 })];
     const fetch = mockFetch(() => jsonResponse(answers.shift() ?? job({ status: 'completed', progress_done: 12 })));
-    const { result } = renderHook(() => useJobEvents(job(), { pollMs: 500 }));
+    const { result } = renderHook(() => useJobProgress(job(), { pollMs: 500 }));
     const source = FakeEventSource.instances.at(-1)!;
 
     act(() => source.fail());
@@ -93,7 +93,7 @@ describe('useJobEvents', () => {
         ? jsonResponse({ status: 503, error: 'unavailable', message: 'server restarting', field: null }, 503)
         : jsonResponse(job({ status: 'completed', progress_done: 12 }));
     });
-    const { result } = renderHook(() => useJobEvents(job(), { pollMs: 200 }));
+    const { result } = renderHook(() => useJobProgress(job(), { pollMs: 200 }));
     act(() => FakeEventSource.instances.at(-1)!.fail());
     await waitFor(() => expect(result.current.pollError?.message).toBe('server restarting'));
     await act(() => vi.advanceTimersByTimeAsync(200));
@@ -104,13 +104,13 @@ describe('useJobEvents', () => {
   it('polls when the browser has no EventSource', async () => {
     vi.stubGlobal('EventSource', undefined);
     mockFetch(() => jsonResponse(job({ status: 'completed', progress_done: 12 })));
-    const { result } = renderHook(() => useJobEvents(job()));
+    const { result } = renderHook(() => useJobProgress(job()));
     await waitFor(() => expect(result.current.job.status).toBe('completed'));
     expect(FakeEventSource.instances).toHaveLength(0);
   });
 
   it('opens no stream for a job that already ended', () => {
-    const { result } = renderHook(() => useJobEvents(job({ status: 'failed', error: 'disk full' })));
+    const { result } = renderHook(() => useJobProgress(job({ status: 'failed', error: 'disk full' })));
     expect(FakeEventSource.instances).toHaveLength(0);
     expect(result.current.transport).toBe('done');
   });
@@ -118,7 +118,7 @@ describe('useJobEvents', () => {
   it(`opens at most ${MAX_STREAMS} streams at once and polls the other jobs`, () => {
     mockFetch(() => jsonResponse(job()));
     const hooks = Array.from({ length: MAX_STREAMS + 2 }, (_, i) =>
-      renderHook(() => useJobEvents(job({ id: 100 + i }), { pollMs: 60_000 })),
+      renderHook(() => useJobProgress(job({ id: 100 + i }), { pollMs: 60_000 })),
     );
     expect(FakeEventSource.instances).toHaveLength(MAX_STREAMS);
     expect(hooks.at(-1)!.result.current.transport).toBe('polling');
@@ -127,7 +127,7 @@ describe('useJobEvents', () => {
   });
 
   it('takes a newer job from an action answer but never moves back from a terminal state', () => {
-    const { result } = renderHook(() => useJobEvents(job()));
+    const { result } = renderHook(() => useJobProgress(job()));
     act(() => result.current.update(job({ status: 'paused' })));
     expect(result.current.job.status).toBe('paused');
     act(() => result.current.update(job({ status: 'cancelled' })));

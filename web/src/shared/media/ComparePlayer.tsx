@@ -1,6 +1,6 @@
 import { useEffect, useRef } from 'react';
 import { useApiData } from '../../api/useApiData';
-import { ErrorNotice } from '../../components/ErrorNotice';
+import { ErrorNotice } from '../ui/ErrorNotice';
 import { playbackUrl, watchApi, type SegmentMedia } from './api';
 import { frameAt, stepFrame, timeOfFrame } from './frames';
 import { FrameControls } from './SegmentPlayer';

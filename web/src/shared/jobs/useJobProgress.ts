@@ -8,9 +8,13 @@ import { isTerminal } from './jobStatus';
 /** How the hook is following the job right now. */
 export type Transport = 'stream' | 'polling' | 'done';
 
-export interface JobEventsOptions {
+export interface JobProgressOptions {
   /** Polling interval when the event stream is unavailable. */
   pollMs?: number;
+  /** Runs with every newer state of the job (the initial one included). */
+  onChange?: (job: Job) => void;
+  /** Runs once, when the job reaches a terminal state (completed, failed, cancelled). */
+  onFinished?: (job: Job) => void;
 }
 
 /**
@@ -27,12 +31,17 @@ export function openStreamCount(): number {
 }
 
 /**
- * Follows a job live: its Server-Sent Events stream (`progress` events, then `end`), or polling GET /api/jobs/{id}
- * when EventSource is missing, fails, or too many streams are open. Stops when the job reaches a terminal state.
+ * The one way the web app follows a job (shown by `JobProgress`, and by the Jobs screen's cards): its Server-Sent
+ * Events stream (`progress` events, then `end`), or polling GET /api/jobs/{id} when EventSource is missing, fails, or
+ * too many streams are open. Stops when the job reaches a terminal state, then calls `onFinished` once.
  * `update` takes a newer job from elsewhere (e.g. the answer to a pause).
  */
-export function useJobEvents(initial: Job, options: JobEventsOptions = {}) {
+export function useJobProgress(initial: Job, options: JobProgressOptions = {}) {
   const pollMs = options.pollMs ?? 1000;
+  // the callbacks are new closures on every render; only the job's changes should call them
+  const callbacks = useRef(options);
+  callbacks.current = options;
+  const finished = useRef(false);
   const [job, setJob] = useState<Job>(initial);
   const [transport, setTransport] = useState<Transport>(isTerminal(initial.status) ? 'done' : 'stream');
   const [pollError, setPollError] = useState<ApiError | null>(null);
@@ -120,6 +129,14 @@ export function useJobEvents(initial: Job, options: JobEventsOptions = {}) {
       if (timer !== null) clearTimeout(timer);
     };
   }, [id, ended, pollMs, accept]);
+
+  useEffect(() => {
+    callbacks.current.onChange?.(job);
+    if (isTerminal(job.status) && !finished.current) {
+      finished.current = true;
+      callbacks.current.onFinished?.(job);
+    }
+  }, [job]);
 
   return { job, transport: ended ? ('done' as const) : transport, pollError, update: accept };
 }

@@ -1,6 +1,6 @@
 import { useRef } from 'react';
 import { useApiData } from '../../api/useApiData';
-import { ErrorNotice } from '../../components/ErrorNotice';
+import { ErrorNotice } from '../ui/ErrorNotice';
 import { playbackUrl, watchApi, type FrameMetric, type SegmentMedia } from './api';
 import { timecode } from './frames';
 import { useFrameClock } from './useFrameClock';
