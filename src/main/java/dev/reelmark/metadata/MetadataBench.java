@@ -55,7 +55,7 @@ public final class MetadataBench {
         long t0 = System.nanoTime();
         CatalogService catalog = new CatalogService(db);
         try (MetadataService metadata = new MetadataService(db, catalog, dataDir, () -> tools,
-                MetadataService.Options.defaults(dataDir).withAutoRegenerate(false))) {
+                MetadataService.Options.defaults(dataDir).withAutoRegenerate(false), ProbeCache.persistent(() -> tools, db.jdbi()))) {
             Path clip = dataDir.resolve("bench-media/clip.mp4");
             if (!Files.isRegularFile(clip)) new ClipSynth(tools).synthesize(ClipSpec.small(), clip);
             Path image = dataDir.resolve("bench-media/source.png");
