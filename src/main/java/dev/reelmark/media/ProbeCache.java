@@ -151,9 +151,9 @@ public final class ProbeCache {
             fresh = new MediaProbe(tools.get()).probe(file);
         } finally {
             processes.release();
-        }
-        synchronized (entries) {
-            probes++;
+            synchronized (entries) {
+                probes++; // a file ffprobe refuses was still probed
+            }
         }
         return fresh;
     }
