@@ -69,11 +69,20 @@ public final class Mp4Probe {
         return n.endsWith(".mp4") || n.endsWith(".mov") || n.endsWith(".m4v") || n.endsWith(".m4a");
     }
 
-    /** The probe, or empty when this reader is not sure (then ask ffprobe). */
+    /** The probe as ffprobe 8 prints it, or empty when this reader is not sure (then ask ffprobe). */
     public static Optional<ProbeResult> probe(Path file) {
+        return probe(file, false);
+    }
+
+    /**
+     * The probe, or empty when this reader is not sure. {@code isoVendorIds}: print the sample entries'
+     * {@code vendor_id} for ISO files too, as ffprobe before 8 does (5.1 does, 8.1 does not; only QuickTime files
+     * get it from 8 on).
+     */
+    public static Optional<ProbeResult> probe(Path file, boolean isoVendorIds) {
         try {
             Path path = file.toAbsolutePath().normalize();
-            String json = json(path);
+            String json = json(path, isoVendorIds);
             return Optional.of(MediaProbe.parse(path, json, 0));
         } catch (Unsupported | IOException | RuntimeException e) {
             return Optional.empty();
@@ -82,6 +91,11 @@ public final class Mp4Probe {
 
     /** ffprobe-shaped JSON for the file. Throws {@link Unsupported} for the fallbacks listed on the class. */
     public static String json(Path file) throws IOException, Unsupported {
+        return json(file, false);
+    }
+
+    /** {@link #json(Path)}, with {@code vendor_id} on ISO files too (see {@link #probe(Path, boolean)}). */
+    public static String json(Path file, boolean isoVendorIds) throws IOException, Unsupported {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             List<Mp4Boxes.Box> top;
             try {
@@ -123,7 +137,7 @@ public final class Mp4Probe {
                 for (int p = 8; p + 4 <= f.limit(); p += 4) compat.append(fourcc(f, p));
                 formatTags.put("compatible_brands", compat.toString());
             }
-            return new Reader(ch, moov, isom, formatTags, root, ch.size()).run();
+            return new Reader(ch, moov, isom, isoVendorIds, formatTags, root, ch.size()).run();
         }
     }
 
@@ -157,6 +171,7 @@ public final class Mp4Probe {
         final FileChannel ch;
         final ByteBuffer moov;
         final boolean isom;
+        final boolean isoVendorIds;
         final Map<String, String> formatTags;
         final ObjectNode root;
         final long fileSize;
@@ -164,7 +179,9 @@ public final class Mp4Probe {
         long movieDuration;
         long movieCreation;
 
-        Reader(FileChannel ch, ByteBuffer moov, boolean isom, Map<String, String> formatTags, ObjectNode root, long fileSize) {
+        Reader(FileChannel ch, ByteBuffer moov, boolean isom, boolean isoVendorIds, Map<String, String> formatTags,
+               ObjectNode root, long fileSize) {
+            this.isoVendorIds = isoVendorIds;
             this.ch = ch;
             this.moov = moov;
             this.isom = isom;
@@ -417,11 +434,11 @@ public final class Mp4Probe {
             }
             if (t.stsd.isEmpty()) throw new Unsupported("track without sample description");
             Box entry = t.stsd.get(0);
-            // ffmpeg's mov_fix_index keeps the samples inside the edit: the edit's length, cut at the media's end
+            // ffmpeg's mov_fix_index: the edit's length, at most the media's (checked on ffmpeg 5.1 and 8.1 files,
+            // with and without B-frames and AAC priming)
             long durationTs = t.mdhdDuration;
             if (t.editDurationMovie != null && t.editDurationMovie > 0) {
-                durationTs = Math.min(rescale(t.editDurationMovie, t.timescale, movieTimescale),
-                        t.mdhdDuration - Math.max(0, t.editMediaTime));
+                durationTs = Math.min(rescale(t.editDurationMovie, t.timescale, movieTimescale), t.mdhdDuration);
             }
             switch (t.handler) {
                 case "vide" -> video(t, entry, s, tags);
@@ -598,7 +615,7 @@ public final class Mp4Probe {
         }
 
         void vendor(ByteBuffer e, Map<String, String> tags) {
-            if (isom) return;
+            if (isom && !isoVendorIds) return;
             StringBuilder v = new StringBuilder();
             for (int i = 12; i < 16; i++) {
                 int c = e.get(i) & 0xFF;

@@ -137,7 +137,7 @@ public final class ProbeCache {
      */
     private ProbeResult fresh(Path file) {
         if (Mp4Probe.candidate(file)) {
-            var java = Mp4Probe.probe(file);
+            var java = Mp4Probe.probe(file, isoVendorIds());
             if (java.isPresent()) {
                 synchronized (entries) {
                     javaProbes++;
@@ -249,6 +249,22 @@ public final class ProbeCache {
         synchronized (entries) {
             return entries.size();
         }
+    }
+
+    private volatile Boolean isoVendorIds;
+
+    /** Whether the ffprobe we stand in for prints vendor_id on ISO files (before 8; see {@link Mp4Probe#probe}). */
+    private boolean isoVendorIds() {
+        Boolean v = isoVendorIds;
+        if (v == null) {
+            try {
+                v = !tools.get().capabilities().release().atLeast(new FfmpegCapabilities.Release(8, 0));
+            } catch (RuntimeException e) {
+                v = false; // no working ffmpeg: nothing to be consistent with
+            }
+            isoVendorIds = v;
+        }
+        return v;
     }
 
     /** How many files {@link Mp4Probe} answered for (no ffprobe). */
