@@ -75,14 +75,14 @@ public final class Mp4Probe {
     }
 
     /**
-     * The probe, or empty when this reader is not sure. {@code isoVendorIds}: print the sample entries'
-     * {@code vendor_id} for ISO files too, as ffprobe before 8 does (5.1 does, 8.1 does not; only QuickTime files
-     * get it from 8 on).
+     * The probe, or empty when this reader is not sure. {@code beforeFfprobe8}: answer as ffprobe 5.1 does where
+     * 8.1 differs (verified on those two): {@code vendor_id} on ISO files too (8 prints it for QuickTime files
+     * only), and the container duration is the longer of mvhd's and the streams' ends (8: the streams' ends).
      */
-    public static Optional<ProbeResult> probe(Path file, boolean isoVendorIds) {
+    public static Optional<ProbeResult> probe(Path file, boolean beforeFfprobe8) {
         try {
             Path path = file.toAbsolutePath().normalize();
-            String json = json(path, isoVendorIds);
+            String json = json(path, beforeFfprobe8);
             return Optional.of(MediaProbe.parse(path, json, 0));
         } catch (Unsupported | IOException | RuntimeException e) {
             return Optional.empty();
@@ -95,7 +95,7 @@ public final class Mp4Probe {
     }
 
     /** {@link #json(Path)}, with {@code vendor_id} on ISO files too (see {@link #probe(Path, boolean)}). */
-    public static String json(Path file, boolean isoVendorIds) throws IOException, Unsupported {
+    public static String json(Path file, boolean beforeFfprobe8) throws IOException, Unsupported {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             List<Mp4Boxes.Box> top;
             try {
@@ -137,7 +137,7 @@ public final class Mp4Probe {
                 for (int p = 8; p + 4 <= f.limit(); p += 4) compat.append(fourcc(f, p));
                 formatTags.put("compatible_brands", compat.toString());
             }
-            return new Reader(ch, moov, isom, isoVendorIds, formatTags, root, ch.size()).run();
+            return new Reader(ch, moov, isom, beforeFfprobe8, formatTags, root, ch.size()).run();
         }
     }
 
@@ -171,7 +171,7 @@ public final class Mp4Probe {
         final FileChannel ch;
         final ByteBuffer moov;
         final boolean isom;
-        final boolean isoVendorIds;
+        final boolean beforeFfprobe8;
         final Map<String, String> formatTags;
         final ObjectNode root;
         final long fileSize;
@@ -179,9 +179,9 @@ public final class Mp4Probe {
         long movieDuration;
         long movieCreation;
 
-        Reader(FileChannel ch, ByteBuffer moov, boolean isom, boolean isoVendorIds, Map<String, String> formatTags,
+        Reader(FileChannel ch, ByteBuffer moov, boolean isom, boolean beforeFfprobe8, Map<String, String> formatTags,
                ObjectNode root, long fileSize) {
-            this.isoVendorIds = isoVendorIds;
+            this.beforeFfprobe8 = beforeFfprobe8;
             this.ch = ch;
             this.moov = moov;
             this.isom = isom;
@@ -231,8 +231,10 @@ public final class Mp4Probe {
                     }
                 }
             }
-            // ffmpeg takes the container duration from the streams' ends when they have durations, else from mvhd
-            long durationMicros = maxEndMicros > 0 ? maxEndMicros : rescale(movieDuration, 1_000_000, movieTimescale);
+            // ffprobe 8 takes the container duration from the streams' ends when they have durations, else from mvhd;
+            // ffprobe 5.1 the longer of the two
+            long mvhdMicros = rescale(movieDuration, 1_000_000, movieTimescale);
+            long durationMicros = beforeFfprobe8 ? Math.max(mvhdMicros, maxEndMicros) : maxEndMicros > 0 ? maxEndMicros : mvhdMicros;
             ObjectNode format = root.putObject("format");
             format.put("format_name", FORMAT_NAME);
             format.put("nb_streams", streams.size());
@@ -615,7 +617,7 @@ public final class Mp4Probe {
         }
 
         void vendor(ByteBuffer e, Map<String, String> tags) {
-            if (isom && !isoVendorIds) return;
+            if (isom && !beforeFfprobe8) return;
             StringBuilder v = new StringBuilder();
             for (int i = 12; i < 16; i++) {
                 int c = e.get(i) & 0xFF;

@@ -137,7 +137,7 @@ public final class ProbeCache {
      */
     private ProbeResult fresh(Path file) {
         if (Mp4Probe.candidate(file)) {
-            var java = Mp4Probe.probe(file, isoVendorIds());
+            var java = Mp4Probe.probe(file, beforeFfprobe8());
             if (java.isPresent()) {
                 synchronized (entries) {
                     javaProbes++;
@@ -251,18 +251,18 @@ public final class ProbeCache {
         }
     }
 
-    private volatile Boolean isoVendorIds;
+    private volatile Boolean beforeFfprobe8;
 
     /** Whether the ffprobe we stand in for prints vendor_id on ISO files (before 8; see {@link Mp4Probe#probe}). */
-    private boolean isoVendorIds() {
-        Boolean v = isoVendorIds;
+    private boolean beforeFfprobe8() {
+        Boolean v = beforeFfprobe8;
         if (v == null) {
             try {
                 v = !tools.get().capabilities().release().atLeast(new FfmpegCapabilities.Release(8, 0));
             } catch (RuntimeException e) {
                 v = false; // no working ffmpeg: nothing to be consistent with
             }
-            isoVendorIds = v;
+            beforeFfprobe8 = v;
         }
         return v;
     }

@@ -35,7 +35,7 @@ class Mp4ProbeTest {
     static Path dir;
     static String h264;
     /** ffprobe before 8 prints vendor_id on ISO files too (the probe cache decides the same way). */
-    static final boolean ISO_VENDOR_IDS = !TOOLS.capabilities().release().atLeast(new FfmpegCapabilities.Release(8, 0));
+    static final boolean BEFORE_FFPROBE_8 = !TOOLS.capabilities().release().atLeast(new FfmpegCapabilities.Release(8, 0));
 
     static Path plain, faststart, fragmented, mov, film, ntscNoAudio, audioOnly, mdta, mkv;
     static Path gstMp4, gstMov, gstFaststart, gstAudio, gstFragmented;
@@ -189,7 +189,7 @@ class Mp4ProbeTest {
 
     /** Mp4Probe answers for the file, and says exactly what ffprobe says; returns our JSON. */
     static JsonNode sameAsFfprobe(Path file) throws Exception {
-        String ourJson = Mp4Probe.json(file, ISO_VENDOR_IDS);
+        String ourJson = Mp4Probe.json(file, BEFORE_FFPROBE_8);
         ProbeResult ff = new MediaProbe(TOOLS).probe(file);
         JsonNode ours = JSON.readTree(ourJson);
         JsonNode theirs = JSON.readTree(ff.rawJson());
@@ -203,7 +203,7 @@ class Mp4ProbeTest {
                         .isEqualTo(theirs.path("streams").get(i).path(k));
             }
         }
-        ProbeResult java = Mp4Probe.probe(file, ISO_VENDOR_IDS).orElseThrow();
+        ProbeResult java = Mp4Probe.probe(file, BEFORE_FFPROBE_8).orElseThrow();
         assertThat(java).usingRecursiveComparison().ignoringFields("rawJson").isEqualTo(ff);
         return ours;
     }
