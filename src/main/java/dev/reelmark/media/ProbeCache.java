@@ -274,8 +274,15 @@ public final class ProbeCache {
         }
     }
 
-    /** How many times ffprobe ran through this cache. */
+    /** How many files were probed afresh through this cache (by Mp4Probe or ffprobe; not answered from memory or the store). */
     public long probeCount() {
+        synchronized (entries) {
+            return probes + javaProbes;
+        }
+    }
+
+    /** How many times ffprobe ran through this cache. */
+    public long ffprobeCount() {
         synchronized (entries) {
             return probes;
         }

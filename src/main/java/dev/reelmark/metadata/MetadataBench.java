@@ -158,8 +158,8 @@ public final class MetadataBench {
         }
         double anchor = ffprobeAlone(tools, files, bound);
         return new DistinctResult(db.vendor().name().toLowerCase(), files.size(), first.regenerated(), first.failed(),
-                makeSeconds, first.seconds(), second.seconds(), cold.javaProbeCount(), cold.probeCount(),
-                kept.javaProbeCount() + kept.probeCount(), anchor, bound);
+                makeSeconds, first.seconds(), second.seconds(), cold.javaProbeCount(), cold.ffprobeCount(),
+                kept.probeCount(), anchor, bound);
     }
 
     /** {@code n} distinct half-second clips from one ffmpeg run (segment muxer, a keyframe at every cut). */
