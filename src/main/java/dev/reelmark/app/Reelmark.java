@@ -10,7 +10,6 @@ import dev.reelmark.credentials.CredentialRoutes;
 import dev.reelmark.credentials.CredentialService;
 import dev.reelmark.footage.SegmentFacts;
 import dev.reelmark.media.ProbeCache;
-import dev.reelmark.media.SqlProbeStore;
 import dev.reelmark.provenance.ReceiptFacts;
 import dev.reelmark.catalog.ThumbnailsJob;
 import dev.reelmark.jobs.JobRoutes;
@@ -104,8 +103,7 @@ public final class Reelmark implements AutoCloseable {
         }
         this.catalog = new CatalogService(db);
         // segment facts: the server's one probe cache, typed catalog reads, receipts first (provenance implements it)
-        ProbeCache probes = new ProbeCache(this::ffmpegTools, new SqlProbeStore(db.jdbi()), ProbeCache.DEFAULT_MAX_ENTRIES,
-                ProbeCache.defaultMaxProbes());
+        ProbeCache probes = ProbeCache.persistent(this::ffmpegTools, db.jdbi());
         this.segmentMedia = new SegmentMedia(catalog, MediaRoots.of(config.dataDir()), this::ffmpegTools, probes,
                 config.dataDir().resolve("thumbnails"));
         this.jobs = new JobService(db);

@@ -64,8 +64,8 @@ final class BenchCommand {
         @Option(names = "--characters", defaultValue = "10000", description = "Characters (default ${DEFAULT-VALUE})")
         int characters;
 
-        @Option(names = "--distinct-clips", defaultValue = "0", description = "Instead: N distinct clips (two a character), "
-                + "cold, then with the probes kept, against ffprobe alone on the same clips (0: off)")
+        @Option(names = "--distinct-clips", defaultValue = "0", description = "Instead: N distinct real clips (two a character, "
+                + "made by one ffmpeg segment-muxer run), cold, then with the probes kept, against one ffprobe per clip (0: off)")
         int distinctClips;
 
         @Override
@@ -76,10 +76,12 @@ final class BenchCommand {
                  Database db = Database.openAndMigrate(scratch.url())) {
                 if (distinctClips > 0) {
                     MetadataBench.DistinctResult d;
+                    System.out.println("machine before: " + MachineLoad.describe());
                     try (ProgressBar bar = new ProgressBar("characters", Math.max(1, distinctClips / 2))) {
                         d = MetadataBench.runDistinct(db, scratch.dir(), common.config(0).ffmpegTools(), distinctClips, bar::stepTo);
                     }
                     System.out.println(d);
+                    System.out.println("machine after:  " + MachineLoad.describe());
                     return 0;
                 }
                 MetadataBench.Result r;

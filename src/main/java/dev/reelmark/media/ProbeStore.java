@@ -20,6 +20,18 @@ public interface ProbeStore {
     /** Records ffprobe's JSON for this file state, replacing what was kept for the path. */
     void save(FileState state, String probeJson);
 
+    /** The kept JSON of each of these file states that has one, by {@link FileState#key()}. */
+    default java.util.Map<String, String> findAll(java.util.List<FileState> states) {
+        java.util.Map<String, String> out = new java.util.HashMap<>();
+        for (FileState s : states) find(s).ifPresent(j -> out.put(s.key(), j));
+        return out;
+    }
+
+    /** {@link #save} for many files at once (one transaction where the store has them). */
+    default void saveAll(java.util.Map<FileState, String> answers) {
+        answers.forEach(this::save);
+    }
+
     /** Keeps nothing (tests, tools without a database). */
     ProbeStore NONE = new ProbeStore() {
         @Override

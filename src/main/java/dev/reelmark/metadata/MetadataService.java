@@ -221,11 +221,10 @@ public final class MetadataService implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private volatile ChangePublisher announcer = ChangePublisher.NONE;
 
-    public MetadataService(Database db, CatalogService catalog, Path dataDir, Supplier<FfmpegTools> tools, Options options) {
-        this(db, catalog, dataDir, tools, options, new ProbeCache(tools));
-    }
-
-    /** With the server's one probe cache, shared with the segment-facts module. */
+    /**
+     * With the server's one probe cache ({@link ProbeCache#persistent}), shared with segment facts, sidecars,
+     * datasets and playback: metadata keeps no probe cache of its own.
+     */
     public MetadataService(Database db, CatalogService catalog, Path dataDir, Supplier<FfmpegTools> tools, Options options,
                            ProbeCache probes) {
         this.catalog = catalog;
@@ -617,6 +616,25 @@ public final class MetadataService implements AutoCloseable {
         }
     }
 
+    /** Probes the clips of the chunk's scenes together (kept answers in one query, new ones in parallel). */
+    private void prefetchProbes(Chunk chunk, List<WorkItem> items) {
+        List<Path> videos = new ArrayList<>();
+        for (WorkItem item : items) {
+            if (!SCENE.equals(item.entityType())) continue;
+            SceneSnapshot s;
+            try {
+                s = chunk.snapshots.scene(item.entityId());
+            } catch (ApiError e) {
+                continue; // deleted meanwhile: its build reports it
+            }
+            for (Segment seg : s.segments) {
+                if (seg.outputVideoPath() == null) continue;
+                roots.resolve(seg.outputVideoPath()).filter(Files::isRegularFile).ifPresent(videos::add);
+            }
+        }
+        probes.prefetch(videos);
+    }
+
     private Chunk loadChunk(List<WorkItem> items) {
         List<Long> characters = items.stream().filter(i -> CHARACTER.equals(i.entityType())).map(WorkItem::entityId).toList();
         List<Long> scenes = items.stream().filter(i -> SCENE.equals(i.entityType())).map(WorkItem::entityId).toList();
@@ -696,7 +714,10 @@ public final class MetadataService implements AutoCloseable {
             for (int i = from; i < items.size(); i++) {
                 while (next < items.size() && window.size() < workers * 8) {
                     if (chunk == null || (next - from) % SNAPSHOT_CHUNK == 0) {
-                        chunk = loadChunk(items.subList(next, Math.min(items.size(), next + SNAPSHOT_CHUNK)));
+                        List<WorkItem> part = items.subList(next, Math.min(items.size(), next + SNAPSHOT_CHUNK));
+                        chunk = loadChunk(part);
+                        // every clip of the chunk probed at once (bounded), before the workers ask one by one
+                        if (!staleOnly) prefetchProbes(chunk, part);
                     }
                     WorkItem item = items.get(next++);
                     Chunk c = chunk;

@@ -40,8 +40,19 @@ class MetadataBenchTest {
             assertThat(r.clips()).isEqualTo(6);
             assertThat(r.files()).isEqualTo(6);
             assertThat(r.failed()).isZero();
-            assertThat(r.coldProbes()).isEqualTo(6);
+            // every clip read once cold, by the Java MP4 probe (segment-muxer MP4s need no ffprobe)
+            assertThat(r.coldJavaProbes() + r.coldFfprobes()).isEqualTo(6);
+            assertThat(r.coldJavaProbes()).isEqualTo(6);
             assertThat(r.keptProbes()).isZero();
+            // distinct clips: six different files, each one a real clip ffprobe reads
+            java.util.Set<String> hashes = new java.util.HashSet<>();
+            try (var list = java.nio.file.Files.list(dir.resolve("data/bench-media"))) {
+                for (var f : list.filter(p -> p.getFileName().toString().startsWith("distinct-")).toList()) {
+                    hashes.add(dev.reelmark.media.MediaIdentity.sha256(f));
+                    assertThat(new dev.reelmark.media.MediaProbe(FfmpegTools.defaults()).probe(f).hasVideo()).isTrue();
+                }
+            }
+            assertThat(hashes).hasSize(6);
         }
     }
 }

@@ -50,7 +50,8 @@ final class MetadataTestServer implements AutoCloseable {
         this.data = data;
         this.catalog = new CatalogService(testDb.db());
         this.jobs = new JobService(testDb.db());
-        this.metadata = new MetadataService(testDb.db(), catalog, data, FfmpegTools::defaults, options);
+        this.metadata = new MetadataService(testDb.db(), catalog, data, FfmpegTools::defaults, options,
+                dev.reelmark.media.ProbeCache.persistent(FfmpegTools::defaults, testDb.db().jdbi()));
         this.delivery = new MetadataDelivery(metadata, catalog, data);
         catalog.onChange(metadata::onCatalogChange);
         jobs.register(new MetadataRegenerateJob(metadata));
