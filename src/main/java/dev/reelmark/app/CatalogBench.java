@@ -1,7 +1,7 @@
 package dev.reelmark.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.reelmark.http.Json;
+import dev.reelmark.json.Json;
 
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.reelmark.catalog.CatalogModel;
 import dev.reelmark.catalog.CatalogService;
 import dev.reelmark.catalog.EntityType;
-import dev.reelmark.http.Json;
+import dev.reelmark.json.Json;
 import dev.reelmark.provenance.ProvenanceService;
 import dev.reelmark.media.AtomicOutput;
 import dev.reelmark.media.ClipSpec;

@@ -3,7 +3,7 @@ package dev.reelmark.app;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.reelmark.footage.GenerationFacts;
 import dev.reelmark.footage.SegmentFacts;
-import dev.reelmark.http.Json;
+import dev.reelmark.json.Json;
 import dev.reelmark.metadata.ProvenanceSource;
 import dev.reelmark.metadata.VideoMetadata;
 import dev.reelmark.provenance.ProvenanceService;

@@ -165,6 +165,14 @@ public final class Reelmark implements AutoCloseable {
                 : null;
     }
 
+    /**
+     * A job runner in this process for these kinds only: a CLI command that waits for its own job must not pick up
+     * another kind (a tag write a server queued on a shared PostgreSQL queue). Close it when the job has ended.
+     */
+    public JobRunner runJobsHere(String... kinds) {
+        return new JobRunner(jobs, JobRunner.Options.defaults().withWorkers(1).withKinds(java.util.Set.of(kinds))).start();
+    }
+
     /** Opens (and migrates) the configured database. */
     public static Reelmark open(AppConfig config) {
         Database db = Database.openAndMigrate(config.effectiveDbUrl());

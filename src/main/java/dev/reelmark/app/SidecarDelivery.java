@@ -1,7 +1,9 @@
 package dev.reelmark.app;
 
-import dev.reelmark.http.ApiError;
-import dev.reelmark.http.Json;
+import dev.reelmark.errors.DomainException;
+import dev.reelmark.errors.InvalidInput;
+import dev.reelmark.errors.NotFound;
+import dev.reelmark.json.Json;
 import dev.reelmark.metadata.DeliverySidecars;
 import dev.reelmark.sidecar.SidecarExporter;
 import dev.reelmark.sidecar.SidecarService;
@@ -35,9 +37,9 @@ final class SidecarDelivery implements DeliverySidecars {
         for (int i = 0; i < templateIds.size(); i++) {
             try {
                 templates.add(sidecars.get(templateIds.get(i)));
-            } catch (ApiError e) {
-                if (e.status() != 404) throw e;
-                throw ApiError.badField("sidecar_template_ids[" + i + "]", "no sidecar template with id " + templateIds.get(i));
+            } catch (DomainException e) {
+                if (!(e instanceof NotFound)) throw e;
+                throw InvalidInput.field("sidecar_template_ids[" + i + "]", "no sidecar template with id " + templateIds.get(i));
             }
         }
         // the sidecars sit one folder below the package root (sidecars/), the videos at their packaged paths

@@ -2,9 +2,10 @@ package dev.reelmark.auth;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.reelmark.errors.DomainException;
 import dev.reelmark.http.ApiError;
 import dev.reelmark.http.HttpServer;
-import dev.reelmark.http.Json;
+import dev.reelmark.json.Json;
 import io.javalin.http.Context;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -147,7 +148,7 @@ public final class AuthGate implements HttpServer.Hooks {
     }
 
     /** A 403, recorded in the audit log when it refuses a write. */
-    private ApiError deny(Context ctx, State state, Principal principal, String code, String message) {
+    private DomainException deny(Context ctx, State state, Principal principal, String code, String message) {
         if (state != null && audited(ctx.method().name(), state.match.rule())) {
             try {
                 append(ctx, state, principal, null, 403);
@@ -170,7 +171,7 @@ public final class AuthGate implements HttpServer.Hooks {
         }
     }
 
-    private static ApiError remoteRefused() {
+    private static DomainException remoteRefused() {
         return new ApiError(403, "local_only", null,
                 "this server has no users yet and answers only loopback clients; create one with 'reelmark users add'");
     }

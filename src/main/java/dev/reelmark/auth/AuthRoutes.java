@@ -4,9 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.reelmark.db.Timestamps;
+import dev.reelmark.errors.InvalidInput;
 import dev.reelmark.http.ApiError;
 import dev.reelmark.http.ApiRouter;
-import dev.reelmark.http.Json;
+import dev.reelmark.json.Json;
 import dev.reelmark.http.Requests;
 import io.javalin.http.Context;
 
@@ -90,7 +91,7 @@ public final class AuthRoutes {
 
     private static String stringField(ObjectNode body, String field) {
         JsonNode v = body.get(field);
-        if (v == null || !v.isTextual() || v.asText().isEmpty()) throw ApiError.badField(field, "a non-empty string is required");
+        if (v == null || !v.isTextual() || v.asText().isEmpty()) throw InvalidInput.field(field, "a non-empty string is required");
         return v.asText();
     }
 
@@ -131,7 +132,7 @@ public final class AuthRoutes {
         try {
             return Timestamps.parse(v);
         } catch (DateTimeParseException e) {
-            throw ApiError.badField(name, "must be an ISO-8601 time such as 2026-12-01T10:00:00Z, got '" + v + "'");
+            throw InvalidInput.field(name, "must be an ISO-8601 time such as 2026-12-01T10:00:00Z, got '" + v + "'");
         }
     }
 

@@ -1,5 +1,8 @@
 package dev.reelmark.auth;
 
+import dev.reelmark.errors.Conflict;
+import dev.reelmark.errors.NotFound;
+
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.reelmark.db.Database;
@@ -83,7 +86,7 @@ public final class AuthService {
                 return newToken(h, id, name, name, tokenLifetime);
             });
         } catch (RuntimeException e) {
-            if (SqlErrors.isUniqueViolation(e)) throw new IllegalArgumentException("a user named '" + name + "' already exists");
+            if (SqlErrors.isUniqueViolation(e)) throw Conflict.of("name", "a user named '" + name + "' already exists");
             throw e;
         }
     }
@@ -136,7 +139,7 @@ public final class AuthService {
 
     public TokenInfo revokeToken(long id) {
         return store.inTransaction(h -> {
-            store.token(h, id).orElseThrow(() -> new IllegalArgumentException("no token with id " + id));
+            store.token(h, id).orElseThrow(() -> new NotFound("not_found", "id", "no token with id " + id));
             store.revokeToken(h, id, clock.instant());
             return info(store.token(h, id).orElseThrow());
         });
@@ -236,7 +239,7 @@ public final class AuthService {
 
     private long userId(Handle h, String name) {
         return store.user(h, name).map(AuthStore.UserRow::id)
-                .orElseThrow(() -> new IllegalArgumentException("no user named '" + name + "'"));
+                .orElseThrow(() -> new NotFound("not_found", "name", "no user named '" + name + "'"));
     }
 
     private static TokenInfo info(AuthStore.TokenRow t) {

@@ -2,7 +2,7 @@ package dev.reelmark.auth;
 
 import dev.reelmark.app.Reelmark;
 import dev.reelmark.cli.Cli;
-import dev.reelmark.http.Json;
+import dev.reelmark.json.Json;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;

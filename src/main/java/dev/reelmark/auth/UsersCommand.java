@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.reelmark.app.Reelmark;
 import dev.reelmark.cli.Cli;
 import dev.reelmark.cli.CommonOptions;
-import dev.reelmark.http.Json;
+import dev.reelmark.json.Json;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -4,8 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.reelmark.db.Database;
 import dev.reelmark.db.Timestamps;
-import dev.reelmark.http.ApiError;
-import dev.reelmark.http.Json;
+import dev.reelmark.errors.InvalidInput;
+import dev.reelmark.errors.NotFound;
+import dev.reelmark.json.Json;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.mapper.RowMapper;
@@ -50,7 +51,7 @@ public final class CatalogReads {
 
     /** The project, or a 404 naming it. */
     public Project requireProject(long id) {
-        return project(id).orElseThrow(() -> ApiError.notFound("project", id));
+        return project(id).orElseThrow(() -> NotFound.of("project", id));
     }
 
     public Optional<Character> character(long id) {
@@ -75,17 +76,17 @@ public final class CatalogReads {
 
     /** The segment, or a 404 naming it. */
     public Segment requireSegment(long id) {
-        return segment(id).orElseThrow(() -> ApiError.notFound("segment", id));
+        return segment(id).orElseThrow(() -> NotFound.of("segment", id));
     }
 
     /** The asset version, or a 404 naming it. */
     public Asset requireAsset(long id) {
-        return asset(id).orElseThrow(() -> ApiError.notFound("asset", id));
+        return asset(id).orElseThrow(() -> NotFound.of("asset", id));
     }
 
     /** The image, or a 404 naming it. */
     public Image requireImage(long id) {
-        return image(id).orElseThrow(() -> ApiError.notFound("image", id));
+        return image(id).orElseThrow(() -> NotFound.of("image", id));
     }
 
     /** A segment's quality record by its own id. */
@@ -206,9 +207,9 @@ public final class CatalogReads {
         requireProject(projectId);
         if (characterId != null) {
             Character c = character(characterId)
-                    .orElseThrow(() -> ApiError.badField("character_id", "no character with id " + characterId));
+                    .orElseThrow(() -> InvalidInput.field("character_id", "no character with id " + characterId));
             if (c.projectId() != projectId) {
-                throw ApiError.badField("character_id", "character " + characterId + " belongs to another project");
+                throw InvalidInput.field("character_id", "character " + characterId + " belongs to another project");
             }
         }
         return jdbi.withHandle(h -> {
@@ -239,7 +240,7 @@ public final class CatalogReads {
     /** One segment with its context, or a 404. */
     public SegmentContext context(long segmentId) {
         List<SegmentContext> found = contexts(List.of(segmentId));
-        if (found.isEmpty()) throw ApiError.notFound("segment", segmentId);
+        if (found.isEmpty()) throw NotFound.of("segment", segmentId);
         return found.get(0);
     }
 
@@ -306,7 +307,7 @@ public final class CatalogReads {
     private <T> List<T> chain(String table, String label, long id, RowMapper<T> mapper, Function<T, Long> previous) {
         return jdbi.withHandle(h -> {
             h.createQuery("SELECT * FROM " + table + " WHERE id = :id").bind("id", id).map(mapper).findOne()
-                    .orElseThrow(() -> ApiError.notFound(label, id));
+                    .orElseThrow(() -> NotFound.of(label, id));
             long cursor = id;
             for (int hops = 0; ; hops++) {
                 if (hops >= 10_000) throw new IllegalStateException("version chain of " + label + " " + id + " does not end");

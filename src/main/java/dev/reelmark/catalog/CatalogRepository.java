@@ -2,8 +2,8 @@ package dev.reelmark.catalog;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.reelmark.db.Timestamps;
-import dev.reelmark.http.Json;
-import dev.reelmark.http.Page;
+import dev.reelmark.json.Json;
+import dev.reelmark.json.Page;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.mapper.RowMapper;
 

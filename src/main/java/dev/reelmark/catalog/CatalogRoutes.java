@@ -1,6 +1,7 @@
 package dev.reelmark.catalog;
 
-import dev.reelmark.http.ApiError;
+import dev.reelmark.errors.InvalidInput;
+import dev.reelmark.errors.NotFound;
 import dev.reelmark.http.ApiRouter;
 import dev.reelmark.http.ByteRanges;
 import dev.reelmark.http.Requests;
@@ -44,7 +45,7 @@ public final class CatalogRoutes {
         }
         registerVersions(router, CatalogModel.ASSETS, CatalogService.ASSET_VERSION_FIELDS);
         registerVersions(router, CatalogModel.IMAGES, CatalogService.IMAGE_VERSION_FIELDS);
-        router.schema("SegmentMedia", SegmentMedia.schema());
+        router.schema("SegmentMedia", segmentMediaSchema());
         router.get("/api/segments/{id}/media").tag("catalog")
                 .summary("Technical info of the segment's video (ffprobe): resolution, fps, codec, duration, streams, tags")
                 .response(ref("SegmentMedia")).errors(400, 404, 422)
@@ -70,7 +71,7 @@ public final class CatalogRoutes {
                     ctx.header("Cache-Control", "no-cache");
                     ByteRanges.serve(ctx, video.file(), video.contentType());
                 });
-        router.schema("SegmentLabel", SegmentLabels.schema());
+        router.schema("SegmentLabel", segmentLabelSchema());
         router.get("/api/segment-labels").tag("catalog")
                 .summary("What to call segments on screen: \"Chloé Martin — dance · seg 0\", with character and scene")
                 .query("ids", "string", "comma-separated segment ids, at most " + SegmentLabels.MAX_IDS + "; unknown ids are left out")
@@ -88,7 +89,7 @@ public final class CatalogRoutes {
                 .produces("image/*").errors(400, 404)
                 .handle(ctx -> {
                     long id = Requests.pathId(ctx, "id");
-                    var file = labels.portrait(id).orElseThrow(() -> new ApiError(404, "no_image", null,
+                    var file = labels.portrait(id).orElseThrow(() -> new NotFound("no_image", null,
                             "character " + id + " has no source image file inside the media roots"));
                     ctx.header("Cache-Control", "no-cache");
                     ByteRanges.serve(ctx, file, SegmentLabels.imageType(file));
@@ -100,7 +101,7 @@ public final class CatalogRoutes {
                     long project = Requests.pathId(ctx, "id");
                     catalog.get(CatalogModel.PROJECTS, project);
                     ctx.status(202).json(jobs.submit(ThumbnailsJob.KIND,
-                            dev.reelmark.http.Json.object().put("project_id", project)));
+                            dev.reelmark.json.Json.object().put("project_id", project)));
                 });
         router.get("/api/segments/{id}/thumbnail").tag("catalog")
                 .summary("A JPEG thumbnail of the segment's video, made by ffmpeg on first request")
@@ -169,7 +170,7 @@ public final class CatalogRoutes {
         for (String param : ctx.queryParamMap().keySet()) {
             if (Set.of("limit", "after").contains(param)) continue;
             Field field = type.field(param).filter(Field::filterable)
-                    .orElseThrow(() -> ApiError.badField(param, "is not a filter of " + type.label() + " lists"));
+                    .orElseThrow(() -> InvalidInput.field(param, "is not a filter of " + type.label() + " lists"));
             String raw = ctx.queryParam(param);
             filters.put(param, switch (field.type()) {
                 case REF -> Requests.positiveLong(param, raw);
@@ -180,5 +181,34 @@ public final class CatalogRoutes {
         int limit = Requests.queryInt(ctx, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
         Long after = Requests.queryLong(ctx, "after");
         ctx.json(catalog.list(type, filters, limit, after));
+    }
+
+
+    /** The OpenAPI schema of {@link SegmentMedia#technicalInfo}. */
+    private static com.fasterxml.jackson.databind.node.ObjectNode segmentMediaSchema() {
+        var nullableString = dev.reelmark.json.Json.object();
+        nullableString.putArray("type").add("string").add("null");
+        var stream = ApiRouter.objectOf("index", ApiRouter.type("integer"), "codec_type", ApiRouter.type("string"),
+                "codec_name", nullableString, "tags", ApiRouter.type("object").put("additionalProperties", true));
+        return ApiRouter.objectOf(
+                "segment_id", ApiRouter.type("integer"), "path", ApiRouter.type("string"),
+                "container", ApiRouter.type("string"), "duration_seconds", ApiRouter.type("number"),
+                "width", ApiRouter.type("integer"), "height", ApiRouter.type("integer"),
+                "resolution", ApiRouter.type("string"), "codec", nullableString, "fps", ApiRouter.type("number"),
+                "pixel_format", nullableString, "color_space", nullableString, "frame_count", ApiRouter.type("integer"),
+                "size_bytes", ApiRouter.type("integer"), "bit_rate", ApiRouter.type("integer"),
+                "streams", ApiRouter.arrayOf(stream),
+                "tags", ApiRouter.type("object").set("additionalProperties", ApiRouter.type("string")),
+                "content_type", ApiRouter.type("string").put("description", "what GET /api/segments/{id}/video answers with"),
+                "browser_playable", ApiRouter.type("boolean").put("description",
+                        "browsers play the file as it is; when false, play GET /api/segments/{id}/video/proxy"));
+    }
+
+    private static com.fasterxml.jackson.databind.node.ObjectNode segmentLabelSchema() {
+        return ApiRouter.objectOf("segment_id", ApiRouter.type("integer"), "label", ApiRouter.type("string").put("description",
+                        "character — scene type · seg N"), "character_id", ApiRouter.type("integer"), "character_name", ApiRouter.type("string"),
+                "scene_id", ApiRouter.type("integer"), "scene_name", ApiRouter.type("string"),
+                "scene_type", dev.reelmark.json.Json.object().set("type", dev.reelmark.json.Json.MAPPER.createArrayNode().add("string").add("null")),
+                "sequence_index", ApiRouter.type("integer"), "status", ApiRouter.type("string"), "has_video", ApiRouter.type("boolean"));
     }
 }

@@ -2,7 +2,7 @@ package dev.reelmark.catalog;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.reelmark.http.Json;
+import dev.reelmark.json.Json;
 
 import java.util.List;
 

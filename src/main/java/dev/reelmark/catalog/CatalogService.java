@@ -3,8 +3,11 @@ package dev.reelmark.catalog;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.reelmark.db.Database;
 import dev.reelmark.db.SqlErrors;
-import dev.reelmark.http.ApiError;
-import dev.reelmark.http.Page;
+import dev.reelmark.errors.DomainException;
+import dev.reelmark.errors.InvalidInput;
+import dev.reelmark.errors.NotFound;
+import dev.reelmark.errors.Conflict;
+import dev.reelmark.json.Page;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
@@ -63,7 +66,7 @@ public final class CatalogService {
     }
 
     public ObjectNode get(EntityType type, long id) {
-        return find(type, id).orElseThrow(() -> ApiError.notFound(type.label(), id));
+        return find(type, id).orElseThrow(() -> NotFound.of(type.label(), id));
     }
 
     public Optional<ObjectNode> find(EntityType type, long id) {
@@ -84,7 +87,7 @@ public final class CatalogService {
         Map<String, Object> requested = CatalogValidator.forUpdate(type, body);
         boolean[] changed = {false};
         ObjectNode updated = write(type, h -> {
-            ObjectNode existing = CatalogRepository.find(h, type, id).orElseThrow(() -> ApiError.notFound(type.label(), id));
+            ObjectNode existing = CatalogRepository.find(h, type, id).orElseThrow(() -> NotFound.of(type.label(), id));
             Map<String, Object> values = new java.util.LinkedHashMap<>();
             requested.forEach((name, value) -> {
                 if (!CatalogValues.same(type.field(name).orElseThrow(), value, existing.get(name))) values.put(name, value);
@@ -110,7 +113,7 @@ public final class CatalogService {
     /** Deletes a row (and its owned children). Deleting the current version of a chain makes the previous one current. */
     public void delete(EntityType type, long id) {
         write(type, h -> {
-            ObjectNode existing = CatalogRepository.find(h, type, id).orElseThrow(() -> ApiError.notFound(type.label(), id));
+            ObjectNode existing = CatalogRepository.find(h, type, id).orElseThrow(() -> NotFound.of(type.label(), id));
             CatalogRepository.delete(h, type, id);
             if (type.versioned() && existing.get("is_current_version").booleanValue()
                     && !existing.get("previous_version_id").isNull()) {
@@ -165,7 +168,7 @@ public final class CatalogService {
         String name = project.get("name").asText();
         ProjectFootprint footprint = projectFootprint(projectId);
         if ((footprint.substantial() || confirm != null) && !name.equals(confirm)) {
-            throw new ApiError(409, "confirmation_required", "confirm", "deleting project " + projectId + " '" + name
+            throw new Conflict("confirmation_required", "confirm", "deleting project " + projectId + " '" + name
                     + "' would delete " + footprint.describe() + "; repeat with ?confirm=<the project's exact name>"
                     + (confirm == null ? "" : " (the confirmation given does not match)"));
         }
@@ -206,7 +209,7 @@ public final class CatalogService {
         List<String> allowed = type == CatalogModel.ASSETS ? ASSET_VERSION_FIELDS : IMAGE_VERSION_FIELDS;
         Map<String, Object> changes = CatalogValidator.forSubset(type, body, allowed);
         ObjectNode created = write(type, h -> {
-            CatalogRepository.find(h, type, id).orElseThrow(() -> ApiError.notFound(type.label(), id));
+            CatalogRepository.find(h, type, id).orElseThrow(() -> NotFound.of(type.label(), id));
             ObjectNode current = CatalogRepository.find(h, type, latestInChain(h, type, id)).orElseThrow();
             Map<String, Object> values = new HashMap<>();
             for (Field field : type.writableOnCreate()) {
@@ -248,11 +251,11 @@ public final class CatalogService {
             String name = type.label() + " " + v.get("id").longValue() + " (version " + v.get("version_number").longValue()
                     + (v.hasNonNull("version_label") ? ", " + v.get("version_label").asText() : "") + ")";
             if (hash != null && v.hasNonNull(hashField) && v.get(hashField).asText().equalsIgnoreCase(hash.toString())) {
-                throw ApiError.conflict(hashField, hashField + ": the same content is already version " + name
+                throw Conflict.of(hashField, hashField + ": the same content is already version " + name
                         + " of this chain; publishing identical bytes is not a new version");
             }
             if (label != null && v.hasNonNull("version_label") && v.get("version_label").asText().equals(label.toString())) {
-                throw ApiError.conflict("version_label", "version_label: '" + label + "' is already " + name
+                throw Conflict.of("version_label", "version_label: '" + label + "' is already " + name
                         + " of this chain; choose a new label");
             }
             cursor = v.get("previous_version_id").isNull() ? null : v.get("previous_version_id").longValue();
@@ -294,7 +297,7 @@ public final class CatalogService {
     /** The whole chain {@code id} belongs to, oldest first. */
     public List<ObjectNode> versionHistory(EntityType type, long id) {
         return jdbi.withHandle(h -> {
-            CatalogRepository.find(h, type, id).orElseThrow(() -> ApiError.notFound(type.label(), id));
+            CatalogRepository.find(h, type, id).orElseThrow(() -> NotFound.of(type.label(), id));
             List<ObjectNode> chain = new ArrayList<>();
             Long cursor = latestInChain(h, type, id);
             while (cursor != null && chain.size() < 10_000) {
@@ -322,21 +325,21 @@ public final class CatalogService {
     private <T> T write(EntityType type, org.jdbi.v3.core.HandleCallback<T, RuntimeException> work) {
         try {
             return jdbi.inTransaction(work);
-        } catch (ApiError e) {
+        } catch (DomainException e) {
             throw e;
         } catch (RuntimeException e) {
             String inUse = versionInUse(e);
             if (inUse != null) {
-                throw ApiError.conflict(type == CatalogModel.ASSETS ? "checksum_sha256" : "content_hash", inUse);
+                throw Conflict.of(type == CatalogModel.ASSETS ? "checksum_sha256" : "content_hash", inUse);
             }
             if (SqlErrors.isUniqueViolation(e)) {
-                throw ApiError.conflict("conflicts with an existing " + type.label() + ": " + uniqueHint(type));
+                throw Conflict.of("conflicts with an existing " + type.label() + ": " + uniqueHint(type));
             }
             if (SqlErrors.isForeignKeyViolation(e)) {
-                throw ApiError.conflict("this " + type.label() + " is still referenced by other records; delete or re-point them first");
+                throw Conflict.of("this " + type.label() + " is still referenced by other records; delete or re-point them first");
             }
             if (SqlErrors.isCheckViolation(e)) {
-                throw ApiError.badRequest("rejected by a database constraint of " + type.table() + ": " + e.getMessage());
+                throw InvalidInput.request("rejected by a database constraint of " + type.table() + ": " + e.getMessage());
             }
             throw e;
         }
@@ -374,7 +377,7 @@ public final class CatalogService {
             if (field.type() != FieldType.REF || field.access() == Field.Access.SERVER) continue;
             Object value = values.get(field.name());
             if (value != null && !CatalogRepository.exists(h, field.refTable(), ((Number) value).longValue())) {
-                throw ApiError.badField(field.name(), "no " + field.refLabel() + " with id " + value);
+                throw InvalidInput.field(field.name(), "no " + field.refLabel() + " with id " + value);
             }
         }
     }
@@ -384,7 +387,7 @@ public final class CatalogService {
             if (rule.uses().stream().anyMatch(name -> merged.get(name) == null)) continue;
             var query = h.createQuery(rule.sql());
             rule.uses().forEach(name -> query.bind(name, merged.get(name)));
-            if (query.mapTo(Integer.class).findOne().isEmpty()) throw ApiError.badField(rule.field(), rule.message());
+            if (query.mapTo(Integer.class).findOne().isEmpty()) throw InvalidInput.field(rule.field(), rule.message());
         }
     }
 

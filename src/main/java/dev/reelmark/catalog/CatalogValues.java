@@ -1,7 +1,7 @@
 package dev.reelmark.catalog;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.reelmark.http.Json;
+import dev.reelmark.json.Json;
 
 /** Compares a validated request value with the value a row holds, as the row mapper reads it. */
 final class CatalogValues {

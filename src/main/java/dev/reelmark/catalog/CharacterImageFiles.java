@@ -1,8 +1,10 @@
 package dev.reelmark.catalog;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.reelmark.http.ApiError;
-import dev.reelmark.http.Json;
+import dev.reelmark.errors.InvalidInput;
+import dev.reelmark.errors.Conflict;
+import dev.reelmark.errors.Failed;
+import dev.reelmark.json.Json;
 import dev.reelmark.media.AtomicOutput;
 import dev.reelmark.media.MediaRoots;
 
@@ -72,7 +74,7 @@ public final class CharacterImageFiles {
                             if (stored.toLowerCase(Locale.ROOT).contains(needle)) found.add(new ImageFile(stored, size(real)));
                         }));
             } catch (IOException | UncheckedIOException e) {
-                throw new ApiError(500, "media_unreadable", null, "cannot list the media roots");
+                throw new Failed("media_unreadable", null, "cannot list the media roots");
             }
         }
         return found.stream().distinct().sorted(Comparator.comparing(ImageFile::path)).limit(limit).toList();
@@ -94,16 +96,16 @@ public final class CharacterImageFiles {
         ObjectNode character = catalog.get(CatalogModel.CHARACTERS, characterId);
         String name = checkedName(filename);
         byte[] bytes = decode(contentBase64);
-        String kind = sniff(bytes).orElseThrow(() -> ApiError.badField("content_base64", "is not a PNG, JPEG or WebP image"));
+        String kind = sniff(bytes).orElseThrow(() -> InvalidInput.field("content_base64", "is not a PNG, JPEG or WebP image"));
         if (!kind.equals(family(extension(name)))) {
-            throw ApiError.badField("content_base64", "is a " + kind.toUpperCase(Locale.ROOT) + " image, not what the name "
+            throw InvalidInput.field("content_base64", "is a " + kind.toUpperCase(Locale.ROOT) + " image, not what the name "
                     + name + " says");
         }
         Path relative = Path.of("images", slug(character.get("name").asText()), name);
         Path target = roots.resolveForWrite(dataDir.resolve(relative).toString())
-                .orElseThrow(() -> ApiError.badField("filename", "cannot be written inside the media roots"));
+                .orElseThrow(() -> InvalidInput.field("filename", "cannot be written inside the media roots"));
         if (Files.exists(target)) {
-            throw ApiError.conflict("filename", "a file " + relative + " already exists; pick it, or upload under another name");
+            throw Conflict.of("filename", "a file " + relative + " already exists; pick it, or upload under another name");
         }
         try (AtomicOutput out = AtomicOutput.create(target)) {
             Files.write(out.temp(), bytes);
@@ -145,26 +147,26 @@ public final class CharacterImageFiles {
     }
 
     static String checkedName(String filename) {
-        if (filename == null || filename.isBlank()) throw ApiError.badField("filename", "is required");
+        if (filename == null || filename.isBlank()) throw InvalidInput.field("filename", "is required");
         String name = Normalizer.normalize(filename.strip(), Normalizer.Form.NFC);
         if (name.contains("/") || name.contains("\\") || name.startsWith(".") || name.length() > 200) {
-            throw ApiError.badField("filename", "must be a plain file name (no folder, not hidden, at most 200 characters)");
+            throw InvalidInput.field("filename", "must be a plain file name (no folder, not hidden, at most 200 characters)");
         }
         if (!EXTENSIONS.contains(extension(name))) {
-            throw ApiError.badField("filename", "must end in .png, .jpg, .jpeg or .webp");
+            throw InvalidInput.field("filename", "must end in .png, .jpg, .jpeg or .webp");
         }
         return name;
     }
 
     private static byte[] decode(String base64) {
-        if (base64 == null || base64.isEmpty()) throw ApiError.badField("content_base64", "is required");
-        if (base64.length() > (MAX_BYTES / 3 + 1) * 4 + 4) throw ApiError.badField("content_base64", "is over 5 MB");
+        if (base64 == null || base64.isEmpty()) throw InvalidInput.field("content_base64", "is required");
+        if (base64.length() > (MAX_BYTES / 3 + 1) * 4 + 4) throw InvalidInput.field("content_base64", "is over 5 MB");
         try {
             byte[] bytes = Base64.getDecoder().decode(base64);
-            if (bytes.length > MAX_BYTES) throw ApiError.badField("content_base64", "is over 5 MB");
+            if (bytes.length > MAX_BYTES) throw InvalidInput.field("content_base64", "is over 5 MB");
             return bytes;
         } catch (IllegalArgumentException e) {
-            throw ApiError.badField("content_base64", "is not base64");
+            throw InvalidInput.field("content_base64", "is not base64");
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.reelmark.catalog;
 
+import dev.reelmark.errors.InvalidInput;
 import dev.reelmark.http.ApiRouter;
 import dev.reelmark.http.Requests;
 
@@ -42,7 +43,7 @@ public final class CharacterImageRoutes {
     private static String text(com.fasterxml.jackson.databind.node.ObjectNode body, String field) {
         var node = body.get(field);
         if (node == null || node.isNull()) return null;
-        if (!node.isTextual()) throw dev.reelmark.http.ApiError.badField(field, "must be a string");
+        if (!node.isTextual()) throw InvalidInput.field(field, "must be a string");
         return node.asText();
     }
 }

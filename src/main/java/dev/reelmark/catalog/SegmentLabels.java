@@ -1,8 +1,8 @@
 package dev.reelmark.catalog;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import dev.reelmark.http.ApiError;
-import dev.reelmark.http.ApiRouter;
+import dev.reelmark.errors.InvalidInput;
+import dev.reelmark.errors.NotFound;
 import dev.reelmark.media.MediaRoots;
 
 import java.nio.file.Files;
@@ -15,7 +15,6 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
-import static dev.reelmark.http.ApiRouter.type;
 
 /**
  * What people call a segment and a character on screen: "Chloé Martin — dance · seg 0", not "#13 (index 0)", and
@@ -49,7 +48,7 @@ public final class SegmentLabels {
 
     /** Labels of the segments that exist among {@code ids}, in the order asked; unknown ids are left out. */
     public List<Label> labels(List<Long> ids) {
-        if (ids.size() > MAX_IDS) throw ApiError.badField("ids", "at most " + MAX_IDS + " ids at once, got " + ids.size());
+        if (ids.size() > MAX_IDS) throw InvalidInput.field("ids", "at most " + MAX_IDS + " ids at once, got " + ids.size());
         Set<Long> unique = new LinkedHashSet<>(ids);
         List<SegmentContext> found = new ArrayList<>(reads.contexts(unique));
         List<Long> order = List.copyOf(unique);
@@ -61,7 +60,7 @@ public final class SegmentLabels {
 
     /** The character's current source image (a confined real path), if it has one that exists. */
     public Optional<Path> portrait(long characterId) {
-        reads.character(characterId).orElseThrow(() -> ApiError.notFound("character", characterId));
+        reads.character(characterId).orElseThrow(() -> NotFound.of("character", characterId));
         return reads.imagesOf(List.of(characterId)).stream()
                 .filter(i -> i.currentVersion() && i.path() != null)
                 .sorted(Comparator.comparing((Image i) -> !i.isSource()).thenComparingLong(Image::id))
@@ -79,13 +78,5 @@ public final class SegmentLabels {
         if (name.endsWith(".webp")) return "image/webp";
         if (name.endsWith(".gif")) return "image/gif";
         return "application/octet-stream";
-    }
-
-    static com.fasterxml.jackson.databind.node.ObjectNode schema() {
-        return ApiRouter.objectOf("segment_id", type("integer"), "label", type("string").put("description",
-                        "character — scene type · seg N"), "character_id", type("integer"), "character_name", type("string"),
-                "scene_id", type("integer"), "scene_name", type("string"),
-                "scene_type", dev.reelmark.http.Json.object().set("type", dev.reelmark.http.Json.MAPPER.createArrayNode().add("string").add("null")),
-                "sequence_index", type("integer"), "status", type("string"), "has_video", type("boolean"));
     }
 }

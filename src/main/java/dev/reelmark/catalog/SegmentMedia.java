@@ -1,9 +1,9 @@
 package dev.reelmark.catalog;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.reelmark.http.ApiError;
-import dev.reelmark.http.ApiRouter;
-import dev.reelmark.http.Json;
+import dev.reelmark.errors.NotFound;
+import dev.reelmark.errors.Unprocessable;
+import dev.reelmark.json.Json;
 import dev.reelmark.media.BrowserPlayback;
 import dev.reelmark.media.FfmpegTools;
 import dev.reelmark.media.MediaIdentity;
@@ -83,26 +83,6 @@ public final class SegmentMedia {
         return info;
     }
 
-    /** The OpenAPI schema of {@link #technicalInfo}. */
-    static ObjectNode schema() {
-        var nullableString = Json.object();
-        nullableString.putArray("type").add("string").add("null");
-        var stream = ApiRouter.objectOf("index", ApiRouter.type("integer"), "codec_type", ApiRouter.type("string"),
-                "codec_name", nullableString, "tags", ApiRouter.type("object").put("additionalProperties", true));
-        return ApiRouter.objectOf(
-                "segment_id", ApiRouter.type("integer"), "path", ApiRouter.type("string"),
-                "container", ApiRouter.type("string"), "duration_seconds", ApiRouter.type("number"),
-                "width", ApiRouter.type("integer"), "height", ApiRouter.type("integer"),
-                "resolution", ApiRouter.type("string"), "codec", nullableString, "fps", ApiRouter.type("number"),
-                "pixel_format", nullableString, "color_space", nullableString, "frame_count", ApiRouter.type("integer"),
-                "size_bytes", ApiRouter.type("integer"), "bit_rate", ApiRouter.type("integer"),
-                "streams", ApiRouter.arrayOf(stream),
-                "tags", ApiRouter.type("object").set("additionalProperties", ApiRouter.type("string")),
-                "content_type", ApiRouter.type("string").put("description", "what GET /api/segments/{id}/video answers with"),
-                "browser_playable", ApiRouter.type("boolean").put("description",
-                        "browsers play the file as it is; when false, play GET /api/segments/{id}/video/proxy"));
-    }
-
     /** A file to send and its content type. */
     public record Playable(Path file, String contentType) {
     }
@@ -124,7 +104,7 @@ public final class SegmentMedia {
             BrowserPlayback.Proxy proxy = playback.proxy(r);
             return new Playable(proxy.file(), proxy.contentType());
         } catch (MediaException e) {
-            throw new ApiError(422, "unreadable_media", "output_video_path", "cannot make a browser proxy: " + e.getMessage());
+            throw new Unprocessable("unreadable_media", "output_video_path", "cannot make a browser proxy: " + e.getMessage());
         }
     }
 
@@ -137,7 +117,7 @@ public final class SegmentMedia {
         try {
             return new Thumbnailer(tools.get()).thumbnail(probed(video), jpeg, THUMBNAIL_WIDTH);
         } catch (MediaException e) {
-            throw new ApiError(422, "unreadable_media", "output_video_path", "cannot make a thumbnail: " + e.getMessage());
+            throw new Unprocessable("unreadable_media", "output_video_path", "cannot make a thumbnail: " + e.getMessage());
         }
     }
 
@@ -145,18 +125,18 @@ public final class SegmentMedia {
         try {
             return probes.probe(video);
         } catch (MediaException e) {
-            throw new ApiError(422, "unreadable_media", "output_video_path", "cannot read " + video.getFileName() + ": " + e.getMessage());
+            throw new Unprocessable("unreadable_media", "output_video_path", "cannot read " + video.getFileName() + ": " + e.getMessage());
         }
     }
 
     private Path videoOf(long segmentId) {
         ObjectNode segment = catalog.get(CatalogModel.SEGMENTS, segmentId);
         var stored = segment.get("output_video_path");
-        if (stored.isNull()) throw new ApiError(404, "no_video", "output_video_path", "segment " + segmentId + " has no output video yet");
-        Path video = roots.resolve(stored.asText()).orElseThrow(() -> new ApiError(422, "path_outside_roots", "output_video_path",
+        if (stored.isNull()) throw new NotFound("no_video", "output_video_path", "segment " + segmentId + " has no output video yet");
+        Path video = roots.resolve(stored.asText()).orElseThrow(() -> new Unprocessable("path_outside_roots", "output_video_path",
                 "output_video_path '" + stored.asText() + "' is outside the configured media roots"));
         if (!Files.isRegularFile(video)) {
-            throw new ApiError(404, "file_missing", "output_video_path", "the video of segment " + segmentId + " is missing: " + stored.asText());
+            throw new NotFound("file_missing", "output_video_path", "the video of segment " + segmentId + " is missing: " + stored.asText());
         }
         return video;
     }

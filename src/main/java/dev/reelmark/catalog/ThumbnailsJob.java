@@ -3,8 +3,9 @@ package dev.reelmark.catalog;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.reelmark.http.ApiError;
-import dev.reelmark.http.Json;
+import dev.reelmark.errors.DomainException;
+import dev.reelmark.errors.InvalidInput;
+import dev.reelmark.json.Json;
 import dev.reelmark.jobs.JobContext;
 import dev.reelmark.jobs.JobHandler;
 
@@ -35,7 +36,7 @@ public final class ThumbnailsJob implements JobHandler {
     public void validate(JsonNode params) {
         JsonNode project = params.get("project_id");
         if (project == null || !project.canConvertToLong() || project.longValue() <= 0) {
-            throw ApiError.badField("project_id", "must be a positive project id");
+            throw InvalidInput.field("project_id", "must be a positive project id");
         }
         catalog.get(CatalogModel.PROJECTS, project.longValue());
     }
@@ -51,7 +52,7 @@ public final class ThumbnailsJob implements JobHandler {
             long segment = segments.get(i);
             try {
                 media.thumbnail(segment);
-            } catch (ApiError e) {
+            } catch (DomainException e) {
                 failures.addObject().put("segment_id", segment).put("error", e.getMessage());
             }
             ctx.progress(i + 1, "segment " + segment);

@@ -1,23 +1,37 @@
 package dev.reelmark.cli;
 
-import dev.reelmark.http.ApiError;
+import dev.reelmark.errors.Conflict;
+import dev.reelmark.errors.DomainException;
+import dev.reelmark.errors.InvalidInput;
+import dev.reelmark.errors.NotFound;
+import dev.reelmark.errors.Unprocessable;
 import dev.reelmark.media.MediaException;
 import picocli.CommandLine;
 
 import java.io.PrintWriter;
 
-/** What every command shares: bad input is one line on stderr and exit code 2, never a stack trace. */
+/**
+ * What every command shares: a refusal is one line on stderr and an exit code that says what kind it was, never a
+ * stack trace. The codes (README, "Exit codes"): 0 done; {@value #FAILURE} failed (Reelmark's own failure, or a
+ * check that did not pass); {@value #USAGE} bad input (a malformed option or value, something named that does not
+ * exist, a database that cannot be opened); {@value #CONFLICT} conflict with the current state (a duplicate, a file
+ * changed meanwhile, a corrupt ledger); {@value #UNPROCESSABLE} what the input points at cannot be used (a missing or
+ * unreadable file, nothing to generate).
+ */
 public final class Cli {
+    public static final int FAILURE = 1;
     public static final int USAGE = 2;
+    public static final int CONFLICT = 3;
+    public static final int UNPROCESSABLE = 4;
 
     private Cli() {
     }
 
     /** picocli's execution-exception handler for Reelmark commands. */
     public static int handle(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) throws Exception {
-        if (e instanceof ApiError || e instanceof IllegalArgumentException || e instanceof MediaException) {
+        if (e instanceof DomainException || e instanceof IllegalArgumentException || e instanceof MediaException) {
             cmd.getErr().println("reelmark: " + e.getMessage());
-            return USAGE;
+            return exitCode(e);
         }
         String database = databaseProblem(e);
         if (database != null) {
@@ -25,6 +39,11 @@ public final class Cli {
             return USAGE;
         }
         throw e;
+    }
+
+    /** The exit code of a refusal (see the class comment). */
+    public static int exitCode(Exception e) {
+        return ExitCodes.of(e);
     }
 
     /** For a database that cannot be opened (bad URL, unreachable, refused): the innermost reason, one line. */

@@ -7,7 +7,7 @@ import dev.reelmark.app.Reelmark;
 import dev.reelmark.catalog.CatalogModel;
 import dev.reelmark.catalog.CatalogService;
 import dev.reelmark.db.ScratchDatabase;
-import dev.reelmark.http.Json;
+import dev.reelmark.json.Json;
 import dev.reelmark.jobs.Job;
 import dev.reelmark.media.ClipSpec;
 import dev.reelmark.media.ClipSynth;

@@ -2,7 +2,7 @@ package dev.reelmark.cli;
 
 import dev.reelmark.app.AppConfig;
 import dev.reelmark.app.Reelmark;
-import dev.reelmark.http.Json;
+import dev.reelmark.json.Json;
 import dev.reelmark.http.OpenApi;
 import picocli.CommandLine.Command;
 

@@ -1,6 +1,6 @@
 package dev.reelmark.cli;
 
-import dev.reelmark.http.Json;
+import dev.reelmark.json.Json;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.reelmark.media.ClipSynth;
 import dev.reelmark.media.FfmpegCapabilities;

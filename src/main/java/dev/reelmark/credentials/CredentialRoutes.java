@@ -1,7 +1,7 @@
 package dev.reelmark.credentials;
 
 import dev.reelmark.http.ApiRouter;
-import dev.reelmark.http.Json;
+import dev.reelmark.json.Json;
 import dev.reelmark.http.Requests;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.reelmark.footage.Footage;
 import dev.reelmark.footage.GenerationFacts;
 import dev.reelmark.footage.SegmentFacts;
-import dev.reelmark.http.ApiError;
+import dev.reelmark.errors.DomainException;
+import dev.reelmark.errors.InvalidInput;
+import dev.reelmark.errors.Conflict;
 import dev.reelmark.media.AtomicOutput;
 import dev.reelmark.media.FfmpegTools;
 import dev.reelmark.media.Mp4Boxes;
@@ -77,30 +79,30 @@ public final class CredentialService {
         GenerationFacts g = f.generation();
         ReceiptSource.Receipt receipt = g.source() == GenerationFacts.Source.RECEIPT ? receipts.latest(segmentId).orElse(null) : null;
         if (receipt == null) {
-            throw ApiError.conflict("segment_id", "segment " + segmentId + " has no generation receipt: content credentials are built from the receipt");
+            throw Conflict.of("segment_id", "segment " + segmentId + " has no generation receipt: content credentials are built from the receipt");
         }
         Path clip = f.file();
         if (clip == null || !Files.isRegularFile(clip, LinkOption.NOFOLLOW_LINKS)) {
-            throw ApiError.conflict("segment_id", f.probeError() != null ? f.probeError() : "segment " + segmentId + " has no video");
+            throw Conflict.of("segment_id", f.probeError() != null ? f.probeError() : "segment " + segmentId + " has no video");
         }
         Container container = container(clip);
         if (!container.embedded() && !sidecarAllowed) {
-            throw ApiError.badField("file", clip.getFileName() + " is not an MP4/MOV file: this package embeds content credentials, "
+            throw InvalidInput.field("file", clip.getFileName() + " is not an MP4/MOV file: this package embeds content credentials, "
                     + "and carries no .c2pa sidecar stores");
         }
         String format = container.format();
         requireReceiptBytes(segmentId, clip, receipt);
-        if (out == null) throw ApiError.badField("out", "--out FILE is required");
+        if (out == null) throw InvalidInput.field("out", "--out FILE is required");
         Path target = out.toAbsolutePath().normalize();
         try {
             if (Files.exists(target) && Files.isSameFile(target, clip)) {
-                throw ApiError.badField("out", "--out must not be the segment's own clip (" + clip + "): the receipt vouches for those bytes");
+                throw InvalidInput.field("out", "--out must not be the segment's own clip (" + clip + "): the receipt vouches for those bytes");
             }
-            if (Files.isDirectory(target)) throw ApiError.badField("out", "--out names a directory: " + target);
-            if (Files.isSymbolicLink(target)) throw ApiError.badField("out", "symlink refused: " + target);
+            if (Files.isDirectory(target)) throw InvalidInput.field("out", "--out names a directory: " + target);
+            if (Files.isSymbolicLink(target)) throw InvalidInput.field("out", "symlink refused: " + target);
             Path store = SidecarStore.of(target);
             if (!container.embedded() && (Files.isDirectory(store) || Files.isSymbolicLink(store))) {
-                throw ApiError.badField("out", "the sidecar manifest path is a directory or symlink: " + store);
+                throw InvalidInput.field("out", "the sidecar manifest path is a directory or symlink: " + store);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -109,7 +111,7 @@ public final class CredentialService {
         try {
             key = config.load(dataDir);
         } catch (SigningKey.KeyProblem e) {
-            throw ApiError.badRequest(e.getMessage());
+            throw InvalidInput.request(e.getMessage());
         }
         Manifest.Facts mf = new Manifest.Facts(target.getFileName().toString(), format, segmentId, g, receipt,
                 receipts.regeneratedFrom(segmentId).orElse(null), config.includePrompts(), version);
@@ -120,7 +122,7 @@ public final class CredentialService {
             try {
                 e = Embedder.embed(clip, atomic.temp(), manifest, key);
             } catch (Mp4Boxes.Unsupported u) {
-                throw ApiError.conflict("segment_id", "cannot embed credentials in " + clip.getFileName() + ": " + u.getMessage());
+                throw Conflict.of("segment_id", "cannot embed credentials in " + clip.getFileName() + ": " + u.getMessage());
             }
             probe(atomic.temp());
             atomic.commit();
@@ -174,13 +176,13 @@ public final class CredentialService {
             else {
                 try {
                     container(f.file());
-                } catch (ApiError e) {
+                } catch (DomainException e) {
                     problems.add("segment " + f.segmentId() + ": " + e.getMessage());
                 }
             }
         }
         if (!problems.isEmpty()) {
-            throw ApiError.conflict("content_credentials", "cannot sign every clip: " + String.join("; ", problems));
+            throw Conflict.of("content_credentials", "cannot sign every clip: " + String.join("; ", problems));
         }
         List<SignedClip> out = new java.util.ArrayList<>();
         for (Footage f : all) {
@@ -222,11 +224,11 @@ public final class CredentialService {
         Footage f = facts.footage(segmentId);
         Path clip = f.file();
         if (storedPath != null) {
-            clip = facts.roots().resolve(storedPath).orElseThrow(() -> ApiError.badField("path",
+            clip = facts.roots().resolve(storedPath).orElseThrow(() -> InvalidInput.field("path",
                     "path '" + storedPath + "' is outside the configured media roots"));
         }
         if (clip == null || !Files.isRegularFile(clip, LinkOption.NOFOLLOW_LINKS)) {
-            throw ApiError.conflict("segment_id", f.probeError() != null ? f.probeError() : "segment " + segmentId + " has no video");
+            throw Conflict.of("segment_id", f.probeError() != null ? f.probeError() : "segment " + segmentId + " has no video");
         }
         requireCheckable(clip);
         ReceiptSource.Receipt receipt = receipts.latest(segmentId).orElse(null);
@@ -257,10 +259,10 @@ public final class CredentialService {
         try {
             now = dev.reelmark.media.MediaIdentity.shared().of(clip).sha256();
         } catch (IOException e) {
-            throw ApiError.conflict("segment_id", "cannot read " + clip + ": " + e.getMessage());
+            throw Conflict.of("segment_id", "cannot read " + clip + ": " + e.getMessage());
         }
         if (!now.equals(receipt.outputSha256())) {
-            throw ApiError.conflict("segment_id", "the clip of segment " + segmentId + " (" + clip.getFileName() + ") changed since receipt "
+            throw Conflict.of("segment_id", "the clip of segment " + segmentId + " (" + clip.getFileName() + ") changed since receipt "
                     + receipt.receiptId() + " recorded it (sha256 " + receipt.outputSha256() + ", now " + now + "): record a new receipt first");
         }
     }
@@ -281,11 +283,11 @@ public final class CredentialService {
     /** The container of a clip to sign; a 400 naming the file for anything that is neither BMFF nor Matroska/WebM. */
     static Container container(Path file) {
         try {
-            if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) throw ApiError.badField("file", "no such file: " + file);
+            if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) throw InvalidInput.field("file", "no such file: " + file);
             if (!CredentialVerifier.isBmff(file)) {
                 String other = SidecarStore.containerFormat(file);
                 if (other != null) return new Container(other, false);
-                throw ApiError.badField("file", file.getFileName() + " is neither an MP4/MOV file nor Matroska/WebM (content credentials are "
+                throw InvalidInput.field("file", file.getFileName() + " is neither an MP4/MOV file nor Matroska/WebM (content credentials are "
                         + "embedded in MP4/MOV, or written beside a Matroska/WebM clip as a .c2pa sidecar manifest)");
             }
             try (var ch = java.nio.channels.FileChannel.open(file)) {
@@ -295,7 +297,7 @@ public final class CredentialService {
                         ? "video/quicktime" : "video/mp4", true);
             }
         } catch (IOException e) {
-            throw ApiError.badField("file", "cannot read " + file + ": " + e.getMessage());
+            throw InvalidInput.field("file", "cannot read " + file + ": " + e.getMessage());
         }
     }
 

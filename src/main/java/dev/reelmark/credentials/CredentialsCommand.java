@@ -3,7 +3,7 @@ package dev.reelmark.credentials;
 import dev.reelmark.app.Reelmark;
 import dev.reelmark.cli.Cli;
 import dev.reelmark.cli.CommonOptions;
-import dev.reelmark.http.Json;
+import dev.reelmark.json.Json;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -1,7 +1,7 @@
 package dev.reelmark.dataset;
 
 import dev.reelmark.cli.CommonOptions;
-import dev.reelmark.http.Json;
+import dev.reelmark.json.Json;
 import dev.reelmark.jobs.Job;
 import dev.reelmark.jobs.JobStatus;
 import dev.reelmark.media.AtomicOutput;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.reelmark.app.Reelmark;
 import dev.reelmark.cli.CommonOptions;
-import dev.reelmark.http.Json;
+import dev.reelmark.json.Json;
 import dev.reelmark.jobs.Job;
 import dev.reelmark.jobs.JobStatus;
 import dev.reelmark.sidecar.SidecarCommand;
@@ -88,7 +88,8 @@ public final class DatasetCommand {
             if (includeUnfinished) body.put("include_unfinished", true);
             if (format != null) body.put("format", format);
             if (shardSizeMb != null) body.put("shard_size_mb", shardSizeMb);
-            try (Reelmark app = Reelmark.open(common.config(1))) {
+            try (Reelmark app = Reelmark.open(common.config(0));
+                 var runner = app.runJobsHere(DatasetExportJob.KIND)) {
                 DatasetExport d = app.datasets().create(project, body);
                 Job job = SidecarCommand.follow(app, d.jobId(), "dataset");
                 DatasetExport done = app.datasets().get(project, d.id());

@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.reelmark.catalog.CatalogService;
 import dev.reelmark.catalog.SegmentContext;
-import dev.reelmark.http.ApiError;
-import dev.reelmark.http.Json;
+import dev.reelmark.errors.InvalidInput;
+import dev.reelmark.json.Json;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -45,22 +45,22 @@ public record DatasetConfig(String name, Double qualityThreshold, List<String> s
     public static DatasetConfig parse(ObjectNode body, long projectId, CatalogService catalog) {
         for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
             String f = it.next();
-            if (!FIELDS.contains(f)) throw ApiError.badField(f, "is not a dataset export option (allowed: "
+            if (!FIELDS.contains(f)) throw InvalidInput.field(f, "is not a dataset export option (allowed: "
                     + String.join(", ", FIELDS.stream().sorted().toList()) + ")");
         }
         JsonNode n = body.get("name");
         String name;
         if (n == null || n.isNull()) name = "dataset";
-        else if (!n.isTextual() || n.asText().isBlank() || n.asText().length() > 200) throw ApiError.badField("name", "must be a non-empty string of at most 200 characters");
+        else if (!n.isTextual() || n.asText().isBlank() || n.asText().length() > 200) throw InvalidInput.field("name", "must be a non-empty string of at most 200 characters");
         else name = n.asText().strip();
 
         Double threshold = null;
         JsonNode q = body.get("quality_threshold");
         if (q != null && !q.isNull()) {
-            if (!q.isNumber()) throw ApiError.badField("quality_threshold", "must be a number from 0 to 1");
+            if (!q.isNumber()) throw InvalidInput.field("quality_threshold", "must be a number from 0 to 1");
             double v = q.doubleValue();
             if (!(v >= 0 && v <= 1)) {
-                throw ApiError.badField("quality_threshold", "must be from 0 to 1 (quality scores are 0..1), got " + q.asText());
+                throw InvalidInput.field("quality_threshold", "must be from 0 to 1 (quality scores are 0..1), got " + q.asText());
             }
             threshold = v;
         }
@@ -70,12 +70,12 @@ public record DatasetConfig(String name, Double qualityThreshold, List<String> s
         List<String> types = new ArrayList<>();
         JsonNode st = body.get("scene_types");
         if (st != null && !st.isNull()) {
-            if (!st.isArray()) throw ApiError.badField("scene_types", "must be an array of scene type names");
+            if (!st.isArray()) throw InvalidInput.field("scene_types", "must be an array of scene type names");
             for (int i = 0; i < st.size(); i++) {
                 JsonNode t = st.get(i);
-                if (!t.isTextual()) throw ApiError.badField("scene_types[" + i + "]", "must be a scene type name");
+                if (!t.isTextual()) throw InvalidInput.field("scene_types[" + i + "]", "must be a scene type name");
                 if (!typesByName.containsKey(t.asText())) {
-                    throw ApiError.badField("scene_types[" + i + "]", "the project has no scene type '" + t.asText() + "' (it has: "
+                    throw InvalidInput.field("scene_types[" + i + "]", "the project has no scene type '" + t.asText() + "' (it has: "
                             + String.join(", ", typesByName.keySet()) + ")");
                 }
                 if (!types.contains(t.asText())) types.add(t.asText());
@@ -85,15 +85,15 @@ public record DatasetConfig(String name, Double qualityThreshold, List<String> s
         List<Long> characters = new ArrayList<>();
         JsonNode cs = body.get("character_ids");
         if (cs != null && !cs.isNull()) {
-            if (!cs.isArray()) throw ApiError.badField("character_ids", "must be an array of character ids");
+            if (!cs.isArray()) throw InvalidInput.field("character_ids", "must be an array of character ids");
             Set<Long> seen = new HashSet<>();
             for (int i = 0; i < cs.size(); i++) {
                 JsonNode c = cs.get(i);
                 String at = "character_ids[" + i + "]";
-                if (!c.isIntegralNumber() || !c.canConvertToLong() || c.longValue() <= 0) throw ApiError.badField(at, "must be a positive integer");
+                if (!c.isIntegralNumber() || !c.canConvertToLong() || c.longValue() <= 0) throw InvalidInput.field(at, "must be a positive integer");
                 var ch = catalog.reads().character(c.longValue())
-                        .orElseThrow(() -> ApiError.badField(at, "no character with id " + c.longValue()));
-                if (ch.projectId() != projectId) throw ApiError.badField(at, "character " + c.longValue() + " belongs to another project");
+                        .orElseThrow(() -> InvalidInput.field(at, "no character with id " + c.longValue()));
+                if (ch.projectId() != projectId) throw InvalidInput.field(at, "character " + c.longValue() + " belongs to another project");
                 if (seen.add(c.longValue())) characters.add(c.longValue());
             }
         }
@@ -107,23 +107,23 @@ public record DatasetConfig(String name, Double qualityThreshold, List<String> s
             splits.put("validation", 10);
             splits.put("test", 10);
         } else {
-            if (!sp.isObject()) throw ApiError.badField("splits", "must be an object {\"train\": %, \"validation\": %, \"test\": %}");
+            if (!sp.isObject()) throw InvalidInput.field("splits", "must be an object {\"train\": %, \"validation\": %, \"test\": %}");
             for (Iterator<String> it = sp.fieldNames(); it.hasNext(); ) {
                 String k = it.next();
-                if (!SPLITS.contains(k)) throw ApiError.badField("splits." + k, "is not a split (train, validation, test)");
+                if (!SPLITS.contains(k)) throw InvalidInput.field("splits." + k, "is not a split (train, validation, test)");
             }
             int sum = 0;
             for (String s : SPLITS) {
                 JsonNode v = sp.get(s);
-                if (v == null || v.isNull()) throw ApiError.badField("splits." + s, "is required (a whole percentage 0..100)");
+                if (v == null || v.isNull()) throw InvalidInput.field("splits." + s, "is required (a whole percentage 0..100)");
                 if (!v.isIntegralNumber() || !v.canConvertToInt() || v.intValue() < 0 || v.intValue() > 100) {
-                    throw ApiError.badField("splits." + s, "must be a whole percentage from 0 to 100, got " + v);
+                    throw InvalidInput.field("splits." + s, "must be a whole percentage from 0 to 100, got " + v);
                 }
                 splits.put(s, v.intValue());
                 sum += v.intValue();
             }
             if (sum != 100) {
-                throw ApiError.badField("splits", "train, validation and test must sum to 100, got " + splits.get("train") + " + "
+                throw InvalidInput.field("splits", "train, validation and test must sum to 100, got " + splits.get("train") + " + "
                         + splits.get("validation") + " + " + splits.get("test") + " = " + sum);
             }
         }
@@ -132,22 +132,22 @@ public record DatasetConfig(String name, Double qualityThreshold, List<String> s
         JsonNode sd = body.get("seed");
         if (sd != null && !sd.isNull()) {
             if (!sd.isIntegralNumber() || !sd.canConvertToLong() || sd.longValue() < 0) {
-                throw ApiError.badField("seed", "must be a whole number from 0 to " + Long.MAX_VALUE + ", got " + sd);
+                throw InvalidInput.field("seed", "must be a whole number from 0 to " + Long.MAX_VALUE + ", got " + sd);
             }
             seed = sd.longValue();
         }
         boolean videos = bool(body, "include_videos", true);
         boolean frames = bool(body, "frame_images", true);
         boolean faces = bool(body, "face_crops", false);
-        if (!videos && !frames) throw ApiError.badField("include_videos", "a dataset needs videos or frame images (both are off)");
+        if (!videos && !frames) throw InvalidInput.field("include_videos", "a dataset needs videos or frame images (both are off)");
         boolean unfinished = bool(body, "include_unfinished", false);
         DatasetFormat format = DatasetFormat.parse(body);
         if (faces && format.webDataset()) {
-            throw ApiError.badField("face_crops", "face crops are packaged in videofolder exports only");
+            throw InvalidInput.field("face_crops", "face crops are packaged in videofolder exports only");
         }
         boolean credentials = bool(body, "content_credentials", false);
         if (credentials && !videos) {
-            throw ApiError.badField("content_credentials", "signs the packaged videos: it needs \"include_videos\": true");
+            throw InvalidInput.field("content_credentials", "signs the packaged videos: it needs \"include_videos\": true");
         }
         return new DatasetConfig(name, threshold, List.copyOf(types), List.copyOf(characters), segments, Map.copyOf(splits), seed,
                 videos, frames, faces, unfinished, format, credentials);
@@ -156,16 +156,16 @@ public record DatasetConfig(String name, Double qualityThreshold, List<String> s
     /** The picked segments in the order given (repeats dropped); each must be a segment of this project. */
     private static List<Long> segmentIds(JsonNode sg, long projectId, CatalogService catalog) {
         if (sg == null || sg.isNull()) return List.of();
-        if (!sg.isArray()) throw ApiError.badField("segment_ids", "must be an array of segment ids");
-        if (sg.isEmpty()) throw ApiError.badField("segment_ids", "must name at least one segment (leave it out to export every segment)");
+        if (!sg.isArray()) throw InvalidInput.field("segment_ids", "must be an array of segment ids");
+        if (sg.isEmpty()) throw InvalidInput.field("segment_ids", "must name at least one segment (leave it out to export every segment)");
         if (sg.size() > MAX_SEGMENT_IDS) {
-            throw ApiError.badField("segment_ids", "names " + sg.size() + " segments; at most " + MAX_SEGMENT_IDS + " per export");
+            throw InvalidInput.field("segment_ids", "names " + sg.size() + " segments; at most " + MAX_SEGMENT_IDS + " per export");
         }
         Set<Long> wanted = new LinkedHashSet<>();
         for (int i = 0; i < sg.size(); i++) {
             JsonNode v = sg.get(i);
             if (!v.isIntegralNumber() || !v.canConvertToLong() || v.longValue() <= 0) {
-                throw ApiError.badField("segment_ids[" + i + "]", "must be a positive integer, got " + v);
+                throw InvalidInput.field("segment_ids[" + i + "]", "must be a positive integer, got " + v);
             }
             wanted.add(v.longValue());
         }
@@ -174,8 +174,8 @@ public record DatasetConfig(String name, Double qualityThreshold, List<String> s
         for (int i = 0; i < sg.size(); i++) {
             long id = sg.get(i).longValue();
             Long owner = projectOf.get(id);
-            if (owner == null) throw ApiError.badField("segment_ids[" + i + "]", "no segment with id " + id);
-            if (owner != projectId) throw ApiError.badField("segment_ids[" + i + "]", "segment " + id + " belongs to another project");
+            if (owner == null) throw InvalidInput.field("segment_ids[" + i + "]", "no segment with id " + id);
+            if (owner != projectId) throw InvalidInput.field("segment_ids[" + i + "]", "segment " + id + " belongs to another project");
         }
         return List.copyOf(wanted);
     }
@@ -183,7 +183,7 @@ public record DatasetConfig(String name, Double qualityThreshold, List<String> s
     private static boolean bool(ObjectNode body, String field, boolean dflt) {
         JsonNode v = body.get(field);
         if (v == null || v.isNull()) return dflt;
-        if (!v.isBoolean()) throw ApiError.badField(field, "must be true or false");
+        if (!v.isBoolean()) throw InvalidInput.field(field, "must be true or false");
         return v.booleanValue();
     }
 

@@ -1,7 +1,7 @@
 package dev.reelmark.dataset;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.reelmark.http.ApiError;
+import dev.reelmark.errors.InvalidInput;
 import dev.reelmark.jobs.JobContext;
 import dev.reelmark.jobs.JobHandler;
 
@@ -25,7 +25,7 @@ public final class DatasetExportJob implements JobHandler {
     @Override
     public void validate(JsonNode params) {
         JsonNode id = params.get("dataset_id");
-        if (id == null || !id.isIntegralNumber() || id.longValue() <= 0) throw ApiError.badField("dataset_id", "must be a positive dataset export id");
+        if (id == null || !id.isIntegralNumber() || id.longValue() <= 0) throw InvalidInput.field("dataset_id", "must be a positive dataset export id");
     }
 
     @Override

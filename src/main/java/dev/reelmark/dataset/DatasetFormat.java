@@ -2,7 +2,7 @@ package dev.reelmark.dataset;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.reelmark.http.ApiError;
+import dev.reelmark.errors.InvalidInput;
 
 import java.util.List;
 
@@ -34,17 +34,17 @@ public record DatasetFormat(String name, int shardSizeMb) {
         String name = VIDEOFOLDER;
         if (f != null && !f.isNull()) {
             if (!f.isTextual() || !NAMES.contains(f.asText())) {
-                throw ApiError.badField("format", "must be one of " + String.join(", ", NAMES) + ", got " + f);
+                throw InvalidInput.field("format", "must be one of " + String.join(", ", NAMES) + ", got " + f);
             }
             name = f.asText();
         }
         JsonNode s = body.get("shard_size_mb");
         int mb = DEFAULT_SHARD_MB;
         if (s != null && !s.isNull()) {
-            if (!WEBDATASET.equals(name)) throw ApiError.badField("shard_size_mb", "applies only to \"format\": \"webdataset\"");
+            if (!WEBDATASET.equals(name)) throw InvalidInput.field("shard_size_mb", "applies only to \"format\": \"webdataset\"");
             // a long or a huge integer is refused by value, never wrapped into range
             if (!s.isIntegralNumber() || !s.canConvertToLong() || s.longValue() < MIN_SHARD_MB || s.longValue() > MAX_SHARD_MB) {
-                throw ApiError.badField("shard_size_mb", "must be a whole number of MiB from " + MIN_SHARD_MB + " to " + MAX_SHARD_MB + ", got " + s);
+                throw InvalidInput.field("shard_size_mb", "must be a whole number of MiB from " + MIN_SHARD_MB + " to " + MAX_SHARD_MB + ", got " + s);
             }
             mb = s.intValue();
         }

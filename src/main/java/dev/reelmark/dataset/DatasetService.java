@@ -11,8 +11,10 @@ import dev.reelmark.footage.ProbeFacts;
 import dev.reelmark.footage.SegmentFacts;
 import dev.reelmark.db.Database;
 import dev.reelmark.db.Timestamps;
-import dev.reelmark.http.ApiError;
-import dev.reelmark.http.Json;
+import dev.reelmark.errors.DomainException;
+import dev.reelmark.errors.NotFound;
+import dev.reelmark.errors.Conflict;
+import dev.reelmark.json.Json;
 import dev.reelmark.jobs.Job;
 import dev.reelmark.jobs.JobContext;
 import dev.reelmark.jobs.JobInterruptedException;
@@ -113,31 +115,31 @@ public final class DatasetService {
 
     public DatasetExport get(long projectId, long id) {
         DatasetExport d = store.find(id, true).filter(x -> x.projectId() == projectId)
-                .orElseThrow(() -> ApiError.notFound("dataset export", id + " of project " + projectId));
+                .orElseThrow(() -> NotFound.of("dataset export", id + " of project " + projectId));
         return reconcile(d);
     }
 
     /** The finished ZIP; 409 while not completed. */
     public Path zip(long projectId, long id) {
         DatasetExport d = get(projectId, id);
-        if (!"completed".equals(d.status())) throw ApiError.conflict("status", "dataset export " + id + " is " + d.status() + ", not completed");
+        if (!"completed".equals(d.status())) throw Conflict.of("status", "dataset export " + id + " is " + d.status() + ", not completed");
         if (DatasetFormat.fromJson(d.config()).webDataset()) {
-            throw ApiError.conflict("format", "dataset export " + id + " is WebDataset shards: download each file at "
+            throw Conflict.of("format", "dataset export " + id + " is WebDataset shards: download each file at "
                     + "/api/projects/" + projectId + "/datasets/" + id + "/files/{name} (listed in manifest.json)");
         }
         Path zip = Path.of(d.filePath());
-        if (!Files.isRegularFile(zip)) throw ApiError.notFound("dataset file", zip.getFileName());
+        if (!Files.isRegularFile(zip)) throw NotFound.of("dataset file", zip.getFileName());
         return zip;
     }
 
     /** One file of a finished WebDataset export (a shard, manifest.json or a wids index); 404 for anything else. */
     public Path file(long projectId, long id, String name) {
         DatasetExport d = get(projectId, id);
-        if (!"completed".equals(d.status())) throw ApiError.conflict("status", "dataset export " + id + " is " + d.status() + ", not completed");
+        if (!"completed".equals(d.status())) throw Conflict.of("status", "dataset export " + id + " is " + d.status() + ", not completed");
         if (!DatasetFormat.fromJson(d.config()).webDataset()) {
-            throw ApiError.conflict("format", "dataset export " + id + " is one ZIP: download it at /api/projects/" + projectId + "/datasets/" + id + "/download");
+            throw Conflict.of("format", "dataset export " + id + " is one ZIP: download it at /api/projects/" + projectId + "/datasets/" + id + "/download");
         }
-        return WebDatasetPackage.file(Path.of(d.filePath()), name).orElseThrow(() -> ApiError.notFound("dataset file", name));
+        return WebDatasetPackage.file(Path.of(d.filePath()), name).orElseThrow(() -> NotFound.of("dataset file", name));
     }
 
     /** A row whose job ended without the handler saying so (cancelled while queued, crashed) shows the job's end. */
@@ -499,7 +501,7 @@ public final class DatasetService {
     private Signed sign(Sample s, Path out, boolean sidecarAllowed) {
         try {
             return new Signed(out, credentials.signedCopy(s.clip().segmentId(), out, sidecarAllowed), null);
-        } catch (ApiError | IllegalStateException | java.io.UncheckedIOException e) {
+        } catch (DomainException | IllegalStateException | java.io.UncheckedIOException e) {
             return new Signed(out, null, "cannot sign the video (content credentials): " + e.getMessage());
         }
     }

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.reelmark.db.Database;
 import dev.reelmark.db.Timestamps;
 import dev.reelmark.db.Vendor;
-import dev.reelmark.http.Json;
+import dev.reelmark.json.Json;
 import org.jdbi.v3.core.Handle;
 
 import java.sql.ResultSet;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.reelmark.catalog.FrameMetric;
 import dev.reelmark.footage.ProbeFacts;
 import dev.reelmark.footage.SegmentFacts;
-import dev.reelmark.http.Json;
+import dev.reelmark.json.Json;
 import dev.reelmark.media.FaceDetector;
 import dev.reelmark.media.FfmpegTools;
 import dev.reelmark.media.MediaInput;

@@ -3,7 +3,7 @@ package dev.reelmark.dataset;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.reelmark.dataset.DatasetService.Clip;
-import dev.reelmark.http.Json;
+import dev.reelmark.json.Json;
 import dev.reelmark.media.MediaIdentity;
 import dev.reelmark.media.MediaRoots;
 

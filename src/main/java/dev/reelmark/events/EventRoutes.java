@@ -2,7 +2,7 @@ package dev.reelmark.events;
 
 import dev.reelmark.http.ApiError;
 import dev.reelmark.http.ApiRouter;
-import dev.reelmark.http.Json;
+import dev.reelmark.json.Json;
 import io.javalin.http.Context;
 import io.javalin.http.sse.SseClient;
 import io.javalin.http.sse.SseHandler;

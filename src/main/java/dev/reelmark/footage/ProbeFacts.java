@@ -1,7 +1,7 @@
 package dev.reelmark.footage;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.reelmark.http.Json;
+import dev.reelmark.json.Json;
 import dev.reelmark.media.ProbeResult;
 import dev.reelmark.media.StreamInfo;
 

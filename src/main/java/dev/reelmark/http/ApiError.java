@@ -1,57 +1,42 @@
 package dev.reelmark.http;
 
+import dev.reelmark.errors.Conflict;
+import dev.reelmark.errors.DomainException;
+import dev.reelmark.errors.Failed;
+import dev.reelmark.errors.InvalidInput;
+import dev.reelmark.errors.NotFound;
+import dev.reelmark.errors.Unprocessable;
+
 /**
- * An error a client can act on: an HTTP status, a short machine code, a message and, for bad input, the field
- * (JSON property, path or query parameter) at fault. Services throw it; the HTTP layer renders it as JSON and
- * the CLI as a message with exit code 2.
+ * The web layer's errors: what only HTTP has (401, 403, 406, 415, 416, 421, 429), thrown by routes and the gate, and
+ * the one place a {@link DomainException}'s kind becomes a status. Domain code throws the kinds in
+ * {@code dev.reelmark.errors}, never this.
  */
-public class ApiError extends RuntimeException {
+public class ApiError extends DomainException {
     private final int status;
-    private final String code;
-    private final String field;
 
     public ApiError(int status, String code, String field, String message) {
-        super(message);
+        super(code, field, message);
         this.status = status;
-        this.code = code;
-        this.field = field;
-    }
-
-    public static ApiError badField(String field, String message) {
-        return new ApiError(400, "invalid_field", field, field + ": " + message);
-    }
-
-    public static ApiError badRequest(String message) {
-        return new ApiError(400, "bad_request", null, message);
-    }
-
-    public static ApiError notFound(String what, Object id) {
-        return new ApiError(404, "not_found", null, what + " " + id + " does not exist");
-    }
-
-    public static ApiError conflict(String message) {
-        return new ApiError(409, "conflict", null, message);
-    }
-
-    public static ApiError conflict(String field, String message) {
-        return new ApiError(409, "conflict", field, message);
     }
 
     public int status() {
         return status;
     }
 
-    public String code() {
-        return code;
-    }
-
-    public String field() {
-        return field;
+    /** The HTTP status of any domain error. */
+    public static int statusOf(DomainException e) {
+        if (e instanceof ApiError a) return a.status;
+        if (e instanceof InvalidInput) return 400;
+        if (e instanceof NotFound) return 404;
+        if (e instanceof Conflict) return 409;
+        if (e instanceof Unprocessable) return 422;
+        return 500;
     }
 
     /** The JSON body clients receive. */
-    public ErrorBody body() {
-        return new ErrorBody(status, code, getMessage(), field);
+    public static ErrorBody bodyOf(DomainException e) {
+        return new ErrorBody(statusOf(e), e.code(), e.getMessage(), e.field());
     }
 
     public record ErrorBody(int status, String error, String message, String field) {

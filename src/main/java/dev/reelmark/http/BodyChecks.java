@@ -1,5 +1,8 @@
 package dev.reelmark.http;
 
+import dev.reelmark.json.Json;
+
+import dev.reelmark.errors.InvalidInput;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.http.Context;
 
@@ -57,15 +60,15 @@ final class BodyChecks {
         if (value == null) return;
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
-            if (c == 0) throw ApiError.badField(field, "must not contain NUL characters");
+            if (c == 0) throw InvalidInput.field(field, "must not contain NUL characters");
             if (Character.isHighSurrogate(c)) {
                 if (i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
                     i++;
                     continue;
                 }
-                throw ApiError.badField(field, "must not contain unpaired surrogate characters");
+                throw InvalidInput.field(field, "must not contain unpaired surrogate characters");
             }
-            if (Character.isLowSurrogate(c)) throw ApiError.badField(field, "must not contain unpaired surrogate characters");
+            if (Character.isLowSurrogate(c)) throw InvalidInput.field(field, "must not contain unpaired surrogate characters");
         }
     }
 
@@ -77,10 +80,10 @@ final class BodyChecks {
         String field = path.isEmpty() ? "body" : path;
         if (type != null) {
             if (!matches(value, type)) {
-                throw ApiError.badField(field, "must be " + describe(type) + ", got " + kind(value));
+                throw InvalidInput.field(field, "must be " + describe(type) + ", got " + kind(value));
             }
         } else if (resolved.has("enum") && value.isNull() && !containsNull(resolved.get("enum"))) {
-            throw ApiError.badField(field, "must be one of " + resolved.get("enum") + ", got null");
+            throw InvalidInput.field(field, "must be one of " + resolved.get("enum") + ", got null");
         }
         if (value.isObject() && resolved.path("properties").isObject()) {
             for (Iterator<Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext(); ) {

@@ -1,5 +1,6 @@
 package dev.reelmark.http;
 
+import dev.reelmark.errors.DomainException;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import jakarta.servlet.Filter;
@@ -174,7 +175,7 @@ public final class Hardening {
         }
     }
 
-    private static ApiError unsupported(String message) {
+    private static DomainException unsupported(String message) {
         return new ApiError(415, "unsupported_media_type", "Content-Type", message);
     }
 

@@ -1,5 +1,8 @@
 package dev.reelmark.http;
 
+import dev.reelmark.json.Json;
+
+import dev.reelmark.errors.DomainException;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
@@ -32,7 +35,7 @@ public final class HttpServer {
     /**
      * Code run around every request, before the routes and after them (with the final status): authentication,
      * authorization and the audit log register one (see {@code dev.reelmark.auth.AuthGate}). A {@code before} that
-     * throws an {@link ApiError} answers with it and the route does not run.
+     * throws a {@link DomainException} answers with it and the route does not run.
      */
     public interface Hooks {
         void before(io.javalin.http.Context ctx) throws Exception;
@@ -112,9 +115,9 @@ public final class HttpServer {
                             guarded(route, bodyChecks, limiter, options));
                 }
             }
-            cfg.routes.exception(ApiError.class, (e, ctx) -> {
-                if (e.status() == 429 && e instanceof RateLimited r) ctx.header("Retry-After", Long.toString(r.retryAfterSeconds));
-                ctx.status(e.status()).json(e.body());
+            cfg.routes.exception(DomainException.class, (e, ctx) -> {
+                if (e instanceof RateLimited r) ctx.header("Retry-After", Long.toString(r.retryAfterSeconds));
+                ctx.status(ApiError.statusOf(e)).json(ApiError.bodyOf(e));
             });
             long maxBody = cfg.http.maxRequestSize;
             cfg.routes.exception(HttpResponseException.class, (e, ctx) -> ctx.status(e.getStatus()).json(switch (e.getStatus()) {
@@ -165,7 +168,7 @@ public final class HttpServer {
         return "addr:" + ctx.req().getRemoteAddr();
     }
 
-    /** Anything that is not an {@link ApiError}: 503 when the database is out of reach, else a logged 500. */
+    /** Anything that is not a {@link DomainException}: 503 when the database is out of reach, else a logged 500. */
     private static void unexpected(Exception e, Context ctx) {
         // An answer to a request Jetty already recycled cannot be sent; trying throws again, and Javalin would hand
         // that exception back here, over and over.

@@ -1,5 +1,7 @@
 package dev.reelmark.http;
 
+import dev.reelmark.json.Json;
+
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;

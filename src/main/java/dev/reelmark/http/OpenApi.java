@@ -1,5 +1,7 @@
 package dev.reelmark.http;
 
+import dev.reelmark.json.Json;
+
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 

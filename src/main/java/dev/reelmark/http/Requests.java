@@ -1,5 +1,8 @@
 package dev.reelmark.http;
 
+import dev.reelmark.json.Json;
+
+import dev.reelmark.errors.InvalidInput;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -21,7 +24,7 @@ public final class Requests {
         } catch (NumberFormatException ignored) {
             // fall through to the error below
         }
-        throw ApiError.badField(field, "must be a positive integer, got '" + raw + "'");
+        throw InvalidInput.field(field, "must be a positive integer, got '" + raw + "'");
     }
 
     public static Long queryLong(Context ctx, String name) {
@@ -39,7 +42,7 @@ public final class Requests {
         } catch (NumberFormatException ignored) {
             // fall through
         }
-        throw ApiError.badField(name, "must be an integer from " + min + " to " + max + ", got '" + raw + "'");
+        throw InvalidInput.field(name, "must be an integer from " + min + " to " + max + ", got '" + raw + "'");
     }
 
     public static boolean queryBoolean(Context ctx, String name, boolean defaultValue) {
@@ -48,7 +51,7 @@ public final class Requests {
         return switch (raw.trim().toLowerCase()) {
             case "true", "1", "yes" -> true;
             case "false", "0", "no" -> false;
-            default -> throw ApiError.badField(name, "must be true or false, got '" + raw + "'");
+            default -> throw InvalidInput.field(name, "must be true or false, got '" + raw + "'");
         };
     }
 
@@ -57,7 +60,7 @@ public final class Requests {
         String body = ctx.body();
         if (body.isBlank()) {
             if (emptyIsObject) return Json.object();
-            throw new ApiError(400, "bad_request", "body", "body: a JSON object is required");
+            throw new InvalidInput("bad_request", "body", "body: a JSON object is required");
         }
         JsonNode node;
         try {
@@ -65,10 +68,10 @@ public final class Requests {
         } catch (JsonProcessingException e) {
             var loc = e.getLocation();
             String where = loc == null ? "" : " at line " + loc.getLineNr() + ", column " + loc.getColumnNr();
-            throw new ApiError(400, "malformed_json", "body", "body: malformed JSON" + where + ": " + e.getOriginalMessage());
+            throw new InvalidInput("malformed_json", "body", "body: malformed JSON" + where + ": " + e.getOriginalMessage());
         }
         if (node == null || !node.isObject()) {
-            throw new ApiError(400, "bad_request", "body", "body: must be a JSON object");
+            throw new InvalidInput("bad_request", "body", "body: must be a JSON object");
         }
         return (ObjectNode) node;
     }

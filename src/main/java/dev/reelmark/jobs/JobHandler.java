@@ -1,5 +1,7 @@
 package dev.reelmark.jobs;
 
+import dev.reelmark.errors.DomainException;
+import dev.reelmark.errors.InvalidInput;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
@@ -16,8 +18,8 @@ public interface JobHandler {
     String kind();
 
     /**
-     * Checks a submission's parameters before the job is stored; throw {@link dev.reelmark.http.ApiError} (400
-     * naming the field, e.g. {@code ApiError.badField("params.project_id", "...")}) to reject it. Default: accept.
+     * Checks a submission's parameters before the job is stored; throw {@link dev.reelmark.errors.DomainException} (400
+     * naming the field, e.g. {@code InvalidInput.field("params.project_id", "...")}) to reject it. Default: accept.
      */
     default void validate(JsonNode params) {
     }

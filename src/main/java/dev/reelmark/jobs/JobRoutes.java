@@ -1,9 +1,10 @@
 package dev.reelmark.jobs;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.reelmark.errors.InvalidInput;
 import dev.reelmark.http.ApiError;
 import dev.reelmark.http.ApiRouter;
-import dev.reelmark.http.Json;
+import dev.reelmark.json.Json;
 import dev.reelmark.http.Requests;
 import io.javalin.http.Context;
 import io.javalin.http.sse.SseClient;
@@ -52,7 +53,7 @@ public final class JobRoutes {
                     Long after = Requests.queryLong(ctx, "after");
                     String order = ctx.queryParam("order");
                     if (order != null && !order.equals("asc") && !order.equals("desc")) {
-                        throw ApiError.badField("order", "must be asc or desc, got '" + order + "'");
+                        throw InvalidInput.field("order", "must be asc or desc, got '" + order + "'");
                     }
                     ctx.json(service.list(status, kind == null || kind.isBlank() ? null : kind.trim(), limit, after, "desc".equals(order)));
                 });

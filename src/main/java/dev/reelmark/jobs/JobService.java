@@ -2,8 +2,11 @@ package dev.reelmark.jobs;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.reelmark.db.Database;
-import dev.reelmark.http.ApiError;
-import dev.reelmark.http.Json;
+import dev.reelmark.errors.DomainException;
+import dev.reelmark.errors.InvalidInput;
+import dev.reelmark.errors.NotFound;
+import dev.reelmark.errors.Conflict;
+import dev.reelmark.json.Json;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,7 +28,7 @@ import java.util.function.Predicate;
  *
  * <p>State rules: pause only a queued or running job (a running one stops at its next checkpoint); resume only a
  * paused job (it is queued again and continues from its checkpoint); cancel any job that has not finished. Anything
- * else is a 409 {@link ApiError}.
+ * else is a 409 {@link DomainException}.
  */
 public final class JobService {
     private static final Logger LOG = LoggerFactory.getLogger(JobService.class);
@@ -77,14 +80,14 @@ public final class JobService {
      * not a JSON object (null means {@code {}}), or whatever the handler's {@link JobHandler#validate} throws.
      */
     public Job submit(String kind, JsonNode params) {
-        if (kind == null || kind.isBlank()) throw ApiError.badField("kind", "is required");
+        if (kind == null || kind.isBlank()) throw InvalidInput.field("kind", "is required");
         JobHandler handler = handlers.get(kind);
         if (handler == null) {
-            throw ApiError.badField("kind", "no handler is registered for job kind '" + kind + "'"
+            throw InvalidInput.field("kind", "no handler is registered for job kind '" + kind + "'"
                     + (handlers.isEmpty() ? "" : " (known kinds: " + String.join(", ", kinds()) + ")"));
         }
         JsonNode p = params == null || params.isNull() || params.isMissingNode() ? Json.object() : params;
-        if (!p.isObject()) throw ApiError.badField("params", "must be a JSON object");
+        if (!p.isObject()) throw InvalidInput.field("params", "must be a JSON object");
         handler.validate(p);
         Job job = store.insert(kind, p);
         fire(job);
@@ -95,9 +98,9 @@ public final class JobService {
         return store.find(id);
     }
 
-    /** The job, or a 404 {@link ApiError}. */
+    /** The job, or a 404 {@link DomainException}. */
     public Job get(long id) {
-        return store.find(id).orElseThrow(() -> ApiError.notFound("job", id));
+        return store.find(id).orElseThrow(() -> NotFound.of("job", id));
     }
 
     /**
@@ -113,7 +116,7 @@ public final class JobService {
      * {@code after} (the previous page's next_after) continues with lower ids.
      */
     public JobPage list(JobStatus status, String kind, int limit, Long after, boolean newestFirst) {
-        if (limit < 1 || limit > MAX_PAGE) throw ApiError.badField("limit", "must be from 1 to " + MAX_PAGE + ", got " + limit);
+        if (limit < 1 || limit > MAX_PAGE) throw InvalidInput.field("limit", "must be from 1 to " + MAX_PAGE + ", got " + limit);
         return store.list(status, kind == null || kind.isBlank() ? null : kind, limit, after, newestFirst);
     }
 
@@ -144,7 +147,7 @@ public final class JobService {
             return changed.get();
         }
         Job current = get(id);
-        throw ApiError.conflict("status", "job " + id + " is " + current.status().value() + ": " + rule);
+        throw Conflict.of("status", "job " + id + " is " + current.status().value() + ": " + rule);
     }
 
     // ---- waiting and listening ----

@@ -2,7 +2,7 @@ package dev.reelmark.jobs;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
-import dev.reelmark.http.ApiError;
+import dev.reelmark.errors.InvalidInput;
 
 import java.util.Arrays;
 import java.util.Locale;
@@ -37,7 +37,7 @@ public enum JobStatus {
         for (JobStatus s : values()) {
             if (s.value().equals(v)) return s;
         }
-        throw ApiError.badField(field, "must be one of " + allValues() + ", got '" + raw + "'");
+        throw InvalidInput.field(field, "must be one of " + allValues() + ", got '" + raw + "'");
     }
 
     static String allValues() {

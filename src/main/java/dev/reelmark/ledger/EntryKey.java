@@ -1,6 +1,7 @@
 package dev.reelmark.ledger;
 
-import dev.reelmark.http.ApiError;
+import dev.reelmark.errors.DomainException;
+import dev.reelmark.errors.InvalidInput;
 
 /**
  * The values of an entry's two keys, e.g. spot {@code "harbor-01"} in era {@code "1920s"}. Each is 1 to
@@ -10,21 +11,21 @@ import dev.reelmark.http.ApiError;
 public record EntryKey(String spotId, String eraId) {
     public static final int MAX_LENGTH = 200;
 
-    /** Builds a key, or a 400 {@link ApiError} naming the offending field (the configured key name). */
+    /** Builds a key, or a 400 {@link DomainException} naming the offending field (the configured key name). */
     public static EntryKey of(LedgerKeys names, String first, String second) {
         return new EntryKey(check(names.first(), first), check(names.second(), second));
     }
 
     /** The value, or a 400 naming {@code field} when it is not a valid key value. */
     public static String check(String field, String value) {
-        if (value == null) throw ApiError.badField(field, "is required");
-        if (value.isEmpty()) throw ApiError.badField(field, "must not be empty");
+        if (value == null) throw InvalidInput.field(field, "is required");
+        if (value.isEmpty()) throw InvalidInput.field(field, "must not be empty");
         if (value.length() > MAX_LENGTH) {
-            throw ApiError.badField(field, "must be at most " + MAX_LENGTH + " characters, got " + value.length());
+            throw InvalidInput.field(field, "must be at most " + MAX_LENGTH + " characters, got " + value.length());
         }
-        if (value.indexOf('/') >= 0) throw ApiError.badField(field, "must not contain '/'");
-        if (value.indexOf('\0') >= 0) throw ApiError.badField(field, "must not contain NUL");
-        if (value.equals(".") || value.equals("..")) throw ApiError.badField(field, "must not be '.' or '..'");
+        if (value.indexOf('/') >= 0) throw InvalidInput.field(field, "must not contain '/'");
+        if (value.indexOf('\0') >= 0) throw InvalidInput.field(field, "must not contain NUL");
+        if (value.equals(".") || value.equals("..")) throw InvalidInput.field(field, "must not be '.' or '..'");
         return value;
     }
 

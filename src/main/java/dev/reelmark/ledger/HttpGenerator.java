@@ -2,7 +2,7 @@ package dev.reelmark.ledger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.reelmark.http.Json;
+import dev.reelmark.json.Json;
 import dev.reelmark.media.AtomicOutput;
 
 import java.io.IOException;

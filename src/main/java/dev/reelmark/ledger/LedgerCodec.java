@@ -13,8 +13,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.reelmark.http.ApiError;
-import dev.reelmark.http.Json;
+import dev.reelmark.errors.DomainException;
+import dev.reelmark.json.Json;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -230,7 +230,7 @@ final class LedgerCodec {
                 String value = requireString(p, t, at, where);
                 try {
                     EntryKey.check(name, value);
-                } catch (ApiError e) {
+                } catch (DomainException e) {
                     throw new Problem(at, "entry " + index + ": " + e.getMessage());
                 }
                 if (name.equals(keys.first())) first = value;

@@ -5,8 +5,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.reelmark.app.AppConfig;
 import dev.reelmark.app.Reelmark;
 import dev.reelmark.cli.Cli;
-import dev.reelmark.http.ApiError;
-import dev.reelmark.http.Json;
+import dev.reelmark.errors.DomainException;
+import dev.reelmark.errors.InvalidInput;
+import dev.reelmark.json.Json;
 import dev.reelmark.media.FfmpegTools;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -35,7 +36,6 @@ import java.util.concurrent.Callable;
                 LedgerCommand.FailCmd.class, LedgerCommand.GenerateCmd.class, LedgerCommand.MirrorCmd.class,
                 LedgerCommand.CheckCmd.class, LedgerCommand.ResetCmd.class, LedgerCommand.RestoreCmd.class})
 public final class LedgerCommand implements Callable<Integer> {
-    public static final int USAGE = Cli.USAGE;
 
     @Spec
     CommandSpec spec;
@@ -43,7 +43,7 @@ public final class LedgerCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         spec.commandLine().usage(spec.commandLine().getOut());
-        return USAGE;
+        return Cli.USAGE;
     }
 
     /** Runs {@code reelmark ledger ARGS} on its own (tests; Main runs it as a subcommand). */
@@ -247,16 +247,16 @@ public final class LedgerCommand implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
             if (keyValues.size() % 2 != 0) {
-                throw ApiError.badField("FIRST_KEY SECOND_KEY", "keys come in pairs, got " + keyValues.size() + " values");
+                throw InvalidInput.field("FIRST_KEY SECOND_KEY", "keys come in pairs, got " + keyValues.size() + " values");
             }
-            if (clearLocalPath && localPath != null) throw ApiError.badField("--clear-local-path", "cannot go with --local-path");
+            if (clearLocalPath && localPath != null) throw InvalidInput.field("--clear-local-path", "cannot go with --local-path");
             LedgerService ledger = options.service();
             LedgerStatus st = status == null ? null : LedgerStatus.parse("--status", status);
             List<EntryKey> keys = new ArrayList<>();
             for (int i = 0; i < keyValues.size(); i += 2) keys.add(ledger.key(keyValues.get(i), keyValues.get(i + 1)));
             if (replace) {
-                if (keys.size() != 1) throw ApiError.badField("--replace", "replaces one entry at a time");
-                if (clearLocalPath) throw ApiError.badField("--clear-local-path", "is what --replace does without --local-path");
+                if (keys.size() != 1) throw InvalidInput.field("--replace", "replaces one entry at a time");
+                if (clearLocalPath) throw InvalidInput.field("--clear-local-path", "is what --replace does without --local-path");
                 printEntry(ledger, ledger.put(keys.get(0), new LedgerService.EntryInput(prompt, st, localPath, error)));
                 return 0;
             }
@@ -291,7 +291,7 @@ public final class LedgerCommand implements Callable<Integer> {
                 try (var r = java.nio.file.Files.newBufferedReader(Path.of(source))) {
                     updates = LedgerLines.read(r, ledger.keys());
                 } catch (java.nio.file.NoSuchFileException e) {
-                    throw ApiError.badField("FILE", "no such file: " + source);
+                    throw InvalidInput.field("FILE", "no such file: " + source);
                 }
             }
             printBatch(ledger, ledger.applyAll(updates));
@@ -350,7 +350,7 @@ public final class LedgerCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            if (project <= 0) throw ApiError.badField("PROJECT_ID", "must be a positive integer");
+            if (project <= 0) throw InvalidInput.field("PROJECT_ID", "must be a positive integer");
             Path dataDir = options.dataDir();
             String env = System.getenv("REELMARK_DB");
             String url = db != null ? db : env == null || env.isBlank() ? null : env;
@@ -513,10 +513,10 @@ public final class LedgerCommand implements Callable<Integer> {
             int code;
             try {
                 code = sub.call();
-            } catch (ApiError | IllegalArgumentException e) {
-                // As Cli.handle: bad input is one line and exit 2 (an invalid path is an IllegalArgumentException).
+            } catch (DomainException | IllegalArgumentException e) {
+                // As Cli.handle: one line and the exit code of the refusal's kind (an invalid path is bad input).
                 err.println("reelmark: " + e.getMessage());
-                code = USAGE;
+                code = dev.reelmark.cli.ExitCodes.of(e);
             } catch (Exception e) {
                 // As picocli's default for an exception in a command: the stack trace and exit 1.
                 e.printStackTrace(err);

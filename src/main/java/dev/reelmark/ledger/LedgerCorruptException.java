@@ -1,16 +1,17 @@
 package dev.reelmark.ledger;
 
-import dev.reelmark.http.ApiError;
+import dev.reelmark.errors.DomainException;
+import dev.reelmark.errors.Conflict;
 
 import java.nio.file.Path;
 
 /**
  * The ledger file is not a valid ledger (malformed JSON, a wrong type, a missing key, a duplicate entry). It is an
- * {@link ApiError} with status 409 and code {@code ledger_corrupt}, so the API answers 409 with the message and the
+ * {@link DomainException} with status 409 and code {@code ledger_corrupt}, so the API answers 409 with the message and the
  * CLI exits with 2. Until the file is repaired by hand or reset ({@link LedgerStore#reset}) every write refuses with
  * this exception; nothing ever overwrites the bad file silently.
  */
-public final class LedgerCorruptException extends ApiError {
+public final class LedgerCorruptException extends Conflict {
     private final Path file;
     private final long line;
     private final long column;
@@ -18,7 +19,7 @@ public final class LedgerCorruptException extends ApiError {
     private final Path backup;
 
     public LedgerCorruptException(Path file, long line, long column, String problem, Path backup) {
-        super(409, "ledger_corrupt", null, file + " is not a valid ledger: line " + line + ", column " + column + ": "
+        super("ledger_corrupt", null, file + " is not a valid ledger: line " + line + ", column " + column + ": "
                 + problem + "." + (backup == null ? "" : " A copy was kept at " + backup + ".")
                 + " Nothing was written. Repair the file, or run `reelmark ledger reset` (POST /api/ledger/reset) to"
                 + " move it aside and start an empty ledger.");

@@ -2,8 +2,9 @@ package dev.reelmark.ledger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.reelmark.http.ApiError;
-import dev.reelmark.http.Json;
+import dev.reelmark.errors.InvalidInput;
+import dev.reelmark.errors.Conflict;
+import dev.reelmark.json.Json;
 import dev.reelmark.jobs.Job;
 import dev.reelmark.jobs.JobContext;
 import dev.reelmark.jobs.JobHandler;
@@ -44,7 +45,7 @@ public final class LedgerGenerateJob implements JobHandler {
         params.put(ledger.keys().second(), key.eraId());
         params.put("prompt", prompt);
         if (jobs.handler(KIND).isEmpty()) {
-            throw new ApiError(409, "conflict", null, "no handler for job kind " + KIND + " is registered");
+            throw new Conflict("conflict", null, "no handler for job kind " + KIND + " is registered");
         }
         ledger.markQueued(key, prompt);
         return jobs.submit(KIND, params);
@@ -72,7 +73,7 @@ public final class LedgerGenerateJob implements JobHandler {
     private static String text(JsonNode params, String field) {
         JsonNode v = params.get(field);
         if (v == null || v.isNull()) return null;
-        if (!v.isTextual()) throw ApiError.badField(field, "must be a string");
+        if (!v.isTextual()) throw InvalidInput.field(field, "must be a string");
         return v.asText();
     }
 }

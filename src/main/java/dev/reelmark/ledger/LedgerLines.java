@@ -3,8 +3,9 @@ package dev.reelmark.ledger;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.reelmark.http.ApiError;
-import dev.reelmark.http.Json;
+import dev.reelmark.errors.DomainException;
+import dev.reelmark.errors.InvalidInput;
+import dev.reelmark.json.Json;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -40,7 +41,7 @@ public final class LedgerLines {
                 if (line.isBlank()) continue;
                 try {
                     updates.add(parseLine(number, line, keys));
-                } catch (ApiError e) {
+                } catch (DomainException e) {
                     problems.add("line " + number + ": " + e.getMessage());
                 }
             }
@@ -48,7 +49,7 @@ public final class LedgerLines {
             throw new UncheckedIOException(e);
         }
         if (!problems.isEmpty()) throw new LedgerService.BatchException(problems);
-        if (updates.isEmpty()) throw ApiError.badRequest("no updates: the input has no JSON lines");
+        if (updates.isEmpty()) throw InvalidInput.request("no updates: the input has no JSON lines");
         return updates;
     }
 
@@ -57,9 +58,9 @@ public final class LedgerLines {
         try {
             node = Json.MAPPER.readTree(line);
         } catch (JsonProcessingException e) {
-            throw ApiError.badRequest("not valid JSON (column " + e.getLocation().getColumnNr() + "): " + e.getOriginalMessage());
+            throw InvalidInput.request("not valid JSON (column " + e.getLocation().getColumnNr() + "): " + e.getOriginalMessage());
         }
-        if (!(node instanceof ObjectNode body)) throw ApiError.badRequest("must be a JSON object");
+        if (!(node instanceof ObjectNode body)) throw InvalidInput.request("must be a JSON object");
         EntryKey key = EntryKey.of(keys, keyString(body, keys.first()), keyString(body, keys.second()));
         return new LedgerService.KeyedPatch(number, key, patch(body, Set.of(keys.first(), keys.second())));
     }
@@ -70,7 +71,7 @@ public final class LedgerLines {
             String name = it.next();
             if (!FIELDS.contains(name) && !alsoAllowed.contains(name)) {
                 boolean managed = Set.of("createdAt", "completedAt", LedgerEntry.CATALOG_FIELD).contains(name);
-                throw ApiError.badField(name, managed ? "is set by the server" : "is not a field here (allowed: "
+                throw InvalidInput.field(name, managed ? "is set by the server" : "is not a field here (allowed: "
                         + String.join(", ", new java.util.TreeSet<>(union(FIELDS, alsoAllowed))) + ")");
             }
         }
@@ -89,16 +90,16 @@ public final class LedgerLines {
         JsonNode v = body.get(field);
         if (v.isNull()) {
             if (nullable) return null;
-            throw ApiError.badField(field, "must be a string (leave it out to keep it)");
+            throw InvalidInput.field(field, "must be a string (leave it out to keep it)");
         }
-        if (!v.isTextual()) throw ApiError.badField(field, nullable ? "must be a string or null" : "must be a string");
+        if (!v.isTextual()) throw InvalidInput.field(field, nullable ? "must be a string or null" : "must be a string");
         return v.asText();
     }
 
     private static String keyString(ObjectNode body, String field) {
         JsonNode v = body.get(field);
-        if (v == null || v.isNull()) throw ApiError.badField(field, "is required");
-        if (!v.isTextual()) throw ApiError.badField(field, "must be a string");
+        if (v == null || v.isNull()) throw InvalidInput.field(field, "is required");
+        if (!v.isTextual()) throw InvalidInput.field(field, "must be a string");
         return v.asText();
     }
 

@@ -3,9 +3,10 @@ package dev.reelmark.ledger;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.reelmark.http.ApiError;
+import dev.reelmark.errors.InvalidInput;
+import dev.reelmark.errors.Conflict;
 import dev.reelmark.http.ApiRouter;
-import dev.reelmark.http.Json;
+import dev.reelmark.json.Json;
 import dev.reelmark.http.Requests;
 import dev.reelmark.jobs.JobService;
 import io.javalin.http.Context;
@@ -73,7 +74,7 @@ public final class LedgerRoutes {
                     onlyFields(body, Set.of(k.first(), k.second(), "prompt"));
                     EntryKey key = EntryKey.of(k, string(body, k.first()), string(body, k.second()));
                     String prompt = string(body, "prompt");
-                    if (jobs == null) throw ApiError.conflict("background jobs are not available in this server");
+                    if (jobs == null) throw Conflict.of("background jobs are not available in this server");
                     ctx.status(202).json(LedgerGenerateJob.submit(jobs, ledger, key, prompt));
                 });
 
@@ -90,7 +91,7 @@ public final class LedgerRoutes {
                     onlyFields(body, Set.of("force"));
                     boolean force = false;
                     if (body.has("force")) {
-                        if (!body.get("force").isBoolean()) throw ApiError.badField("force", "must be true or false");
+                        if (!body.get("force").isBoolean()) throw InvalidInput.field("force", "must be true or false");
                         force = body.get("force").booleanValue();
                     }
                     LedgerStore.ResetResult r = ledger.reset(force);
@@ -169,7 +170,7 @@ public final class LedgerRoutes {
                     onlyFields(body, Set.of("follow"));
                     boolean follow = true;
                     if (body.has("follow")) {
-                        if (!body.get("follow").isBoolean()) throw ApiError.badField("follow", "must be true or false");
+                        if (!body.get("follow").isBoolean()) throw InvalidInput.field("follow", "must be true or false");
                         follow = body.get("follow").booleanValue();
                     }
                     LedgerService.MirrorResult r = ledger.mirrorCatalog(project, follow);
@@ -189,7 +190,7 @@ public final class LedgerRoutes {
         try {
             return ctx.pathParam(param);
         } catch (IllegalArgumentException e) {
-            throw ApiError.badField(field, "is not a valid URL path segment");
+            throw InvalidInput.field(field, "is not a valid URL path segment");
         }
     }
 
@@ -250,7 +251,7 @@ public final class LedgerRoutes {
             String name = it.next();
             if (!allowed.contains(name)) {
                 boolean managed = Set.of("createdAt", "completedAt", LedgerEntry.CATALOG_FIELD).contains(name);
-                throw ApiError.badField(name, managed ? "is set by the server" : "is not a field here (allowed: "
+                throw InvalidInput.field(name, managed ? "is set by the server" : "is not a field here (allowed: "
                         + String.join(", ", allowed.stream().sorted().toList()) + ")");
             }
         }
@@ -259,21 +260,21 @@ public final class LedgerRoutes {
     private static void sameKey(ObjectNode body, String field, String fromPath) {
         JsonNode v = body.get(field);
         if (v != null && !(v.isTextual() && v.asText().equals(fromPath))) {
-            throw ApiError.badField(field, "must match the path ('" + fromPath + "') when given");
+            throw InvalidInput.field(field, "must match the path ('" + fromPath + "') when given");
         }
     }
 
     private static String string(ObjectNode body, String field) {
         JsonNode v = body.get(field);
-        if (v == null || v.isNull()) throw ApiError.badField(field, "is required");
-        if (!v.isTextual()) throw ApiError.badField(field, "must be a string");
+        if (v == null || v.isNull()) throw InvalidInput.field(field, "is required");
+        if (!v.isTextual()) throw InvalidInput.field(field, "must be a string");
         return v.asText();
     }
 
     private static String optionalString(ObjectNode body, String field) {
         JsonNode v = body.get(field);
         if (v == null || v.isNull()) return null;
-        if (!v.isTextual()) throw ApiError.badField(field, "must be a string or null");
+        if (!v.isTextual()) throw InvalidInput.field(field, "must be a string or null");
         return v.asText();
     }
 }

@@ -10,7 +10,10 @@ import dev.reelmark.catalog.Segment;
 import dev.reelmark.footage.GenerationFacts;
 import dev.reelmark.footage.SegmentFacts;
 import dev.reelmark.catalog.EntityType;
-import dev.reelmark.http.ApiError;
+import dev.reelmark.errors.DomainException;
+import dev.reelmark.errors.InvalidInput;
+import dev.reelmark.errors.NotFound;
+import dev.reelmark.errors.Conflict;
 import dev.reelmark.media.FfmpegTools;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -149,7 +152,7 @@ public final class LedgerService {
         String localPath = checkPath(input.localPath());
         String error = input.error();
         if (error != null && status != LedgerStatus.FAILED) {
-            throw ApiError.badField("error", "only a failed entry has an error (status is " + status.value() + ")");
+            throw InvalidInput.field("error", "only a failed entry has an error (status is " + status.value() + ")");
         }
         if (error != null) error = checkError(error);
         String err = error;
@@ -215,7 +218,7 @@ public final class LedgerService {
             try {
                 EntryKey.of(keys(), u.key().spotId(), u.key().eraId());
                 checked.add(new KeyedPatch(u.line(), u.key(), checkPatch(u.patch())));
-            } catch (ApiError e) {
+            } catch (DomainException e) {
                 problems.add(lineProblem(u.line(), e));
             }
         }
@@ -243,7 +246,7 @@ public final class LedgerService {
                         entries.set(i, merged);
                         updated++;
                     }
-                } catch (ApiError e) {
+                } catch (DomainException e) {
                     late.add(lineProblem(u.line(), e));
                 }
             }
@@ -253,11 +256,11 @@ public final class LedgerService {
     }
 
     /** A batch with bad updates: 400, one message line per bad input line; nothing was written. */
-    public static final class BatchException extends ApiError {
+    public static final class BatchException extends InvalidInput {
         private final List<String> problems;
 
         public BatchException(List<String> problems) {
-            super(400, "bad_request", null, problems.size() + " bad update" + (problems.size() == 1 ? "" : "s")
+            super("bad_request", null, problems.size() + " bad update" + (problems.size() == 1 ? "" : "s")
                     + ", nothing was written:\n" + String.join("\n", problems));
             this.problems = List.copyOf(problems);
         }
@@ -267,7 +270,7 @@ public final class LedgerService {
         }
     }
 
-    private static String lineProblem(int line, ApiError e) {
+    private static String lineProblem(int line, DomainException e) {
         return (line > 0 ? "line " + line + ": " : "") + e.getMessage();
     }
 
@@ -276,17 +279,17 @@ public final class LedgerService {
         if (p.localPath() != null && p.localPath().isPresent()) checkPath(p.localPath().get());
         if (p.error() != null && p.error().isPresent()) checkError(p.error().get());
         if (p.prompt() == null && p.status() == null && p.localPath() == null && p.error() == null) {
-            throw ApiError.badField("status", "nothing to change: give at least one of prompt, status, localPath, error");
+            throw InvalidInput.field("status", "nothing to change: give at least one of prompt, status, localPath, error");
         }
         if (p.error() != null && p.error().isPresent() && p.status() != null && p.status() != LedgerStatus.FAILED) {
-            throw ApiError.badField("error", "only a failed entry has an error (status is " + p.status().value() + ")");
+            throw InvalidInput.field("error", "only a failed entry has an error (status is " + p.status().value() + ")");
         }
         return p;
     }
 
     private LedgerEntry merge(EntryKey key, LedgerEntry old, EntryPatch p, Instant now) {
         if (old == null && p.prompt() == null) {
-            throw new ApiError(404, "not_found", "prompt", "no ledger entry with " + keys().first() + " '" + key.spotId()
+            throw new NotFound("not_found", "prompt", "no ledger entry with " + keys().first() + " '" + key.spotId()
                     + "' and " + keys().second() + " '" + key.eraId() + "'; a new entry needs a prompt");
         }
         LedgerStatus status = p.status() != null ? p.status() : old == null ? LedgerStatus.PENDING : old.status();
@@ -295,7 +298,7 @@ public final class LedgerService {
         String error = p.error() != null ? p.error().orElse(null)
                 : status == LedgerStatus.FAILED && old != null ? old.error() : null;
         if (error != null && status != LedgerStatus.FAILED) {
-            throw ApiError.badField("error", "only a failed entry has an error (status is " + status.value() + ")");
+            throw InvalidInput.field("error", "only a failed entry has an error (status is " + status.value() + ")");
         }
         Instant completed = !status.isFinished() ? null
                 : old != null && old.status() == status && old.completedAt() != null ? old.completedAt() : now;
@@ -575,7 +578,7 @@ public final class LedgerService {
     }
 
     private CatalogService requireCatalog() {
-        if (catalog == null) throw ApiError.conflict("the catalog is not available to this ledger service");
+        if (catalog == null) throw Conflict.of("the catalog is not available to this ledger service");
         return catalog;
     }
 
@@ -594,8 +597,8 @@ public final class LedgerService {
         return before - entries.size();
     }
 
-    private ApiError notFound(EntryKey key) {
-        return new ApiError(404, "not_found", null, "no ledger entry with " + keys().first() + " '" + key.spotId()
+    private DomainException notFound(EntryKey key) {
+        return new NotFound("not_found", null, "no ledger entry with " + keys().first() + " '" + key.spotId()
                 + "' and " + keys().second() + " '" + key.eraId() + "'");
     }
 
@@ -611,24 +614,24 @@ public final class LedgerService {
     }
 
     static String checkPrompt(String prompt) {
-        if (prompt == null) throw ApiError.badField("prompt", "is required");
-        if (prompt.isBlank()) throw ApiError.badField("prompt", "must not be blank");
-        if (prompt.length() > MAX_PROMPT) throw ApiError.badField("prompt", "must be at most " + MAX_PROMPT + " characters");
-        if (prompt.indexOf('\0') >= 0) throw ApiError.badField("prompt", "must not contain NUL");
+        if (prompt == null) throw InvalidInput.field("prompt", "is required");
+        if (prompt.isBlank()) throw InvalidInput.field("prompt", "must not be blank");
+        if (prompt.length() > MAX_PROMPT) throw InvalidInput.field("prompt", "must be at most " + MAX_PROMPT + " characters");
+        if (prompt.indexOf('\0') >= 0) throw InvalidInput.field("prompt", "must not contain NUL");
         return prompt;
     }
 
     static String checkPath(String path) {
         if (path == null) return null;
-        if (path.isBlank()) throw ApiError.badField("localPath", "must not be blank (omit it or use null)");
-        if (path.length() > MAX_PATH) throw ApiError.badField("localPath", "must be at most " + MAX_PATH + " characters");
-        if (path.indexOf('\0') >= 0) throw ApiError.badField("localPath", "must not contain NUL");
+        if (path.isBlank()) throw InvalidInput.field("localPath", "must not be blank (omit it or use null)");
+        if (path.length() > MAX_PATH) throw InvalidInput.field("localPath", "must be at most " + MAX_PATH + " characters");
+        if (path.indexOf('\0') >= 0) throw InvalidInput.field("localPath", "must not contain NUL");
         return path;
     }
 
     static String checkError(String error) {
-        if (error == null || error.isBlank()) throw ApiError.badField("error", "is required");
-        if (error.length() > MAX_ERROR) throw ApiError.badField("error", "must be at most " + MAX_ERROR + " characters");
+        if (error == null || error.isBlank()) throw InvalidInput.field("error", "is required");
+        if (error.length() > MAX_ERROR) throw InvalidInput.field("error", "must be at most " + MAX_ERROR + " characters");
         return error;
     }
 

@@ -1,7 +1,7 @@
 package dev.reelmark.ledger;
 
 import com.fasterxml.jackson.annotation.JsonValue;
-import dev.reelmark.http.ApiError;
+import dev.reelmark.errors.InvalidInput;
 
 import java.util.Arrays;
 import java.util.Optional;
@@ -33,7 +33,7 @@ public enum LedgerStatus {
     /** Parses user input as a 400 naming {@code field}. */
     public static LedgerStatus parse(String field, String raw) {
         return find(raw == null ? null : raw.trim()).orElseThrow(() ->
-                ApiError.badField(field, "must be one of " + allValues() + ", got '" + raw + "'"));
+                InvalidInput.field(field, "must be one of " + allValues() + ", got '" + raw + "'"));
     }
 
     public static String allValues() {

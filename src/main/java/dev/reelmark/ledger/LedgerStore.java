@@ -3,8 +3,9 @@ package dev.reelmark.ledger;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.reelmark.http.ApiError;
-import dev.reelmark.http.Json;
+import dev.reelmark.errors.InvalidInput;
+import dev.reelmark.errors.Conflict;
+import dev.reelmark.json.Json;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -194,7 +195,7 @@ public final class LedgerStore {
             try {
                 before = codec.read(bytes).size();
                 if (!force) {
-                    throw ApiError.conflict("force", file + " is a valid ledger with " + before + " entries; reset it only with"
+                    throw Conflict.of("force", file + " is a valid ledger with " + before + " entries; reset it only with"
                             + " force (--force, {\"force\": true}), which moves it aside to " + file.getFileName() + ".reset-<timestamp>");
                 }
                 aside = uniqueSibling(".reset-");
@@ -222,12 +223,12 @@ public final class LedgerStore {
     public RestoreResult restore(Path source) {
         Path src = source.toAbsolutePath().normalize();
         byte[] content = readBytes(src);
-        if (content == null) throw ApiError.badField("source", "no such file: " + src);
+        if (content == null) throw InvalidInput.field("source", "no such file: " + src);
         int count;
         try {
             count = codec.read(content).size();
         } catch (LedgerCodec.Problem p) {
-            throw ApiError.badField("source", src + " is not a valid ledger either: line " + p.line + ", column " + p.column
+            throw InvalidInput.field("source", src + " is not a valid ledger either: line " + p.line + ", column " + p.column
                     + ": " + p.getMessage());
         }
         return locked(() -> {
@@ -298,7 +299,7 @@ public final class LedgerStore {
             }
             return Collections.unmodifiableSet(projects);
         } catch (IOException e) {
-            throw new ApiError(409, "ledger_corrupt", null, mirrorFile + " is not valid (" + e.getMessage()
+            throw new Conflict("ledger_corrupt", null, mirrorFile + " is not valid (" + e.getMessage()
                     + "); repair it or delete it (it only lists the projects mirrored from the catalog)");
         }
     }

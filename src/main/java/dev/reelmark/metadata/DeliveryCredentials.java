@@ -1,5 +1,6 @@
 package dev.reelmark.metadata;
 
+import dev.reelmark.errors.InvalidInput;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -20,6 +21,6 @@ public interface DeliveryCredentials {
 
     /** No credentials feature wired: asking for them is a 400. */
     DeliveryCredentials NONE = (projectId, scratch) -> {
-        throw dev.reelmark.http.ApiError.badField("content_credentials", "content credentials are not available in this server");
+        throw InvalidInput.field("content_credentials", "content credentials are not available in this server");
     };
 }

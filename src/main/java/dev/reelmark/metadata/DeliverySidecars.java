@@ -1,5 +1,6 @@
 package dev.reelmark.metadata;
 
+import dev.reelmark.errors.InvalidInput;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -28,6 +29,6 @@ public interface DeliverySidecars {
 
     /** No sidecar feature wired: asking for sidecars is a 400. */
     DeliverySidecars NONE = (projectId, templateIds, scratch, includeMedia, serverPaths) -> {
-        throw dev.reelmark.http.ApiError.badField("sidecar_template_ids", "sidecars are not available in this server");
+        throw InvalidInput.field("sidecar_template_ids", "sidecars are not available in this server");
     };
 }

@@ -2,7 +2,7 @@ package dev.reelmark.metadata;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.type.TypeReference;
-import dev.reelmark.http.Json;
+import dev.reelmark.json.Json;
 import dev.reelmark.media.MediaIdentity;
 
 import java.time.Instant;

@@ -4,8 +4,8 @@ import dev.reelmark.app.AppConfig;
 import dev.reelmark.app.Reelmark;
 import dev.reelmark.cli.Cli;
 import dev.reelmark.cli.CommonOptions;
-import dev.reelmark.http.ApiError;
-import dev.reelmark.http.Json;
+import dev.reelmark.errors.InvalidInput;
+import dev.reelmark.json.Json;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -30,7 +30,6 @@ import java.util.concurrent.Callable;
         subcommands = {MetadataCommand.PreviewCmd.class, MetadataCommand.RegenerateCmd.class, MetadataCommand.StaleCmd.class,
                 MetadataCommand.DeliverCmd.class})
 public final class MetadataCommand implements Callable<Integer> {
-    public static final int USAGE = Cli.USAGE;
 
     @Spec
     CommandSpec spec;
@@ -38,7 +37,7 @@ public final class MetadataCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         spec.commandLine().usage(spec.commandLine().getOut());
-        return USAGE;
+        return Cli.USAGE;
     }
 
     /** Runs {@code reelmark metadata ARGS} on its own (tests; Main runs it as a subcommand). */
@@ -102,7 +101,7 @@ public final class MetadataCommand implements Callable<Integer> {
 
         @Override
         Integer run(Session s) {
-            if (target.project != null) throw ApiError.badRequest("preview takes --character ID or --scene ID");
+            if (target.project != null) throw InvalidInput.request("preview takes --character ID or --scene ID");
             out().print(target.character != null
                     ? MetadataService.render(s.metadata.characterMetadata(positive("--character", target.character)))
                     : MetadataService.render(s.metadata.videoMetadata(positive("--scene", target.scene))));
@@ -156,7 +155,7 @@ public final class MetadataCommand implements Callable<Integer> {
     }
 
     static long positive(String name, long value) {
-        if (value <= 0) throw ApiError.badField(name, "must be a positive integer, got " + value);
+        if (value <= 0) throw InvalidInput.field(name, "must be a positive integer, got " + value);
         return value;
     }
 }

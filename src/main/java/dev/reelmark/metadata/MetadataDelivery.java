@@ -2,8 +2,12 @@ package dev.reelmark.metadata;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.reelmark.catalog.CatalogService;
-import dev.reelmark.http.ApiError;
-import dev.reelmark.http.Json;
+import dev.reelmark.errors.DomainException;
+import dev.reelmark.errors.InvalidInput;
+import dev.reelmark.errors.NotFound;
+import dev.reelmark.errors.Conflict;
+import dev.reelmark.errors.Unprocessable;
+import dev.reelmark.json.Json;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -43,7 +47,7 @@ public final class MetadataDelivery {
             return switch (raw.trim().toLowerCase()) {
                 case "folder" -> FOLDER;
                 case "zip" -> ZIP;
-                default -> throw ApiError.badField("format", "must be folder or zip, got '" + raw + "'");
+                default -> throw InvalidInput.field("format", "must be folder or zip, got '" + raw + "'");
             };
         }
     }
@@ -88,7 +92,7 @@ public final class MetadataDelivery {
         String prefix = SafeNames.withId(project.name(), projectId) + "-metadata-";
         if (name == null || name.isEmpty() || name.contains("/") || name.contains("\\") || name.startsWith(".")
                 || !name.startsWith(prefix)) {
-            throw new ApiError(404, "not_found", "name", "project " + projectId + " has no delivery named '" + name + "'");
+            throw new NotFound("not_found", "name", "project " + projectId + " has no delivery named '" + name + "'");
         }
         Path root = dataDir.resolve("deliveries");
         try {
@@ -100,7 +104,7 @@ public final class MetadataDelivery {
         } catch (IOException e) {
             // missing, or a link that leaves the deliveries folder: the same answer
         }
-        throw new ApiError(404, "not_found", "name", "project " + projectId + " has no delivery named '" + name + "'");
+        throw new NotFound("not_found", "name", "project " + projectId + " has no delivery named '" + name + "'");
     }
 
     /** Streams a delivery folder as a ZIP, entries in name order (the same layout as a ZIP delivery). */
@@ -120,11 +124,11 @@ public final class MetadataDelivery {
     }
 
     /** 422 listing exactly the characters that block delivery. */
-    public static final class NotReady extends ApiError {
+    public static final class NotReady extends Unprocessable {
         private final List<CharacterCheck> blocking;
 
         NotReady(long projectId, List<CharacterCheck> blocking) {
-            super(422, "metadata_not_ready", null, "project " + projectId + " cannot be delivered: "
+            super("metadata_not_ready", null, "project " + projectId + " cannot be delivered: "
                     + blocking.size() + " character(s) miss metadata or have stale files: "
                     + String.join("; ", blocking.stream().map(c -> c.characterName() + " (" + c.characterId() + "): "
                     + String.join(", ", c.problems())).toList()));
@@ -237,7 +241,7 @@ public final class MetadataDelivery {
                                   boolean includeMedia, boolean serverPaths, boolean contentCredentials) {
         requireReady(projectId);
         Path out = (target == null ? defaultTarget(projectId, format) : target).toAbsolutePath().normalize();
-        if (Files.exists(out)) throw ApiError.conflict("output", "the delivery target already exists: " + out);
+        if (Files.exists(out)) throw Conflict.of("output", "the delivery target already exists: " + out);
         List<Entry> entries = new ArrayList<>(entries(projectId));
         Path scratch = null;
         Map<Long, String> videoPaths = Map.of();
@@ -428,10 +432,10 @@ public final class MetadataDelivery {
             }
         } catch (FileAlreadyExistsException ex) {
             deleteTree(staging);
-            throw ApiError.conflict("output", "the delivery target already exists: " + out);
+            throw Conflict.of("output", "the delivery target already exists: " + out);
         } catch (IOException | RuntimeException ex) {
             deleteTree(staging);
-            if (ex instanceof ApiError api) throw api;
+            if (ex instanceof DomainException api) throw api;
             throw MetadataService.notWritable(out, ex instanceof IOException io ? io : new IOException(ex));
         }
         return new DeliveryResult(projectId, "folder", out, entries.stream().map(Entry::name).toList(), bytes);
@@ -485,7 +489,7 @@ public final class MetadataDelivery {
         }
         // metadata files must still be what was recorded; sidecars (no recorded hash) were rendered just now
         if (e.hash() != null && !HexFormat.of().formatHex(sha.digest()).equals(e.hash())) {
-            throw new ApiError(409, "metadata_changed", null, e.source() + " changed while the delivery was written; regenerate and retry");
+            throw new Conflict("metadata_changed", null, e.source() + " changed while the delivery was written; regenerate and retry");
         }
         if (!relink) return n;
         com.fasterxml.jackson.databind.JsonNode doc = Json.MAPPER.readTree(held.toByteArray());

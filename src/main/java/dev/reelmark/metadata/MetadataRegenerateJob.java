@@ -3,8 +3,8 @@ package dev.reelmark.metadata;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.reelmark.http.ApiError;
-import dev.reelmark.http.Json;
+import dev.reelmark.errors.InvalidInput;
+import dev.reelmark.json.Json;
 import dev.reelmark.jobs.Job;
 import dev.reelmark.jobs.JobContext;
 import dev.reelmark.jobs.JobHandler;
@@ -44,11 +44,11 @@ public final class MetadataRegenerateJob implements JobHandler {
     public void validate(JsonNode params) {
         JsonNode project = params.get("project_id");
         if (project == null || !project.canConvertToLong() || project.longValue() <= 0) {
-            throw ApiError.badField("project_id", "must be a positive project id");
+            throw InvalidInput.field("project_id", "must be a positive project id");
         }
         JsonNode staleOnly = params.get("stale_only");
         if (staleOnly != null && !staleOnly.isNull() && !staleOnly.isBoolean()) {
-            throw ApiError.badField("stale_only", "must be true or false");
+            throw InvalidInput.field("stale_only", "must be true or false");
         }
         metadata.requireCharacters(project.longValue());
     }

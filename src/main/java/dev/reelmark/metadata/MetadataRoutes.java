@@ -2,9 +2,10 @@ package dev.reelmark.metadata;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.reelmark.errors.InvalidInput;
 import dev.reelmark.http.ApiError;
 import dev.reelmark.http.ApiRouter;
-import dev.reelmark.http.Json;
+import dev.reelmark.json.Json;
 import dev.reelmark.http.Requests;
 import dev.reelmark.jobs.JobService;
 import io.javalin.http.Context;
@@ -81,10 +82,10 @@ public final class MetadataRoutes {
                     long id = Requests.pathId(ctx, "id");
                     ObjectNode body = Requests.jsonObject(ctx, true);
                     body.fieldNames().forEachRemaining(f -> {
-                        if (!f.equals("stale_only")) throw ApiError.badField(f, "unknown property");
+                        if (!f.equals("stale_only")) throw InvalidInput.field(f, "unknown property");
                     });
                     JsonNode staleOnly = body.get("stale_only");
-                    if (staleOnly != null && !staleOnly.isBoolean()) throw ApiError.badField("stale_only", "must be true or false");
+                    if (staleOnly != null && !staleOnly.isBoolean()) throw InvalidInput.field("stale_only", "must be true or false");
                     ctx.status(202).json(MetadataRegenerateJob.submit(jobs, id, staleOnly != null && staleOnly.booleanValue()));
                 });
         router.get("/api/projects/{id}/metadata/stale").tag(TAG)
@@ -145,17 +146,17 @@ public final class MetadataRoutes {
         long id = Requests.pathId(ctx, "id");
         ObjectNode body = Requests.jsonObject(ctx, true);
         body.fieldNames().forEachRemaining(f -> {
-            if (!java.util.Set.of("format", "sidecar_template_ids", "include_media", "server_paths", "content_credentials").contains(f)) throw ApiError.badField(f, "unknown property");
+            if (!java.util.Set.of("format", "sidecar_template_ids", "include_media", "server_paths", "content_credentials").contains(f)) throw InvalidInput.field(f, "unknown property");
         });
         JsonNode format = body.get("format");
-        if (format != null && !format.isTextual()) throw ApiError.badField("format", "must be folder or zip");
+        if (format != null && !format.isTextual()) throw InvalidInput.field("format", "must be folder or zip");
         List<Long> templates = new ArrayList<>();
         JsonNode ids = body.get("sidecar_template_ids");
         if (ids != null && !ids.isNull()) {
-            if (!ids.isArray()) throw ApiError.badField("sidecar_template_ids", "must be an array of sidecar template ids");
+            if (!ids.isArray()) throw InvalidInput.field("sidecar_template_ids", "must be an array of sidecar template ids");
             for (int i = 0; i < ids.size(); i++) {
                 JsonNode n = ids.get(i);
-                if (!n.isIntegralNumber() || n.longValue() <= 0) throw ApiError.badField("sidecar_template_ids[" + i + "]", "must be a positive id");
+                if (!n.isIntegralNumber() || n.longValue() <= 0) throw InvalidInput.field("sidecar_template_ids[" + i + "]", "must be a positive id");
                 templates.add(n.longValue());
             }
         }
@@ -163,14 +164,14 @@ public final class MetadataRoutes {
         // sidecars reference the videos: by default the package carries them, unless they stay on the server
         boolean includeMedia = flag(body, "include_media", !templates.isEmpty() && !serverPaths);
         if (!templates.isEmpty() && !includeMedia && !serverPaths) {
-            throw ApiError.badField("include_media", "sidecars reference the videos: include them (include_media) or reference them on the server (server_paths)");
+            throw InvalidInput.field("include_media", "sidecars reference the videos: include them (include_media) or reference them on the server (server_paths)");
         }
         boolean credentials = flag(body, "content_credentials", false);
         try {
             ctx.status(201).json(delivery.deliver(id, MetadataDelivery.Format.parse(format == null ? null : format.asText()), null,
                     templates, includeMedia, serverPaths, credentials));
         } catch (MetadataDelivery.NotReady e) {
-            ObjectNode error = Json.MAPPER.valueToTree(e.body());
+            ObjectNode error = Json.MAPPER.valueToTree(ApiError.bodyOf(e));
             error.set("characters", Json.MAPPER.valueToTree(e.blocking()));
             ctx.status(422).json(error);
         }
@@ -179,7 +180,7 @@ public final class MetadataRoutes {
     private static boolean flag(ObjectNode body, String field, boolean otherwise) {
         JsonNode n = body.get(field);
         if (n == null || n.isNull()) return otherwise;
-        if (!n.isBoolean()) throw ApiError.badField(field, "must be true or false");
+        if (!n.isBoolean()) throw InvalidInput.field(field, "must be true or false");
         return n.booleanValue();
     }
 

@@ -6,8 +6,9 @@ import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SchemaValidatorsConfig;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
-import dev.reelmark.http.ApiError;
-import dev.reelmark.http.Json;
+import dev.reelmark.errors.NotFound;
+import dev.reelmark.errors.Failed;
+import dev.reelmark.json.Json;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -55,7 +56,7 @@ public final class MetadataSchemas {
         String key = name == null ? "" : name.replaceFirst("\\.schema\\.json$", "").replaceFirst("\\.json$", "");
         JsonNode doc = documents.get(key);
         if (doc == null) {
-            throw new ApiError(404, "not_found", "name", "no schema named '" + name + "'; known: " + String.join(", ", NAMES));
+            throw new NotFound("not_found", "name", "no schema named '" + name + "'; known: " + String.join(", ", NAMES));
         }
         return doc;
     }
@@ -72,7 +73,7 @@ public final class MetadataSchemas {
     public void check(String name, JsonNode document) {
         List<String> errors = validate(name, document);
         if (!errors.isEmpty()) {
-            throw new ApiError(500, "schema_violation", null,
+            throw new Failed("schema_violation", null,
                     name + ".json does not conform to its schema, nothing was written: " + String.join("; ", errors));
         }
     }

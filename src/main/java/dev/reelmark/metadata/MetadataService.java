@@ -19,8 +19,10 @@ import dev.reelmark.catalog.SegmentQuality;
 import dev.reelmark.catalog.EntityType;
 import dev.reelmark.db.Database;
 import dev.reelmark.db.Timestamps;
-import dev.reelmark.http.ApiError;
-import dev.reelmark.http.Json;
+import dev.reelmark.errors.DomainException;
+import dev.reelmark.errors.NotFound;
+import dev.reelmark.errors.Unprocessable;
+import dev.reelmark.json.Json;
 import dev.reelmark.media.AtomicOutput;
 import dev.reelmark.media.FileModes;
 import dev.reelmark.media.FfmpegTools;
@@ -461,9 +463,9 @@ public final class MetadataService implements AutoCloseable {
         return AtomicOutput.create(target);
     }
 
-    static ApiError notWritable(Path target, Exception e) {
+    static DomainException notWritable(Path target, Exception e) {
         Throwable cause = e instanceof UncheckedIOException u && u.getCause() != null ? u.getCause() : e;
-        return new ApiError(422, "output_not_writable", null, "cannot write " + target + ": "
+        return new Unprocessable("output_not_writable", null, "cannot write " + target + ": "
                 + cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : " " + cause.getMessage()));
     }
 
@@ -566,8 +568,8 @@ public final class MetadataService implements AutoCloseable {
             for (WorkItem item : chunk) {
                 try {
                     result.add(c.staleness(item));
-                } catch (ApiError e) {
-                    if (e.status() != 404) throw e; // deleted meanwhile: nothing to report
+                } catch (DomainException e) {
+                    if (!(e instanceof NotFound)) throw e; // deleted meanwhile: nothing to report
                 }
             }
         }
@@ -624,7 +626,7 @@ public final class MetadataService implements AutoCloseable {
             SceneSnapshot s;
             try {
                 s = chunk.snapshots.scene(item.entityId());
-            } catch (ApiError e) {
+            } catch (DomainException e) {
                 continue; // deleted meanwhile: its build reports it
             }
             for (Segment seg : s.segments) {
@@ -666,7 +668,7 @@ public final class MetadataService implements AutoCloseable {
         CatalogReads reads = catalog.reads();
         reads.requireProject(projectId);
         if (reads.charactersOf(projectId).isEmpty()) {
-            throw new ApiError(422, "no_characters", "project_id", "project " + projectId + " has no characters: there is no metadata to generate");
+            throw new Unprocessable("no_characters", "project_id", "project " + projectId + " has no characters: there is no metadata to generate");
         }
     }
 
@@ -775,7 +777,7 @@ public final class MetadataService implements AutoCloseable {
     }
 
     static String describe(Throwable e) {
-        return e instanceof ApiError ? e.getMessage() : e.getClass().getSimpleName() + ": " + e.getMessage();
+        return e instanceof DomainException ? e.getMessage() : e.getClass().getSimpleName() + ": " + e.getMessage();
     }
 
     // ---------------------------------------------------------------- auto-regeneration
@@ -812,14 +814,14 @@ public final class MetadataService implements AutoCloseable {
         } else if (type == CatalogModel.IMAGES) {
             pendingCharacters.add(catalog.reads().requireImage(id).characterId());
         } else if (type == CatalogModel.IMAGE_VARIANTS) {
-            long image = catalog.reads().imageOfVariant(id).orElseThrow(() -> ApiError.notFound(type.label(), id));
+            long image = catalog.reads().imageOfVariant(id).orElseThrow(() -> NotFound.of(type.label(), id));
             pendingCharacters.add(catalog.reads().requireImage(image).characterId());
         } else if (type == CatalogModel.SCENE_TYPES) {
             catalog.reads().scenesOfType(id).forEach(s -> pendingScenes.add(s.id()));
         } else if (type == CatalogModel.SEGMENTS) {
             pendingScenes.add(catalog.reads().requireSegment(id).sceneId());
         } else if (type == CatalogModel.SEGMENT_QUALITY) {
-            long segment = catalog.reads().segmentQuality(id).orElseThrow(() -> ApiError.notFound(type.label(), id)).segmentId();
+            long segment = catalog.reads().segmentQuality(id).orElseThrow(() -> NotFound.of(type.label(), id)).segmentId();
             pendingScenes.add(catalog.reads().requireSegment(segment).sceneId());
         }
     }
@@ -861,8 +863,8 @@ public final class MetadataService implements AutoCloseable {
     private void autoRegenerate(String entityType, long id) {
         try {
             if (CHARACTER.equals(entityType)) regenerateCharacter(id); else regenerateScene(id);
-        } catch (ApiError e) {
-            if (e.status() == 404) forget(entityType, id);
+        } catch (DomainException e) {
+            if (e instanceof NotFound) forget(entityType, id);
             else LOG.warn("metadata: cannot regenerate {} {}: {}", entityType, id, e.getMessage());
         } catch (RuntimeException e) {
             LOG.warn("metadata: cannot regenerate {} {}", entityType, id, e);
@@ -874,8 +876,8 @@ public final class MetadataService implements AutoCloseable {
         for (MetadataGeneration g : store.all()) {
             try {
                 if (staleness(g.entityType(), g.entityId()).reasons().contains(SOURCE_CHANGED)) autoRegenerate(g.entityType(), g.entityId());
-            } catch (ApiError e) {
-                if (e.status() == 404) forget(g.entityType(), g.entityId());
+            } catch (DomainException e) {
+                if (e instanceof NotFound) forget(g.entityType(), g.entityId());
             } catch (RuntimeException e) {
                 LOG.warn("metadata: sweep of {} {} failed", g.entityType(), g.entityId(), e);
             }
@@ -956,13 +958,13 @@ public final class MetadataService implements AutoCloseable {
     private record Snapshots(Map<Long, CharacterSnapshot> characters, Map<Long, SceneSnapshot> scenes) {
         CharacterSnapshot character(long id) {
             CharacterSnapshot s = characters.get(id);
-            if (s == null) throw ApiError.notFound("character", id);
+            if (s == null) throw NotFound.of("character", id);
             return s;
         }
 
         SceneSnapshot scene(long id) {
             SceneSnapshot s = scenes.get(id);
-            if (s == null) throw ApiError.notFound("scene", id);
+            if (s == null) throw NotFound.of("scene", id);
             return s;
         }
     }
@@ -1089,25 +1091,25 @@ public final class MetadataService implements AutoCloseable {
 
     private void checkImageFile(long characterId, Image image) {
         String stored = image.path();
-        Path file = roots.resolve(stored).orElseThrow(() -> new ApiError(422, "path_outside_roots", "path",
+        Path file = roots.resolve(stored).orElseThrow(() -> new Unprocessable("path_outside_roots", "path",
                 "image " + image.id() + " of character " + characterId + ": path '" + stored
                         + "' is outside the data directory"));
         if (!Files.isRegularFile(file)) {
-            throw new ApiError(422, "image_missing", "path", "image " + image.id() + " of character "
+            throw new Unprocessable("image_missing", "path", "image " + image.id() + " of character "
                     + characterId + " points at a missing file: " + stored);
         }
     }
 
     private ProbeResult probe(long segmentId, String stored) {
-        Path video = roots.resolve(stored).orElseThrow(() -> new ApiError(422, "path_outside_roots", "output_video_path",
+        Path video = roots.resolve(stored).orElseThrow(() -> new Unprocessable("path_outside_roots", "output_video_path",
                 "segment " + segmentId + ": output_video_path '" + stored + "' is outside the data directory"));
         if (!Files.isRegularFile(video)) {
-            throw new ApiError(422, "video_missing", "output_video_path", "the video of segment " + segmentId + " is missing: " + stored);
+            throw new Unprocessable("video_missing", "output_video_path", "the video of segment " + segmentId + " is missing: " + stored);
         }
         try {
             return probes.probe(video);
         } catch (MediaException e) {
-            throw new ApiError(422, "unreadable_media", "output_video_path", "cannot read the video of segment " + segmentId + ": " + e.getMessage());
+            throw new Unprocessable("unreadable_media", "output_video_path", "cannot read the video of segment " + segmentId + ": " + e.getMessage());
         }
     }
 

@@ -1,7 +1,7 @@
 package dev.reelmark.metadata;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.reelmark.http.Json;
+import dev.reelmark.json.Json;
 
 import java.util.List;
 

@@ -1,7 +1,7 @@
 package dev.reelmark.provenance;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.reelmark.http.Json;
+import dev.reelmark.json.Json;
 
 import java.nio.file.Path;
 import java.util.List;

@@ -3,8 +3,9 @@ package dev.reelmark.provenance;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.reelmark.http.ApiError;
-import dev.reelmark.http.Json;
+import dev.reelmark.errors.DomainException;
+import dev.reelmark.errors.InvalidInput;
+import dev.reelmark.json.Json;
 import dev.reelmark.jobs.JobContext;
 import dev.reelmark.jobs.JobHandler;
 
@@ -33,10 +34,10 @@ public final class ImportJob implements JobHandler {
     @Override
     public void validate(JsonNode params) {
         JsonNode paths = params.path("paths");
-        if (!paths.isArray() || paths.isEmpty()) throw ApiError.badField("params.paths", "must be a non-empty array of file paths");
-        if (paths.size() > ProvenanceImporter.MAX_PATHS) throw ApiError.badField("params.paths", "at most " + ProvenanceImporter.MAX_PATHS + " paths");
+        if (!paths.isArray() || paths.isEmpty()) throw InvalidInput.field("params.paths", "must be a non-empty array of file paths");
+        if (paths.size() > ProvenanceImporter.MAX_PATHS) throw InvalidInput.field("params.paths", "at most " + ProvenanceImporter.MAX_PATHS + " paths");
         for (int i = 0; i < paths.size(); i++) {
-            if (!paths.get(i).isTextual()) throw ApiError.badField("params.paths[" + i + "]", "must be a string");
+            if (!paths.get(i).isTextual()) throw InvalidInput.field("params.paths[" + i + "]", "must be a string");
         }
     }
 
@@ -56,7 +57,7 @@ public final class ImportJob implements JobHandler {
             try {
                 Path file = importer.resolve(raw, "paths[" + i + "]");
                 r = importer.importOne(file, batch);
-            } catch (ApiError e) {
+            } catch (DomainException e) {
                 r = Json.object().put("path", raw).put("status", "error").put("message", e.getMessage());
             }
             switch (r.get("status").asText()) {

@@ -7,7 +7,7 @@ import dev.reelmark.db.Database;
 import dev.reelmark.db.ScratchDatabase;
 import dev.reelmark.db.Timestamps;
 import dev.reelmark.db.Vendor;
-import dev.reelmark.http.Json;
+import dev.reelmark.json.Json;
 import dev.reelmark.jobs.JobService;
 import org.jdbi.v3.core.statement.PreparedBatch;
 

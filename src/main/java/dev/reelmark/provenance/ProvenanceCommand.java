@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.reelmark.app.Reelmark;
 import dev.reelmark.cli.Cli;
 import dev.reelmark.cli.CommonOptions;
-import dev.reelmark.http.Json;
+import dev.reelmark.json.Json;
 import dev.reelmark.jobs.Job;
 import dev.reelmark.jobs.JobRunner;
 import dev.reelmark.jobs.JobService;
@@ -20,7 +20,6 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.Callable;
 
 /**
@@ -33,7 +32,6 @@ import java.util.concurrent.Callable;
                 ProvenanceCommand.Regenerate.class, ProvenanceCommand.Draft.class, ProvenanceCommand.Import.class,
                 ProvenanceCommand.DemoReceipts.class, ProvenanceCommand.Verify.class})
 public final class ProvenanceCommand implements Callable<Integer> {
-    public static final int USAGE = Cli.USAGE;
 
     @Spec
     CommandSpec spec;
@@ -41,7 +39,7 @@ public final class ProvenanceCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         spec.commandLine().usage(spec.commandLine().getOut());
-        return USAGE;
+        return Cli.USAGE;
     }
 
     /** Runs {@code reelmark provenance ARGS} on its own (tests; Main runs it as a subcommand). */
@@ -160,8 +158,7 @@ public final class ProvenanceCommand implements Callable<Integer> {
         int run(ProvenanceService p, JobService jobs) throws Exception {
             var r = p.regenerateStale(positive("PROJECT_ID", project), segments == null ? null : new ArrayList<>(segments));
             if (await && r.hasNonNull("job")) {
-                try (JobRunner runner = new JobRunner(jobs, JobRunner.Options.defaults().withWorkers(1)
-                        .withKinds(Set.of(ProvenanceService.REGENERATE_KIND))).start()) {
+                try (JobRunner runner = app.runJobsHere(ProvenanceService.REGENERATE_KIND)) {
                     Job done = jobs.awaitTerminal(r.get("job").get("id").longValue(), Duration.ofMinutes(30));
                     r.set("job", Json.MAPPER.valueToTree(done));
                 }

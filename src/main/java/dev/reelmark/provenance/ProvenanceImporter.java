@@ -8,8 +8,9 @@ import dev.reelmark.footage.GenerationFacts;
 import dev.reelmark.footage.comfy.ComfyGraph;
 import dev.reelmark.footage.comfy.ComfyGraphException;
 import dev.reelmark.footage.comfy.ComfyReading;
-import dev.reelmark.http.ApiError;
-import dev.reelmark.http.Json;
+import dev.reelmark.errors.DomainException;
+import dev.reelmark.errors.InvalidInput;
+import dev.reelmark.json.Json;
 import dev.reelmark.jobs.Job;
 import dev.reelmark.jobs.JobService;
 import dev.reelmark.media.MediaProbe;
@@ -81,8 +82,8 @@ public final class ProvenanceImporter {
 
     /** Checks the list: 1..{@value #MAX_PATHS} paths, each a file inside the media roots; a 400 naming {@code paths[i]} otherwise. */
     public List<Path> resolveAll(List<String> paths) {
-        if (paths == null || paths.isEmpty()) throw ApiError.badField("paths", "at least one path is required");
-        if (paths.size() > MAX_PATHS) throw ApiError.badField("paths", "at most " + MAX_PATHS + " paths per import");
+        if (paths == null || paths.isEmpty()) throw InvalidInput.field("paths", "at least one path is required");
+        if (paths.size() > MAX_PATHS) throw InvalidInput.field("paths", "at most " + MAX_PATHS + " paths per import");
         List<Path> files = new ArrayList<>();
         for (int i = 0; i < paths.size(); i++) files.add(resolve(paths.get(i), "paths[" + i + "]"));
         return files;
@@ -90,25 +91,25 @@ public final class ProvenanceImporter {
 
     /** The real path of a file inside the media roots (relative paths are relative to the data directory). */
     public Path resolve(String raw, String field) {
-        if (raw == null || raw.isBlank()) throw ApiError.badField(field, "must be a file path");
-        if (raw.indexOf('\0') >= 0) throw ApiError.badField(field, "must not contain a NUL byte");
+        if (raw == null || raw.isBlank()) throw InvalidInput.field(field, "must be a file path");
+        if (raw.indexOf('\0') >= 0) throw InvalidInput.field(field, "must not contain a NUL byte");
         Path p;
         try {
             p = Path.of(raw);
         } catch (InvalidPathException e) {
-            throw ApiError.badField(field, "is not a valid path: " + e.getReason());
+            throw InvalidInput.field(field, "is not a valid path: " + e.getReason());
         }
         if (!p.isAbsolute()) p = dataDir.resolve(p);
         Path real;
         try {
             real = p.toRealPath();
         } catch (NoSuchFileException e) {
-            throw ApiError.badField(field, "no such file: " + raw);
+            throw InvalidInput.field(field, "no such file: " + raw);
         } catch (IOException e) {
-            throw ApiError.badField(field, "cannot be read: " + raw + " (" + e.getMessage() + ")");
+            throw InvalidInput.field(field, "cannot be read: " + raw + " (" + e.getMessage() + ")");
         }
-        if (!insideRoots(real)) throw ApiError.badField(field, "is outside the media roots: " + raw);
-        if (!Files.isRegularFile(real)) throw ApiError.badField(field, "is not a regular file: " + raw);
+        if (!insideRoots(real)) throw InvalidInput.field(field, "is outside the media roots: " + raw);
+        if (!Files.isRegularFile(real)) throw InvalidInput.field(field, "is not a regular file: " + raw);
         return real;
     }
 
@@ -243,7 +244,7 @@ public final class ProvenanceImporter {
             long id = provenance.record(segment.get(), parsed.inputs(), started, null, null, "import:" + x.format(),
                     new ProvenanceService.ComfyGraphs(parsed.reading().format(), parsed.reading().prompt(), parsed.reading().workflow()));
             return r.put("status", "imported").put("receipt_id", id).put("inputs_hash", hash);
-        } catch (ApiError e) {
+        } catch (DomainException e) {
             return r.put("status", "error").put("message", e.getMessage());
         } catch (ComfyGraphException e) {
             return r.put("status", "error").put("message", e.getMessage());
@@ -284,11 +285,11 @@ public final class ProvenanceImporter {
             }
             String prompt = png.text().get("prompt");
             String wf = png.text().get("workflow");
-            if (prompt == null && wf == null) throw ApiError.badRequest("the PNG has no 'prompt' or 'workflow' text chunk (not a ComfyUI image)");
+            if (prompt == null && wf == null) throw InvalidInput.request("the PNG has no 'prompt' or 'workflow' text chunk (not a ComfyUI image)");
             return new Extracted("comfyui-png", ComfyGraph.readTexts(prompt, wf), png.width(), png.height());
         }
         ProbeResult p = probe.get().probe(file);
-        String comment = p.comment().orElseThrow(() -> ApiError.badRequest("the video has no comment tag with ComfyUI metadata"));
+        String comment = p.comment().orElseThrow(() -> InvalidInput.request("the video has no comment tag with ComfyUI metadata"));
         return new Extracted("comfyui-video-comment", ComfyGraph.readComment(comment), p.width(), p.height());
     }
 
@@ -303,21 +304,21 @@ public final class ProvenanceImporter {
             reading.warnings().forEach(w::add);
         }
         report.put("graph", reading.format());
-        if (f.prompt() == null) throw ApiError.badRequest("the graph's sampler has no positive prompt text");
-        if (f.models().isEmpty()) throw ApiError.badRequest("the graph has no model loader on its samplers' model input");
+        if (f.prompt() == null) throw InvalidInput.request("the graph's sampler has no positive prompt text");
+        if (f.models().isEmpty()) throw InvalidInput.request("the graph has no model loader on its samplers' model input");
         BigInteger big = f.seed();
-        if (big == null) throw ApiError.badRequest("the graph's sampler has no seed in 0..18446744073709551615");
+        if (big == null) throw InvalidInput.request("the graph's sampler has no seed in 0..18446744073709551615");
         // ComfyUI seeds are unsigned 64-bit: stored as the same bits in a signed BIGINT, with the unsigned decimal
         // kept in additional_params.seed_u64 when it does not fit
         long seed = big.longValue();
-        if (f.steps() == null || f.steps() <= 0 || f.steps() > 10_000) throw ApiError.badRequest("the graph's sampler has no steps in 1..10000");
-        if (f.cfg() == null || !Double.isFinite(f.cfg())) throw ApiError.badRequest("the graph's sampler has no cfg");
+        if (f.steps() == null || f.steps() <= 0 || f.steps() > 10_000) throw InvalidInput.request("the graph's sampler has no steps in 1..10000");
+        if (f.cfg() == null || !Double.isFinite(f.cfg())) throw InvalidInput.request("the graph's sampler has no cfg");
         int width = x.width(), height = x.height();
         if ((width <= 0 || height <= 0) && f.width() != null && f.height() != null) {
             width = f.width();
             height = f.height();
         }
-        if (width <= 0 || height <= 0) throw ApiError.badRequest("no resolution: neither the file nor a latent node gives one");
+        if (width <= 0 || height <= 0) throw InvalidInput.request("no resolution: neither the file nor a latent node gives one");
 
         ArrayNode matches = report.putArray("asset_matches");
         List<ReceiptInputs.Model> models = new ArrayList<>();
@@ -328,10 +329,10 @@ public final class ProvenanceImporter {
         ReceiptInputs.Model primary = models.get(0);
         List<ReceiptInputs.Lora> loras = new ArrayList<>();
         for (GenerationFacts.Lora l : f.loras()) {
-            if (loras.size() == ProvenanceService.MAX_LORAS) throw ApiError.badRequest("the graph uses more than " + ProvenanceService.MAX_LORAS + " LoRAs");
+            if (loras.size() == ProvenanceService.MAX_LORAS) throw InvalidInput.request("the graph uses more than " + ProvenanceService.MAX_LORAS + " LoRAs");
             if (Math.abs(l.strengthModel()) > ProvenanceService.LORA_WEIGHT_LIMIT
                     || l.strengthClip() != null && Math.abs(l.strengthClip()) > ProvenanceService.LORA_WEIGHT_LIMIT) {
-                throw ApiError.badRequest("LoRA " + l.asset().name() + " has a strength outside -10..10");
+                throw InvalidInput.request("LoRA " + l.asset().name() + " has a strength outside -10..10");
             }
             Match m = match("lora", l.asset().name(), matches, batch);
             loras.add(new ReceiptInputs.Lora(m.assetId(), m.name(), m.version(), m.hash(), l.strengthModel(), l.strengthClip()));

@@ -2,9 +2,10 @@ package dev.reelmark.provenance;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.reelmark.http.ApiError;
+import dev.reelmark.errors.InvalidInput;
+import dev.reelmark.errors.NotFound;
 import dev.reelmark.http.ApiRouter;
-import dev.reelmark.http.Json;
+import dev.reelmark.json.Json;
 import dev.reelmark.http.Requests;
 
 import java.time.Instant;
@@ -346,7 +347,7 @@ public final class ProvenanceRoutes {
                     long id = Requests.pathId(ctx, "id");
                     ObjectNode body = Requests.jsonObject(ctx);
                     JsonNode d = body.get("generation_duration_ms");
-                    if (d == null || !d.isIntegralNumber() || d.longValue() < 0) throw ApiError.badField("generation_duration_ms", "must be a non-negative integer");
+                    if (d == null || !d.isIntegralNumber() || d.longValue() < 0) throw InvalidInput.field("generation_duration_ms", "must be a non-negative integer");
                     Instant at = body.hasNonNull("generation_completed_at") ? dev.reelmark.db.Timestamps.parse(body.get("generation_completed_at").asText()) : Instant.now();
                     ctx.json(provenance.completeReceipt(id, at, d.longValue()));
                 });
@@ -398,14 +399,14 @@ public final class ProvenanceRoutes {
                     List<Long> ids = null;
                     for (var it = body.fieldNames(); it.hasNext(); ) {
                         String f = it.next();
-                        if (!f.equals("segment_ids")) throw ApiError.badField(f, "unknown field; allowed: segment_ids");
+                        if (!f.equals("segment_ids")) throw InvalidInput.field(f, "unknown field; allowed: segment_ids");
                     }
                     JsonNode s = body.get("segment_ids");
                     if (s != null && !s.isNull()) {
-                        if (!s.isArray()) throw ApiError.badField("segment_ids", "must be an array of segment ids");
+                        if (!s.isArray()) throw InvalidInput.field("segment_ids", "must be an array of segment ids");
                         ids = new ArrayList<>();
                         for (int i = 0; i < s.size(); i++) {
-                            if (!s.get(i).isIntegralNumber() || s.get(i).longValue() <= 0) throw ApiError.badField("segment_ids[" + i + "]", "must be a positive integer");
+                            if (!s.get(i).isIntegralNumber() || s.get(i).longValue() <= 0) throw InvalidInput.field("segment_ids[" + i + "]", "must be a positive integer");
                             ids.add(s.get(i).longValue());
                         }
                     }
@@ -430,7 +431,7 @@ public final class ProvenanceRoutes {
                 .response(ref("RegenerationDraftWithInputs")).errors(400, 404)
                 .handle(ctx -> {
                     long id = Requests.pathId(ctx, "id");
-                    ctx.json(provenance.draftForNewSegment(id).orElseThrow(() -> ApiError.notFound("regeneration draft of segment", id)));
+                    ctx.json(provenance.draftForNewSegment(id).orElseThrow(() -> NotFound.of("regeneration draft of segment", id)));
                 });
 
         router.get("/api/receipts/{id}/comfy").tag(TAG).summary("The ComfyUI graph a receipt was imported from")
@@ -460,10 +461,10 @@ public final class ProvenanceRoutes {
                 .handle(ctx -> {
                     ObjectNode body = Requests.jsonObject(ctx);
                     JsonNode p = body.get("paths");
-                    if (p == null || !p.isArray()) throw ApiError.badField("paths", "must be an array of file paths");
+                    if (p == null || !p.isArray()) throw InvalidInput.field("paths", "must be an array of file paths");
                     List<String> paths = new ArrayList<>();
                     for (int i = 0; i < p.size(); i++) {
-                        if (!p.get(i).isTextual()) throw ApiError.badField("paths[" + i + "]", "must be a string");
+                        if (!p.get(i).isTextual()) throw InvalidInput.field("paths[" + i + "]", "must be a string");
                         paths.add(p.get(i).asText());
                     }
                     ProvenanceImporter.Submitted done = importer.submit(paths);

@@ -13,8 +13,10 @@ import dev.reelmark.catalog.CatalogModel;
 import dev.reelmark.catalog.CatalogService;
 import dev.reelmark.db.Database;
 import dev.reelmark.db.Timestamps;
-import dev.reelmark.http.ApiError;
-import dev.reelmark.http.Json;
+import dev.reelmark.errors.InvalidInput;
+import dev.reelmark.errors.NotFound;
+import dev.reelmark.errors.Conflict;
+import dev.reelmark.json.Json;
 import dev.reelmark.jobs.Job;
 import dev.reelmark.jobs.JobService;
 import dev.reelmark.media.MediaIdentity;
@@ -151,7 +153,7 @@ public final class ProvenanceService {
     public ObjectNode createReceipt(long segmentId, ObjectNode body) {
         for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
             String f = it.next();
-            if (!RECEIPT_FIELDS.contains(f)) throw ApiError.badField(f, "unknown field; allowed: " + new java.util.TreeSet<>(RECEIPT_FIELDS));
+            if (!RECEIPT_FIELDS.contains(f)) throw InvalidInput.field(f, "unknown field; allowed: " + new java.util.TreeSet<>(RECEIPT_FIELDS));
         }
         catalog.reads().requireSegment(segmentId);
         Asset model = requireAsset(body, "model_asset_id", "model", true);
@@ -161,24 +163,24 @@ public final class ProvenanceService {
         List<ReceiptInputs.Lora> loras = new ArrayList<>();
         JsonNode loraNode = body.path("loras");
         if (!loraNode.isMissingNode() && !loraNode.isNull()) {
-            if (!loraNode.isArray()) throw ApiError.badField("loras", "must be an array of {asset_id, weight}");
-            if (loraNode.size() > MAX_LORAS) throw ApiError.badField("loras", "at most " + MAX_LORAS + " LoRAs");
+            if (!loraNode.isArray()) throw InvalidInput.field("loras", "must be an array of {asset_id, weight}");
+            if (loraNode.size() > MAX_LORAS) throw InvalidInput.field("loras", "at most " + MAX_LORAS + " LoRAs");
             Set<String> chains = new HashSet<>();
             for (int i = 0; i < loraNode.size(); i++) {
                 String p = "loras[" + i + "]";
                 JsonNode l = loraNode.get(i);
-                if (!l.isObject()) throw ApiError.badField(p, "must be an object {asset_id, weight}");
+                if (!l.isObject()) throw InvalidInput.field(p, "must be an object {asset_id, weight}");
                 for (Iterator<String> it = l.fieldNames(); it.hasNext(); ) {
                     String f = it.next();
-                    if (!f.equals("asset_id") && !f.equals("weight")) throw ApiError.badField(p + "." + f, "unknown field; allowed: asset_id, weight");
+                    if (!f.equals("asset_id") && !f.equals("weight")) throw InvalidInput.field(p + "." + f, "unknown field; allowed: asset_id, weight");
                 }
                 Asset asset = requireAsset((ObjectNode) l, "asset_id", "lora", true, p + ".asset_id");
                 double weight = finite(l, "weight", p + ".weight", null);
                 if (weight < -LORA_WEIGHT_LIMIT || weight > LORA_WEIGHT_LIMIT) {
-                    throw ApiError.badField(p + ".weight", "must be from -10 to 10, got " + weight);
+                    throw InvalidInput.field(p + ".weight", "must be from -10 to 10, got " + weight);
                 }
                 if (!chains.add(asset.name())) {
-                    throw ApiError.badField(p + ".asset_id", "duplicate LoRA '" + asset.name() + "' (each LoRA at most once per receipt)");
+                    throw InvalidInput.field(p + ".asset_id", "duplicate LoRA '" + asset.name() + "' (each LoRA at most once per receipt)");
                 }
                 loras.add(new ReceiptInputs.Lora(asset.id(), asset.name(), asset.versionLabel(), asset.checksumSha256(), weight));
             }
@@ -186,7 +188,7 @@ public final class ProvenanceService {
         String prompt = requiredText(body, "prompt_text", PROMPT_MAX);
         String negative = optionalText(body, "negative_prompt", PROMPT_MAX);
         double cfg = finite(body, "cfg_scale", "cfg_scale", null);
-        if (cfg < 0 || cfg > 100) throw ApiError.badField("cfg_scale", "must be from 0 to 100, got " + cfg);
+        if (cfg < 0 || cfg > 100) throw InvalidInput.field("cfg_scale", "must be from 0 to 100, got " + cfg);
         long seed = longValue(body, "seed");
         int width = intRange(body, "resolution_width", 1, 16384);
         int height = intRange(body, "resolution_height", 1, 16384);
@@ -194,17 +196,17 @@ public final class ProvenanceService {
         String sampler = requiredText(body, "sampler", 200);
         JsonNode params = body.path("additional_params");
         if (params.isMissingNode() || params.isNull()) params = Json.object();
-        if (!params.isObject()) throw ApiError.badField("additional_params", "must be a JSON object");
+        if (!params.isObject()) throw InvalidInput.field("additional_params", "must be a JSON object");
         for (String reserved : IMPORT_PARAMS) {
-            if (params.has(reserved)) throw ApiError.badField("additional_params." + reserved, "is set only by a ComfyUI import");
+            if (params.has(reserved)) throw InvalidInput.field("additional_params." + reserved, "is set only by a ComfyUI import");
         }
-        if (Json.write(params).length() > PARAMS_MAX) throw ApiError.badField("additional_params", "must be at most " + PARAMS_MAX + " characters of JSON");
+        if (Json.write(params).length() > PARAMS_MAX) throw InvalidInput.field("additional_params", "must be at most " + PARAMS_MAX + " characters of JSON");
         Instant started = instant(body, "generation_started_at");
         Instant completed = instant(body, "generation_completed_at");
         Long duration = null;
         if (body.hasNonNull("generation_duration_ms")) {
             JsonNode d = body.get("generation_duration_ms");
-            if (!d.canConvertToLong() || !d.isIntegralNumber() || d.longValue() < 0) throw ApiError.badField("generation_duration_ms", "must be a non-negative integer");
+            if (!d.canConvertToLong() || !d.isIntegralNumber() || d.longValue() < 0) throw InvalidInput.field("generation_duration_ms", "must be a non-negative integer");
             duration = d.longValue();
         }
         ReceiptInputs inputs = new ReceiptInputs(
@@ -250,10 +252,10 @@ public final class ProvenanceService {
 
     /** The ComfyUI prompt graph and workflow kept with a receipt, to re-queue the generation; 404 when none was kept. */
     public ObjectNode comfyGraphs(long receiptId) {
-        findReceipt(receiptId).orElseThrow(() -> ApiError.notFound("receipt", receiptId));
+        findReceipt(receiptId).orElseThrow(() -> NotFound.of("receipt", receiptId));
         return jdbi.withHandle(h -> h.createQuery("SELECT receipt_id, format, prompt_graph, workflow, created_at FROM receipt_comfy_graphs WHERE receipt_id = :r")
                 .bind("r", receiptId).map((rs, ctx) -> rowToJson(rs)).findOne())
-                .orElseThrow(() -> new ApiError(404, "not_found", null, "receipt " + receiptId + " has no ComfyUI graph (it was not imported from ComfyUI output)"));
+                .orElseThrow(() -> new NotFound("not_found", null, "receipt " + receiptId + " has no ComfyUI graph (it was not imported from ComfyUI output)"));
     }
 
     static long insert(Handle h, long segmentId, ReceiptInputs in, String hash, Instant startedAt, Instant completedAt,
@@ -315,7 +317,7 @@ public final class ProvenanceService {
      * none yet and the video exists now; the database refuses any other change.
      */
     public ObjectNode completeReceipt(long receiptId, Instant completedAt, long durationMs) {
-        if (durationMs < 0) throw ApiError.badField("generation_duration_ms", "must be a non-negative integer");
+        if (durationMs < 0) throw InvalidInput.field("generation_duration_ms", "must be a non-negative integer");
         MediaIdentity.Identity output = jdbi.withHandle(h -> h.createQuery("SELECT segment_id FROM generation_receipts WHERE id = :id")
                 .bind("id", receiptId).mapTo(Long.class).findOne()).flatMap(this::outputIdentity).orElse(null);
         int n = jdbi.withHandle(h -> h.createUpdate("UPDATE generation_receipts SET generation_completed_at = :c,"
@@ -326,14 +328,14 @@ public final class ProvenanceService {
                 .bind("outSha", output == null ? null : output.sha256()).bind("outSize", output == null ? null : output.size())
                 .execute());
         if (n == 0) {
-            findReceipt(receiptId).orElseThrow(() -> ApiError.notFound("receipt", receiptId));
-            throw ApiError.conflict("receipt " + receiptId + " is already completed; receipts are immutable");
+            findReceipt(receiptId).orElseThrow(() -> NotFound.of("receipt", receiptId));
+            throw Conflict.of("receipt " + receiptId + " is already completed; receipts are immutable");
         }
         return receipt(receiptId);
     }
 
     public ObjectNode receipt(long id) {
-        return findReceipt(id).orElseThrow(() -> ApiError.notFound("receipt", id));
+        return findReceipt(id).orElseThrow(() -> NotFound.of("receipt", id));
     }
 
     public Optional<ObjectNode> findReceipt(long id) {
@@ -542,7 +544,7 @@ public final class ProvenanceService {
             if (version == null || version.equals(v.versionLabel())
                     || version.equals(String.valueOf(v.versionNumber()))) ids.add(v.id());
         }
-        if (version != null && ids.isEmpty()) throw ApiError.badField("version", "asset " + assetId + " has no version '" + version + "'");
+        if (version != null && ids.isEmpty()) throw InvalidInput.field("version", "asset " + assetId + " has no version '" + version + "'");
         String in = String.join(",", ids.stream().map(String::valueOf).toList());
         // asset_segment_usage (V7) has one row per (asset version, segment): counting is bounded by segments, not receipts
         String countSql = "SELECT coalesce(sum(u.receipts), 0) AS receipts, count(DISTINCT u.segment_id) AS segments"
@@ -904,7 +906,7 @@ public final class ProvenanceService {
         Map<String, List<Asset>> chains = new HashMap<>();
         for (String name : List.of("wan2.2-i2v-14b", "ava-likeness", "chloe-likeness", "smooth-motion", "i2v-chained-segments")) {
             List<Asset> found = catalog.reads().assetsNamed(name);
-            if (found.isEmpty()) throw ApiError.conflict("the demo asset " + name + " is missing; run the demo first");
+            if (found.isEmpty()) throw Conflict.of("the demo asset " + name + " is missing; run the demo first");
             chains.put(name, catalog.reads().assetChain(found.get(0).id()));
         }
         List<ObjectNode> rows = jdbi.withHandle(h -> h.createQuery("SELECT seg.id AS segment_id, c.name AS character_name, c.id AS character_id,"
@@ -972,34 +974,34 @@ public final class ProvenanceService {
     private Asset requireAsset(ObjectNode body, String field, String kind, boolean required, String path) {
         JsonNode n = body.get(field);
         if (n == null || n.isNull()) {
-            if (required) throw ApiError.badField(path, "is required (the id of the " + kind + " asset version used)");
+            if (required) throw InvalidInput.field(path, "is required (the id of the " + kind + " asset version used)");
             return null;
         }
-        if (!n.isIntegralNumber() || n.longValue() <= 0) throw ApiError.badField(path, "must be a positive integer id");
+        if (!n.isIntegralNumber() || n.longValue() <= 0) throw InvalidInput.field(path, "must be a positive integer id");
         Asset asset = catalog.reads().asset(n.longValue())
-                .orElseThrow(() -> ApiError.badField(path, "no asset with id " + n.longValue()));
-        if (!kind.equals(asset.kind())) throw ApiError.badField(path, "asset " + n.longValue() + " is a " + asset.kind() + ", not a " + kind);
+                .orElseThrow(() -> InvalidInput.field(path, "no asset with id " + n.longValue()));
+        if (!kind.equals(asset.kind())) throw InvalidInput.field(path, "asset " + n.longValue() + " is a " + asset.kind() + ", not a " + kind);
         return asset;
     }
 
     private Image image(ObjectNode body, String field) {
         JsonNode n = body.get(field);
         if (n == null || n.isNull()) return null;
-        if (!n.isIntegralNumber() || n.longValue() <= 0) throw ApiError.badField(field, "must be a positive integer id");
-        return catalog.reads().image(n.longValue()).orElseThrow(() -> ApiError.badField(field, "no image with id " + n.longValue()));
+        if (!n.isIntegralNumber() || n.longValue() <= 0) throw InvalidInput.field(field, "must be a positive integer id");
+        return catalog.reads().image(n.longValue()).orElseThrow(() -> InvalidInput.field(field, "no image with id " + n.longValue()));
     }
 
     private static String requiredText(ObjectNode body, String field, int max) {
         String s = optionalText(body, field, max);
-        if (s == null || s.isBlank()) throw ApiError.badField(field, "is required");
+        if (s == null || s.isBlank()) throw InvalidInput.field(field, "is required");
         return s;
     }
 
     private static String optionalText(ObjectNode body, String field, int max) {
         JsonNode n = body.get(field);
         if (n == null || n.isNull()) return null;
-        if (!n.isTextual()) throw ApiError.badField(field, "must be a string");
-        if (n.asText().length() > max) throw ApiError.badField(field, "must be at most " + max + " characters, got " + n.asText().length());
+        if (!n.isTextual()) throw InvalidInput.field(field, "must be a string");
+        if (n.asText().length() > max) throw InvalidInput.field(field, "must be at most " + max + " characters, got " + n.asText().length());
         return n.asText();
     }
 
@@ -1007,27 +1009,27 @@ public final class ProvenanceService {
         JsonNode n = body.get(field);
         if (n == null || n.isNull()) {
             if (dflt != null) return dflt;
-            throw ApiError.badField(path, "is required");
+            throw InvalidInput.field(path, "is required");
         }
-        if (n.isTextual() && n.asText().trim().equalsIgnoreCase("nan")) throw ApiError.badField(path, "must be a finite number, got NaN");
-        if (!n.isNumber()) throw ApiError.badField(path, "must be a number");
+        if (n.isTextual() && n.asText().trim().equalsIgnoreCase("nan")) throw InvalidInput.field(path, "must be a finite number, got NaN");
+        if (!n.isNumber()) throw InvalidInput.field(path, "must be a number");
         double d = n.doubleValue();
-        if (Double.isNaN(d) || Double.isInfinite(d)) throw ApiError.badField(path, "must be a finite number, got " + d);
+        if (Double.isNaN(d) || Double.isInfinite(d)) throw InvalidInput.field(path, "must be a finite number, got " + d);
         return d;
     }
 
     private static long longValue(ObjectNode body, String field) {
         JsonNode n = body.get(field);
-        if (n == null || n.isNull()) throw ApiError.badField(field, "is required");
-        if (!n.isIntegralNumber() || !n.canConvertToLong()) throw ApiError.badField(field, "must be an integer from " + Long.MIN_VALUE + " to " + Long.MAX_VALUE);
+        if (n == null || n.isNull()) throw InvalidInput.field(field, "is required");
+        if (!n.isIntegralNumber() || !n.canConvertToLong()) throw InvalidInput.field(field, "must be an integer from " + Long.MIN_VALUE + " to " + Long.MAX_VALUE);
         return n.longValue();
     }
 
     private static int intRange(ObjectNode body, String field, int min, int max) {
         JsonNode n = body.get(field);
-        if (n == null || n.isNull()) throw ApiError.badField(field, "is required");
+        if (n == null || n.isNull()) throw InvalidInput.field(field, "is required");
         if (!n.isIntegralNumber() || !n.canConvertToLong() || n.longValue() < min || n.longValue() > max) {
-            throw ApiError.badField(field, "must be an integer from " + min + " to " + max + ", got " + n);
+            throw InvalidInput.field(field, "must be an integer from " + min + " to " + max + ", got " + n);
         }
         return n.intValue();
     }
@@ -1038,7 +1040,7 @@ public final class ProvenanceService {
         try {
             return Timestamps.parse(n.asText());
         } catch (RuntimeException e) {
-            throw ApiError.badField(field, "must be an ISO-8601 timestamp, got '" + n.asText() + "'");
+            throw InvalidInput.field(field, "must be an ISO-8601 timestamp, got '" + n.asText() + "'");
         }
     }
 

@@ -9,7 +9,7 @@ import dev.reelmark.jobs.JobRunner;
 import dev.reelmark.jobs.JobService;
 import dev.reelmark.cli.CommonOptions;
 import dev.reelmark.db.ScratchDatabase;
-import dev.reelmark.http.Json;
+import dev.reelmark.json.Json;
 import dev.reelmark.jobs.Job;
 import dev.reelmark.jobs.JobStatus;
 import picocli.CommandLine.Command;

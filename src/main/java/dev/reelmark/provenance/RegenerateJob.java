@@ -3,8 +3,8 @@ package dev.reelmark.provenance;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.reelmark.http.ApiError;
-import dev.reelmark.http.Json;
+import dev.reelmark.errors.InvalidInput;
+import dev.reelmark.json.Json;
 import dev.reelmark.jobs.JobContext;
 import dev.reelmark.jobs.JobHandler;
 
@@ -34,13 +34,13 @@ public final class RegenerateJob implements JobHandler {
     @Override
     public void validate(JsonNode params) {
         if (!params.path("project_id").canConvertToLong() || params.path("project_id").asLong() <= 0) {
-            throw ApiError.badField("params.project_id", "must be a positive integer");
+            throw InvalidInput.field("params.project_id", "must be a positive integer");
         }
         JsonNode ids = params.path("segment_ids");
-        if (!ids.isArray()) throw ApiError.badField("params.segment_ids", "must be an array of segment ids");
+        if (!ids.isArray()) throw InvalidInput.field("params.segment_ids", "must be an array of segment ids");
         for (int i = 0; i < ids.size(); i++) {
             if (!ids.get(i).canConvertToLong() || ids.get(i).asLong() <= 0) {
-                throw ApiError.badField("params.segment_ids[" + i + "]", "must be a positive integer");
+                throw InvalidInput.field("params.segment_ids[" + i + "]", "must be a positive integer");
             }
         }
     }

@@ -8,8 +8,9 @@ import dev.reelmark.catalog.Segment;
 import dev.reelmark.catalog.CatalogService;
 import dev.reelmark.db.Database;
 import dev.reelmark.db.Vendor;
-import dev.reelmark.http.ApiError;
-import dev.reelmark.http.Json;
+import dev.reelmark.errors.InvalidInput;
+import dev.reelmark.errors.NotFound;
+import dev.reelmark.json.Json;
 import dev.reelmark.jobs.Job;
 import dev.reelmark.jobs.JobService;
 import org.jdbi.v3.core.Handle;
@@ -101,7 +102,7 @@ final class Regenerations {
     }
 
     ObjectNode get(long draftId) {
-        return find(draftId).orElseThrow(() -> ApiError.notFound("regeneration draft", draftId));
+        return find(draftId).orElseThrow(() -> NotFound.of("regeneration draft", draftId));
     }
 
     /** The draft that planned this segment (the segment is its new take), if any. */
@@ -208,11 +209,11 @@ final class Regenerations {
             Set<Long> seen = new HashSet<>();
             for (int i = 0; i < segmentIds.size(); i++) {
                 long id = segmentIds.get(i);
-                if (!seen.add(id)) throw ApiError.badField("segment_ids[" + i + "]", "duplicate segment id " + id);
+                if (!seen.add(id)) throw InvalidInput.field("segment_ids[" + i + "]", "duplicate segment id " + id);
                 if (!staleIds.contains(id)) {
                     if (superseded == null) superseded = superseded(projectId);
                     Superseded s = superseded.get(id);
-                    throw ApiError.badField("segment_ids[" + i + "]", s != null
+                    throw InvalidInput.field("segment_ids[" + i + "]", s != null
                             ? "segment " + id + " is superseded by segment " + s.supersededBy() + " (draft " + s.draftId() + " has a receipt)"
                             : "segment " + id + " is not a stale segment of project " + projectId);
                 }

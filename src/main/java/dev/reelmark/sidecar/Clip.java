@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.reelmark.footage.Footage;
 import dev.reelmark.footage.GenerationFacts;
-import dev.reelmark.http.Json;
+import dev.reelmark.json.Json;
 
 import java.nio.file.Path;
 import java.util.List;

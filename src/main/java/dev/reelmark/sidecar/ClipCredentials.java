@@ -1,5 +1,6 @@
 package dev.reelmark.sidecar;
 
+import dev.reelmark.errors.InvalidInput;
 import java.nio.file.Path;
 
 /**
@@ -16,6 +17,6 @@ public interface ClipCredentials {
 
     /** No credentials feature wired: asking for them is a 400. */
     ClipCredentials NONE = (segmentId, out) -> {
-        throw dev.reelmark.http.ApiError.badField("content_credentials", "content credentials are not available in this server");
+        throw InvalidInput.field("content_credentials", "content credentials are not available in this server");
     };
 }

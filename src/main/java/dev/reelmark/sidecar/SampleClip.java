@@ -2,7 +2,7 @@ package dev.reelmark.sidecar;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.reelmark.footage.GenerationFacts;
-import dev.reelmark.http.Json;
+import dev.reelmark.json.Json;
 
 import java.nio.file.Path;
 import java.util.List;

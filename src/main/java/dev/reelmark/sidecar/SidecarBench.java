@@ -6,7 +6,7 @@ import dev.reelmark.app.AppConfig;
 import dev.reelmark.app.Reelmark;
 import dev.reelmark.app.BenchStudio;
 import dev.reelmark.cli.CommonOptions;
-import dev.reelmark.http.Json;
+import dev.reelmark.json.Json;
 import dev.reelmark.jobs.Job;
 import dev.reelmark.jobs.JobStatus;
 import dev.reelmark.media.ClipSpec;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.reelmark.app.Reelmark;
 import dev.reelmark.cli.CommonOptions;
-import dev.reelmark.http.Json;
+import dev.reelmark.json.Json;
 import dev.reelmark.jobs.Job;
 import dev.reelmark.jobs.JobStatus;
 import me.tongfei.progressbar.ProgressBar;
@@ -137,7 +137,8 @@ public final class SidecarCommand {
             if (character != null) params.put("character_id", character);
             ArrayNode ids = params.putArray("template_ids");
             templates.forEach(ids::add);
-            try (Reelmark app = Reelmark.open(common.config(1))) {
+            try (Reelmark app = Reelmark.open(common.config(0));
+                 var runner = app.runJobsHere(SidecarExportJob.KIND)) {
                 Job job = app.jobs().submit(SidecarExportJob.KIND, params);
                 job = follow(app, job.id(), "sidecars");
                 if (job.status() != JobStatus.COMPLETED) {

@@ -4,8 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.reelmark.catalog.CatalogService;
-import dev.reelmark.http.ApiError;
-import dev.reelmark.http.Json;
+import dev.reelmark.errors.DomainException;
+import dev.reelmark.errors.InvalidInput;
+import dev.reelmark.errors.Conflict;
+import dev.reelmark.json.Json;
 import dev.reelmark.jobs.JobContext;
 import dev.reelmark.jobs.JobHandler;
 import dev.reelmark.jobs.JobInterruptedException;
@@ -69,7 +71,7 @@ public final class SidecarExportJob implements JobHandler {
     public void validate(JsonNode params) {
         for (Iterator<String> it = params.fieldNames(); it.hasNext(); ) {
             String f = it.next();
-            if (!PARAMS.contains(f)) throw ApiError.badField(f, "is not a parameter of a sidecar export (allowed: "
+            if (!PARAMS.contains(f)) throw InvalidInput.field(f, "is not a parameter of a sidecar export (allowed: "
                     + String.join(", ", PARAMS.stream().sorted().toList()) + ")");
         }
         long project = positive(params, "project_id", true);
@@ -77,27 +79,27 @@ public final class SidecarExportJob implements JobHandler {
         if (params.has("character_id") && !params.get("character_id").isNull()) {
             long character = positive(params, "character_id", true);
             var c = catalog.reads().character(character)
-                    .orElseThrow(() -> ApiError.badField("character_id", "no character with id " + character));
-            if (c.projectId() != project) throw ApiError.badField("character_id", "character " + character + " belongs to another project");
+                    .orElseThrow(() -> InvalidInput.field("character_id", "no character with id " + character));
+            if (c.projectId() != project) throw InvalidInput.field("character_id", "character " + character + " belongs to another project");
         }
         JsonNode ids = params.get("template_ids");
-        if (ids == null || !ids.isArray() || ids.isEmpty()) throw ApiError.badField("template_ids", "must be a non-empty array of sidecar template ids");
+        if (ids == null || !ids.isArray() || ids.isEmpty()) throw InvalidInput.field("template_ids", "must be a non-empty array of sidecar template ids");
         for (int i = 0; i < ids.size(); i++) {
             JsonNode id = ids.get(i);
             String at = "template_ids[" + i + "]";
-            if (!id.isIntegralNumber() || id.longValue() <= 0) throw ApiError.badField(at, "must be a positive integer");
+            if (!id.isIntegralNumber() || id.longValue() <= 0) throw InvalidInput.field(at, "must be a positive integer");
             try {
                 sidecars.get(id.longValue());
-            } catch (ApiError e) {
-                throw ApiError.badField(at, "no sidecar template with id " + id.longValue());
+            } catch (DomainException e) {
+                throw InvalidInput.field(at, "no sidecar template with id " + id.longValue());
             }
         }
-        if (params.has("include_media") && !params.get("include_media").isBoolean()) throw ApiError.badField("include_media", "must be true or false");
-        if (params.has("server_paths") && !params.get("server_paths").isBoolean()) throw ApiError.badField("server_paths", "must be true or false");
+        if (params.has("include_media") && !params.get("include_media").isBoolean()) throw InvalidInput.field("include_media", "must be true or false");
+        if (params.has("server_paths") && !params.get("server_paths").isBoolean()) throw InvalidInput.field("server_paths", "must be true or false");
         if (params.has("content_credentials")) {
-            if (!params.get("content_credentials").isBoolean()) throw ApiError.badField("content_credentials", "must be true or false");
+            if (!params.get("content_credentials").isBoolean()) throw InvalidInput.field("content_credentials", "must be true or false");
             if (params.get("content_credentials").booleanValue() && !params.path("include_media").asBoolean(false)) {
-                throw ApiError.badField("content_credentials", "signs the packaged videos: it needs \"include_media\": true");
+                throw InvalidInput.field("content_credentials", "signs the packaged videos: it needs \"include_media\": true");
             }
         }
     }
@@ -105,10 +107,10 @@ public final class SidecarExportJob implements JobHandler {
     private static long positive(JsonNode params, String field, boolean required) {
         JsonNode n = params.get(field);
         if (n == null || n.isNull()) {
-            if (required) throw ApiError.badField(field, "is required");
+            if (required) throw InvalidInput.field(field, "is required");
             return 0;
         }
-        if (!n.isIntegralNumber() || n.longValue() <= 0) throw ApiError.badField(field, "must be a positive integer");
+        if (!n.isIntegralNumber() || n.longValue() <= 0) throw InvalidInput.field(field, "must be a positive integer");
         return n.longValue();
     }
 
@@ -233,12 +235,12 @@ public final class SidecarExportJob implements JobHandler {
                 out.put(e.getKey(), copy);
                 // a Matroska/WebM clip's manifest store goes beside it in the package, named like it + .c2pa
                 if (store != null) out.put(e.getKey() + ".c2pa", store);
-            } catch (ApiError | IllegalStateException | java.io.UncheckedIOException x) {
+            } catch (DomainException | IllegalStateException | java.io.UncheckedIOException x) {
                 problems.add(e.getKey() + " (segment " + segment + "): " + x.getMessage());
             }
         }
         if (!problems.isEmpty()) {
-            throw ApiError.conflict("content_credentials", "cannot sign every packaged clip: " + String.join("; ", problems));
+            throw Conflict.of("content_credentials", "cannot sign every packaged clip: " + String.join("; ", problems));
         }
         return out;
     }

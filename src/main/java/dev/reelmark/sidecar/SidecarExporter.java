@@ -2,7 +2,7 @@ package dev.reelmark.sidecar;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.reelmark.http.Json;
+import dev.reelmark.json.Json;
 import dev.reelmark.media.AtomicOutput;
 import dev.reelmark.media.MediaRoots;
 import dev.reelmark.media.SafeZip;

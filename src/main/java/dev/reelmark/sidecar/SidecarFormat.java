@@ -1,6 +1,6 @@
 package dev.reelmark.sidecar;
 
-import dev.reelmark.http.ApiError;
+import dev.reelmark.errors.InvalidInput;
 
 import java.util.Arrays;
 import java.util.stream.Collectors;
@@ -53,6 +53,6 @@ public enum SidecarFormat {
 
     public static SidecarFormat parse(String field, String raw) {
         for (SidecarFormat f : values()) if (f.value.equals(raw)) return f;
-        throw ApiError.badField(field, "must be one of " + allValues() + ", got '" + raw + "'");
+        throw InvalidInput.field(field, "must be one of " + allValues() + ", got '" + raw + "'");
     }
 }

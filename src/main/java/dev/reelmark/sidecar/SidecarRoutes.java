@@ -3,9 +3,11 @@ package dev.reelmark.sidecar;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.reelmark.catalog.CatalogService;
-import dev.reelmark.http.ApiError;
+import dev.reelmark.errors.InvalidInput;
+import dev.reelmark.errors.NotFound;
+import dev.reelmark.errors.Conflict;
 import dev.reelmark.http.ApiRouter;
-import dev.reelmark.http.Json;
+import dev.reelmark.json.Json;
 import dev.reelmark.http.Requests;
 import dev.reelmark.jobs.Job;
 import dev.reelmark.jobs.JobService;
@@ -93,7 +95,7 @@ public final class SidecarRoutes {
                     long project = Requests.pathId(ctx, "id");
                     catalog.reads().requireProject(project);
                     ObjectNode body = Requests.jsonObject(ctx);
-                    if (body.has("project_id")) throw ApiError.badField("project_id", "comes from the path");
+                    if (body.has("project_id")) throw InvalidInput.field("project_id", "comes from the path");
                     ObjectNode params = body.deepCopy();
                     params.put("project_id", project);
                     ctx.status(202).json(jobs.submit(SidecarExportJob.KIND, params));
@@ -103,10 +105,10 @@ public final class SidecarRoutes {
                 .handle(ctx -> {
                     long id = Requests.pathId(ctx, "id");
                     Job job = jobs.get(id);
-                    if (!SidecarExportJob.KIND.equals(job.kind())) throw ApiError.notFound("sidecar export", id);
-                    if (job.status() != JobStatus.COMPLETED) throw ApiError.conflict("status", "sidecar export " + id + " is " + job.status().value() + ", not completed");
+                    if (!SidecarExportJob.KIND.equals(job.kind())) throw NotFound.of("sidecar export", id);
+                    if (job.status() != JobStatus.COMPLETED) throw Conflict.of("status", "sidecar export " + id + " is " + job.status().value() + ", not completed");
                     Path zip = exportJob.zipOf(id);
-                    if (!Files.isRegularFile(zip)) throw ApiError.notFound("sidecar export file", zip.getFileName());
+                    if (!Files.isRegularFile(zip)) throw NotFound.of("sidecar export file", zip.getFileName());
                     ctx.contentType("application/zip").header("Content-Disposition", "attachment; filename=\"" + zip.getFileName() + "\"")
                             .header("Content-Length", Long.toString(Files.size(zip)));
                     InputStream in = Files.newInputStream(zip);

@@ -4,8 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.reelmark.db.Database;
 import dev.reelmark.db.SqlErrors;
-import dev.reelmark.http.ApiError;
-import dev.reelmark.http.Json;
+import dev.reelmark.errors.DomainException;
+import dev.reelmark.errors.InvalidInput;
+import dev.reelmark.errors.NotFound;
+import dev.reelmark.errors.Conflict;
+import dev.reelmark.json.Json;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -40,7 +43,7 @@ public final class SidecarService {
     }
 
     public SidecarTemplate get(long id) {
-        return store.find(id).orElseThrow(() -> ApiError.notFound("sidecar template", id));
+        return store.find(id).orElseThrow(() -> NotFound.of("sidecar template", id));
     }
 
     public SidecarTemplate create(ObjectNode body) {
@@ -71,8 +74,8 @@ public final class SidecarService {
         if (t.isBuiltin() || !store.delete(id)) throw builtin(t);
     }
 
-    private static ApiError builtin(SidecarTemplate t) {
-        return ApiError.conflict("is_builtin", "sidecar template " + t.id() + " ('" + t.name()
+    private static DomainException builtin(SidecarTemplate t) {
+        return Conflict.of("is_builtin", "sidecar template " + t.id() + " ('" + t.name()
                 + "') is built in and cannot be changed or deleted; create a copy with POST /api/sidecar-templates");
     }
 
@@ -92,7 +95,7 @@ public final class SidecarService {
         for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
             String f = it.next();
             if (!Set.of("format", "template_json", "segment_id", "name").contains(f)) {
-                throw ApiError.badField(f, "is not a field of a preview request (allowed: format, name, segment_id, template_json)");
+                throw InvalidInput.field(f, "is not a field of a preview request (allowed: format, name, segment_id, template_json)");
             }
         }
         SidecarFormat format = format(body.get("format"));
@@ -100,7 +103,7 @@ public final class SidecarService {
         Long segment = null;
         JsonNode s = body.get("segment_id");
         if (s != null && !s.isNull()) {
-            if (!s.canConvertToLong() || s.longValue() <= 0 || !s.isIntegralNumber()) throw ApiError.badField("segment_id", "must be a positive integer");
+            if (!s.canConvertToLong() || s.longValue() <= 0 || !s.isIntegralNumber()) throw InvalidInput.field("segment_id", "must be a positive integer");
             segment = s.longValue();
         }
         String name = body.path("name").asText("preview");
@@ -168,40 +171,40 @@ public final class SidecarService {
             String f = it.next();
             if (!WRITABLE.contains(f)) {
                 boolean managed = Set.of("id", "is_builtin", "created_at", "updated_at").contains(f);
-                throw ApiError.badField(f, managed ? "is set by the server" : "is not a field of a sidecar template (allowed: "
+                throw InvalidInput.field(f, managed ? "is set by the server" : "is not a field of a sidecar template (allowed: "
                         + String.join(", ", WRITABLE.stream().sorted().toList()) + ")");
             }
         }
     }
 
     private static String name(JsonNode n) {
-        if (n == null || n.isNull()) throw ApiError.badField("name", "is required");
-        if (!n.isTextual() || n.asText().isBlank()) throw ApiError.badField("name", "must be a non-empty string");
-        if (n.asText().length() > NAME_MAX) throw ApiError.badField("name", "must be at most " + NAME_MAX + " characters");
+        if (n == null || n.isNull()) throw InvalidInput.field("name", "is required");
+        if (!n.isTextual() || n.asText().isBlank()) throw InvalidInput.field("name", "must be a non-empty string");
+        if (n.asText().length() > NAME_MAX) throw InvalidInput.field("name", "must be at most " + NAME_MAX + " characters");
         return n.asText().strip();
     }
 
     private static SidecarFormat format(JsonNode n) {
-        if (n == null || n.isNull()) throw ApiError.badField("format", "is required (" + SidecarFormat.allValues() + ")");
-        if (!n.isTextual()) throw ApiError.badField("format", "must be a string");
+        if (n == null || n.isNull()) throw InvalidInput.field("format", "is required (" + SidecarFormat.allValues() + ")");
+        if (!n.isTextual()) throw InvalidInput.field("format", "must be a string");
         return SidecarFormat.parse("format", n.asText());
     }
 
     private static String optionalText(ObjectNode body, String field, int max) {
         JsonNode n = body.get(field);
         if (n == null || n.isNull()) return null;
-        if (!n.isTextual()) throw ApiError.badField(field, "must be a string or null");
-        if (n.asText().length() > max) throw ApiError.badField(field, "must be at most " + max + " characters");
+        if (!n.isTextual()) throw InvalidInput.field(field, "must be a string or null");
+        if (n.asText().length() > max) throw InvalidInput.field(field, "must be at most " + max + " characters");
         return n.asText();
     }
 
     private static SidecarTemplate unique(java.util.function.Supplier<SidecarTemplate> write) {
         try {
             return write.get();
-        } catch (ApiError e) {
+        } catch (DomainException e) {
             throw e;
         } catch (RuntimeException e) {
-            if (SqlErrors.isUniqueViolation(e)) throw ApiError.conflict("name", "a sidecar template with this name exists");
+            if (SqlErrors.isUniqueViolation(e)) throw Conflict.of("name", "a sidecar template with this name exists");
             throw e;
         }
     }

@@ -2,7 +2,7 @@ package dev.reelmark.sidecar;
 
 import dev.reelmark.db.Database;
 import dev.reelmark.db.Timestamps;
-import dev.reelmark.http.Json;
+import dev.reelmark.json.Json;
 import org.jdbi.v3.core.Handle;
 
 import java.sql.ResultSet;

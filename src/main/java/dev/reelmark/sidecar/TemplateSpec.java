@@ -3,8 +3,8 @@ package dev.reelmark.sidecar;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.reelmark.http.ApiError;
-import dev.reelmark.http.Json;
+import dev.reelmark.errors.InvalidInput;
+import dev.reelmark.json.Json;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -101,8 +101,8 @@ public record TemplateSpec(SidecarFormat format, String rootElement, List<String
     /** Validates {@code template_json} for {@code format}. */
     public static TemplateSpec parse(SidecarFormat format, JsonNode json) {
         String base = "template_json";
-        if (json == null || json.isNull()) throw ApiError.badField(base, "is required");
-        if (!json.isObject()) throw ApiError.badField(base, "must be a JSON object");
+        if (json == null || json.isNull()) throw InvalidInput.field(base, "is required");
+        if (!json.isObject()) throw InvalidInput.field(base, "must be a JSON object");
         Set<String> allowed = switch (format) {
             case XML -> Set.of("root_element", "fields");
             case CSV, CLIP_CSV, ALE -> Set.of("columns");
@@ -111,7 +111,7 @@ public record TemplateSpec(SidecarFormat format, String rootElement, List<String
         for (Iterator<String> it = json.fieldNames(); it.hasNext(); ) {
             String key = it.next();
             if (!allowed.contains(key)) {
-                throw ApiError.badField(base + "." + key, "is not a key of a " + format.value() + " template (allowed: "
+                throw InvalidInput.field(base + "." + key, "is not a key of a " + format.value() + " template (allowed: "
                         + String.join(", ", allowed.stream().sorted().toList()) + ")");
             }
         }
@@ -129,11 +129,11 @@ public record TemplateSpec(SidecarFormat format, String rootElement, List<String
 
     private static String rootElement(JsonNode node) {
         String field = "template_json.root_element";
-        if (node == null || node.isNull()) throw ApiError.badField(field, "is required for an xml template");
-        if (!node.isTextual()) throw ApiError.badField(field, "must be a string");
+        if (node == null || node.isNull()) throw InvalidInput.field(field, "is required for an xml template");
+        if (!node.isTextual()) throw InvalidInput.field(field, "must be a string");
         String name = node.asText();
         if (!XML_NAME.matcher(name).matches() || name.toLowerCase().startsWith("xml")) {
-            throw ApiError.badField(field, "'" + name + "' is not a valid XML element name (a letter or _, then letters, "
+            throw InvalidInput.field(field, "'" + name + "' is not a valid XML element name (a letter or _, then letters, "
                     + "digits, '.', '-' or '_'; at most 200 characters; not starting with 'xml')");
         }
         return name;
@@ -144,62 +144,62 @@ public record TemplateSpec(SidecarFormat format, String rootElement, List<String
     }
 
     private static List<String> names(JsonNode node, String field, Map<String, String> known, String what) {
-        if (node == null || node.isNull()) throw ApiError.badField(field, "is required");
-        if (!node.isArray()) throw ApiError.badField(field, "must be an array of " + what + " names");
-        if (node.isEmpty()) throw ApiError.badField(field, "must list at least one " + what);
-        if (node.size() > MAX_ITEMS) throw ApiError.badField(field, "may list at most " + MAX_ITEMS + " entries");
+        if (node == null || node.isNull()) throw InvalidInput.field(field, "is required");
+        if (!node.isArray()) throw InvalidInput.field(field, "must be an array of " + what + " names");
+        if (node.isEmpty()) throw InvalidInput.field(field, "must list at least one " + what);
+        if (node.size() > MAX_ITEMS) throw InvalidInput.field(field, "may list at most " + MAX_ITEMS + " entries");
         List<String> out = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < node.size(); i++) {
             JsonNode item = node.get(i);
             String at = field + "[" + i + "]";
-            if (!item.isTextual()) throw ApiError.badField(at, "must be a string");
+            if (!item.isTextual()) throw InvalidInput.field(at, "must be a string");
             String name = item.asText();
             if (!known.containsKey(name)) {
-                throw ApiError.badField(at, "unknown " + what + " '" + name + "' (known: " + String.join(", ", known.keySet()) + ")");
+                throw InvalidInput.field(at, "unknown " + what + " '" + name + "' (known: " + String.join(", ", known.keySet()) + ")");
             }
-            if (!seen.add(name)) throw ApiError.badField(at, "'" + name + "' is listed twice");
+            if (!seen.add(name)) throw InvalidInput.field(at, "'" + name + "' is listed twice");
             out.add(name);
         }
         return List.copyOf(out);
     }
 
     private static List<Column> headedColumns(SidecarFormat format, JsonNode node, String field) {
-        if (node == null || node.isNull()) throw ApiError.badField(field, "is required");
-        if (!node.isArray()) throw ApiError.badField(field, "must be an array of {header, field} objects");
-        if (node.isEmpty()) throw ApiError.badField(field, "must list at least one column");
-        if (node.size() > MAX_ITEMS) throw ApiError.badField(field, "may list at most " + MAX_ITEMS + " columns");
+        if (node == null || node.isNull()) throw InvalidInput.field(field, "is required");
+        if (!node.isArray()) throw InvalidInput.field(field, "must be an array of {header, field} objects");
+        if (node.isEmpty()) throw InvalidInput.field(field, "must list at least one column");
+        if (node.size() > MAX_ITEMS) throw InvalidInput.field(field, "may list at most " + MAX_ITEMS + " columns");
         List<Column> out = new ArrayList<>();
         Set<String> headers = new HashSet<>();
         for (int i = 0; i < node.size(); i++) {
             JsonNode item = node.get(i);
             String at = field + "[" + i + "]";
-            if (!item.isObject()) throw ApiError.badField(at, "must be an object {\"header\": ..., \"field\": ...}");
+            if (!item.isObject()) throw InvalidInput.field(at, "must be an object {\"header\": ..., \"field\": ...}");
             for (Iterator<String> it = item.fieldNames(); it.hasNext(); ) {
                 String key = it.next();
-                if (!Set.of("header", "field").contains(key)) throw ApiError.badField(at + "." + key, "is not a key of a column (allowed: field, header)");
+                if (!Set.of("header", "field").contains(key)) throw InvalidInput.field(at + "." + key, "is not a key of a column (allowed: field, header)");
             }
             JsonNode h = item.get("header");
-            if (h == null || !h.isTextual() || h.asText().isBlank()) throw ApiError.badField(at + ".header", "must be a non-empty string");
+            if (h == null || !h.isTextual() || h.asText().isBlank()) throw InvalidInput.field(at + ".header", "must be a non-empty string");
             String header = h.asText();
             if (header.length() > MAX_HEADER || header.chars().anyMatch(c -> c < 0x20)) {
-                throw ApiError.badField(at + ".header", "must be at most " + MAX_HEADER + " characters without tabs or line breaks");
+                throw InvalidInput.field(at + ".header", "must be at most " + MAX_HEADER + " characters without tabs or line breaks");
             }
-            if (!headers.add(header)) throw ApiError.badField(at + ".header", "'" + header + "' is used twice");
+            if (!headers.add(header)) throw InvalidInput.field(at + ".header", "'" + header + "' is used twice");
             JsonNode f = item.get("field");
-            if (f == null || !f.isTextual()) throw ApiError.badField(at + ".field", "must be a clip field name");
+            if (f == null || !f.isTextual()) throw InvalidInput.field(at + ".field", "must be a clip field name");
             if (!CLIP_FIELDS.containsKey(f.asText())) {
-                throw ApiError.badField(at + ".field", "unknown clip field '" + f.asText() + "' (known: " + String.join(", ", CLIP_FIELDS.keySet()) + ")");
+                throw InvalidInput.field(at + ".field", "unknown clip field '" + f.asText() + "' (known: " + String.join(", ", CLIP_FIELDS.keySet()) + ")");
             }
             out.add(new Column(header, f.asText()));
         }
         if (format == SidecarFormat.ALE) {
             for (String required : ALE_REQUIRED) {
-                if (!headers.contains(required)) throw ApiError.badField(field, "an ALE needs the columns " + String.join(", ", ALE_REQUIRED) + "; '" + required + "' is missing");
+                if (!headers.contains(required)) throw InvalidInput.field(field, "an ALE needs the columns " + String.join(", ", ALE_REQUIRED) + "; '" + required + "' is missing");
             }
         }
         if (format == SidecarFormat.CLIP_CSV && !headers.contains("File Name")) {
-            throw ApiError.badField(field, "needs a 'File Name' column: DaVinci Resolve matches metadata rows to clips by it");
+            throw InvalidInput.field(field, "needs a 'File Name' column: DaVinci Resolve matches metadata rows to clips by it");
         }
         return List.copyOf(out);
     }

@@ -1,7 +1,7 @@
 package dev.reelmark.tagging;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.reelmark.http.Json;
+import dev.reelmark.json.Json;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -3,7 +3,7 @@ package dev.reelmark.tagging;
 import dev.reelmark.app.AppConfig;
 import dev.reelmark.app.Reelmark;
 import dev.reelmark.catalog.CatalogModel;
-import dev.reelmark.http.Json;
+import dev.reelmark.json.Json;
 import dev.reelmark.media.ClipSpec;
 import dev.reelmark.media.ClipSynth;
 import dev.reelmark.media.FfmpegTools;

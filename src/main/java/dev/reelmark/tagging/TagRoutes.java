@@ -3,9 +3,9 @@ package dev.reelmark.tagging;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.reelmark.db.Timestamps;
-import dev.reelmark.http.ApiError;
+import dev.reelmark.errors.InvalidInput;
 import dev.reelmark.http.ApiRouter;
-import dev.reelmark.http.Json;
+import dev.reelmark.json.Json;
 import dev.reelmark.http.Requests;
 import io.javalin.http.Context;
 
@@ -147,7 +147,7 @@ public final class TagRoutes {
                     long id = Requests.pathId(ctx, "id");
                     ObjectNode body = Requests.jsonObject(ctx);
                     JsonNode name = body.get("name");
-                    if (name == null || !name.isTextual()) throw ApiError.badField("name", "is required (a string)");
+                    if (name == null || !name.isTextual()) throw InvalidInput.field("name", "is required (a string)");
                     ctx.status(201).json(tags.addPerson(id, name.asText()));
                 });
         router.delete("/api/segments/{id}/people/{personId}").tag(TAG).summary("Remove a person from a segment")
@@ -223,26 +223,26 @@ public final class TagRoutes {
                     for (var it = body.fieldNames(); it.hasNext(); ) {
                         String f = it.next();
                         if (!Set.of("file_hashes", "item_keys", "background", "all", "dry_run", "confirm_danger", "note", "project_id").contains(f)) {
-                            throw ApiError.badField(f, "unknown field");
+                            throw InvalidInput.field(f, "unknown field");
                         }
                     }
                     Set<String> hashes = null;
                     if (body.has("file_hashes")) {
                         JsonNode arr = body.get("file_hashes");
-                        if (!arr.isArray()) throw ApiError.badField("file_hashes", "must be an array of file hashes");
+                        if (!arr.isArray()) throw InvalidInput.field("file_hashes", "must be an array of file hashes");
                         hashes = new LinkedHashSet<>();
                         for (JsonNode h : arr) {
-                            if (!h.isTextual()) throw ApiError.badField("file_hashes", "must be an array of strings");
+                            if (!h.isTextual()) throw InvalidInput.field("file_hashes", "must be an array of strings");
                             hashes.add(h.asText());
                         }
                     }
                     Set<String> keys = null;
                     if (body.has("item_keys")) {
                         JsonNode arr = body.get("item_keys");
-                        if (!arr.isArray()) throw ApiError.badField("item_keys", "must be an array of plan item keys");
+                        if (!arr.isArray()) throw InvalidInput.field("item_keys", "must be an array of plan item keys");
                         keys = new LinkedHashSet<>();
                         for (JsonNode k : arr) {
-                            if (!k.isTextual()) throw ApiError.badField("item_keys", "must be an array of strings");
+                            if (!k.isTextual()) throw InvalidInput.field("item_keys", "must be an array of strings");
                             keys.add(k.asText());
                         }
                     }
@@ -308,7 +308,7 @@ public final class TagRoutes {
                 .response(202, ref("TagRollbackAnswer")).errors(400, 404, 409)
                 .handle(ctx -> {
                     String bg = ctx.queryParam("background");
-                    if (bg != null && !bg.equals("true") && !bg.equals("false")) throw ApiError.badField("background", "must be true or false");
+                    if (bg != null && !bg.equals("true") && !bg.equals("false")) throw InvalidInput.field("background", "must be true or false");
                     ctx.status(202).json(tags.rollback(Requests.pathId(ctx, "id"), "true".equals(bg)));
                 });
         router.post("/api/metadata/plan/reread").tag(TAG).summary("Re-read files for the plan")
@@ -321,14 +321,14 @@ public final class TagRoutes {
                     ObjectNode body = Requests.jsonObject(ctx, true);
                     for (var it = body.fieldNames(); it.hasNext(); ) {
                         String f = it.next();
-                        if (!f.equals("paths")) throw ApiError.badField(f, "unknown field (allowed: paths)");
+                        if (!f.equals("paths")) throw InvalidInput.field(f, "unknown field (allowed: paths)");
                     }
                     List<String> paths = new java.util.ArrayList<>();
                     if (body.has("paths")) {
                         JsonNode arr = body.get("paths");
-                        if (!arr.isArray()) throw ApiError.badField("paths", "must be an array of file paths");
+                        if (!arr.isArray()) throw InvalidInput.field("paths", "must be an array of file paths");
                         for (JsonNode p : arr) {
-                            if (!p.isTextual()) throw ApiError.badField("paths", "must be an array of strings");
+                            if (!p.isTextual()) throw InvalidInput.field("paths", "must be an array of strings");
                             paths.add(p.asText());
                         }
                     }
@@ -345,7 +345,7 @@ public final class TagRoutes {
                     ObjectNode body = Requests.jsonObject(ctx, true);
                     Integer days = null;
                     if (body.has("retention_days")) {
-                        if (!body.get("retention_days").canConvertToInt()) throw ApiError.badField("retention_days", "must be an integer");
+                        if (!body.get("retention_days").canConvertToInt()) throw InvalidInput.field("retention_days", "must be an integer");
                         days = body.get("retention_days").intValue();
                     }
                     int removed = tags.cleanupBackups(days);
@@ -362,7 +362,7 @@ public final class TagRoutes {
     private static boolean bool(ObjectNode body, String field) {
         JsonNode v = body.get(field);
         if (v == null || v.isNull()) return false;
-        if (!v.isBoolean()) throw ApiError.badField(field, "must be true or false");
+        if (!v.isBoolean()) throw InvalidInput.field(field, "must be true or false");
         return v.booleanValue();
     }
 
@@ -381,7 +381,7 @@ public final class TagRoutes {
             }
             return Timestamps.parse(v);
         } catch (RuntimeException e) {
-            throw ApiError.badField(name, "must be an ISO date (2026-11-23) or timestamp, got '" + v + "'");
+            throw InvalidInput.field(name, "must be an ISO date (2026-11-23) or timestamp, got '" + v + "'");
         }
     }
 
@@ -400,11 +400,11 @@ public final class TagRoutes {
         int page = intOf(get.apply("page"), "page", 1, 1, 1_000_000);
         String project = get.apply("project_id");
         String sort = get.apply("sort");
-        if (sort != null && !TagService.SORTS.contains(sort)) throw ApiError.badField("sort", "must be one of " + TagService.SORTS);
+        if (sort != null && !TagService.SORTS.contains(sort)) throw InvalidInput.field("sort", "must be one of " + TagService.SORTS);
         String order = get.apply("order");
-        if (order != null && !order.equals("asc") && !order.equals("desc")) throw ApiError.badField("order", "must be asc or desc");
+        if (order != null && !order.equals("asc") && !order.equals("desc")) throw InvalidInput.field("order", "must be asc or desc");
         String ib = get.apply("include_blocked");
-        if (ib != null && !ib.equals("true") && !ib.equals("false")) throw ApiError.badField("include_blocked", "must be true or false");
+        if (ib != null && !ib.equals("true") && !ib.equals("false")) throw InvalidInput.field("include_blocked", "must be true or false");
         Integer min = get.apply("min_tags") == null ? null : intOf(get.apply("min_tags"), "min_tags", 0, 0, 100_000);
         Integer max = get.apply("max_tags") == null ? null : intOf(get.apply("max_tags"), "max_tags", 0, 0, 100_000);
         return new TagService.PlanQuery(project == null ? null : Requests.positiveLong("project_id", project),
@@ -422,7 +422,7 @@ public final class TagRoutes {
         } catch (NumberFormatException ignored) {
             // below
         }
-        throw ApiError.badField(field, "must be an integer from " + min + " to " + max + ", got '" + raw + "'");
+        throw InvalidInput.field(field, "must be an integer from " + min + " to " + max + ", got '" + raw + "'");
     }
 
     private static Set<String> set(String csv, List<String> allowed, String field) {
@@ -430,7 +430,7 @@ public final class TagRoutes {
         Set<String> out = Arrays.stream(csv.split(",")).map(String::trim).filter(s -> !s.isEmpty())
                 .map(s -> field.equals("file_hashes") ? s : s.toLowerCase(Locale.ROOT)).collect(Collectors.toCollection(LinkedHashSet::new));
         if (allowed != null) {
-            for (String s : out) if (!allowed.contains(s)) throw ApiError.badField(field, "'" + s + "' is not one of " + allowed);
+            for (String s : out) if (!allowed.contains(s)) throw InvalidInput.field(field, "'" + s + "' is not one of " + allowed);
         }
         return out;
     }

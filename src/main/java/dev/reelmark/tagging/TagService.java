@@ -6,8 +6,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.reelmark.catalog.CatalogService;
 import dev.reelmark.footage.SegmentFacts;
 import dev.reelmark.db.Database;
-import dev.reelmark.http.ApiError;
-import dev.reelmark.http.Json;
+import dev.reelmark.errors.InvalidInput;
+import dev.reelmark.errors.NotFound;
+import dev.reelmark.errors.Conflict;
+import dev.reelmark.json.Json;
 import dev.reelmark.jobs.Job;
 import dev.reelmark.jobs.JobService;
 import dev.reelmark.jobs.JobStatus;
@@ -98,16 +100,16 @@ public final class TagService {
     public SegmentPerson addPerson(long segmentId, String name) {
         catalog.reads().requireSegment(segmentId);
         String problem = PeopleComment.nameProblem(name);
-        if (problem != null) throw ApiError.badField("name", problem);
+        if (problem != null) throw InvalidInput.field("name", problem);
         if (store.personByName(segmentId, name).isPresent()) {
-            throw ApiError.conflict("name", "'" + name + "' is already assigned to segment " + segmentId);
+            throw Conflict.of("name", "'" + name + "' is already assigned to segment " + segmentId);
         }
         return store.addPerson(segmentId, name);
     }
 
     public void removePerson(long segmentId, long personId) {
         catalog.reads().requireSegment(segmentId);
-        if (!store.deletePerson(segmentId, personId)) throw ApiError.notFound("segment person", personId);
+        if (!store.deletePerson(segmentId, personId)) throw NotFound.of("segment person", personId);
     }
 
     // ---- plan ----
@@ -191,7 +193,7 @@ public final class TagService {
         // Identical copies share a fingerprint (and so their edits); the one that can be written answers.
         return planner.plan(null).items().stream().filter(i -> i.fileHash().equals(fileHash))
                 .min(Comparator.comparing((PlanItem i) -> !i.canUpdate()))
-                .orElseThrow(() -> ApiError.notFound("plan item", fileHash));
+                .orElseThrow(() -> NotFound.of("plan item", fileHash));
     }
 
     /**
@@ -199,16 +201,16 @@ public final class TagService {
      * {@code preserve_comment} (null: the default, which preserves a ComfyUI comment), or {@code reset: true}.
      */
     public PlanItem edit(String fileHash, ObjectNode body) {
-        if (!config.enableInlineEdit()) throw ApiError.conflict("inline editing is disabled (REELMARK_METADATA_ENABLE_INLINE_EDIT=false)");
+        if (!config.enableInlineEdit()) throw Conflict.of("inline editing is disabled (REELMARK_METADATA_ENABLE_INLINE_EDIT=false)");
         for (var it = body.fieldNames(); it.hasNext(); ) {
             String f = it.next();
             if (!Set.of("result_people", "skip", "preserve_comment", "reset").contains(f)) {
-                throw ApiError.badField(f, "unknown field (allowed: result_people, skip, preserve_comment, reset)");
+                throw InvalidInput.field(f, "unknown field (allowed: result_people, skip, preserve_comment, reset)");
             }
         }
         PlanItem item = planItem(fileHash);
         if (fileHash.startsWith("path:")) {
-            throw ApiError.conflict("file_hash", "the file cannot be read (" + String.join("; ", item.issues()) + "), so it has no plan to edit");
+            throw Conflict.of("file_hash", "the file cannot be read (" + String.join("; ", item.issues()) + "), so it has no plan to edit");
         }
         PlanEdit current = store.edits().getOrDefault(fileHash, new PlanEdit(fileHash, null, false, null));
         if (body.path("reset").asBoolean(false)) {
@@ -221,14 +223,14 @@ public final class TagService {
             if (arr.isNull()) {
                 people = null;
             } else if (!arr.isArray()) {
-                throw ApiError.badField("result_people", "must be an array of names or null");
+                throw InvalidInput.field("result_people", "must be an array of names or null");
             } else {
                 List<String> names = new ArrayList<>();
                 for (int i = 0; i < arr.size(); i++) {
                     JsonNode n = arr.get(i);
-                    if (!n.isTextual()) throw ApiError.badField("result_people[" + i + "]", "must be a string");
+                    if (!n.isTextual()) throw InvalidInput.field("result_people[" + i + "]", "must be a string");
                     String problem = PeopleComment.nameProblem(n.asText());
-                    if (problem != null) throw ApiError.badField("result_people[" + i + "]", problem);
+                    if (problem != null) throw InvalidInput.field("result_people[" + i + "]", problem);
                     if (names.stream().noneMatch(x -> x.equalsIgnoreCase(n.asText()))) names.add(n.asText());
                 }
                 people = names;
@@ -236,13 +238,13 @@ public final class TagService {
         }
         boolean skip = current.skip();
         if (body.has("skip")) {
-            if (!body.get("skip").isBoolean()) throw ApiError.badField("skip", "must be true or false");
+            if (!body.get("skip").isBoolean()) throw InvalidInput.field("skip", "must be true or false");
             skip = body.get("skip").booleanValue();
         }
         Boolean preserve = current.preserveComment();
         if (body.has("preserve_comment")) {
             JsonNode p = body.get("preserve_comment");
-            if (!p.isNull() && !p.isBoolean()) throw ApiError.badField("preserve_comment", "must be true, false or null");
+            if (!p.isNull() && !p.isBoolean()) throw InvalidInput.field("preserve_comment", "must be true, false or null");
             preserve = p.isNull() ? null : p.booleanValue();
         }
         store.saveEdit(new PlanEdit(fileHash, people, skip, preserve));
@@ -266,7 +268,7 @@ public final class TagService {
     public ObjectNode write(WriteRequest req) {
         boolean byKey = req.itemKeys() != null && !req.itemKeys().isEmpty();
         if ((req.fileHashes() == null || req.fileHashes().isEmpty()) && !req.all() && !byKey) {
-            throw ApiError.badField("file_hashes", "list the files to write (item_keys or file_hashes, or send all: true for every ready file)");
+            throw InvalidInput.field("file_hashes", "list the files to write (item_keys or file_hashes, or send all: true for every ready file)");
         }
         TagPlanner.Plan plan = planner.plan(req.projectId());
         Map<String, List<PlanItem>> byHash = new LinkedHashMap<>();
@@ -279,13 +281,13 @@ public final class TagService {
             plan.items().forEach(i -> byItem.put(i.itemKey(), i));
             for (String k : req.itemKeys()) {
                 PlanItem found = byItem.get(k);
-                if (found == null) throw ApiError.badField("item_keys", "no planned file has item key '" + k + "' (the file changed? make a new plan)");
+                if (found == null) throw InvalidInput.field("item_keys", "no planned file has item key '" + k + "' (the file changed? make a new plan)");
                 chosen.add(found);
             }
         } else {
             for (String h : req.fileHashes()) {
                 List<PlanItem> found = byHash.get(h);
-                if (found == null) throw ApiError.badField("file_hashes", "no planned file has hash '" + h + "' (the file changed? make a new plan)");
+                if (found == null) throw InvalidInput.field("file_hashes", "no planned file has hash '" + h + "' (the file changed? make a new plan)");
                 // Identical copies share the hash: write those that can be written, else report the blocked ones.
                 List<PlanItem> writable = found.stream().filter(PlanItem::canUpdate).toList();
                 chosen.addAll(writable.isEmpty() ? found : writable);
@@ -293,7 +295,7 @@ public final class TagService {
         }
         List<PlanItem> danger = chosen.stream().filter(i -> "danger".equals(i.riskLevel()) && !i.skipped()).toList();
         if (!danger.isEmpty() && !req.confirmDanger() && !req.dryRun()) {
-            throw ApiError.conflict("confirm_danger", danger.size() + " high-risk file(s) would lose their comment text ("
+            throw Conflict.of("confirm_danger", danger.size() + " high-risk file(s) would lose their comment text ("
                     + danger.stream().limit(3).map(PlanItem::fileName).reduce((a, b) -> a + ", " + b).orElse("")
                     + (danger.size() > 3 ? ", ..." : "") + "): confirm with confirm_danger: true, or preserve the comments");
         }
@@ -319,7 +321,7 @@ public final class TagService {
         for (String p : paths) {
             Long op = busy.get(p);
             if (op != null) {
-                throw ApiError.conflict("file_hashes", p + " is still to be written by operation " + op
+                throw Conflict.of("file_hashes", p + " is still to be written by operation " + op
                         + ", which has not finished: resume or cancel it first");
             }
         }
@@ -384,7 +386,7 @@ public final class TagService {
 
     /** The operation, its status brought in line with its job (paused, cancelled or failed while not running). */
     public Operation operation(long id) {
-        Operation op = store.operation(id).orElseThrow(() -> ApiError.notFound("metadata operation", id));
+        Operation op = store.operation(id).orElseThrow(() -> NotFound.of("metadata operation", id));
         if (op.jobId() == null || isFinal(op.status())) return op;
         Job job = jobs.find(op.jobId()).orElse(null);
         if (job == null) return op;
@@ -439,14 +441,14 @@ public final class TagService {
 
     public Operation pause(long opId) {
         Operation op = operation(opId);
-        if (op.jobId() == null) throw ApiError.conflict("status", "operation " + opId + " has no job");
+        if (op.jobId() == null) throw Conflict.of("status", "operation " + opId + " has no job");
         jobs.pause(op.jobId());
         return operation(opId);
     }
 
     public Operation resume(long opId) {
         Operation op = operation(opId);
-        if (op.jobId() == null) throw ApiError.conflict("status", "operation " + opId + " has no job");
+        if (op.jobId() == null) throw Conflict.of("status", "operation " + opId + " has no job");
         jobs.resume(op.jobId());
         store.setStatus(opId, "in_progress", false, null);
         return operation(opId);
@@ -454,7 +456,7 @@ public final class TagService {
 
     public Operation cancel(long opId) {
         Operation op = operation(opId);
-        if (op.jobId() == null) throw ApiError.conflict("status", "operation " + opId + " has no job");
+        if (op.jobId() == null) throw Conflict.of("status", "operation " + opId + " has no job");
         jobs.cancel(op.jobId());
         return operation(opId);
     }
@@ -497,7 +499,7 @@ public final class TagService {
 
     /** The full probe JSON saved before an item was written. */
     public Backup backup(long itemId) {
-        return store.backupOf(itemId).orElseThrow(() -> ApiError.notFound("backup of operation item", itemId));
+        return store.backupOf(itemId).orElseThrow(() -> NotFound.of("backup of operation item", itemId));
     }
 
     // ---- rollback ----
@@ -518,9 +520,9 @@ public final class TagService {
      */
     public ObjectNode rollback(long opId, boolean background) {
         Operation op = operation(opId);
-        if (!op.operationType().equals("write")) throw ApiError.conflict("operation_id", "only write operations can be rolled back");
+        if (!op.operationType().equals("write")) throw Conflict.of("operation_id", "only write operations can be rolled back");
         if (!isFinal(op.status()) || op.status().equals("rolled_back")) {
-            throw ApiError.conflict("status", "operation " + opId + " is " + op.status() + ": only a finished write that was not rolled back can be rolled back");
+            throw Conflict.of("status", "operation " + opId + " is " + op.status() + ": only a finished write that was not rolled back can be rolled back");
         }
         List<NewItem> items = new ArrayList<>();
         ArrayNode conflicts = Json.MAPPER.createArrayNode();
@@ -562,7 +564,7 @@ public final class TagService {
                         List.of(), List.of(), i.id(), reason, i.peopleTarget(), i.newPeople(), i.previousPeople()));
             }
         }
-        if (items.isEmpty()) throw ApiError.conflict("operation_id", "operation " + opId + " wrote no file, there is nothing to roll back");
+        if (items.isEmpty()) throw Conflict.of("operation_id", "operation " + opId + " wrote no file, there is nothing to roll back");
         checkNotBusy(items.stream().filter(i -> i.status().equals("pending")).map(NewItem::filePath).toList());
         long rbId = store.createOperation("rollback", opId, "rollback of operation " + opId, items);
         ObjectNode out = feasible > 0 ? started(rbId) : Json.object().put("operation_id", rbId);
@@ -594,7 +596,7 @@ public final class TagService {
     /** Removes backups older than {@code days} (null: the configured retention); returns how many. */
     public int cleanupBackups(Integer days) {
         int d = days == null ? config.backupRetentionDays() : days;
-        if (d < 0) throw ApiError.badField("retention_days", "must be 0 or more");
+        if (d < 0) throw InvalidInput.field("retention_days", "must be 0 or more");
         return store.deleteBackupsBefore(Instant.now().minus(Duration.ofDays(d)));
     }
 
@@ -609,7 +611,7 @@ public final class TagService {
         }
         List<String> real = new ArrayList<>();
         for (String p : paths) {
-            if (p == null || p.isBlank()) throw ApiError.badField("paths", "must not contain empty paths");
+            if (p == null || p.isBlank()) throw InvalidInput.field("paths", "must not contain empty paths");
             real.add(Path.of(p).toAbsolutePath().normalize().toString());
         }
         store.forget(real);

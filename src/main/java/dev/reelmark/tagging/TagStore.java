@@ -3,7 +3,7 @@ package dev.reelmark.tagging;
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.reelmark.db.Database;
 import dev.reelmark.db.Timestamps;
-import dev.reelmark.http.Json;
+import dev.reelmark.json.Json;
 import dev.reelmark.tagging.TagRecords.Backup;
 import dev.reelmark.tagging.TagRecords.CacheRow;
 import dev.reelmark.tagging.TagRecords.NewItem;

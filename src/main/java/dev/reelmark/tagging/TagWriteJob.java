@@ -1,8 +1,9 @@
 package dev.reelmark.tagging;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.reelmark.http.ApiError;
-import dev.reelmark.http.Json;
+import dev.reelmark.errors.InvalidInput;
+import dev.reelmark.errors.NotFound;
+import dev.reelmark.json.Json;
 import dev.reelmark.jobs.Job;
 import dev.reelmark.jobs.JobContext;
 import dev.reelmark.jobs.JobHandler;
@@ -45,9 +46,9 @@ public final class TagWriteJob implements JobHandler {
     public void validate(JsonNode params) {
         JsonNode id = params.get("operation_id");
         if (id == null || !id.canConvertToLong() || id.longValue() <= 0) {
-            throw ApiError.badField("params.operation_id", "must be a positive operation id");
+            throw InvalidInput.field("params.operation_id", "must be a positive operation id");
         }
-        service.store().operation(id.longValue()).orElseThrow(() -> ApiError.notFound("metadata operation", id.longValue()));
+        service.store().operation(id.longValue()).orElseThrow(() -> NotFound.of("metadata operation", id.longValue()));
     }
 
     @Override

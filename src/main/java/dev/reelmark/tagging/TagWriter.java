@@ -1,7 +1,7 @@
 package dev.reelmark.tagging;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.reelmark.http.Json;
+import dev.reelmark.json.Json;
 import dev.reelmark.media.FfmpegTools;
 import dev.reelmark.media.MediaInput;
 import dev.reelmark.media.Mp4Boxes;

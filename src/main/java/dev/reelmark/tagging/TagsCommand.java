@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.reelmark.app.Reelmark;
 import dev.reelmark.cli.CommonOptions;
-import dev.reelmark.http.Json;
+import dev.reelmark.json.Json;
 import dev.reelmark.jobs.JobRunner;
 import dev.reelmark.tagging.TagRecords.Operation;
 import dev.reelmark.tagging.TagRecords.OperationItem;
@@ -61,8 +61,7 @@ public final class TagsCommand implements Callable<Integer> {
 
         /** Runs the operation's job in this process and waits for it. */
         static Operation runHere(Reelmark app, long opId) throws InterruptedException {
-            try (JobRunner runner = new JobRunner(app.jobs(), JobRunner.Options.defaults().withWorkers(1)
-                    .withKinds(Set.of(TagWriteJob.KIND))).start()) {
+            try (JobRunner runner = app.runJobsHere(TagWriteJob.KIND)) {
                 return app.tagging().await(opId, Duration.ofDays(7));
             }
         }

@@ -64,7 +64,7 @@ class ReceiptProvenanceTest {
 
     /** The POST body that records the same generation again (asset and image ids of the stored receipt). */
     private static ObjectNode receiptBody(ObjectNode r) {
-        ObjectNode b = dev.reelmark.http.Json.object();
+        ObjectNode b = dev.reelmark.json.Json.object();
         b.set("model_asset_id", r.get("model_asset_id"));
         b.set("workflow_asset_id", r.get("workflow_asset_id"));
         b.set("source_image_id", r.get("source_image_id"));

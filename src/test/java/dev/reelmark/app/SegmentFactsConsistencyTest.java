@@ -3,7 +3,7 @@ package dev.reelmark.app;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.reelmark.catalog.SegmentContext;
 import dev.reelmark.db.Vendor;
-import dev.reelmark.http.Json;
+import dev.reelmark.json.Json;
 import dev.reelmark.jobs.Job;
 import dev.reelmark.jobs.JobStatus;
 import dev.reelmark.provenance.ProvenanceService;

@@ -67,7 +67,7 @@ class AuthCommandTest {
         List<String> at = where(vendor);
         String url = at.size() > 2 ? at.get(3) : null;
         try (Reelmark app = Reelmark.open(new AppConfig(dir.resolve("data"), url, null, null, 0))) {
-            app.catalog().create(dev.reelmark.catalog.CatalogModel.PROJECTS, dev.reelmark.http.Json.object().put("name", "Farm"));
+            app.catalog().create(dev.reelmark.catalog.CatalogModel.PROJECTS, dev.reelmark.json.Json.object().put("name", "Farm"));
         }
         Run admin = reelmark("a long web password\n", at, "users", "add", "ada", "--role", "admin", "--password-stdin");
         assertThat(admin.exit()).as(admin.err()).isZero();
@@ -85,7 +85,7 @@ class AuthCommandTest {
 
         assertThat(reelmark(null, at, "users", "add", "bob", "--role", "boss").exit()).isEqualTo(2);
         Run dup = reelmark(null, at, "users", "add", "ada", "--role", "viewer");
-        assertThat(dup.exit()).isEqualTo(2);
+        assertThat(dup.exit()).as("a duplicate is a conflict").isEqualTo(dev.reelmark.cli.Cli.CONFLICT);
         assertThat(dup.err()).contains("already exists");
         assertThat(reelmark(null, at, "tokens", "create", "ada", "--expires", "soon").exit()).isEqualTo(2);
 

@@ -2,8 +2,9 @@ package dev.reelmark.catalog;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.reelmark.db.Vendor;
+import dev.reelmark.errors.DomainException;
 import dev.reelmark.http.ApiError;
-import dev.reelmark.http.Json;
+import dev.reelmark.json.Json;
 import dev.reelmark.testing.TestDatabases;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -78,10 +79,10 @@ class CatalogReadsTest {
             assertThat(scope.get(0).sceneTypeName()).isEqualTo("dance");
             assertThat(scope.get(2).scene().name()).isEqualTo("a1");
             assertThat(reads.scope(project, a)).extracting(SegmentContext::segmentId).containsExactly(a0, a1);
-            assertThatThrownBy(() -> reads.scope(project, stranger)).isInstanceOf(ApiError.class)
-                    .satisfies(e -> assertThat(((ApiError) e).field()).isEqualTo("character_id"));
-            assertThatThrownBy(() -> reads.scope(999_999, null)).isInstanceOf(ApiError.class)
-                    .satisfies(e -> assertThat(((ApiError) e).status()).isEqualTo(404));
+            assertThatThrownBy(() -> reads.scope(project, stranger)).isInstanceOf(DomainException.class)
+                    .satisfies(e -> assertThat(((DomainException) e).field()).isEqualTo("character_id"));
+            assertThatThrownBy(() -> reads.scope(999_999, null)).isInstanceOf(DomainException.class)
+                    .satisfies(e -> assertThat(ApiError.statusOf((DomainException) e)).isEqualTo(404));
             assertThat(reads.contexts(List.of(a1, 999_999L, b2))).extracting(SegmentContext::segmentId).containsExactly(a1, b2);
             assertThat(reads.allContexts(null)).hasSize(4);
 
@@ -223,20 +224,20 @@ class CatalogReadsTest {
                     Map.entry(CatalogModel.IMAGES, () -> reads.imageChain(segment + 1000)),
                     Map.entry(CatalogModel.ASSETS, () -> reads.assetChain(segment + 1000)),
                     Map.entry(CatalogModel.PROJECTS, () -> reads.requireProject(segment + 1000)))) {
-                ApiError expected = catchApiError(() -> c.get(pair.getKey(), segment + 1000));
-                ApiError actual = catchApiError(pair.getValue());
-                assertThat(actual.status()).isEqualTo(404);
-                assertThat(actual.body()).isEqualTo(expected.body());
+                DomainException expected = catchApiError(() -> c.get(pair.getKey(), segment + 1000));
+                DomainException actual = catchApiError(pair.getValue());
+                assertThat(ApiError.statusOf(actual)).isEqualTo(404);
+                assertThat(ApiError.bodyOf(actual)).isEqualTo(ApiError.bodyOf(expected));
             }
         }
     }
 
-    private static ApiError catchApiError(Runnable r) {
+    private static DomainException catchApiError(Runnable r) {
         try {
             r.run();
-        } catch (ApiError e) {
+        } catch (DomainException e) {
             return e;
         }
-        throw new AssertionError("expected an ApiError");
+        throw new AssertionError("expected an DomainException");
     }
 }

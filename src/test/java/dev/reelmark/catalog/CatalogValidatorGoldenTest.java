@@ -1,8 +1,9 @@
 package dev.reelmark.catalog;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.reelmark.errors.DomainException;
 import dev.reelmark.http.ApiError;
-import dev.reelmark.http.Json;
+import dev.reelmark.json.Json;
 import dev.reelmark.testing.Golden;
 import org.junit.jupiter.api.Test;
 
@@ -67,8 +68,8 @@ class CatalogValidatorGoldenTest {
                         : CatalogValidator.forUpdate(c.type(), body);
                 out.append("ok ").append(values);
                 accepted++;
-            } catch (ApiError e) {
-                out.append(e.status()).append(' ').append(e.code()).append(" field=").append(e.field()).append(": ").append(e.getMessage());
+            } catch (DomainException e) {
+                out.append(ApiError.statusOf(e)).append(' ').append(e.code()).append(" field=").append(e.field()).append(": ").append(e.getMessage());
             }
             out.append('\n');
         }

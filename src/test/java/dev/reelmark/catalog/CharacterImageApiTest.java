@@ -2,7 +2,7 @@ package dev.reelmark.catalog;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.reelmark.db.Vendor;
-import dev.reelmark.http.Json;
+import dev.reelmark.json.Json;
 import dev.reelmark.media.FfmpegTools;
 import dev.reelmark.media.ProcessRunner;
 import dev.reelmark.testing.ApiHarness;

@@ -1,7 +1,7 @@
 package dev.reelmark.catalog;
 
 import dev.reelmark.db.Vendor;
-import dev.reelmark.http.Json;
+import dev.reelmark.json.Json;
 import dev.reelmark.media.ClipSpec;
 import dev.reelmark.media.ClipSynth;
 import dev.reelmark.testing.ApiHarness;

@@ -112,14 +112,14 @@ class CliTest {
                 .withTag("comment", "People: Ava"), dir.resolve("clip.mkv"));
         Run run = reelmark("probe", "--json", clip.toString());
         assertThat(run.exit()).as(run.err()).isZero();
-        com.fasterxml.jackson.databind.JsonNode j = dev.reelmark.http.Json.parse(run.out());
+        com.fasterxml.jackson.databind.JsonNode j = dev.reelmark.json.Json.parse(run.out());
         // ffprobe run directly (not through our parser) says the same
         var tools = dev.reelmark.media.FfmpegTools.defaults();
         ProcessBuilder direct = new ProcessBuilder(tools.ffprobe().toString(), "-v", "error",
                 "-show_entries", "format=format_name:stream=codec_name,width,height", "-of", "json", clip.toString());
         direct.environment().putAll(tools.environment());
         Process p = direct.start();
-        com.fasterxml.jackson.databind.JsonNode ref = dev.reelmark.http.Json.MAPPER.readTree(p.getInputStream());
+        com.fasterxml.jackson.databind.JsonNode ref = dev.reelmark.json.Json.MAPPER.readTree(p.getInputStream());
         assertThat(p.waitFor()).isZero();
         assertThat(j.get("container").asText()).isEqualTo(ref.get("format").get("format_name").asText()).isEqualTo("matroska,webm");
         assertThat(j.get("codec").asText()).isEqualTo(ref.get("streams").get(0).get("codec_name").asText());

@@ -6,8 +6,9 @@ import dev.reelmark.provenance.ReceiptInputs;
 import dev.reelmark.app.Reelmark;
 import dev.reelmark.catalog.CatalogModel;
 import dev.reelmark.db.Vendor;
+import dev.reelmark.errors.DomainException;
 import dev.reelmark.http.ApiError;
-import dev.reelmark.http.Json;
+import dev.reelmark.json.Json;
 import dev.reelmark.media.FfmpegTools;
 import dev.reelmark.media.ProcessRunner;
 import dev.reelmark.provenance.ProvenanceService;
@@ -381,8 +382,8 @@ class ContentCredentialsTest {
     }
 
     private static void assertRefused(Runnable call, int status, String... words) {
-        assertThatThrownBy(call::run).isInstanceOfSatisfying(ApiError.class, e -> {
-            assertThat(e.status()).as(e.getMessage()).isEqualTo(status);
+        assertThatThrownBy(call::run).isInstanceOfSatisfying(DomainException.class, e -> {
+            assertThat(ApiError.statusOf(e)).as(e.getMessage()).isEqualTo(status);
             assertThat(e.getMessage()).contains(words);
         });
     }

@@ -4,7 +4,7 @@ import dev.reelmark.app.AppConfig;
 import dev.reelmark.app.Reelmark;
 import dev.reelmark.catalog.CatalogModel;
 import dev.reelmark.cli.Main;
-import dev.reelmark.http.Json;
+import dev.reelmark.json.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,7 +1,7 @@
 package dev.reelmark.dataset;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.reelmark.http.Json;
+import dev.reelmark.json.Json;
 import dev.reelmark.testing.Consumers;
 
 import java.nio.file.Path;

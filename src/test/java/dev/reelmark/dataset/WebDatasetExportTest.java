@@ -3,7 +3,7 @@ package dev.reelmark.dataset;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.reelmark.catalog.CatalogModel;
 import dev.reelmark.db.Vendor;
-import dev.reelmark.http.Json;
+import dev.reelmark.json.Json;
 import dev.reelmark.media.FfmpegTools;
 import dev.reelmark.testing.ApiHarness;
 import dev.reelmark.testing.Consumers;

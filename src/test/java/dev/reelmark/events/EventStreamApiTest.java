@@ -1,7 +1,7 @@
 package dev.reelmark.events;
 
 import dev.reelmark.db.Vendor;
-import dev.reelmark.http.Json;
+import dev.reelmark.json.Json;
 import dev.reelmark.testing.ApiHarness;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

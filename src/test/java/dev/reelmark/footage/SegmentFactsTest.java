@@ -6,7 +6,7 @@ import dev.reelmark.catalog.CatalogService;
 import dev.reelmark.catalog.EntityType;
 import dev.reelmark.db.Vendor;
 import dev.reelmark.footage.comfy.ComfyReading;
-import dev.reelmark.http.Json;
+import dev.reelmark.json.Json;
 import dev.reelmark.media.ClipSpec;
 import dev.reelmark.media.ClipSynth;
 import dev.reelmark.media.FfmpegTools;

@@ -1,5 +1,7 @@
 package dev.reelmark.http;
 
+import dev.reelmark.json.Json;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.reelmark.db.Vendor;
 import dev.reelmark.testing.ApiHarness;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.reelmark.db.Vendor;
 import dev.reelmark.http.ApiRouter;
 import dev.reelmark.http.HttpServer;
-import dev.reelmark.http.Json;
+import dev.reelmark.json.Json;
 import dev.reelmark.testing.TestDatabases;
 import dev.reelmark.testing.TestHttp;
 import io.javalin.Javalin;

@@ -2,8 +2,9 @@ package dev.reelmark.jobs;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.reelmark.db.Vendor;
+import dev.reelmark.errors.DomainException;
 import dev.reelmark.http.ApiError;
-import dev.reelmark.http.Json;
+import dev.reelmark.json.Json;
 import dev.reelmark.testing.TestDatabases;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -90,21 +91,21 @@ class JobRunnerTest {
         try (var t = TestDatabases.fresh(vendor, dir)) {
             JobService service = service(t);
             assertThatThrownBy(() -> service.submit("no.such.kind", null))
-                    .isInstanceOfSatisfying(ApiError.class, e -> {
-                        assertThat(e.status()).isEqualTo(400);
+                    .isInstanceOfSatisfying(DomainException.class, e -> {
+                        assertThat(ApiError.statusOf(e)).isEqualTo(400);
                         assertThat(e.field()).isEqualTo("kind");
                         assertThat(e.getMessage()).contains("no.such.kind").contains(ITEMS);
                     });
             assertThatThrownBy(() -> service.submit(ITEMS, Json.MAPPER.createArrayNode()))
-                    .isInstanceOfSatisfying(ApiError.class, e -> assertThat(e.field()).isEqualTo("params"));
+                    .isInstanceOfSatisfying(DomainException.class, e -> assertThat(e.field()).isEqualTo("params"));
             assertThatThrownBy(() -> service.submit(ITEMS, Json.object().put("items", "many")))
-                    .isInstanceOfSatisfying(ApiError.class, e -> assertThat(e.field()).isEqualTo("params.items"));
+                    .isInstanceOfSatisfying(DomainException.class, e -> assertThat(e.field()).isEqualTo("params.items"));
             assertThatThrownBy(() -> service.register(new JobTestSupport.ItemsHandler(t.db())))
                     .isInstanceOf(IllegalStateException.class);
             assertThat(service.list(null, null, 10, null).total()).isZero();
             assertThat(service.find(12345)).isEmpty();
             assertThatThrownBy(() -> service.get(12345))
-                    .isInstanceOfSatisfying(ApiError.class, e -> assertThat(e.status()).isEqualTo(404));
+                    .isInstanceOfSatisfying(DomainException.class, e -> assertThat(ApiError.statusOf(e)).isEqualTo(404));
         }
     }
 
@@ -129,7 +130,7 @@ class JobRunnerTest {
             assertThat(service.list(JobStatus.PAUSED, null, 10, null).items()).extracting(Job::id).containsExactly(ids.get(1));
             assertThat(service.list(JobStatus.QUEUED, ITEMS, 10, null).total()).isEqualTo(4);
             assertThat(service.list(null, FAIL, 10, null).items()).extracting(Job::id).containsExactly(ids.get(5));
-            assertThatThrownBy(() -> service.list(null, null, 0, null)).isInstanceOf(ApiError.class);
+            assertThatThrownBy(() -> service.list(null, null, 0, null)).isInstanceOf(DomainException.class);
         }
     }
 
@@ -179,8 +180,8 @@ class JobRunnerTest {
                 assertThat(items(t.db(), id)).hasSize(next);
 
                 // Illegal transitions are conflicts.
-                assertThatThrownBy(() -> service.pause(id)).isInstanceOfSatisfying(ApiError.class,
-                        e -> assertThat(e.status()).isEqualTo(409));
+                assertThatThrownBy(() -> service.pause(id)).isInstanceOfSatisfying(DomainException.class,
+                        e -> assertThat(ApiError.statusOf(e)).isEqualTo(409));
 
                 Job resumed = service.resume(id);
                 assertThat(resumed.status()).isEqualTo(JobStatus.QUEUED);
@@ -192,16 +193,16 @@ class JobRunnerTest {
                 assertThat(items(t.db(), id)).as("every item exactly once").isEqualTo(range(0, 40));
                 assertThat(items(t.db(), id, 2)).isEqualTo(range(next, 40));
 
-                assertThatThrownBy(() -> service.resume(id)).isInstanceOfSatisfying(ApiError.class, e -> {
-                    assertThat(e.status()).isEqualTo(409);
+                assertThatThrownBy(() -> service.resume(id)).isInstanceOfSatisfying(DomainException.class, e -> {
+                    assertThat(ApiError.statusOf(e)).isEqualTo(409);
                     assertThat(e.getMessage()).contains("completed");
                 });
-                assertThatThrownBy(() -> service.pause(id)).isInstanceOfSatisfying(ApiError.class,
-                        e -> assertThat(e.status()).isEqualTo(409));
-                assertThatThrownBy(() -> service.cancel(id)).isInstanceOfSatisfying(ApiError.class,
-                        e -> assertThat(e.status()).isEqualTo(409));
-                assertThatThrownBy(() -> service.pause(99999)).isInstanceOfSatisfying(ApiError.class,
-                        e -> assertThat(e.status()).isEqualTo(404));
+                assertThatThrownBy(() -> service.pause(id)).isInstanceOfSatisfying(DomainException.class,
+                        e -> assertThat(ApiError.statusOf(e)).isEqualTo(409));
+                assertThatThrownBy(() -> service.cancel(id)).isInstanceOfSatisfying(DomainException.class,
+                        e -> assertThat(ApiError.statusOf(e)).isEqualTo(409));
+                assertThatThrownBy(() -> service.pause(99999)).isInstanceOfSatisfying(DomainException.class,
+                        e -> assertThat(ApiError.statusOf(e)).isEqualTo(404));
             }
         }
     }
@@ -212,8 +213,8 @@ class JobRunnerTest {
         try (var t = TestDatabases.fresh(vendor, dir)) {
             JobService service = service(t);
             long id = service.submit(ITEMS, itemsParams(3, 0)).id();
-            assertThatThrownBy(() -> service.resume(id)).isInstanceOfSatisfying(ApiError.class,
-                    e -> assertThat(e.status()).isEqualTo(409));
+            assertThatThrownBy(() -> service.resume(id)).isInstanceOfSatisfying(DomainException.class,
+                    e -> assertThat(ApiError.statusOf(e)).isEqualTo(409));
             assertThat(service.pause(id).status()).isEqualTo(JobStatus.PAUSED);
             try (var runner = new JobRunner(service, fastOptions()).start()) {
                 Thread.sleep(300);
@@ -248,7 +249,7 @@ class JobRunnerTest {
                 assertThat(after.status()).isEqualTo(JobStatus.CANCELLED);
                 assertThat(after.progressDone()).isEqualTo(released.progressDone());
                 assertThat(after.result()).isNull();
-                assertThatThrownBy(() -> service.resume(id)).isInstanceOf(ApiError.class);
+                assertThatThrownBy(() -> service.resume(id)).isInstanceOf(DomainException.class);
 
                 // A queued job is cancelled without ever running.
                 runner.close();

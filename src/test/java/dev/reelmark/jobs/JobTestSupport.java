@@ -1,8 +1,9 @@
 package dev.reelmark.jobs;
 
+import dev.reelmark.errors.InvalidInput;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.reelmark.db.Database;
-import dev.reelmark.http.Json;
+import dev.reelmark.json.Json;
 
 import java.time.Duration;
 import java.util.List;
@@ -60,7 +61,7 @@ final class JobTestSupport {
         @Override
         public void validate(JsonNode params) {
             if (!params.path("items").canConvertToInt() || params.path("items").asInt() < 0) {
-                throw dev.reelmark.http.ApiError.badField("params.items", "must be a non-negative integer");
+                throw InvalidInput.field("params.items", "must be a non-negative integer");
             }
         }
 

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.reelmark.catalog.CatalogModel;
 import dev.reelmark.catalog.CatalogService;
 import dev.reelmark.db.Vendor;
-import dev.reelmark.http.Json;
+import dev.reelmark.json.Json;
 import dev.reelmark.testing.TestDatabases;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -122,10 +122,10 @@ class LedgerCommandTest {
         Files.createDirectories(file.getParent());
         Files.writeString(file, "[\n  {\"spotId\": \"a\",\n   \"eraId\": 42}\n]");
         Run list = ledger("list", "--data", data());
-        assertThat(list.exit()).isEqualTo(2);
+        assertThat(list.exit()).as("a corrupt ledger is a conflict with the file's state").isEqualTo(dev.reelmark.cli.Cli.CONFLICT);
         assertThat(list.err()).contains("line 3, column 13").contains("\"eraId\" must be a string").contains("ledger reset");
-        assertThat(ledger("set", "x", "y", "--prompt", "p", "--data", data()).exit()).isEqualTo(2);
-        assertThat(ledger("check", "--data", data()).exit()).isEqualTo(2);
+        assertThat(ledger("set", "x", "y", "--prompt", "p", "--data", data()).exit()).isEqualTo(dev.reelmark.cli.Cli.CONFLICT);
+        assertThat(ledger("check", "--data", data()).exit()).isEqualTo(dev.reelmark.cli.Cli.CONFLICT);
         assertThat(Files.readString(file)).contains("42");
 
         Run reset = ledger("reset", "--data", data());

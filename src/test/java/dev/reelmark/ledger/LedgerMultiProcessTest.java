@@ -1,7 +1,7 @@
 package dev.reelmark.ledger;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.reelmark.http.Json;
+import dev.reelmark.json.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;

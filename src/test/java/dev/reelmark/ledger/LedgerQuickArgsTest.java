@@ -1,6 +1,6 @@
 package dev.reelmark.ledger;
 
-import dev.reelmark.http.Json;
+import dev.reelmark.json.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

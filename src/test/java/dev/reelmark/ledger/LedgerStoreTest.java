@@ -1,8 +1,9 @@
 package dev.reelmark.ledger;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.reelmark.errors.DomainException;
 import dev.reelmark.http.ApiError;
-import dev.reelmark.http.Json;
+import dev.reelmark.json.Json;
 import dev.reelmark.media.FfmpegTools;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -130,9 +131,9 @@ class LedgerStoreTest {
         assertThat(ledger.get(key).error()).isEqualTo("GPU out of memory");
 
         assertThatThrownBy(() -> ledger.markFailed(new EntryKey("nope", "x"), "boom"))
-                .isInstanceOfSatisfying(ApiError.class, e -> assertThat(e.status()).isEqualTo(404));
+                .isInstanceOfSatisfying(DomainException.class, e -> assertThat(ApiError.statusOf(e)).isEqualTo(404));
         assertThatThrownBy(() -> ledger.markFailed(key, " "))
-                .isInstanceOfSatisfying(ApiError.class, e -> assertThat(e.field()).isEqualTo("error"));
+                .isInstanceOfSatisfying(DomainException.class, e -> assertThat(e.field()).isEqualTo("error"));
     }
 
     @Test
@@ -152,8 +153,8 @@ class LedgerStoreTest {
     }
 
     private static void assertField(Runnable r, String field) {
-        assertThatThrownBy(r::run).isInstanceOfSatisfying(ApiError.class, e -> {
-            assertThat(e.status()).isEqualTo(400);
+        assertThatThrownBy(r::run).isInstanceOfSatisfying(DomainException.class, e -> {
+            assertThat(ApiError.statusOf(e)).isEqualTo(400);
             assertThat(e.field()).isEqualTo(field);
         });
     }
@@ -237,7 +238,7 @@ class LedgerStoreTest {
         var thrown = org.assertj.core.api.Assertions.catchThrowableOfType(LedgerCorruptException.class,
                 () -> ledger.put(new EntryKey("a", "b"), input("p", null, null)));
         assertThat(thrown).as("a write to a corrupt ledger must refuse").isNotNull();
-        assertThat(thrown.status()).isEqualTo(409);
+        assertThat(ApiError.statusOf(thrown)).isEqualTo(409);
         assertThat(thrown.code()).isEqualTo("ledger_corrupt");
         assertThat(Files.readString(file())).as("the bad file is never overwritten").isEqualTo(content);
         assertThat(thrown.backup()).exists().hasFileName(thrown.backup().getFileName().toString());
@@ -310,8 +311,8 @@ class LedgerStoreTest {
         assertThat(store.readAll()).hasSize(1);
 
         // A valid ledger is only reset with force, and is moved aside, not deleted.
-        assertThatThrownBy(() -> store.reset(false)).isInstanceOfSatisfying(ApiError.class,
-                x -> assertThat(x.status()).isEqualTo(409));
+        assertThatThrownBy(() -> store.reset(false)).isInstanceOfSatisfying(DomainException.class,
+                x -> assertThat(ApiError.statusOf(x)).isEqualTo(409));
         LedgerStore.ResetResult forced = store.reset(true);
         assertThat(forced.wasCorrupt()).isFalse();
         assertThat(forced.entriesBefore()).isEqualTo(1);
@@ -328,8 +329,8 @@ class LedgerStoreTest {
         Path stillBad = dir.resolve("bad.json");
         Files.writeString(stillBad, "[1]");
         LedgerStore store = LedgerStore.at(file());
-        assertThatThrownBy(() -> store.restore(stillBad)).isInstanceOfSatisfying(ApiError.class, x -> {
-            assertThat(x.status()).isEqualTo(400);
+        assertThatThrownBy(() -> store.restore(stillBad)).isInstanceOfSatisfying(DomainException.class, x -> {
+            assertThat(ApiError.statusOf(x)).isEqualTo(400);
             assertThat(x.getMessage()).contains("line 1, column 2");
         });
         LedgerStore.RestoreResult r = store.restore(repaired);

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.reelmark.app.DemoStudio;
 import dev.reelmark.catalog.CatalogModel;
 import dev.reelmark.db.Vendor;
-import dev.reelmark.http.Json;
+import dev.reelmark.json.Json;
 import dev.reelmark.jobs.JobStatus;
 import dev.reelmark.media.MediaProbe;
 import dev.reelmark.media.ProbeResult;

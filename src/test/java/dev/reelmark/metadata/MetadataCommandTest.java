@@ -2,7 +2,7 @@ package dev.reelmark.metadata;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.reelmark.db.Vendor;
-import dev.reelmark.http.Json;
+import dev.reelmark.json.Json;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;

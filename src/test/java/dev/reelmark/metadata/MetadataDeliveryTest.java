@@ -3,8 +3,9 @@ package dev.reelmark.metadata;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.reelmark.catalog.CatalogModel;
 import dev.reelmark.db.Vendor;
+import dev.reelmark.errors.DomainException;
 import dev.reelmark.http.ApiError;
-import dev.reelmark.http.Json;
+import dev.reelmark.json.Json;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -108,13 +109,13 @@ class MetadataDeliveryTest {
             assertThat(s.http.post("/api/projects/" + project + "/metadata/deliver", "{\"format\":\"tar\"}").status()).isEqualTo(400);
             assertThat(s.http.post("/api/projects/999999/metadata/deliver", "{}").status()).isEqualTo(404);
             assertThatThrownBy(() -> s.delivery.deliver(project, MetadataDelivery.Format.FOLDER, folder))
-                    .isInstanceOf(ApiError.class).satisfies(e -> assertThat(((ApiError) e).status()).isEqualTo(409));
+                    .isInstanceOf(DomainException.class).satisfies(e -> assertThat(ApiError.statusOf((DomainException) e)).isEqualTo(409));
             Path blocker = dir.resolve("blocker");
             Files.writeString(blocker, "x");
             assertThatThrownBy(() -> s.delivery.deliver(project, MetadataDelivery.Format.ZIP, blocker.resolve("out.zip")))
-                    .isInstanceOf(ApiError.class).satisfies(e -> assertThat(((ApiError) e).code()).isEqualTo("output_not_writable"));
+                    .isInstanceOf(DomainException.class).satisfies(e -> assertThat(((DomainException) e).code()).isEqualTo("output_not_writable"));
             assertThatThrownBy(() -> s.delivery.deliver(project, MetadataDelivery.Format.FOLDER, blocker.resolve("out")))
-                    .isInstanceOf(ApiError.class).satisfies(e -> assertThat(((ApiError) e).code()).isEqualTo("output_not_writable"));
+                    .isInstanceOf(DomainException.class).satisfies(e -> assertThat(((DomainException) e).code()).isEqualTo("output_not_writable"));
 
             // Metadata storage paths are confined too: every recorded file lies under the output root.
             for (long id : ids) {

@@ -2,7 +2,7 @@ package dev.reelmark.metadata;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.reelmark.db.Vendor;
-import dev.reelmark.http.Json;
+import dev.reelmark.json.Json;
 import dev.reelmark.media.ClipSpec;
 import dev.reelmark.media.ClipSynth;
 import dev.reelmark.media.FfmpegTools;

@@ -2,8 +2,9 @@ package dev.reelmark.metadata;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.reelmark.errors.DomainException;
 import dev.reelmark.http.ApiError;
-import dev.reelmark.http.Json;
+import dev.reelmark.json.Json;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -87,15 +88,15 @@ class MetadataSchemaTest {
         badVideo.put("generated_at", "yesterday");
         assertThat(schemas.validate(MetadataSchemas.VIDEO, badVideo)).hasSizeGreaterThanOrEqualTo(2);
         assertThatThrownBy(() -> schemas.check(MetadataSchemas.VIDEO, badVideo))
-                .isInstanceOf(ApiError.class).hasMessageContaining("nothing was written")
-                .satisfies(e -> assertThat(((ApiError) e).code()).isEqualTo("schema_violation"));
+                .isInstanceOf(DomainException.class).hasMessageContaining("nothing was written")
+                .satisfies(e -> assertThat(((DomainException) e).code()).isEqualTo("schema_violation"));
     }
 
     @Test
     void schemasAreDraft202012AndKnownByName() {
         assertThat(schemas.document("character_metadata").get("$schema").asText()).isEqualTo("https://json-schema.org/draft/2020-12/schema");
         assertThat(schemas.document("video_metadata.schema.json").get("title").asText()).isEqualTo("video_metadata.json");
-        assertThatThrownBy(() -> schemas.document("../../etc/passwd")).isInstanceOf(ApiError.class)
-                .satisfies(e -> assertThat(((ApiError) e).status()).isEqualTo(404));
+        assertThatThrownBy(() -> schemas.document("../../etc/passwd")).isInstanceOf(DomainException.class)
+                .satisfies(e -> assertThat(ApiError.statusOf((DomainException) e)).isEqualTo(404));
     }
 }

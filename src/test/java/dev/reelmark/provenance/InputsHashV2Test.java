@@ -1,6 +1,6 @@
 package dev.reelmark.provenance;
 
-import dev.reelmark.http.Json;
+import dev.reelmark.json.Json;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

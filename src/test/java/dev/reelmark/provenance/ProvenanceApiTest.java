@@ -1,5 +1,7 @@
 package dev.reelmark.provenance;
 
+import dev.reelmark.errors.DomainException;
+import dev.reelmark.http.ApiError;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.reelmark.catalog.CatalogModel;
@@ -7,7 +9,7 @@ import dev.reelmark.catalog.CatalogService;
 import dev.reelmark.db.Vendor;
 import dev.reelmark.http.ApiRouter;
 import dev.reelmark.http.HttpServer;
-import dev.reelmark.http.Json;
+import dev.reelmark.json.Json;
 import dev.reelmark.jobs.Job;
 import dev.reelmark.jobs.JobRunner;
 import dev.reelmark.jobs.JobService;
@@ -241,8 +243,8 @@ class ProvenanceApiTest {
         try {
             catalog.delete(CatalogModel.ASSETS, asset);
             return false;
-        } catch (dev.reelmark.http.ApiError e) {
-            return e.status() == 409;
+        } catch (dev.reelmark.errors.DomainException e) {
+            return ApiError.statusOf(e) == 409;
         }
     }
 

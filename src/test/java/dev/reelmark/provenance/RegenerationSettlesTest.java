@@ -7,7 +7,7 @@ import dev.reelmark.catalog.CatalogService;
 import dev.reelmark.db.Vendor;
 import dev.reelmark.http.ApiRouter;
 import dev.reelmark.http.HttpServer;
-import dev.reelmark.http.Json;
+import dev.reelmark.json.Json;
 import dev.reelmark.jobs.Job;
 import dev.reelmark.jobs.JobRunner;
 import dev.reelmark.jobs.JobService;

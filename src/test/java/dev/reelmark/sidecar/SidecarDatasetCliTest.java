@@ -1,7 +1,7 @@
 package dev.reelmark.sidecar;
 
 import dev.reelmark.cli.Main;
-import dev.reelmark.http.Json;
+import dev.reelmark.json.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -51,8 +51,14 @@ class SidecarDatasetCliTest {
         assertThat(badTemplate.exit()).isEqualTo(2);
         assertThat(badTemplate.err()).contains("template_json.columns");
         Run builtin = reelmark("sidecars", "delete", "1");
-        assertThat(builtin.exit()).isEqualTo(2);
+        assertThat(builtin.exit()).as("a built-in template is a conflict").isEqualTo(dev.reelmark.cli.Cli.CONFLICT);
         assertThat(builtin.err()).contains("built in");
+
+        // A job of another kind waiting in the queue (as a server would leave it): the CLI's exports must not run it.
+        long queued;
+        try (var app = dev.reelmark.app.Reelmark.open(new dev.reelmark.app.AppConfig(dir.resolve("data"), null, null, null, 0))) {
+            queued = app.jobs().submit(dev.reelmark.catalog.ThumbnailsJob.KIND, Json.object().put("project_id", 1)).id();
+        }
 
         Run export = reelmark("sidecars", "export", "--project", "1", "--template", "1,2,7");
         assertThat(export.exit()).as(export.err()).isZero();
@@ -74,6 +80,10 @@ class SidecarDatasetCliTest {
         Run dataset = reelmark("datasets", "export", "--project", "1", "--quality", "0.6", "--split", "50/25/25", "--scene-type", "idle");
         assertThat(dataset.exit()).as(dataset.err()).isZero();
         assertThat(dataset.out()).contains("dataset #1:");
+        try (var app = dev.reelmark.app.Reelmark.open(new dev.reelmark.app.AppConfig(dir.resolve("data"), null, null, null, 0))) {
+            assertThat(app.jobs().get(queued).status()).as("the CLI ran only its own jobs' kinds")
+                    .isEqualTo(dev.reelmark.jobs.JobStatus.QUEUED);
+        }
         Run shown = reelmark("datasets", "show", "--project", "1", "--id", "1");
         assertThat(shown.exit()).isZero();
         var d = Json.parse(shown.out());

@@ -3,7 +3,7 @@ package dev.reelmark.sidecar;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.reelmark.db.Vendor;
-import dev.reelmark.http.Json;
+import dev.reelmark.json.Json;
 import dev.reelmark.jobs.JobContext;
 import dev.reelmark.jobs.JobInterruptedException;
 import dev.reelmark.media.MediaRoots;

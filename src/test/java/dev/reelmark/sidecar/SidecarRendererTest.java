@@ -3,7 +3,7 @@ package dev.reelmark.sidecar;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.reelmark.footage.GenerationFacts;
 import dev.reelmark.footage.ProbeFacts;
-import dev.reelmark.http.Json;
+import dev.reelmark.json.Json;
 import dev.reelmark.media.MediaProbe;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;

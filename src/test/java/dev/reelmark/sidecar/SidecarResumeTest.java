@@ -1,7 +1,7 @@
 package dev.reelmark.sidecar;
 
 import dev.reelmark.db.Vendor;
-import dev.reelmark.http.Json;
+import dev.reelmark.json.Json;
 import dev.reelmark.media.MediaRoots;
 import dev.reelmark.testing.ApiHarness;
 import org.junit.jupiter.api.io.TempDir;

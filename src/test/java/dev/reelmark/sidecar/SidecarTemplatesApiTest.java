@@ -165,7 +165,7 @@ class SidecarTemplatesApiTest {
                     .contains("Column\nName\tTracks\tStart\tEnd\t").contains("\nVIDEO_FORMAT\t1080\n")
                     .contains("\nAva Reyes — dance — scene_video (segment 0)\tV\t01:00:00:00\t01:00:05:00\t"); // Name unique: scene and segment
             var otio = h.http.get("/api/sidecar-templates/" + builtinId(h.http, "OpenTimelineIO Timeline") + "/preview").json();
-            JsonNode timeline = dev.reelmark.http.Json.parse(otio.get("content").asText());
+            JsonNode timeline = dev.reelmark.json.Json.parse(otio.get("content").asText());
             assertThat(timeline.get("OTIO_SCHEMA").asText()).isEqualTo("Timeline.1");
             JsonNode clip = timeline.get("tracks").get("children").get(0).get("children").get(0);
             assertThat(clip.get("OTIO_SCHEMA").asText()).isEqualTo("Clip.2");

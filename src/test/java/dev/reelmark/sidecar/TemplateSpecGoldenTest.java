@@ -1,7 +1,8 @@
 package dev.reelmark.sidecar;
 
+import dev.reelmark.errors.DomainException;
 import dev.reelmark.http.ApiError;
-import dev.reelmark.http.Json;
+import dev.reelmark.json.Json;
 import dev.reelmark.testing.Golden;
 import org.junit.jupiter.api.Test;
 
@@ -66,8 +67,8 @@ class TemplateSpecGoldenTest {
                 accepted.add(c.json());
                 // what is stored parses to the same template
                 assertThat(TemplateSpec.parse(c.format(), spec.toJson())).isEqualTo(spec);
-            } catch (ApiError e) {
-                out.append(e.status()).append(' ').append(e.code()).append(" field=").append(e.field()).append(": ").append(e.getMessage());
+            } catch (DomainException e) {
+                out.append(ApiError.statusOf(e)).append(' ').append(e.code()).append(" field=").append(e.field()).append(": ").append(e.getMessage());
             }
             out.append('\n');
         }

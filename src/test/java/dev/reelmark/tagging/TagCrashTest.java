@@ -3,7 +3,7 @@ package dev.reelmark.tagging;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.reelmark.app.AppConfig;
 import dev.reelmark.app.Reelmark;
-import dev.reelmark.http.Json;
+import dev.reelmark.json.Json;
 import dev.reelmark.media.FfmpegTools;
 import dev.reelmark.testing.TestHttp;
 import dev.reelmark.db.Vendor;

@@ -1,7 +1,7 @@
 package dev.reelmark.tagging;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.reelmark.http.Json;
+import dev.reelmark.json.Json;
 import dev.reelmark.tagging.TagRecords.CacheRow;
 import dev.reelmark.tagging.TagRecords.PlanEdit;
 import dev.reelmark.tagging.TagRecords.PlanItem;

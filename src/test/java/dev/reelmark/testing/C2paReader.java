@@ -3,7 +3,7 @@ package dev.reelmark.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.reelmark.http.Json;
+import dev.reelmark.json.Json;
 import dev.reelmark.media.ProcessRunner;
 import java.nio.file.Files;
 import java.nio.file.Path;

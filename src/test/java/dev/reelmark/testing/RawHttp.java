@@ -1,7 +1,7 @@
 package dev.reelmark.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.reelmark.http.Json;
+import dev.reelmark.json.Json;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -57,7 +57,7 @@ class ProvenanceScreenBrowserTest {
 
     /** What the screens call a segment: "Chloé Martin — dance · seg 0". */
     private String label(long segmentId) {
-        return dev.reelmark.http.Json.parse(harness.api.get("/api/segment-labels?ids=" + segmentId).text())
+        return dev.reelmark.json.Json.parse(harness.api.get("/api/segment-labels?ids=" + segmentId).text())
                 .get("items").get(0).get("label").asText();
     }
 

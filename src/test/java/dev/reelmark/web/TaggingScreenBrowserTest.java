@@ -6,7 +6,7 @@ import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
-import dev.reelmark.http.Json;
+import dev.reelmark.json.Json;
 import dev.reelmark.media.ClipSpec;
 import dev.reelmark.media.ClipSynth;
 import dev.reelmark.media.MediaProbe;
@@ -54,7 +54,7 @@ class TaggingScreenBrowserTest {
         // the ComfyUI clip's generation receipt (the same prompt and seed as its comment): the plan shows its facts
         long segment = harness.app.catalog().reads().segmentsWithOutputPath(COMFY_CLIP).get(0).id();
         long model = harness.app.catalog().reads().assetsOfKind("model").get(0).id();
-        var receipt = dev.reelmark.http.Json.object().put("model_asset_id", model)
+        var receipt = dev.reelmark.json.Json.object().put("model_asset_id", model)
                 .put("prompt_text", dev.reelmark.provenance.ProvenanceService.demoPrompt("Chloé Martin"))
                 .put("cfg_scale", 6.5).put("seed", comfySeed = dev.reelmark.provenance.ProvenanceService.demoSeed(segment))
                 .put("resolution_width", 832).put("resolution_height", 480).put("steps", 30).put("sampler", "euler");

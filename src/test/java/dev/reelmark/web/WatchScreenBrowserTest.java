@@ -10,7 +10,7 @@ import com.microsoft.playwright.assertions.LocatorAssertions;
 import com.microsoft.playwright.options.RequestOptions;
 import dev.reelmark.app.DemoStudio;
 import dev.reelmark.catalog.CatalogModel;
-import dev.reelmark.http.Json;
+import dev.reelmark.json.Json;
 import dev.reelmark.provenance.ProvenanceService;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -3,7 +3,7 @@ package dev.reelmark.footage.comfy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.reelmark.http.Json;
+import dev.reelmark.json.Json;
 import dev.reelmark.testing.Golden;
 import org.junit.jupiter.api.Test;
 

@@ -3,7 +3,7 @@ package dev.reelmark.footage.comfy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.reelmark.footage.GenerationFacts;
-import dev.reelmark.http.Json;
+import dev.reelmark.json.Json;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package dev.reelmark.http;
+package dev.reelmark.json;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 

@@ -1,4 +1,4 @@
-package dev.reelmark.http;
+package dev.reelmark.json;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonParser;
