@@ -56,31 +56,7 @@ public final class SegmentMedia {
     public ObjectNode technicalInfo(long segmentId) {
         Path video = videoOf(segmentId);
         ProbeResult r = probed(video);
-        ObjectNode info = Json.object();
-        info.put("segment_id", segmentId);
-        info.put("path", video.toString());
-        info.put("container", r.formatName());
-        info.put("duration_seconds", r.durationSeconds());
-        info.put("width", r.width());
-        info.put("height", r.height());
-        info.put("resolution", r.resolution());
-        info.put("codec", r.videoCodec());
-        info.put("fps", r.fps());
-        info.put("pixel_format", r.pixelFormat());
-        info.put("color_space", r.colorSpace());
-        info.put("frame_count", r.frameCount());
-        info.put("size_bytes", r.sizeBytes());
-        info.put("bit_rate", r.bitRate());
-        var streams = info.putArray("streams");
-        for (var stream : r.streams()) {
-            var node = streams.addObject().put("index", stream.index()).put("codec_type", stream.codecType())
-                    .put("codec_name", stream.codecName());
-            node.set("tags", Json.MAPPER.valueToTree(stream.tags()));
-        }
-        info.set("tags", Json.MAPPER.valueToTree(r.tags()));
-        info.put("content_type", BrowserPlayback.contentType(r));
-        info.put("browser_playable", BrowserPlayback.playable(r));
-        return info;
+        return dev.reelmark.media.TechnicalInfo.fill(Json.object().put("segment_id", segmentId), video, r);
     }
 
     /** A file to send and its content type. */

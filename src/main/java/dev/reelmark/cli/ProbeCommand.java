@@ -72,29 +72,7 @@ final class ProbeCommand implements Callable<Integer> {
      * {@code container}, {@code duration_seconds}, {@code codec}, ...), plus ffprobe's own answer under {@code ffprobe}.
      */
     static ObjectNode toJson(ProbeResult r) {
-        ObjectNode info = Json.object();
-        info.put("path", r.path() == null ? null : r.path().toString());
-        info.put("container", r.formatName());
-        info.put("duration_seconds", r.durationSeconds());
-        info.put("width", r.width());
-        info.put("height", r.height());
-        info.put("resolution", r.resolution());
-        info.put("codec", r.videoCodec());
-        info.put("fps", r.fps());
-        info.put("pixel_format", r.pixelFormat());
-        info.put("color_space", r.colorSpace());
-        info.put("frame_count", r.frameCount());
-        info.put("size_bytes", r.sizeBytes());
-        info.put("bit_rate", r.bitRate());
-        var streams = info.putArray("streams");
-        for (var stream : r.streams()) {
-            var node = streams.addObject().put("index", stream.index()).put("codec_type", stream.codecType())
-                    .put("codec_name", stream.codecName());
-            node.set("tags", Json.MAPPER.valueToTree(stream.tags()));
-        }
-        info.set("tags", Json.MAPPER.valueToTree(r.tags()));
-        info.put("content_type", dev.reelmark.media.BrowserPlayback.contentType(r));
-        info.put("browser_playable", dev.reelmark.media.BrowserPlayback.playable(r));
+        ObjectNode info = dev.reelmark.media.TechnicalInfo.fill(Json.object(), r.path(), r);
         info.set("ffprobe", r.rawJson() == null ? null : Json.parse(r.rawJson()));
         return info;
     }
