@@ -65,9 +65,10 @@ class MetadataCommandTest {
             assertThat(stale.code()).isZero();
             assertThat(stale.json().get("stale_count").asInt()).isEqualTo(2);
 
-            // Delivery is blocked (exit 2, one line naming the character) until the broken one is fixed.
+            // Delivery is blocked (exit 4: the project's metadata cannot be used yet; one line naming the character)
+            // until the broken one is fixed.
             Run blocked = cli(args(List.of("deliver", String.valueOf(ids[0]), "--format", "zip"), common));
-            assertThat(blocked.code()).isEqualTo(2);
+            assertThat(blocked.code()).isEqualTo(dev.reelmark.cli.Cli.UNPROCESSABLE);
             assertThat(blocked.err()).startsWith("reelmark: ").contains("Bad (" + ids[2] + ")");
             assertThat(s.http.delete("/api/characters/" + ids[2]).status()).isIn(200, 204);
             Path zip = dir.resolve("out/delivery.zip");
@@ -82,12 +83,15 @@ class MetadataCommandTest {
 
             // Bad input: exit 2 with one line.
             for (List<String> bad : List.of(List.of("preview", "--character", "999999"), List.of("preview", "--character", "0"),
-                    List.of("regenerate"), List.of("stale", "abc"), List.of("deliver", String.valueOf(ids[0]), "--format", "tar"),
-                    List.of("deliver", String.valueOf(ids[0]), "--out", zip.toString()))) {
+                    List.of("regenerate"), List.of("stale", "abc"), List.of("deliver", String.valueOf(ids[0]), "--format", "tar"))) {
                 Run r = cli(args(bad, common));
                 assertThat(r.code()).as(String.join(" ", bad) + ": " + r.err()).isEqualTo(2);
                 assertThat(r.err()).isNotBlank();
             }
+            // A delivery onto one that exists is a conflict (exit 3), not bad input.
+            Run again = cli(args(List.of("deliver", String.valueOf(ids[0]), "--out", zip.toString()), common));
+            assertThat(again.code()).as(again.err()).isEqualTo(dev.reelmark.cli.Cli.CONFLICT);
+            assertThat(again.err()).contains("already exists");
         }
     }
 
