@@ -65,7 +65,7 @@ class TagsCommandTest {
         // the dry run was an operation of its own (a job, operation 1), listed only when asked for
         assertThat(reelmark("tags", "history", "--data", d).out()).contains("1 operation(s)").doesNotContain("dry_run");
         Run dryRollback = reelmark("tags", "rollback", "1", "--data", d);
-        assertThat(dryRollback.exit()).isEqualTo(2);
+        assertThat(dryRollback.exit()).as("a dry run has nothing to roll back: a conflict").isEqualTo(dev.reelmark.cli.Cli.CONFLICT);
         assertThat(dryRollback.err()).contains("only write operations");
 
         Run rollback = reelmark("tags", "rollback", "2", "--data", d);
