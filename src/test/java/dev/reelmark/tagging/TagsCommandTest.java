@@ -73,7 +73,7 @@ class TagsCommandTest {
         assertThat(TagFixtures.ffprobeComment(clip)).isEqualTo("People: Old");
 
         Run again = reelmark("tags", "rollback", "2", "--data", d);
-        assertThat(again.exit()).isEqualTo(2);
+        assertThat(again.exit()).as("rolling back twice is a conflict").isEqualTo(dev.reelmark.cli.Cli.CONFLICT);
         assertThat(again.err()).contains("rolled_back");
         Run bad = reelmark("tags", "write", "--data", d);
         assertThat(bad.exit()).isEqualTo(2);
