@@ -235,7 +235,9 @@ class WebUiBrowserTest {
         assertThat(job.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Pause"))).isDisabled();
         assertThat(job.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Cancel"))).isEnabled();
         Locator bar = job.getByRole(AriaRole.PROGRESSBAR);
-        int pausedAt = Integer.parseInt(bar.getAttribute("aria-valuenow"));
+        // Paused before its first checkpoint the job has no total yet: the bar is indeterminate (no aria-valuenow).
+        String valueNow = bar.getAttribute("aria-valuenow");
+        int pausedAt = valueNow == null ? 0 : Integer.parseInt(valueNow);
         assertTrue(pausedAt < 100, "paused before the end, at " + pausedAt + "%");
         screenshot("jobs-paused");
 
